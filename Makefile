@@ -1,0 +1,30 @@
+# The two set-up commands of the README. Each installs what it needs into .venv first.
+#   make app    install, then start the app on scikit-learn's digits (http://localhost:8501)
+#   make test   install (Chromium too, for the browser test), then run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: app test bench install install-dev browser
+
+app: install
+	$(BIN)/streamlit run app.py
+
+test: install-dev browser
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Debian's Chromium for the end-to-end test (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

@@ -1,0 +1,103 @@
+"""The autoencoders every method starts from: an MLP and a convolutional one for images.
+
+MLP: d_in-500-500-2000-d_emb with a mirrored decoder, linear embedding and linear output
+(DEC, DEKM_dense.py, DKM). Conv: DEKM.py's Conv(32,k5,s2)-Conv(64,k5,s2)-Conv(128,k3,s2)
+-Dense(d_emb), decoder mirrored with transposed convolutions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.2), "tanh": nn.Tanh}
+
+
+@dataclass(frozen=True)
+class AutoencoderConfig:
+    kind: str = "mlp"  # "mlp" (DEKM_dense.py, DEC) or "conv" (DEKM.py, images only)
+    hidden: tuple[int, ...] = (500, 500, 2000)  # MLP widths, the DEC/DEKM default
+    embedding_dim: int = 10  # d_emb: 10 in DEKM and DKM
+    activation: str = "relu"  # AE-CM's reference uses leaky_relu (slope 0.2)
+
+    def __post_init__(self):
+        if self.kind not in ("mlp", "conv"):
+            raise ValueError(f"autoencoder kind must be 'mlp' or 'conv', got {self.kind!r}")
+        if self.embedding_dim < 1 or any(int(w) < 1 for w in self.hidden):
+            raise ValueError("autoencoder widths and embedding size must be positive")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {self.activation!r}")
+        object.__setattr__(self, "hidden", tuple(int(w) for w in self.hidden))
+
+
+class Autoencoder(nn.Module):
+    """encoder: x -> h (the embedding), decoder: h -> x_hat. Inputs are flat rows."""
+
+    def __init__(self, encoder: nn.Module, decoder: nn.Module, embedding_dim: int, kind: str):
+        super().__init__()
+        self.encoder = encoder
+        self.decoder = decoder
+        self.embedding_dim = embedding_dim
+        self.kind = kind  # "mlp" or "conv"
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = self.encoder(x)  # (b, d_emb)
+        return h, self.decoder(h)  # (b, d_in)
+
+
+def mlp(widths: list[int], activation: str) -> nn.Sequential:
+    """Linear layers of the given widths with `activation` between them, linear at the end."""
+    layers: list[nn.Module] = []
+    for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:])):
+        layers.append(nn.Linear(n_in, n_out))
+        if i < len(widths) - 2:
+            layers.append(ACTIVATIONS[activation]())
+    return nn.Sequential(*layers)
+
+
+def build_autoencoder(config: AutoencoderConfig, n_features: int, image_shape: tuple[int, ...] | None) -> Autoencoder:
+    if config.kind == "conv":
+        if image_shape is None:
+            raise ValueError("the convolutional autoencoder needs image data; use the MLP for tables")
+        return conv_autoencoder(image_shape, config)
+    widths = [n_features, *config.hidden, config.embedding_dim]
+    return Autoencoder(mlp(widths, config.activation), mlp(widths[::-1], config.activation), config.embedding_dim, "mlp")
+
+
+class _Unflatten(nn.Module):
+    def __init__(self, shape: tuple[int, ...]):
+        super().__init__()
+        self.shape = shape
+
+    def forward(self, x):
+        return x.reshape(x.shape[0], *self.shape)
+
+
+def conv_autoencoder(image_shape: tuple[int, ...], config: AutoencoderConfig) -> Autoencoder:
+    """DEKM.py's conv autoencoder; TF 'same' padding with stride 2 gives ceil(size / 2)."""
+    channels, height, width = image_shape
+    if height != width:
+        raise ValueError(f"the convolutional autoencoder needs square images, got {height}x{width}")
+    act = ACTIVATIONS[config.activation]
+    filters = (32, 64, 128)
+    # (kernel, padding): the third layer is 'same' when the size divides by 8, else 'valid'
+    specs = ((5, 2), (5, 2), (3, 1 if height % 8 == 0 else 0))
+    sizes = [height]
+    for kernel, padding in specs:
+        sizes.append((sizes[-1] + 2 * padding - kernel) // 2 + 1)
+    encoder_layers: list[nn.Module] = [_Unflatten((channels, height, width))]
+    for n_in, n_out, (kernel, padding) in zip((channels, *filters[:-1]), filters, specs):
+        encoder_layers += [nn.Conv2d(n_in, n_out, kernel, stride=2, padding=padding), act()]
+    flat = filters[-1] * sizes[-1] ** 2
+    encoder_layers += [nn.Flatten(), nn.Linear(flat, config.embedding_dim)]
+    decoder_layers: list[nn.Module] = [nn.Linear(config.embedding_dim, flat), act(), _Unflatten((filters[-1], sizes[-1], sizes[-1]))]
+    outs = (filters[1], filters[0], channels)
+    for i, ((kernel, padding), n_out) in enumerate(zip(specs[::-1], outs)):
+        size_in, target = sizes[-1 - i], sizes[-2 - i]
+        extra = target - ((size_in - 1) * 2 - 2 * padding + kernel)  # output_padding restores the size
+        decoder_layers.append(nn.ConvTranspose2d(filters[-1 - i], n_out, kernel, 2, padding, output_padding=extra))
+        if i < 2:
+            decoder_layers.append(act())
+    decoder_layers.append(nn.Flatten())
+    return Autoencoder(nn.Sequential(*encoder_layers), nn.Sequential(*decoder_layers), config.embedding_dim, "conv")

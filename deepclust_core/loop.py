@@ -1,0 +1,181 @@
+"""The one training loop: a generator of immutable Snapshots, pretraining epochs included.
+
+    for snapshot in train(data, TrainConfig(n_clusters=10, method="dekm")):
+        print(snapshot.step_name, snapshot.metrics)
+
+Stopping is the caller's `break`, or `control.stop()` from another thread, honoured
+between batches. A loss that turns NaN or infinite raises `TrainingDiverged`; every
+snapshot yielded before it stays valid.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable, Iterator
+
+import numpy as np
+import torch
+
+from .autoencoder import Autoencoder, build_autoencoder
+from .config import TrainConfig
+from .control import TrainingControl
+from .dataset import Dataset, validate_for_clustering
+from .kmeans import kmeans
+from .methods import Method, TrainingContext, make_method
+from .metrics import clustering_scores
+from .pretrain import PretrainCache, pretrain_key
+from .recorder import SnapshotRecorder
+from .snapshot import Snapshot
+
+LossFunction = Callable[[torch.Tensor, torch.Tensor], dict[str, torch.Tensor]]
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN or infinite; the message says where and what to try."""
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+@torch.no_grad()
+def embed(autoencoder: Autoencoder, X: torch.Tensor, batch_size: int = 4096) -> np.ndarray:
+    """f(X) for every row, in evaluation mode (dropout off), as float32 numpy (n, d_emb)."""
+    was_training = autoencoder.training
+    autoencoder.eval()
+    parts = [autoencoder.encoder(X[i:i + batch_size]) for i in range(0, len(X), batch_size)]
+    autoencoder.train(was_training)
+    return torch.cat(parts).float().cpu().numpy()
+
+
+def new_autoencoder(data: Dataset, config: TrainConfig) -> Autoencoder:
+    """The seeded, untrained autoencoder a run starts from, on the run's device."""
+    torch.manual_seed(config.seed)
+    return build_autoencoder(config.autoencoder, data.n_features, data.image_shape).to(resolve_device(config.device))
+
+
+def train(data: Dataset, config: TrainConfig, control: TrainingControl | None = None,
+          method: Method | None = None, autoencoder: Autoencoder | None = None) -> Iterator[Snapshot]:
+    """Pretrain (or load) the autoencoder, then cluster; yield a Snapshot after every epoch.
+
+    Pass `method` or `autoencoder` to keep a handle on them (the scikit-learn wrapper does).
+    """
+    validate_for_clustering(data, config.n_clusters)
+    method = method or make_method(config.method, config.n_clusters, config.seed, config.method_options)
+    control = control or TrainingControl()
+    device = resolve_device(config.device)
+    autoencoder = autoencoder or new_autoencoder(data, config)
+    torch.manual_seed(config.seed)
+    X = torch.tensor(data.X, device=device)  # a private, writable copy
+    recorder = SnapshotRecorder(data, config, str(device))
+    batches = _Batches(len(X), config.batch_size, config.seed, device)
+
+    yield from _pretrain(autoencoder, X, data, config, recorder, batches, control)
+    if control.stopped:
+        return
+    ctx = TrainingContext(autoencoder, X, embed=lambda: embed(autoencoder, X), seed=config.seed)
+    H = ctx.embed()
+    reference = _ae_kmeans_metrics(data, H, config)
+    method.setup(ctx)
+    yield recorder.cluster_snapshot(0, config.cluster_epochs, {}, H, method, reference)
+    if not method.fine_tunes:
+        return
+    params = list(autoencoder.encoder.parameters()) + method.parameters()
+    if method.trains_decoder:
+        params += list(autoencoder.decoder.parameters())
+    optimizer = method.make_optimizer(params, config.lr)
+
+    def on_step():
+        ctx.step += 1
+        method.after_step(ctx)
+
+    for epoch in range(1, config.cluster_epochs + 1):
+        losses = _run_epoch(lambda x, i: method.batch_loss(x, i, ctx), optimizer, X, batches, control,
+                            on_step, shuffle=method.shuffle_batches, where=f"clustering epoch {epoch}",
+                            done=lambda: method.converged)
+        if losses is None:
+            return
+        ctx.epoch = epoch
+        H = ctx.embed()
+        method.end_epoch(ctx, H)
+        yield recorder.cluster_snapshot(epoch, config.cluster_epochs, losses, H, method, reference)
+        if method.converged:
+            return
+
+
+def _pretrain(autoencoder, X, data, config, recorder, batches, control) -> Iterator[Snapshot]:
+    """Reconstruction epochs (MSE, Adam), or the cached result of the same recipe."""
+    if config.pretrain_epochs == 0:
+        return
+    cache = PretrainCache(config.cache_dir)
+    key = pretrain_key(data, config)
+    history = cache.load(key, autoencoder) if config.use_cache else None
+    if history is not None:
+        yield recorder.pretrain_snapshot(config.pretrain_epochs, config.pretrain_epochs,
+                                         {"reconstruction": history[-1], "total": history[-1]},
+                                         embed(autoencoder, X), cached=True)
+        return
+    optimizer = torch.optim.Adam(autoencoder.parameters(), lr=config.lr)
+
+    def reconstruction(x, index):
+        loss = torch.nn.functional.mse_loss(autoencoder(x)[1], x)
+        return {"reconstruction": loss, "total": loss}
+
+    history = []
+    for epoch in range(1, config.pretrain_epochs + 1):
+        losses = _run_epoch(reconstruction, optimizer, X, batches, control, where=f"pretraining epoch {epoch}")
+        if losses is None:
+            return
+        history.append(losses["total"])
+        yield recorder.pretrain_snapshot(epoch, config.pretrain_epochs, losses, embed(autoencoder, X))
+    if config.use_cache:
+        cache.save(key, autoencoder, history)
+
+
+class _Batches:
+    """Seeded minibatch indices: a fresh permutation per epoch, or the rows in order."""
+
+    def __init__(self, n: int, batch_size: int, seed: int, device: torch.device):
+        self.n, self.batch_size, self.device = n, batch_size, device
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def epoch(self, shuffle: bool = True):
+        order = torch.randperm(self.n, generator=self.generator) if shuffle else torch.arange(self.n)
+        for start in range(0, self.n, self.batch_size):
+            yield order[start:start + self.batch_size].to(self.device)
+
+
+def _run_epoch(loss_fn: LossFunction, optimizer, X, batches: _Batches, control: TrainingControl,
+               on_step: Callable[[], None] | None = None, shuffle: bool = True, where: str = "",
+               done: Callable[[], bool] = lambda: False) -> dict[str, float] | None:
+    """One pass over the data (cut short when `done()`); mean of every loss term, or None when stopped."""
+    sums: dict[str, float] = {}
+    seen = 0
+    for batch_number, index in enumerate(batches.epoch(shuffle), start=1):
+        if control.should_stop():
+            return None
+        terms = loss_fn(X[index], index)
+        total = terms["total"]
+        if not torch.isfinite(total):
+            bad = [name for name, value in terms.items() if not torch.isfinite(value)]
+            raise TrainingDiverged(f"the loss ({', '.join(bad)}) became NaN or infinite in {where}, batch "
+                                   f"{batch_number}; try a lower learning rate")
+        optimizer.zero_grad(set_to_none=True)
+        total.backward()
+        optimizer.step()
+        for name, value in terms.items():
+            sums[name] = sums.get(name, 0.0) + float(value.detach()) * len(index)
+        seen += len(index)
+        if on_step is not None:
+            on_step()
+        if done():
+            break
+    return {name: total / max(seen, 1) for name, total in sums.items()}
+
+
+def _ae_kmeans_metrics(data: Dataset, H: np.ndarray, config: TrainConfig) -> dict[str, float]:
+    """The AE + k-means level every method should beat (only when labels are known)."""
+    if data.y is None:
+        return {}
+    return clustering_scores(data.y, kmeans(H, config.n_clusters, config.seed, n_init=10).labels)

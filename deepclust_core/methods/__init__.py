@@ -1,0 +1,26 @@
+"""The registry of clustering methods: name -> class. The CLI and the app build their
+choices and hyperparameter forms from it."""
+from __future__ import annotations
+
+from dataclasses import fields
+
+from .ae_kmeans import AEKMeans
+from .base import Method, TrainingContext
+from .dekm import DEKM
+
+METHODS: dict[str, type[Method]] = {cls.name: cls for cls in (DEKM, AEKMeans)}
+
+
+def make_method(name: str, n_clusters: int, seed: int = 0, options: dict | None = None) -> Method:
+    """An instance of method `name` with its config built from `options` (validated)."""
+    if name not in METHODS:
+        raise ValueError(f"unknown method {name!r}; choose one of {', '.join(METHODS)}")
+    cls = METHODS[name]
+    known = {f.name for f in fields(cls.config_class)}
+    unknown = set(options or {}) - known
+    if unknown:
+        raise ValueError(f"{name} has no option {', '.join(sorted(unknown))}; its options: {', '.join(sorted(known))}")
+    return cls(cls.config_class(**(options or {})), n_clusters, seed)
+
+
+__all__ = ["METHODS", "Method", "TrainingContext", "make_method"]

@@ -1,0 +1,91 @@
+"""The interface every clustering method implements, and what the loop hands it.
+
+A method owns its loss, its assignment rule and its view of the clustering space: no loop,
+no device juggling, no progress, no UI. The loop in `deepclust_core.loop` calls, in order:
+`setup` once after pretraining, then per batch `batch_loss` and `after_step`, and per
+epoch `end_epoch`, `assign` and `clustering_view`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, ClassVar
+
+import numpy as np
+import torch
+
+from ..autoencoder import Autoencoder
+from ..snapshot import ClusterView
+
+
+@dataclass
+class TrainingContext:
+    """What the loop shares with a method: the model, the data on its device, the step count."""
+
+    autoencoder: Autoencoder
+    X: torch.Tensor  # (n, d_in) on the training device
+    embed: Callable[[], np.ndarray]  # the current embedding of every row, (n, d_emb)
+    seed: int
+    step: int = 0  # optimiser steps taken in the clustering phase
+    epoch: int = 0  # clustering epochs completed
+
+
+class Method:
+    """Base class: subclasses set `name`, `title`, `config_class` and override the hooks."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    config_class: ClassVar[type]
+    trains_decoder: ClassVar[bool] = True  # False: only the encoder is optimised (DEKM)
+    fine_tunes: ClassVar[bool] = True  # False: no clustering epochs at all (AE + k-means)
+    shuffle_batches: ClassVar[bool] = True  # False: batches in row order, as DEKM's reference
+
+    def __init__(self, config, n_clusters: int, seed: int = 0):
+        self.config = config
+        self.n_clusters = n_clusters
+        self.seed = seed
+        self.converged = False  # set by a method's own stopping rule
+
+    def setup(self, ctx: TrainingContext) -> None:
+        """Initialise clusters from the pretrained embedding (k-means, usually)."""
+
+    def parameters(self) -> list[torch.nn.Parameter]:
+        """Trainable tensors the method owns besides the autoencoder (centroids, heads)."""
+        return []
+
+    def make_optimizer(self, params: list[torch.nn.Parameter], lr: float) -> torch.optim.Optimizer:
+        return torch.optim.Adam(params, lr=lr)
+
+    def batch_loss(self, x: torch.Tensor, index: torch.Tensor, ctx: TrainingContext) -> dict[str, torch.Tensor]:
+        """Every loss term by name for one batch, plus "total", the one that is minimised."""
+        raise NotImplementedError
+
+    def after_step(self, ctx: TrainingContext) -> None:
+        """Called after every optimiser step (DEKM refreshes its targets every T steps)."""
+
+    def end_epoch(self, ctx: TrainingContext, H: np.ndarray) -> None:
+        """Called with the full embedding at each epoch end (targets, schedules)."""
+
+    def assign(self, H: np.ndarray) -> np.ndarray:
+        """Labels of the training rows, embedded as H (n, d_emb), at an epoch end."""
+        return self.predict(H)
+
+    def predict(self, H: np.ndarray) -> np.ndarray:
+        """Hard labels for any embedded rows: the nearest centroid by default."""
+        centers = self.centroids()
+        if centers is None:
+            raise NotImplementedError(f"{self.name} must implement predict()")
+        return np.argmin(((H[:, None, :] - centers[None]) ** 2).sum(-1), axis=1)
+
+    def centroids(self) -> np.ndarray | None:
+        """(K, d_emb) cluster centres in the autoencoder space, if the method has them."""
+        return None
+
+    def clustering_view(self, H: np.ndarray, labels: np.ndarray) -> ClusterView:
+        """The method's own space for the display rows H, as coordinates."""
+        from .views import principal_view
+
+        return principal_view(H, self.centroids(), "Embedding (principal axes)")
+
+    def scalars(self) -> dict[str, float]:
+        """Extra per-epoch numbers worth a curve (alpha, number of k-means runs...)."""
+        return {}

@@ -1,0 +1,96 @@
+"""What the training loop yields once per epoch: plain numpy and floats, never tensors.
+
+Snapshots are immutable (frozen dataclasses, read-only arrays, read-only mappings), so the
+UI, the run store and the CLI can hold them without copying and without racing the trainer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+
+
+def frozen_array(values, dtype=None) -> np.ndarray:
+    array = np.array(values, dtype=dtype, copy=True)
+    array.flags.writeable = False
+    return array
+
+
+def frozen_mapping(values: Mapping | None) -> Mapping:
+    return MappingProxyType(dict(values or {}))
+
+
+@dataclass(frozen=True, eq=False)
+class ClusterView:
+    """The space a method clusters in, in its own coordinates, on the display subsample.
+
+    `coords` has one column per axis in `axis_names`; the panel draws `default_axes` unless
+    the user picks others. `spectrum` is an optional bar chart beneath (DEKM: eigenvalues of
+    S_w), `point_values` an optional per-point quantity (assignment confidence, say).
+    """
+
+    title: str
+    coords: np.ndarray  # (n_display, m)
+    axis_names: tuple[str, ...]
+    default_axes: tuple[int, int] = (0, 1)
+    centroids: np.ndarray | None = None  # (K, m) in the same coordinates
+    spectrum: np.ndarray | None = None  # (m,)
+    spectrum_name: str = ""
+    point_values: np.ndarray | None = None  # (n_display,)
+    point_values_name: str = ""
+    note: str = ""
+
+    def __post_init__(self):
+        for name in ("coords", "centroids", "spectrum", "point_values"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, frozen_array(value, np.float32))
+        if self.coords.ndim != 2 or self.coords.shape[1] != len(self.axis_names):
+            raise ValueError(f"{self.title}: {self.coords.shape} coordinates for {len(self.axis_names)} axis names")
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The state of a run at the end of one epoch (of pretraining or of clustering)."""
+
+    phase: str  # "pretrain" or "cluster"
+    epoch: int  # 1-based within the phase
+    epochs_in_phase: int  # planned epochs of this phase (the method may stop earlier)
+    losses: Mapping[str, float]  # every loss term by name, epoch means, "total" included
+    labels: np.ndarray  # (n,) cluster of every point, ids aligned to the previous snapshot
+    metrics: Mapping[str, float]  # acc, nmi, ari when ground truth is known, else empty
+    changed: float  # fraction of labels that changed since the previous snapshot
+    cluster_sizes: np.ndarray  # (K,)
+    display_index: np.ndarray  # (n_display,) rows of the data set shown in the panels
+    embedding: np.ndarray  # (n_display, d_emb) autoencoder space
+    centroids: np.ndarray | None  # (K, d_emb) in the autoencoder space, when the method has them
+    view: ClusterView  # the method's own clustering space
+    seconds: float  # wall time of this epoch, snapshot included
+    elapsed: float  # wall time since the run started
+    device: str = "cpu"
+    converged: bool = False  # the method's stopping rule fired at this epoch
+    scalars: Mapping[str, float] = field(default_factory=dict)  # extra curves: alpha, learning rate...
+    reference_metrics: Mapping[str, float] = field(default_factory=dict)  # AE + k-means on the pretrained embedding
+
+    def __post_init__(self):
+        for name in ("labels", "cluster_sizes", "display_index"):
+            object.__setattr__(self, name, frozen_array(getattr(self, name), np.int64))
+        object.__setattr__(self, "embedding", frozen_array(self.embedding, np.float32))
+        if self.centroids is not None:
+            object.__setattr__(self, "centroids", frozen_array(self.centroids, np.float32))
+        for name in ("losses", "metrics", "scalars", "reference_metrics"):
+            object.__setattr__(self, name, frozen_mapping(getattr(self, name)))
+
+    @property
+    def display_labels(self) -> np.ndarray:
+        return self.labels[self.display_index]
+
+    @property
+    def step_name(self) -> str:
+        return f"{self.phase} {self.epoch}/{self.epochs_in_phase}"
+
+    def for_display(self) -> "Snapshot":
+        """A light copy that keeps labels of the display subsample only (for long histories)."""
+        return replace(self, labels=self.display_labels, display_index=np.arange(len(self.display_index)))

@@ -1,0 +1,87 @@
+import threading
+from itertools import islice
+
+import numpy as np
+import pytest
+import torch
+
+from deepclust_core import TrainingControl, TrainingDiverged, load_dataset, train
+from deepclust_core.methods.dekm import DEKM, DEKMConfig
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    return load_dataset("blobs", n_samples=400, noise=0.0, seed=0)
+
+
+def test_pretraining_then_clustering_snapshots(blobs, small_config):
+    snapshots = list(train(blobs, small_config(pretrain_epochs=3, cluster_epochs=2)))
+    phases = [(s.phase, s.epoch) for s in snapshots]
+    assert phases[:3] == [("pretrain", 1), ("pretrain", 2), ("pretrain", 3)]
+    assert phases[3] == ("cluster", 0) and phases[-1][0] == "cluster"
+    last = snapshots[-1]
+    assert set(last.metrics) == {"acc", "nmi", "ari"} and "total" in last.losses
+    assert last.embedding.shape == (200, 4) and len(last.display_index) == 200
+    assert last.labels.shape == (400,) and last.cluster_sizes.sum() == 400
+    assert last.reference_metrics and not last.embedding.flags.writeable
+
+
+def test_islice_stops_cleanly(blobs, small_config):
+    assert [s.phase for s in islice(train(blobs, small_config()), 2)] == ["pretrain", "pretrain"]
+
+
+def test_same_seed_same_labels(blobs, small_config):
+    first = list(train(blobs, small_config(use_cache=False)))[-1].labels
+    second = list(train(blobs, small_config(use_cache=False)))[-1].labels
+    assert np.array_equal(first, second)
+
+
+def test_pretraining_cache_is_hit_on_second_run(blobs, small_config):
+    config = small_config(pretrain_epochs=4, cluster_epochs=1)
+    first = [s for s in train(blobs, config) if s.phase == "pretrain"]
+    second = [s for s in train(blobs, config) if s.phase == "pretrain"]
+    assert len(first) == 4 and len(second) == 1 and second[0].scalars["cached"] == 1.0
+    assert np.allclose(first[-1].embedding, second[0].embedding, atol=1e-5)
+
+
+def test_stop_takes_effect_within_one_batch(blobs, small_config):
+    control = TrainingControl()
+    batches = []
+
+    class CountingDEKM(DEKM):
+        def batch_loss(self, x, index, ctx):
+            batches.append(len(index))
+            if len(batches) == 3:
+                control.stop()
+            return super().batch_loss(x, index, ctx)
+
+    method = CountingDEKM(DEKMConfig(), 4, 0)
+    snapshots = list(train(blobs, small_config(pretrain_epochs=1, cluster_epochs=50), control, method=method))
+    assert len(batches) == 3  # no batch after the one during which Stop was pressed
+    assert snapshots[-1].phase == "cluster" and snapshots[-1].epoch == 0
+
+
+def test_pause_blocks_until_resume(blobs, small_config):
+    control = TrainingControl()
+    control.pause()
+    results = []
+    worker = threading.Thread(target=lambda: results.extend(train(blobs, small_config(cluster_epochs=1), control)))
+    worker.start()
+    worker.join(timeout=1.0)
+    assert worker.is_alive() and results == []
+    control.resume()
+    worker.join(timeout=60)
+    assert not worker.is_alive() and results[-1].phase == "cluster"
+
+
+def test_nan_loss_raises_diverged_and_keeps_history(blobs, small_config):
+    class Exploding(DEKM):
+        def batch_loss(self, x, index, ctx):
+            terms = super().batch_loss(x, index, ctx)
+            return {**terms, "total": terms["total"] * torch.tensor(float("nan"))}
+
+    history = []
+    with pytest.raises(TrainingDiverged, match="NaN or infinite in clustering epoch 1"):
+        for snapshot in train(blobs, small_config(), method=Exploding(DEKMConfig(), 4, 0)):
+            history.append(snapshot)
+    assert history[-1].phase == "cluster" and history[-1].epoch == 0
