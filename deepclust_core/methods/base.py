@@ -17,6 +17,17 @@ from ..autoencoder import Autoencoder
 from ..snapshot import ClusterView
 
 
+@dataclass(frozen=True)
+class Lesson:
+    """What the app's Learn page says about a method, enough for a teacher to explain it."""
+
+    optimises: str  # one or two sentences: what the method minimises, in words
+    equations: tuple[str, ...]  # LaTeX, rendered with st.latex, numbered as in the paper where possible
+    idea: str  # the one idea that sets the method apart
+    watch: str  # what to look for in the live view
+    source: str  # paper and reference code
+
+
 @dataclass
 class TrainingContext:
     """What the loop shares with a method: the model, the data on its device, the step count."""
@@ -38,6 +49,7 @@ class Method:
     trains_decoder: ClassVar[bool] = True  # False: only the encoder is optimised (DEKM)
     fine_tunes: ClassVar[bool] = True  # False: no clustering epochs at all (AE + k-means)
     shuffle_batches: ClassVar[bool] = True  # False: batches in row order, as DEKM's reference
+    lesson: ClassVar[Lesson]
 
     def __init__(self, config, n_clusters: int, seed: int = 0):
         self.config = config
