@@ -50,6 +50,9 @@ class Method:
     fine_tunes: ClassVar[bool] = True  # False: no clustering epochs at all (AE + k-means)
     shuffle_batches: ClassVar[bool] = True  # False: batches in row order, as DEKM's reference
     lesson: ClassVar[Lesson]
+    # Training settings of the paper or reference code (pretrain_epochs, cluster_epochs, batch_size, lr,
+    # autoencoder fields); the CLI and the app start from these when the user changes nothing.
+    suggested: ClassVar[dict] = {}
 
     def __init__(self, config, n_clusters: int, seed: int = 0):
         self.config = config

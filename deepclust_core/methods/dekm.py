@@ -43,6 +43,7 @@ class DEKM(Method):
     config_class = DEKMConfig
     trains_decoder = False
     shuffle_batches = False  # the reference walks through the rows in order
+    suggested = {"pretrain_epochs": 200, "cluster_epochs": 200, "batch_size": 256, "lr": 1e-3}  # DEKM_dense.py
     lesson = Lesson(
         optimises="After pretraining, DEKM alternates k-means on the embedding with a rotation of the embedding "
                   "space, and trains only the encoder so that the one rotated direction with the least cluster "
