@@ -50,23 +50,36 @@ def load_synthetic(kind: str, n_samples: int = 1000, noise: float = 0.05, seed: 
 
 
 def load_file(path: str | Path, label_column: str | int | None = None, name: str | None = None) -> Dataset:
-    """A user's CSV, .npy or .npz file as a standardised Dataset.
-
-    CSV: header optional; `label_column` (a header name or a 0-based index) holds labels.
-    .npz: arrays `X` and optional `y`. .npy: a 2-D array of rows, no labels.
-    """
+    """A user's CSV, .npy or .npz file as a standardised Dataset (see `load_bytes`)."""
     path = Path(path)
     name = name or path.name
     if not path.is_file():
         raise DataError(f"{name}: file not found")
-    suffix = path.suffix.lower()
+    return load_bytes(path.read_bytes(), name, label_column)
+
+
+def load_bytes(content: bytes, name: str, label_column: str | int | None = None) -> Dataset:
+    """The contents of a user's file, its type taken from the extension of `name`.
+
+    CSV: header optional; `label_column` (a header name or a 0-based index) holds labels.
+    .npz: arrays `X` and optional `y`. .npy: a 2-D array of rows, no labels.
+    """
+    suffix = Path(name).suffix.lower()
     if suffix == ".csv":
-        X, y = read_csv(path.read_bytes(), label_column, name)
+        X, y = read_csv(content, label_column, name)
     elif suffix in (".npy", ".npz"):
-        X, y = read_numpy(path.read_bytes(), suffix, name)
+        X, y = read_numpy(content, suffix, name)
     else:
         raise DataError(f"{name}: unsupported file type {suffix or '(none)'}; use .csv, .npy or .npz")
     return Dataset(X=standardise_columns(_checked_matrix(X, name)), y=y, name=name, scaling="standardised columns")
+
+
+def csv_columns(content: bytes) -> list[str]:
+    """The column names of a CSV (its header, or "0", "1", ... when it has none)."""
+    first = next(csv.reader(io.StringIO(content.decode("utf-8-sig", errors="replace"))), [])
+    if all(_is_number(cell) for cell in first):
+        return [str(i) for i in range(len(first))]
+    return [cell.strip() for cell in first]
 
 
 def _checked_matrix(X, name: str) -> np.ndarray:

@@ -59,7 +59,7 @@ class SnapshotRecorder:
         return Snapshot(
             phase=phase, epoch=epoch, epochs_in_phase=epochs, losses=losses, labels=labels,
             metrics={} if self.data.y is None else clustering_scores(self.data.y, labels),
-            changed=changed, cluster_sizes=np.bincount(labels, minlength=K)[:max(K, labels.max() + 1)],
+            changed=changed, cluster_sizes=np.bincount(labels, minlength=K),
             display_index=self.display_index, embedding=H[self.display_index], centroids=centroids,
             view=view, seconds=seconds, elapsed=now - self.started, device=self.device,
             converged=converged, scalars=scalars or {}, reference_metrics=reference or {},

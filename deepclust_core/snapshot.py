@@ -73,6 +73,7 @@ class Snapshot:
     converged: bool = False  # the method's stopping rule fired at this epoch
     scalars: Mapping[str, float] = field(default_factory=dict)  # extra curves: alpha, learning rate...
     reference_metrics: Mapping[str, float] = field(default_factory=dict)  # AE + k-means on the pretrained embedding
+    labels_cover_display_only: bool = False  # True in the light copies made by for_display()
 
     def __post_init__(self):
         for name in ("labels", "cluster_sizes", "display_index"):
@@ -85,7 +86,8 @@ class Snapshot:
 
     @property
     def display_labels(self) -> np.ndarray:
-        return self.labels[self.display_index]
+        """Labels of the display rows, in the order of `display_index`."""
+        return self.labels if self.labels_cover_display_only else self.labels[self.display_index]
 
     @property
     def step_name(self) -> str:
@@ -93,4 +95,6 @@ class Snapshot:
 
     def for_display(self) -> "Snapshot":
         """A light copy that keeps labels of the display subsample only (for long histories)."""
-        return replace(self, labels=self.display_labels, display_index=np.arange(len(self.display_index)))
+        if self.labels_cover_display_only:
+            return self
+        return replace(self, labels=self.display_labels, labels_cover_display_only=True)

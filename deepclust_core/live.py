@@ -1,0 +1,167 @@
+"""A training run in the background: one worker thread for the loop, one for the 2-D
+projection, and a bounded history the UI reads without ever touching tensors.
+
+    run = LiveRun(data, config).start()
+    run.history()        # display-size snapshots, oldest first
+    run.layout(seq)      # the UMAP frame of a snapshot, once projected
+    run.pause(); run.resume(); run.stop()
+
+The UI polls; nothing here calls back into it. `is_alive` (optional) lets the owner say
+whether anyone still watches: when it stays False for `orphan_grace` seconds, the run stops.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from . import projection
+from .config import TrainConfig
+from .control import TrainingControl
+from .dataset import DataError, Dataset
+from .loop import TrainingDiverged, train
+from .snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int  # arrival number, stable even when old entries are thinned out
+    snapshot: Snapshot  # display-size copy (labels of the display rows only)
+
+
+class LiveRun:
+    def __init__(self, data: Dataset, config: TrainConfig, *, is_alive: Callable[[], bool] | None = None,
+                 max_history: int = 1000, projection_duty: float = 0.25, orphan_grace: float = 15.0):
+        self.data, self.config = data, config
+        self.control = TrainingControl()
+        self.status = "starting"  # running, paused, finished, converged, stopped, failed
+        self.error: str | None = None
+        self.final_labels: np.ndarray | None = None  # every row's label at the newest epoch
+        self._entries: list[Entry] = []
+        self._layouts: dict[int, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._is_alive = is_alive
+        self._max_history = max_history
+        self._duty = projection_duty
+        self._orphan_grace = orphan_grace
+        self.started = time.time()
+
+    # -- control -----------------------------------------------------------------------
+    def start(self) -> "LiveRun":
+        self.status = "running"
+        for target, name in ((self._train, "train"), (self._project, "project"), (self._watch, "watch")):
+            threading.Thread(target=target, name=f"deepclust-{name}", daemon=True).start()
+        return self
+
+    def pause(self) -> None:
+        if self.active:
+            self.control.pause()
+            self.status = "paused"
+
+    def resume(self) -> None:
+        if self.status == "paused":
+            self.control.resume()
+            self.status = "running"
+
+    def stop(self) -> None:
+        self.control.stop()
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("starting", "running", "paused")
+
+    # -- reading -----------------------------------------------------------------------
+    def history(self) -> list[Entry]:
+        with self._lock:
+            return list(self._entries)
+
+    def layout(self, seq: int) -> np.ndarray | None:
+        with self._lock:
+            return self._layouts.get(seq)
+
+    def nearest_layout(self, seq: int) -> np.ndarray | None:
+        """The projected frame closest to `seq` (at or before it when possible)."""
+        with self._lock:
+            if not self._layouts:
+                return None
+            earlier = [s for s in self._layouts if s <= seq]
+            return self._layouts[max(earlier) if earlier else min(self._layouts)]
+
+    # -- threads -----------------------------------------------------------------------
+    def _train(self) -> None:
+        status = "finished"
+        try:
+            for snapshot in train(self.data, self.config, self.control):
+                self._append(snapshot)
+                if snapshot.converged:
+                    status = "converged"
+            if self.control.stopped:
+                status = "stopped"
+        except TrainingDiverged as error:
+            status, self.error = "failed", f"Training diverged: {error}. The history up to the last epoch is kept."
+        except (DataError, ValueError) as error:
+            status, self.error = "failed", str(error)
+        except Exception as error:  # a bug: keep the history, show the message, log the trace
+            traceback.print_exc()
+            status, self.error = "failed", f"Unexpected error: {type(error).__name__}: {error}"
+        with self._changed:
+            self.status = status
+            self._changed.notify_all()
+
+    def _append(self, snapshot: Snapshot) -> None:
+        with self._changed:
+            seq = self._entries[-1].seq + 1 if self._entries else 0
+            self._entries.append(Entry(seq, snapshot.for_display()))
+            self.final_labels = snapshot.labels
+            if len(self._entries) > self._max_history:
+                self._thin()
+            self._changed.notify_all()
+
+    def _thin(self) -> None:
+        """Keep memory bounded on long runs: drop every other entry of the older half."""
+        half = len(self._entries) // 2
+        dropped = self._entries[1:half:2]
+        self._entries = self._entries[:1] + self._entries[2:half:2] + self._entries[half:]
+        for entry in dropped:
+            self._layouts.pop(entry.seq, None)
+
+    def _next_to_project(self) -> Entry | None:
+        """The newest unprojected entry while training; afterwards, the oldest one left."""
+        missing = [e for e in self._entries if e.seq not in self._layouts]
+        if not missing:
+            return None
+        return missing[-1] if self.active else missing[0]
+
+    def _project(self) -> None:
+        projection.warm_up()
+        while True:
+            with self._changed:
+                entry = self._next_to_project()
+                while entry is None:
+                    if not self.active:
+                        return
+                    self._changed.wait(timeout=1.0)
+                    entry = self._next_to_project()
+            began = time.perf_counter()
+            layout = projection.project(entry.snapshot.embedding, self.nearest_layout(entry.seq), self.config.seed)
+            with self._changed:
+                self._layouts[entry.seq] = layout
+                self._changed.notify_all()
+            if self.active:  # leave the cores to training most of the time
+                time.sleep((time.perf_counter() - began) * (1 - self._duty) / self._duty)
+
+    def _watch(self) -> None:
+        orphaned_since = None
+        while self.active:
+            time.sleep(1.0)
+            if self._is_alive is None or self._is_alive():
+                orphaned_since = None
+            elif orphaned_since is None:
+                orphaned_since = time.time()
+            elif time.time() - orphaned_since > self._orphan_grace:
+                self.stop()

@@ -1,0 +1,22 @@
+"""Train: pick data and a method, press Start, and watch every epoch."""
+import streamlit as st
+
+from ui import data_picker, run_state, settings_form
+from ui.live_view import live_view, run_buttons
+
+st.title("Watch deep clustering learn")
+
+with st.sidebar:
+    st.header("Data")
+    data = settings_form.choose_subsample(data_picker.pick_data())
+    k = settings_form.choose_k(data)
+    st.header("Method")
+    method = settings_form.method_picker()
+    options = settings_form.method_options(method)
+    st.header("Training")
+    training = settings_form.training_settings(method, data)
+
+choice = settings_form.build_choice(data, k, method, options, training)
+run = run_state.current_run()
+run_buttons(choice, run)
+live_view(run)

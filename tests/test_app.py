@@ -1,0 +1,80 @@
+"""The pages through Streamlit's AppTest: widgets exist, a short run draws everything."""
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def configure_short_run(at: AppTest, k: int = 4) -> AppTest:
+    at.sidebar.selectbox(key="data_choice").set_value("blobs (synthetic, 2-D)").run()
+    at.sidebar.number_input(key="synthetic_n").set_value(300).run()
+    at.sidebar.number_input(key="dekm:train:pretrain").set_value(3).run()
+    at.sidebar.number_input(key="dekm:train:cluster").set_value(3).run()
+    at.sidebar.text_input(key="dekm:train:hidden").set_value("32,32").run()
+    return at
+
+
+def wait_for_run(at: AppTest, seconds: float = 90) -> None:
+    deadline = time.time() + seconds
+    while at.session_state["run"].active and time.time() < deadline:
+        time.sleep(0.5)
+    at.run()
+
+
+def test_controls_are_present(app):
+    assert not app.exception
+    assert {"Data set", "Method"} <= {box.label for box in app.sidebar.selectbox}
+    labels = {box.label for box in app.sidebar.number_input}
+    assert {"Clusters K", "Pretraining epochs", "Clustering epochs (at most)", "Batch size", "Learning rate",
+            "Seed"} <= labels
+    assert [b.label for b in app.button][:3] == ["Start", "Pause", "Stop"]
+    assert app.sidebar.number_input(key="k:digits").value == 10  # K defaults to the number of classes
+    assert app.sidebar.selectbox(key="method").value == "dekm"
+
+
+def test_method_options_come_from_the_config_dataclass(app):
+    labels = {widget.label for widget in app.sidebar.number_input}
+    assert {"update interval", "stop tolerance", "max iterations", "first n init"} <= labels
+
+
+def test_short_run_draws_both_panels_and_the_curves(app):
+    at = configure_short_run(app)
+    at.button[0].click().run()
+    wait_for_run(at)
+    assert not at.exception
+    assert at.session_state["run"].status in ("finished", "converged")
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 7  # two panels, the spectrum, four curve charts
+    assert any("Finished" in message.value for message in at.success)
+    assert at.select_slider(key="replay").value.startswith("cluster")
+
+
+def test_bad_settings_are_explained_and_block_start(app):
+    at = configure_short_run(app)
+    at.sidebar.number_input(key="synthetic_n").set_value(150).run()
+    at.sidebar.number_input(key="k:blobs").set_value(100).run()
+    assert any("too few for K = 100" in error.value for error in at.error)
+    assert at.button[0].disabled and not at.exception
+
+
+def test_bad_hyperparameter_is_explained(app):
+    at = configure_short_run(app)
+    at.sidebar.text_input(key="dekm:train:hidden").set_value("32,abc").run()
+    assert at.button[0].disabled and at.error and not at.exception
+
+
+def test_learn_page_explains_every_method(app):
+    app.switch_page("pages/learn.py").run()
+    assert not app.exception
+    from deepclust_core.methods import METHODS
+
+    assert len(app.expander) == len(METHODS)
+    assert len(app.get("latex")) >= 2 * len(METHODS)

@@ -1,0 +1,98 @@
+"""End to end: `streamlit run` on a free port, driven by Playwright in Debian's Chromium.
+
+Starts a short run, waits until the epoch counter and the charts change, scrubs the replay
+slider, and saves screenshots under test-artifacts/.
+"""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium not installed (make test installs it)")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    env = {**os.environ, "DEEPCLUST_CACHE": str(tmp_path_factory.mktemp("cache"))}
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                "--server.headless", "true", "--server.fileWatcherType", "none"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.3)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def set_number(page, label: str, value: int) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.press("Enter")
+    page.wait_for_timeout(400)
+
+
+def progress_text(page) -> str:
+    return page.get_by_text(re.compile(r"epoch \d+ of \d+")).first.inner_text()
+
+
+def test_live_training_in_the_browser(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 1700})
+    page.goto(server)
+    start = page.get_by_role("button", name="Start")
+    start.wait_for(timeout=30_000)
+    set_number(page, "Pretraining epochs", 15)
+    set_number(page, "Clustering epochs (at most)", 15)
+    start.click()
+    page.get_by_text(re.compile(r"epoch \d+ of \d+")).first.wait_for(timeout=60_000)
+    first = progress_text(page)
+    page.wait_for_function(f"() => !document.body.innerText.includes({first!r})", timeout=60_000)
+    assert progress_text(page) != first  # the epoch counter moves
+    assert page.locator(".js-plotly-plot").count() >= 6  # both panels, the spectrum, the curves
+    page.screenshot(path=str(ARTIFACTS / "live-training.png"), full_page=True)
+
+    page.get_by_text(re.compile("Finished|Stopped")).first.wait_for(timeout=240_000)
+    page.screenshot(path=str(ARTIFACTS / "finished.png"), full_page=True)
+    page.get_by_text("Follow live").click()  # stop following, then scrub back
+    slider = page.get_by_role("slider")
+    slider.wait_for()
+    newest = slider.get_attribute("aria-valuetext")
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(1500)
+    assert page.get_by_role("slider").get_attribute("aria-valuetext") != newest
+    page.screenshot(path=str(ARTIFACTS / "replay.png"), full_page=True)

@@ -1,0 +1,125 @@
+"""The live view: run buttons, progress, replay slider, both panels and the curves.
+
+A fragment with `run_every` redraws from the newest snapshot while a run is active (or a
+replay is playing); the training thread never calls st.*.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from deepclust_core.live import Entry, LiveRun
+
+from . import run_state
+from .curves import curves, global_epoch
+from .panels import autoencoder_panel, clustering_panel
+from .settings_form import Choice
+
+REFRESH_SECONDS = 1.0
+PHASES = {"pretrain": "Pretraining the autoencoder", "cluster": "Clustering"}
+ENDINGS = {
+    "finished": "Finished: all planned epochs ran.",
+    "converged": "Finished: the method's stopping rule fired.",
+    "stopped": "Stopped. Everything up to the last finished epoch is kept.",
+}
+
+
+def run_buttons(choice: Choice, run: LiveRun | None) -> None:
+    start, pause, stop, note = st.columns([1, 1, 1, 4])
+    if start.button("Start", type="primary", disabled=choice.config is None, width="stretch"):
+        run_state.start_run(choice.data, choice.config)
+        st.rerun()
+    active = run is not None and run.active
+    paused = run is not None and run.status == "paused"
+    if pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch"):
+        run.resume() if paused else run.pause()
+        st.rerun()
+    if stop.button("Stop", disabled=not active, width="stretch"):
+        run.stop()
+    if choice.problem:
+        note.error(choice.problem)
+    elif run is None:
+        note.info("Press Start to train. The page shows every epoch as it happens.")
+
+
+def label(entry: Entry) -> str:
+    s = entry.snapshot
+    return f"{s.phase} {s.epoch}" + (" (cached)" if s.scalars.get("cached") else "")
+
+
+def progress(run: LiveRun, newest: Entry) -> None:
+    s = newest.snapshot
+    config = run.config
+    total = config.pretrain_epochs + config.cluster_epochs
+    done = global_epoch(newest, config.pretrain_epochs)
+    if run.active:
+        left = (s.epochs_in_phase - s.epoch) * s.seconds
+        text = (f"{PHASES[s.phase]} · epoch {s.epoch} of {s.epochs_in_phase} · {s.seconds:.2f} s per epoch · "
+                f"about {left:.0f} s left in this phase{' · paused' if run.status == 'paused' else ''}")
+        st.progress(min(done / max(total, 1), 1.0), text=text)
+    elif run.status == "failed":
+        st.error(run.error)
+    else:
+        st.success(f"{ENDINGS[run.status]} {PHASES[s.phase]} epoch {s.epoch}, {s.elapsed:.1f} s in all, on {s.device}.")
+
+
+def _start_replay(labels: list[str]) -> None:
+    state = st.session_state
+    state.follow_live, state.playing = False, True
+    if state.get("replay") == labels[-1]:
+        state.replay = labels[0]
+
+
+def _pause_replay() -> None:
+    st.session_state.playing = False
+
+
+def replay_slider(entries: list[Entry]) -> Entry:
+    """The epoch shown: the newest while following live, else the one picked or playing."""
+    labels = [label(e) for e in entries]
+    state = st.session_state
+    state.setdefault("follow_live", True)
+    if state.follow_live or state.get("replay") not in labels:
+        state.replay = labels[-1]
+    elif state.get("playing"):
+        position = labels.index(state.replay) + 1
+        state.replay = labels[min(position, len(labels) - 1)]
+        state.playing = position < len(labels) - 1
+    follow, slider, play = st.columns([1.2, 6, 1])
+    follow.toggle("Follow live", key="follow_live", help="Show the newest epoch; turn off to scrub back in time.")
+    slider.select_slider("Epoch", labels, key="replay", disabled=state.follow_live,
+                         help="Scrub back through the run; both panels and the curve marker follow.")
+    if state.get("playing"):
+        play.button("Pause replay", on_click=_pause_replay, width="stretch")
+    else:
+        play.button("Play", on_click=_start_replay, args=(labels,), width="stretch", icon=":material/play_arrow:",
+                    help="Animate the run from the epoch shown to the newest one.")
+    return entries[labels.index(state.replay)]
+
+
+def live_view(run: LiveRun | None) -> None:
+    if run is None:
+        return
+    ticking = run.active or st.session_state.get("playing", False)
+
+    @st.fragment(run_every=REFRESH_SECONDS if ticking else None)
+    def view() -> None:
+        if ticking and not (run.active or st.session_state.get("playing", False)):
+            st.rerun(scope="app")  # the run ended: redraw buttons and stop ticking
+        entries = run.history()
+        if not entries:
+            st.info("Starting: the first epoch is on its way…")
+            return
+        progress(run, entries[-1])
+        entry = replay_slider(entries)
+        colour, highlight = st.columns([2, 1])
+        by_label = colour.radio("Colour by", ["predicted cluster", "true label"], horizontal=True, key="colour_by",
+                                disabled=run.data.y is None) == "true label"
+        wrong = highlight.checkbox("Highlight misclustered points", key="highlight", disabled=run.data.y is None)
+        left, right = st.columns(2)
+        with left:
+            autoencoder_panel(run, entries, entry, by_label, wrong)
+        with right:
+            clustering_panel(run, entry, by_label, wrong)
+        curves(entries, entry, run.config.pretrain_epochs, run.config.n_clusters, run.data.n_samples)
+
+    view()

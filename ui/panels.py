@@ -1,0 +1,89 @@
+"""The two point panels: the autoencoder space (UMAP) and the method's clustering space."""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from deepclust_core import projection
+from deepclust_core.live import Entry, LiveRun
+from deepclust_core.metrics import contingency
+
+from .charts import points_figure, spectrum_figure
+
+
+def colouring(run: LiveRun, entry: Entry, by_label: bool) -> tuple[np.ndarray, list[str], np.ndarray | None]:
+    """Groups to colour by, their names, and the misclustered mask (None without labels)."""
+    snapshot = entry.snapshot
+    clusters = snapshot.display_labels
+    truth = None if run.data.y is None else run.data.y[snapshot.display_index]
+    wrong = None if truth is None else misclustered(clusters, truth)
+    if by_label and truth is not None:
+        names = list(run.data.class_names or [f"class {c}" for c in range(int(truth.max()) + 1)])
+        return truth, names, wrong
+    return clusters, [f"cluster {k}" for k in range(int(clusters.max()) + 1)], wrong
+
+
+def misclustered(clusters: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """Points whose cluster, matched to a class by the Hungarian method, is not their class."""
+    from scipy.optimize import linear_sum_assignment
+
+    w = contingency(clusters, truth)
+    rows, cols = linear_sum_assignment(-w)
+    class_of = np.full(w.shape[0], -1)
+    class_of[rows] = cols
+    return class_of[clusters] != truth
+
+
+def hover_columns(run: LiveRun, entry: Entry) -> list[np.ndarray]:
+    snapshot = entry.snapshot
+    truth = np.full(len(snapshot.display_index), -1) if run.data.y is None else run.data.y[snapshot.display_index]
+    return [snapshot.display_index, truth, snapshot.display_labels]
+
+
+def pretrained_entry(entries: list[Entry]) -> Entry | None:
+    """The first clustering snapshot: the autoencoder space exactly as pretraining left it."""
+    return next((e for e in entries if e.snapshot.phase == "cluster"), None)
+
+
+def autoencoder_panel(run: LiveRun, entries: list[Entry], entry: Entry, by_label: bool, highlight: bool) -> None:
+    show_pretrained = st.toggle("Show the pretrained space", key="show_pretrained",
+                                help="The autoencoder space before clustering began: the 'before' of before/after.")
+    shown = pretrained_entry(entries) if show_pretrained else entry
+    if shown is None:
+        st.caption("Clustering has not started yet: this is still the pretraining space.")
+        shown = entry
+    layout = run.layout(shown.seq)
+    note = "UMAP of the embedding, warm-started from the previous frame"
+    if layout is None:
+        layout = run.nearest_layout(shown.seq)
+        note = "UMAP frame of a nearby epoch (the projection catches up in the background)"
+    if layout is None:
+        layout = projection.pca_layout(shown.snapshot.embedding)
+        note = ("UMAP is warming up (it compiles once, about 15 s); principal axes meanwhile"
+                if not projection.is_ready() else "principal axes until the first UMAP frame is ready")
+    groups, names, wrong = colouring(run, shown, by_label)
+    title = "Autoencoder space" + (" (pretrained)" if show_pretrained else "")
+    st.plotly_chart(points_figure(layout, groups, names, hover_columns(run, shown), title,
+                                  ("UMAP 1", "UMAP 2"), wrong if highlight else None),
+                    key="autoencoder_panel", width="stretch")
+    st.caption(note)
+
+
+def clustering_panel(run: LiveRun, entry: Entry, by_label: bool, highlight: bool) -> None:
+    view = entry.snapshot.view
+    names = list(view.axis_names)
+    pick_x, pick_y = st.columns(2)
+    key = f"axes:{run.config.method}:{view.title}"
+    x = pick_x.selectbox("x axis", range(len(names)), index=view.default_axes[0], format_func=names.__getitem__,
+                         key=key + ":x")
+    y = pick_y.selectbox("y axis", range(len(names)), index=view.default_axes[1], format_func=names.__getitem__,
+                         key=key + ":y")
+    groups, group_names, wrong = colouring(run, entry, by_label)
+    centroids = None if view.centroids is None else view.centroids[:, [x, y]]
+    st.plotly_chart(points_figure(view.coords[:, [x, y]], groups, group_names, hover_columns(run, entry), view.title,
+                                  (names[x], names[y]), wrong if highlight else None, centroids),
+                    key="clustering_panel", width="stretch")
+    if view.note:
+        st.caption(view.note)
+    if view.spectrum is not None:
+        st.plotly_chart(spectrum_figure(view.spectrum, view.spectrum_name), key="spectrum", width="stretch")

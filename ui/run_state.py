@@ -1,0 +1,35 @@
+"""Per-tab run state in st.session_state: each browser tab is its own session, so two tabs
+train side by side without mixing their runs. A run whose tab closes stops on its own."""
+from __future__ import annotations
+
+import streamlit as st
+
+from deepclust_core import Dataset, TrainConfig
+from deepclust_core.live import LiveRun
+
+
+def current_run() -> LiveRun | None:
+    return st.session_state.get("run")
+
+
+def _session_watcher():
+    """A thread-safe 'is this tab still connected?' check, or None outside a server."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is None or not Runtime.exists():
+        return None
+    runtime, session_id = Runtime.instance(), context.session_id
+    return lambda: runtime.is_active_session(session_id)
+
+
+def start_run(data: Dataset, config: TrainConfig) -> LiveRun:
+    previous = current_run()
+    if previous is not None:
+        previous.stop()
+    run = LiveRun(data, config, is_alive=_session_watcher()).start()
+    st.session_state.run = run
+    st.session_state.follow_live = True
+    st.session_state.playing = False
+    return run
