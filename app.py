@@ -19,6 +19,7 @@ def warm_up_projection() -> threading.Thread:
 warm_up_projection()
 page = st.navigation([
     st.Page("pages/train.py", title="Train", icon=":material/model_training:", default=True),
+    st.Page("pages/explore.py", title="Explore", icon=":material/search:"),
     st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
 ])
 page.run()

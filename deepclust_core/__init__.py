@@ -15,8 +15,8 @@ from .loaders import load_dataset
 from .loop import TrainingDiverged, train
 from .methods import METHODS, make_method
 from .metrics import cluster_accuracy, clustering_scores
-from .snapshot import ClusterView, Snapshot
 from .sklearn_api import DeepClusterer
+from .snapshot import ClusterView, Snapshot
 
 __all__ = [
     "AutoencoderConfig", "ClusterView", "DataError", "Dataset", "DeepClusterer", "METHODS", "Snapshot",

@@ -2,7 +2,8 @@
 
 MLP: d_in-500-500-2000-d_emb with a mirrored decoder, linear embedding and linear output
 (DEC, DEKM_dense.py, DKM). Conv: DEKM.py's Conv(32,k5,s2)-Conv(64,k5,s2)-Conv(128,k3,s2)
--Dense(d_emb), decoder mirrored with transposed convolutions.
+-Dense(d_emb), decoder mirrored with transposed convolutions. DEPICT's dropout network
+(kind "depict") lives in depict_net.py.
 """
 from __future__ import annotations
 
@@ -16,14 +17,14 @@ ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.2), "tanh":
 
 @dataclass(frozen=True)
 class AutoencoderConfig:
-    kind: str = "mlp"  # "mlp" (DEKM_dense.py, DEC) or "conv" (DEKM.py, images only)
+    kind: str = "mlp"  # "mlp" (DEKM_dense.py, DEC), "conv" (DEKM.py, images only) or "depict" (DEPICT's dropout network, set embedding_dim = K)
     hidden: tuple[int, ...] = (500, 500, 2000)  # MLP widths, the DEC/DEKM default
     embedding_dim: int = 10  # d_emb: 10 in DEKM and DKM
     activation: str = "relu"  # AE-CM's reference uses leaky_relu (slope 0.2)
 
     def __post_init__(self):
-        if self.kind not in ("mlp", "conv"):
-            raise ValueError(f"autoencoder kind must be 'mlp' or 'conv', got {self.kind!r}")
+        if self.kind not in ("mlp", "conv", "depict"):
+            raise ValueError(f"autoencoder kind must be 'mlp', 'conv' or 'depict', got {self.kind!r}")
         if self.embedding_dim < 1 or any(int(w) < 1 for w in self.hidden):
             raise ValueError("autoencoder widths and embedding size must be positive")
         if self.activation not in ACTIVATIONS:
@@ -39,11 +40,20 @@ class Autoencoder(nn.Module):
         self.encoder = encoder
         self.decoder = decoder
         self.embedding_dim = embedding_dim
-        self.kind = kind  # "mlp" or "conv"
+        self.kind = kind  # "mlp", "conv" or "depict"
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = self.encoder(x)  # (b, d_emb)
         return h, self.decoder(h)  # (b, d_in)
+
+    def encode_layers(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """The input as the network sees it, then each encoder stage's output, ending with h.
+        Layer-wise reconstruction (DEPICT) pairs them, reversed and without h, with `decode_layers`."""
+        return [x, self.encoder(x)]
+
+    def decode_layers(self, h: torch.Tensor) -> list[torch.Tensor]:
+        """Each decoder stage's output, the last being the reconstruction (one stage here)."""
+        return [self.decoder(h)]
 
 
 def mlp(widths: list[int], activation: str) -> nn.Sequential:
@@ -57,6 +67,10 @@ def mlp(widths: list[int], activation: str) -> nn.Sequential:
 
 
 def build_autoencoder(config: AutoencoderConfig, n_features: int, image_shape: tuple[int, ...] | None) -> Autoencoder:
+    if config.kind == "depict":
+        from .depict_net import depict_autoencoder  # imported here: depict_net builds on this module
+
+        return depict_autoencoder(config, n_features, image_shape)
     if config.kind == "conv":
         if image_shape is None:
             raise ValueError("the convolutional autoencoder needs image data; use the MLP for tables")

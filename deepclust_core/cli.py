@@ -10,7 +10,6 @@ import sys
 
 import numpy as np
 
-from .autoencoder import AutoencoderConfig
 from .config import TrainConfig
 from .control import TrainingControl
 from .dataset import DataError
@@ -18,6 +17,7 @@ from .loaders import BUILT_IN, load_dataset
 from .loop import TrainingDiverged, train
 from .methods import METHODS
 from .options import option_specs, parse_option
+from .settings import config_for
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--file", help="your own .csv, .npy or .npz file (overrides --data)")
     data.add_argument("--label-column", help="CSV column (name or 0-based index) holding labels, if any")
     data.add_argument("--data-dir", help="folder with the four IDX files for fashion-mnist / mnist-idx")
-    data.add_argument("--subsample", type=int, help="train on this many seeded random rows")
+    data.add_argument("--subsample", type=int, help="train on this many random rows (drawn with --data-seed)")
+    data.add_argument("--data-seed", type=int, default=0, help="seed of the subsample and of synthetic sets")
     data.add_argument("--n-samples", type=int, default=1000, help="rows of a synthetic set")
     data.add_argument("--noise", type=float, default=0.05, help="noise of a synthetic set")
     model = run.add_argument_group("model")
@@ -44,14 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("--k", type=int, help="number of clusters K (default: the number of classes)")
     model.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
                        help="a method option (see `python -m deepclust_core methods`); repeatable")
-    model.add_argument("--autoencoder", default="mlp", choices=("mlp", "conv"), help="autoencoder kind")
-    model.add_argument("--hidden", default="500,500,2000", help="MLP hidden widths, comma separated")
-    model.add_argument("--embedding-dim", type=int, default=10, help="size of the embedding")
+    suggested = "default: the method's suggested value (see `methods`)"
+    model.add_argument("--autoencoder", choices=("mlp", "conv", "depict"), help=f"autoencoder kind; {suggested}")
+    model.add_argument("--hidden", help=f"MLP hidden widths, comma separated; {suggested}, else 500,500,2000")
+    model.add_argument("--embedding-dim", type=int, help=f"size of the embedding; {suggested}, else 10")
     training = run.add_argument_group("training")
-    training.add_argument("--pretrain-epochs", type=int, default=200, help="autoencoder pretraining epochs")
-    training.add_argument("--cluster-epochs", type=int, default=100, help="clustering epochs (upper bound)")
-    training.add_argument("--batch-size", type=int, default=256, help="minibatch size")
-    training.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate")
+    training.add_argument("--pretrain-epochs", type=int, help=f"autoencoder pretraining epochs; {suggested}")
+    training.add_argument("--cluster-epochs", type=int, help=f"clustering epochs (upper bound); {suggested}")
+    training.add_argument("--batch-size", type=int, help=f"minibatch size; {suggested}")
+    training.add_argument("--lr", type=float, help=f"Adam learning rate; {suggested}")
     training.add_argument("--seed", type=int, default=0, help="seed of every random choice")
     training.add_argument("--device", default="auto", help="auto, cpu or cuda[:n]")
     training.add_argument("--cache-dir", help="where pretrained autoencoders are kept")
@@ -72,15 +74,17 @@ def method_options(method: str, pairs: list[str]) -> dict:
 
 
 def config_from_args(args, n_classes: int | None) -> TrainConfig:
+    """The method's suggested settings, with every option given on the command line on top."""
     k = args.k if args.k is not None else n_classes
     if k is None:
         raise ValueError("the data has no labels: give the number of clusters with --k")
-    hidden = tuple(int(w) for w in args.hidden.split(",") if w.strip())
-    return TrainConfig(
-        n_clusters=k, method=args.method, method_options=method_options(args.method, args.option),
-        autoencoder=AutoencoderConfig(kind=args.autoencoder, hidden=hidden, embedding_dim=args.embedding_dim),
-        pretrain_epochs=args.pretrain_epochs, cluster_epochs=args.cluster_epochs, batch_size=args.batch_size,
-        lr=args.lr, seed=args.seed, device=args.device, cache_dir=args.cache_dir, use_cache=not args.no_cache,
+    hidden = None if args.hidden is None else tuple(int(w) for w in args.hidden.split(",") if w.strip())
+    return config_for(
+        args.method, k, options=method_options(args.method, args.option),
+        train=dict(pretrain_epochs=args.pretrain_epochs, cluster_epochs=args.cluster_epochs,
+                   batch_size=args.batch_size, lr=args.lr),
+        autoencoder=dict(kind=args.autoencoder, hidden=hidden, embedding_dim=args.embedding_dim),
+        seed=args.seed, device=args.device, cache_dir=args.cache_dir, use_cache=not args.no_cache,
     )
 
 
@@ -94,13 +98,14 @@ def format_line(snapshot) -> str:
 def print_methods() -> None:
     for name, cls in METHODS.items():
         print(f"{name}: {cls.title}")
+        print("  suggested: " + (", ".join(f"{k}={v}" for k, v in cls.suggested.items()) or "TrainConfig defaults"))
         for spec in option_specs(cls.config_class):
             print(f"  --option {spec.name}={spec.default}  ({spec.type.__name__}) {spec.help}")
 
 
 def run_training(args) -> int:
     data = load_dataset("file" if args.file else args.data, path=args.file or args.data_dir, subsample=args.subsample,
-                        seed=args.seed, n_samples=args.n_samples, noise=args.noise, label_column=args.label_column)
+                        seed=args.data_seed, n_samples=args.n_samples, noise=args.noise, label_column=args.label_column)
     config = config_from_args(args, data.n_classes)
     print(f"{data.name}: {data.n_samples} rows x {data.n_features} features, K={config.n_clusters}, method={config.method}")
     last, control = None, TrainingControl()

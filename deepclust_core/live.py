@@ -23,7 +23,8 @@ from . import projection
 from .config import TrainConfig
 from .control import TrainingControl
 from .dataset import DataError, Dataset
-from .loop import TrainingDiverged, train
+from .loop import TrainingDiverged, new_autoencoder, train
+from .methods import make_method
 from .snapshot import Snapshot
 
 
@@ -50,6 +51,8 @@ class LiveRun:
         self._duty = projection_duty
         self._orphan_grace = orphan_grace
         self.started = time.time()
+        self.autoencoder = new_autoencoder(data, config)  # trained in place by the worker thread
+        self.method = make_method(config.method, config.n_clusters, config.seed, config.method_options)
 
     # -- control -----------------------------------------------------------------------
     def start(self) -> "LiveRun":
@@ -84,6 +87,14 @@ class LiveRun:
         with self._lock:
             return self._layouts.get(seq)
 
+    def decode(self, points: np.ndarray) -> np.ndarray:
+        """Rows of the input space that the decoder makes of embedded points (K, d_emb), say centres."""
+        import torch
+
+        parameter = next(self.autoencoder.parameters())
+        with torch.no_grad():
+            return self.autoencoder.decoder(torch.as_tensor(points, dtype=parameter.dtype, device=parameter.device)).cpu().numpy()
+
     def nearest_layout(self, seq: int) -> np.ndarray | None:
         """The projected frame closest to `seq` (at or before it when possible)."""
         with self._lock:
@@ -96,7 +107,7 @@ class LiveRun:
     def _train(self) -> None:
         status = "finished"
         try:
-            for snapshot in train(self.data, self.config, self.control):
+            for snapshot in train(self.data, self.config, self.control, self.method, self.autoencoder):
                 self._append(snapshot)
                 if snapshot.converged:
                     status = "converged"
@@ -131,11 +142,17 @@ class LiveRun:
             self._layouts.pop(entry.seq, None)
 
     def _next_to_project(self) -> Entry | None:
-        """The newest unprojected entry while training; afterwards, the oldest one left."""
+        """The newest entry while training or while it lacks a frame; then the oldest one left."""
         missing = [e for e in self._entries if e.seq not in self._layouts]
         if not missing:
             return None
-        return missing[-1] if self.active else missing[0]
+        return missing[-1] if self.active or missing[-1] is self._entries[-1] else missing[0]
+
+    @property
+    def newest_projected(self) -> bool:
+        """Whether the newest snapshot has its UMAP frame (the page keeps refreshing until it has)."""
+        with self._lock:
+            return not self._entries or self._entries[-1].seq in self._layouts
 
     def _project(self) -> None:
         projection.warm_up()

@@ -13,6 +13,7 @@ import numpy as np
 
 from .dataset import DataError, Dataset, scale_pixels, standardise_columns
 from .idx import load_idx_folder
+from .images import load_image_zip
 
 SYNTHETIC = ("blobs", "anisotropic", "moons", "circles")
 BUILT_IN = ("digits", "fashion-mnist", "mnist-idx") + SYNTHETIC
@@ -62,15 +63,18 @@ def load_bytes(content: bytes, name: str, label_column: str | int | None = None)
     """The contents of a user's file, its type taken from the extension of `name`.
 
     CSV: header optional; `label_column` (a header name or a 0-based index) holds labels.
-    .npz: arrays `X` and optional `y`. .npy: a 2-D array of rows, no labels.
+    .npz: arrays `X` and optional `y`. .npy: a 2-D array of rows, no labels. .zip: images
+    (see deepclust_core.images).
     """
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
         X, y = read_csv(content, label_column, name)
     elif suffix in (".npy", ".npz"):
         X, y = read_numpy(content, suffix, name)
+    elif suffix == ".zip":
+        return load_image_zip(content, name)
     else:
-        raise DataError(f"{name}: unsupported file type {suffix or '(none)'}; use .csv, .npy or .npz")
+        raise DataError(f"{name}: unsupported file type {suffix or '(none)'}; use .csv, .npy, .npz or a .zip of images")
     return Dataset(X=standardise_columns(_checked_matrix(X, name)), y=y, name=name, scaling="standardised columns")
 
 

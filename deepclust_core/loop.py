@@ -9,7 +9,6 @@ snapshot yielded before it stays valid.
 """
 from __future__ import annotations
 
-import time
 from typing import Callable, Iterator
 
 import numpy as np
@@ -74,7 +73,8 @@ def train(data: Dataset, config: TrainConfig, control: TrainingControl | None = 
     yield from _pretrain(autoencoder, X, data, config, recorder, batches, control)
     if control.stopped:
         return
-    ctx = TrainingContext(autoencoder, X, embed=lambda: embed(autoencoder, X), seed=config.seed)
+    ctx = TrainingContext(autoencoder, X, embed=lambda: embed(autoencoder, X), seed=config.seed,
+                          epochs=config.cluster_epochs)
     H = ctx.embed()
     reference = _ae_kmeans_metrics(data, H, config)
     method.setup(ctx)

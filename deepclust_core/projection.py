@@ -90,21 +90,22 @@ def umap_layout(H: np.ndarray, previous: np.ndarray | None, n_epochs: int | None
                 n_neighbors: int = 15, seed: int | None = None) -> np.ndarray:
     """UMAP of H (n, d) into 2-D, starting from `previous` (n, 2) when given.
 
-    A warm start needs fewer epochs: 100 instead of 200 by default. UMAP rescales an
-    init array into a 0-10 box, so the result is aligned back onto `previous` afterwards.
+    A cold start begins at the principal axes (what the panel shows before UMAP is ready);
+    a warm start needs fewer epochs: 100 instead of 200 by default. UMAP rescales an init
+    array into a 0-10 box, so the result is aligned back onto `previous` afterwards.
     """
     import umap
 
     n = len(H)
     if n < 4:
         return pca_layout(H)
-    init = "spectral" if previous is None else np.asarray(previous, dtype=np.float32)
+    init = pca_layout(H) if previous is None else np.asarray(previous, dtype=np.float32)  # PCA: fast and stable
     reducer = umap.UMAP(
         n_components=2, n_neighbors=min(n_neighbors, n - 1), min_dist=0.1, init=init,
         n_epochs=n_epochs or (200 if previous is None else 100), random_state=seed, n_jobs=1,
     )
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # UMAP warns about n_jobs with a seed, and spectral init on tiny data
+        warnings.simplefilter("ignore")  # UMAP warns that a seed disables its parallelism
         layout = reducer.fit_transform(np.asarray(H, dtype=np.float32)).astype(np.float32)
     return layout if previous is None else align_layout(layout, previous)
 

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from ui import data_picker, run_state, settings_form
+from ui.data_preview import data_preview
 from ui.live_view import live_view, run_buttons
 
 st.title("Watch deep clustering learn")
@@ -18,5 +19,8 @@ with st.sidebar:
 
 choice = settings_form.build_choice(data, k, method, options, training)
 run = run_state.current_run()
+if data is not None:
+    with st.expander("Data preview", expanded=run is None):
+        data_preview(data)
 run_buttons(choice, run)
 live_view(run)

@@ -78,3 +78,18 @@ def test_learn_page_explains_every_method(app):
 
     assert len(app.expander) == len(METHODS)
     assert len(app.get("latex")) >= 2 * len(METHODS)
+
+
+def test_explore_page_after_a_run(app):
+    at = configure_short_run(app)
+    at.button[0].click().run()
+    wait_for_run(at)
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) >= 2  # confusion matrix and cluster sizes
+    assert at.dataframe  # tabular members of the chosen cluster
+
+
+def test_explore_page_without_a_run(app):
+    app.switch_page("pages/explore.py").run()
+    assert not app.exception and app.info

@@ -1,15 +1,9 @@
 """The quality benchmark on tiny settings: the table has one row per (data, method), every
 column, and scores in [0, 1]. The real benchmark is run by hand (docs/benchmarks.md)."""
 import json
-from dataclasses import dataclass
-
-import pytest
 
 from bench.quality import main
-from bench.settings import Overrides, build_config
 from bench.table import COLUMNS
-from deepclust_core import METHODS
-from deepclust_core.methods.ae_kmeans import AEKMeans
 
 
 def table_rows(markdown: str) -> tuple[list[str], list[list[str]]]:
@@ -38,26 +32,3 @@ def test_tiny_benchmark_table(tmp_path, capsys):
     runs = json.loads(raw.read_text())["runs"]
     assert [run["epochs"] for run in runs] == [2, 0]
     assert runs[1]["acc"] == runs[1]["reference_acc"] and runs[1]["pretrain_cached"]  # ae-kmeans reuses dekm's AE
-
-
-@dataclass(frozen=True, kw_only=True)
-class _FakeConfig:
-    n_init: int = 10
-
-
-class _Suggesting(AEKMeans):
-    name = "suggesting"
-    config_class = _FakeConfig
-    suggested = {"pretrain_epochs": 50, "batch_size": 100, "embedding_dim": 7, "activation": "leaky_relu",
-                 "n_init": 3, "not_a_setting": 1}
-
-
-def test_settings_merge_suggested_then_overrides(monkeypatch, capsys):
-    monkeypatch.setitem(METHODS, "suggesting", _Suggesting)
-    config = build_config("suggesting", 4, 0, Overrides(batch_size=32, hidden=(8,)))
-    assert (config.pretrain_epochs, config.batch_size, config.cluster_epochs) == (50, 32, 100)
-    assert (config.autoencoder.hidden, config.autoencoder.embedding_dim) == ((8,), 7)
-    assert config.autoencoder.activation == "leaky_relu" and config.method_options == {"n_init": 3}
-    assert "not_a_setting" in capsys.readouterr().err
-    with pytest.raises(ValueError):
-        build_config("no-such-method", 4, 0, Overrides())

@@ -4,8 +4,8 @@ import torch
 
 from deepclust_core import load_dataset, train
 from deepclust_core.autoencoder import AutoencoderConfig, build_autoencoder
-from deepclust_core.methods import TrainingContext, make_method
 from deepclust_core.loop import embed
+from deepclust_core.methods import TrainingContext, make_method
 
 
 def test_dekm_on_easy_blobs(small_config):

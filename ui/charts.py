@@ -17,28 +17,28 @@ def colour(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
-def points_figure(xy: np.ndarray, groups: np.ndarray, group_names: list[str], hover: list[np.ndarray],
-                  title: str, axis_names: tuple[str, str] = ("", ""), wrong: np.ndarray | None = None,
-                  centroids: np.ndarray | None = None, height: int = 460) -> go.Figure:
+def points_figure(xy: np.ndarray, groups: np.ndarray, group_names: list[str], customdata: np.ndarray,
+                  hovertemplate: str, title: str, axis_names: tuple[str, str] = ("", ""),
+                  wrong: np.ndarray | None = None, centroids: np.ndarray | None = None, height: int = 460) -> go.Figure:
     """One scattergl trace per group (cluster or class) so the legend names them.
 
-    `hover` holds per-point (index, true label, cluster) columns; `wrong` marks misclustered
-    points, drawn with a dark ring; `centroids` (K, 2) are drawn as crosses.
+    `customdata` rows start with the point's index in the data set (the hover thumbnail
+    and the selection gallery look it up); `wrong` marks misclustered points, drawn with a
+    dark ring; `centroids` (K, 2) are drawn as crosses.
     """
     figure = go.Figure()
-    customdata = np.column_stack(hover)
     for g in np.unique(groups):
         mask = groups == g
         figure.add_trace(go.Scattergl(
             x=xy[mask, 0], y=xy[mask, 1], mode="markers", name=group_names[g] if g < len(group_names) else str(g),
             marker=dict(size=5, color=colour(int(g)), opacity=0.8), customdata=customdata[mask],
-            hovertemplate="point %{customdata[0]}<br>label %{customdata[1]}<br>cluster %{customdata[2]}<extra></extra>",
+            hovertemplate=hovertemplate,
         ))
     if wrong is not None and wrong.any():
         figure.add_trace(go.Scattergl(
             x=xy[wrong, 0], y=xy[wrong, 1], mode="markers", name="misclustered", customdata=customdata[wrong],
             marker=dict(size=9, color="rgba(0,0,0,0)", line=dict(color="black", width=1.5)),
-            hovertemplate="point %{customdata[0]} (misclustered)<br>label %{customdata[1]}<br>cluster %{customdata[2]}<extra></extra>",
+            hovertemplate="misclustered<br>" + hovertemplate,
         ))
     if centroids is not None:
         figure.add_trace(go.Scatter(
@@ -46,7 +46,8 @@ def points_figure(xy: np.ndarray, groups: np.ndarray, group_names: list[str], ho
             marker=dict(symbol="x-thin", size=16, line=dict(width=3, color=[colour(k) for k in range(len(centroids))])),
         ))
     figure.update_layout(title=title, height=height, margin=MARGIN, legend=dict(itemsizing="constant"),
-                         xaxis_title=axis_names[0], yaxis_title=axis_names[1], uirevision="points")
+                         xaxis_title=axis_names[0], yaxis_title=axis_names[1], uirevision="points",
+                         dragmode="lasso")
     return figure
 
 

@@ -7,7 +7,7 @@ from deepclust_core import DataError, Dataset, load_dataset
 from deepclust_core.idx import FASHION_MNIST_INSTALL_HINT, idx_folder_available
 from deepclust_core.loaders import SYNTHETIC, csv_columns, load_bytes
 
-UPLOAD = "Your file (CSV, .npy, .npz)"
+UPLOAD = "Your file (CSV, .npy, .npz, .zip of images)"
 UPLOAD_LIMIT_MB = 200  # streamlit's default server.maxUploadSize
 
 
@@ -24,7 +24,8 @@ def cached_upload(content: bytes, name: str, label_column: str | None) -> Datase
 def data_choices() -> dict[str, str]:
     """Label shown in the list -> loader name."""
     choices = {"digits (scikit-learn, 1,797 8×8 images)": "digits"}
-    choices["Fashion-MNIST (70,000 28×28 images)"] = "fashion-mnist"
+    installed = idx_folder_available()
+    choices["Fashion-MNIST (70,000 28×28 images)" if installed else "Fashion-MNIST (not installed: see how)"] = "fashion-mnist"
     choices.update({f"{name} (synthetic, 2-D)": name for name in SYNTHETIC})
     choices[UPLOAD] = "file"
     return choices
@@ -63,9 +64,10 @@ def _fashion_mnist() -> Dataset | None:
 
 
 def _uploaded() -> Dataset | None:
-    upload = st.file_uploader(f"Your data (at most {UPLOAD_LIMIT_MB} MB)", type=["csv", "npy", "npz"], key="upload",
+    upload = st.file_uploader(f"Your data (at most {UPLOAD_LIMIT_MB} MB)", type=["csv", "npy", "npz", "zip"], key="upload",
                               help="CSV with or without a header; .npy with a 2-D array; .npz with arrays X and "
-                                   "optionally y. Files are read as numbers only, never unpickled.")
+                                   "optionally y; .zip of images, one folder per class optional (resized to one size). "
+                                   "Files are read as numbers or pictures only: never unpickled or executed.")
     if upload is None:
         st.caption("Upload a file to train on your own data.")
         return None

@@ -8,9 +8,12 @@ from __future__ import annotations
 import streamlit as st
 
 from deepclust_core.live import Entry, LiveRun
+from deepclust_core.recorder import display_subsample
 
 from . import run_state
 from .curves import curves, global_epoch
+from .gallery import selection_gallery
+from .hover_thumbnails import hover_thumbnails
 from .panels import autoencoder_panel, clustering_panel
 from .settings_form import Choice
 
@@ -99,12 +102,15 @@ def replay_slider(entries: list[Entry]) -> Entry:
 def live_view(run: LiveRun | None) -> None:
     if run is None:
         return
-    ticking = run.active or st.session_state.get("playing", False)
+    def needs_ticking() -> bool:
+        return run.active or not run.newest_projected or st.session_state.get("playing", False)
+
+    ticking = needs_ticking()
 
     @st.fragment(run_every=REFRESH_SECONDS if ticking else None)
     def view() -> None:
-        if ticking and not (run.active or st.session_state.get("playing", False)):
-            st.rerun(scope="app")  # the run ended: redraw buttons and stop ticking
+        if ticking and not needs_ticking():
+            st.rerun(scope="app")  # the run ended and its last frame is drawn: redraw buttons, stop ticking
         entries = run.history()
         if not entries:
             st.info("Starting: the first epoch is on its way…")
@@ -120,6 +126,9 @@ def live_view(run: LiveRun | None) -> None:
             autoencoder_panel(run, entries, entry, by_label, wrong)
         with right:
             clustering_panel(run, entry, by_label, wrong)
+        with st.expander("Selected points", expanded=bool(st.session_state.get("selected_rows"))):
+            selection_gallery(run.data, entry.snapshot.display_index, entry.snapshot.display_labels)
         curves(entries, entry, run.config.pretrain_epochs, run.config.n_clusters, run.data.n_samples)
 
     view()
+    hover_thumbnails(run.data, display_subsample(run.data.n_samples, run.config.display_size, run.config.seed))

@@ -34,10 +34,39 @@ def misclustered(clusters: np.ndarray, truth: np.ndarray) -> np.ndarray:
     return class_of[clusters] != truth
 
 
-def hover_columns(run: LiveRun, entry: Entry) -> list[np.ndarray]:
-    snapshot = entry.snapshot
-    truth = np.full(len(snapshot.display_index), -1) if run.data.y is None else run.data.y[snapshot.display_index]
-    return [snapshot.display_index, truth, snapshot.display_labels]
+MAX_HOVER_FEATURES = 8
+
+
+def hover_data(run: LiveRun, entry: Entry) -> tuple[np.ndarray, str]:
+    """Per-point hover columns (index, label, cluster, and feature values for tables) and their template."""
+    snapshot, data = entry.snapshot, run.data
+    truth = np.full(len(snapshot.display_index), -1) if data.y is None else data.y[snapshot.display_index]
+    columns = [snapshot.display_index, truth, snapshot.display_labels]
+    template = "point %{customdata[0]}<br>label %{customdata[1]}<br>cluster %{customdata[2]}"
+    if not data.is_image:
+        shown = min(data.n_features, MAX_HOVER_FEATURES)
+        columns += [np.round(data.X[snapshot.display_index, j], 3) for j in range(shown)]
+        template += "".join(f"<br>x{j + 1} = %{{customdata[{3 + j}]}}" for j in range(shown))
+        if data.n_features > shown:
+            template += f"<br>… {data.n_features - shown} more features"
+    return np.column_stack(columns), template + "<extra></extra>"
+
+
+def _row_of(point: dict) -> int | None:
+    """The data-set row of a selected point: its first customdata value (a list, or an
+    index-keyed object when the trace's data travelled as a typed array)."""
+    data = point.get("customdata")
+    if isinstance(data, dict):
+        data = [data[key] for key in sorted(data, key=int)]
+    return int(data[0]) if data else None
+
+
+def remember_selection(event) -> None:
+    """Keep the data-set rows of a box or lasso selection for the gallery."""
+    points = (event or {}).get("selection", {}).get("points", [])
+    rows = sorted({row for row in map(_row_of, points) if row is not None})
+    if rows:
+        st.session_state.selected_rows = rows
 
 
 def pretrained_entry(entries: list[Entry]) -> Entry | None:
@@ -63,9 +92,11 @@ def autoencoder_panel(run: LiveRun, entries: list[Entry], entry: Entry, by_label
                 if not projection.is_ready() else "principal axes until the first UMAP frame is ready")
     groups, names, wrong = colouring(run, shown, by_label)
     title = "Autoencoder space" + (" (pretrained)" if show_pretrained else "")
-    st.plotly_chart(points_figure(layout, groups, names, hover_columns(run, shown), title,
-                                  ("UMAP 1", "UMAP 2"), wrong if highlight else None),
-                    key="autoencoder_panel", width="stretch")
+    customdata, template = hover_data(run, shown)
+    event = st.plotly_chart(points_figure(layout, groups, names, customdata, template, title, ("UMAP 1", "UMAP 2"),
+                                          wrong if highlight else None),
+                            key="autoencoder_panel", width="stretch", on_select="rerun", selection_mode=("box", "lasso"))
+    remember_selection(event)
     st.caption(note)
 
 
@@ -80,9 +111,11 @@ def clustering_panel(run: LiveRun, entry: Entry, by_label: bool, highlight: bool
                          key=key + ":y")
     groups, group_names, wrong = colouring(run, entry, by_label)
     centroids = None if view.centroids is None else view.centroids[:, [x, y]]
-    st.plotly_chart(points_figure(view.coords[:, [x, y]], groups, group_names, hover_columns(run, entry), view.title,
-                                  (names[x], names[y]), wrong if highlight else None, centroids),
-                    key="clustering_panel", width="stretch")
+    customdata, template = hover_data(run, entry)
+    event = st.plotly_chart(points_figure(view.coords[:, [x, y]], groups, group_names, customdata, template, view.title,
+                                          (names[x], names[y]), wrong if highlight else None, centroids),
+                            key="clustering_panel", width="stretch", on_select="rerun", selection_mode=("box", "lasso"))
+    remember_selection(event)
     if view.note:
         st.caption(view.note)
     if view.spectrum is not None:

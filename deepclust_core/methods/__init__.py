@@ -5,10 +5,15 @@ from __future__ import annotations
 from dataclasses import fields
 
 from .ae_kmeans import AEKMeans
+from .aecm import AECM
 from .base import Method, TrainingContext
+from .dec import DEC, IDEC
 from .dekm import DEKM
+from .depict import DEPICT
+from .dkm import DKM
+from .kmeans_friendly import KMeansFriendly
 
-METHODS: dict[str, type[Method]] = {cls.name: cls for cls in (DEKM, AEKMeans)}
+METHODS: dict[str, type[Method]] = {cls.name: cls for cls in (DEKM, AEKMeans, DKM, KMeansFriendly, DEPICT, AECM, DEC, IDEC)}
 
 
 def make_method(name: str, n_clusters: int, seed: int = 0, options: dict | None = None) -> Method:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..kmeans import kmeans
 from .base import Lesson, Method, TrainingContext
 

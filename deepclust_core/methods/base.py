@@ -38,6 +38,7 @@ class TrainingContext:
     seed: int
     step: int = 0  # optimiser steps taken in the clustering phase
     epoch: int = 0  # clustering epochs completed
+    epochs: int = 0  # clustering epochs planned (TrainConfig.cluster_epochs); a method may stop sooner
 
 
 class Method:

@@ -1,0 +1,300 @@
+"""AE-CM: an autoencoder with a clustering module (Boubekki, Kampffmeyer, Brefeld, Jenssen,
+Machine Learning 2021, arXiv 2012.03740; code Ahcene-B/clustering-Module).
+
+The clustering module (CM) is a one-hidden-layer autoencoder on the embedding z:
+gamma_i = softmax(W_g^T z_i + b_g) in the K-simplex, centroids u_k = rows of the linear decoder
+(plus its bias), z_hat_i = sum_k gamma_ik u_k. Its loss on a batch is the expected k-means
+distortion E1 + E2 + E3 = sum_i sum_k gamma_ik ||z_i - u_k||^2 with
+E1 = sum_i ||z_i - z_hat_i||^2, E2 = sum_k (sum_i gamma_ik (1 - gamma_ik)) ||u_k||^2,
+E3 = - sum_{k != l} (sum_i gamma_ik gamma_il) u_k^T u_l, plus the Dirichlet prior
+E4 = sum_k (1 - alpha) log(mean_i gamma_ik + 1e-10).
+AE-CM (module_AECM.py, `loss`) trains encoder, decoder and CM together on
+L = E1 + sum_i sum_k gamma_ik (1 - gamma_ik) + lambda sum_{k,l} |(U U^T - I)_kl| + E4
+    + beta sum_i ||x_i - g(z_i)||^2:
+the orthonormality penalty replaces E3 (and sets ||u_k|| = 1 in E2) so that encoder and
+centroids cannot collapse together. loss="normalised" is Example/lib_CM.py instead: E1 and E2
+divided by batch x d, a squared Frobenius penalty, mean squared reconstruction, no CM biases, AdamW.
+
+Not copied from the reference: its learning-rate decay (it never applies there) and the
+sorting of log(mean gamma) in E4 (a no-op for one alpha shared by all clusters).
+The reference's extra averaging epoch is the last of `cluster_epochs` here (1000 + 1 = 1001 in `suggested`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..kmeans import kmeans
+from ..metrics import cluster_accuracy
+from ..snapshot import ClusterView
+from .base import Lesson, Method, TrainingContext
+from .views import principal_view
+
+VARIANT_WEIGHTS = {  # (alpha, beta, lambda) of each loss variant
+    "reference": (230.0, 5.0, 1.0),  # Tuned_Param.py, MNIST (with batch 500, embedding 10); AECM.py: lambda 1
+    "normalised": (1.1, 100.0, 0.1),  # Example/MNIST_example.py, "parameters for normalized loss"
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class AECMConfig:
+    init: str = field(default="rand", metadata={"choices": ("rand", "pre")})  # "rand": from random weights (AECM.py); "pre": CM from k-means on the pretrained embedding, trained alone first
+    loss: str = field(default="reference", metadata={"choices": ("reference", "normalised")})  # "reference": module_AECM.py (sums, L1 penalty, Adam); "normalised": Example/lib_CM.py (AdamW)
+    alpha: float = -1.0  # Dirichlet concentration in E4 (>1 penalises small clusters); -1: 230 (reference, MNIST) or 1.1 (normalised)
+    beta: float = -1.0  # weight of the reconstruction; -1: 5 (reference, MNIST) or 100 (normalised)
+    lbd: float = -1.0  # lambda, weight of the orthonormality penalty on U Uᵀ; -1: 1 (reference) or 0.1 (normalised)
+    cm_epochs: int = 100  # "pre" only: the first clustering epochs train the CM alone on the frozen embedding (pre_fit: 100)
+    average_last_epoch: bool = True  # the last planned epoch (when joint) ends on the mean of its weights after each step (module_AECM.fit)
+    n_init: int = 20  # k-means restarts, for "pre" and for k-means on the final embedding (pre_fit: 20)
+
+    def __post_init__(self):
+        if self.init not in ("rand", "pre"):
+            raise ValueError(f"init must be 'rand' or 'pre', got {self.init!r}")
+        if self.loss not in VARIANT_WEIGHTS:
+            raise ValueError(f"loss must be one of {', '.join(VARIANT_WEIGHTS)}, got {self.loss!r}")
+        if self.alpha != -1 and not self.alpha > 0:
+            raise ValueError(f"alpha must be positive (or -1 for the variant's default), got {self.alpha}")
+        for name, value in (("beta", self.beta), ("lbd", self.lbd)):
+            if value != -1 and not value >= 0:
+                raise ValueError(f"{name} must be at least 0 (or -1 for the variant's default), got {value}")
+        if self.cm_epochs < 0 or self.n_init < 1:
+            raise ValueError("cm_epochs must be at least 0 and n_init positive")
+
+    def weights(self) -> tuple[float, float, float]:
+        """(alpha, beta, lambda) with every -1 replaced by the variant's value."""
+        given = (self.alpha, self.beta, self.lbd)
+        return tuple(float(d if v == -1 else v) for v, d in zip(given, VARIANT_WEIGHTS[self.loss]))
+
+
+class ClusteringModule(nn.Module):
+    """gamma = softmax(W_g^T z + b_g), z_hat = gamma U; Keras' glorot initialisation, as the reference."""
+
+    def __init__(self, dim: int, n_clusters: int, bias: bool, seed: int):
+        super().__init__()
+        self.assign = nn.Linear(dim, n_clusters, bias=bias)  # W_g, b_g
+        self.decode = nn.Linear(n_clusters, dim, bias=bias)  # W_mu, b_mu
+        generator = torch.Generator().manual_seed(seed)
+        for layer in (self.assign, self.decode):
+            nn.init.xavier_uniform_(layer.weight, generator=generator)
+            if bias:  # glorot_normal on a vector: truncated normal, std sqrt(1 / size) / 0.8796
+                std = (1.0 / len(layer.bias)) ** 0.5 / 0.87962566
+                nn.init.trunc_normal_(layer.bias, std=std, a=-2 * std, b=2 * std, generator=generator)
+
+    def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        gamma = torch.softmax(self.assign(z), dim=1)  # (b, K)
+        return gamma, self.decode(gamma)  # (b, K), (b, d)
+
+    def centroids(self) -> torch.Tensor:
+        """U, (K, d): the decoder applied to the corners of the simplex, u_k = W_mu e_k + b_mu."""
+        return self.decode(torch.eye(self.assign.out_features, device=self.decode.weight.device))
+
+
+def distortion_terms(z: torch.Tensor, gamma: torch.Tensor, U: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """E1, E2, E3 of the CM; they sum to sum_i sum_k gamma_ik ||z_i - u_k||^2 (z (b, d), gamma (b, K), U (K, d))."""
+    e1 = ((z - gamma @ U) ** 2).sum()
+    e2 = ((gamma * (1 - gamma)).sum(0) * (U ** 2).sum(1)).sum()
+    cross = (gamma.T @ gamma) * (U @ U.T)  # (K, K)
+    e3 = -(cross.sum() - cross.diagonal().sum())
+    return e1, e2, e3
+
+
+def dirichlet_prior(gamma: torch.Tensor, alpha: float) -> torch.Tensor:
+    """E4 = sum_k (1 - alpha) log(mean_i gamma_ik + 1e-10): with alpha > 1, small clusters cost more."""
+    return (1 - alpha) * torch.log(gamma.mean(0) + 1e-10).sum()
+
+
+class WeightAverage:
+    """The running mean of a list of tensors, written back into them at the end."""
+
+    def __init__(self, params: list[torch.Tensor]):
+        self.sums = [torch.zeros_like(p) for p in params]
+        self.count = 0
+
+    def add(self, params: list[torch.Tensor]) -> None:
+        for total, p in zip(self.sums, params):
+            total += p.detach()
+        self.count += 1
+
+    @torch.no_grad()
+    def load_into(self, params: list[torch.Tensor]) -> None:
+        for total, p in zip(self.sums, params):
+            p.copy_(total / self.count)
+
+
+class AECM(Method):
+    """Encoder, decoder and CM trained jointly; labels are argmax gamma. With init="pre" the first
+    `cm_epochs` clustering epochs train the CM alone on E1 + E2 + E3 + E4 (pre_fit), then Adam restarts.
+    Every loss term is reported with its weight applied, so the terms add up to "total".
+    `kmeans_labels_` holds k-means on the final embedding (the reference's predict_km)."""
+
+    name = "aecm"
+    title = "AE-CM (autoencoder with a clustering module)"
+    config_class = AECMConfig
+    # AECM.py on MNIST: no pretraining ("rand"), 1000 epochs + the averaging one, batch 500 (Tuned_Param.py),
+    # Adam 1e-3, LeakyReLU(0.2), embedding 10. init="pre" wants a pretrained autoencoder (AE.py: 100 epochs).
+    suggested = {"pretrain_epochs": 0, "cluster_epochs": 1001, "batch_size": 500, "lr": 1e-3,
+                 "activation": "leaky_relu", "embedding_dim": 10}  # autoencoder fields by name, as the app reads them
+    lesson = Lesson(
+        optimises="AE-CM trains an autoencoder and a clustering module (CM) on its embedding at the same time, "
+                  "from random weights. The CM is a one-hidden-layer autoencoder whose loss is the expected k-means "
+                  "distortion of the embedding under soft assignments, plus a Dirichlet prior against small clusters; "
+                  "reconstructing the input keeps the embedding faithful to the data.",
+        equations=(
+            r"z_i = f(x_i),\qquad \gamma_i = \operatorname{softmax}(W_\gamma^\top z_i + b_\gamma),\qquad "
+            r"\hat z_i = \sum_{k=1}^{K} \gamma_{ik} u_k",
+            r"\underbrace{\sum_i \lVert z_i - \hat z_i \rVert^2}_{E_1}"
+            r"+ \underbrace{\sum_k \Big(\sum_i \gamma_{ik}(1-\gamma_{ik})\Big) \lVert u_k \rVert^2}_{E_2}"
+            r"\underbrace{- \sum_{k \neq l} \Big(\sum_i \gamma_{ik}\gamma_{il}\Big) u_k^\top u_l}_{E_3}"
+            r"= \sum_i \sum_k \gamma_{ik} \lVert z_i - u_k \rVert^2",
+            r"E_4 = \sum_{k=1}^{K} (1 - \alpha) \log\Big(\frac{1}{|B|} \sum_{i \in B} \gamma_{ik}\Big)",
+            r"L = E_1 + \sum_{i,k} \gamma_{ik}(1-\gamma_{ik}) + \lambda \sum_{k,l} \big|(U U^\top - I)_{kl}\big| "
+            r"+ E_4 + \beta \sum_i \lVert x_i - g(z_i) \rVert^2",
+        ),
+        idea="A Gaussian mixture with one shared isotropic covariance (soft k-means) is exactly the loss of a tiny "
+             "autoencoder: its softmax encoder gives the soft assignments and its linear decoder holds the centroids. "
+             "Being a network, it sits on the deep encoder and trains with it by gradient descent, with no k-means "
+             "step to alternate with. E2 is zero only for one-hot assignments, so it sharpens them; orthonormal "
+             "centroids stop the encoder and the centroids from shrinking together towards zero.",
+        watch="From random weights the embedding starts as one blob. Watch the confidence colours brighten as points "
+              "gather at K centroids, and the orthonormality error fall as the centroids become orthonormal. The bars "
+              "under the view are the cluster shares: the Dirichlet prior keeps every cluster alive. The last epoch "
+              "averages the weights after every step, often a small jump in the curves.",
+        source="Boubekki, Kampffmeyer, Brefeld, Jenssen. Joint optimization of an autoencoder for clustering and "
+               "embedding. Machine Learning 110, 2021 (arXiv 2012.03740); reference code "
+               "github.com/Ahcene-B/clustering-Module (Module/module_AECM.py, Example/lib_CM.py)",
+    )
+
+    def __init__(self, config: AECMConfig, n_clusters: int, seed: int = 0):
+        super().__init__(config, n_clusters, seed)
+        self.alpha, self.beta, self.lbd = config.weights()
+        self.normalised = config.loss == "normalised"
+        self.kmeans_labels_: np.ndarray | None = None
+
+    def setup(self, ctx: TrainingContext) -> None:
+        H = ctx.embed()  # (n, d)
+        self.device = ctx.X.device
+        self.cm = ClusteringModule(H.shape[1], self.n_clusters, not self.normalised, self.seed).to(self.device)
+        self.cm_only_epochs = self.config.cm_epochs if self.config.init == "pre" else 0
+        if self.config.init == "pre":
+            self._init_from_kmeans(H)
+        self.rows_seen, self.average, self.kmeans_agreement = 0, None, None
+        self.phase = "CM alone on the frozen embedding" if self.cm_only_epochs else "joint training"
+        self._summarise(H)
+
+    @torch.no_grad()
+    def _init_from_kmeans(self, H: np.ndarray) -> None:
+        """pre_fit: W_mu = k-means centroids, W_g = pinv(centroids), biases zero."""
+        centers = kmeans(H, self.n_clusters, self.seed, self.config.n_init).centers.astype(np.float64)  # (K, d)
+        weights = (np.linalg.pinv(centers).T, centers.T)  # (K, d): logits = z pinv(U); (d, K): z_hat = gamma U
+        for layer, weight in zip((self.cm.assign, self.cm.decode), weights):
+            layer.weight.copy_(torch.as_tensor(weight, dtype=torch.float32))
+            if layer.bias is not None:
+                layer.bias.zero_()
+
+    def parameters(self) -> list[torch.nn.Parameter]:
+        return list(self.cm.parameters())
+
+    def make_optimizer(self, params, lr):
+        """Adam(eps 1e-3), 'adam|3' of the reference; AdamW(eps 1e-3) for the normalised loss (lib_CM example)."""
+        kind = torch.optim.AdamW if self.normalised else torch.optim.Adam
+        self.optimizer = kind(params, lr=lr, eps=1e-3)
+        return self.optimizer
+
+    def batch_loss(self, x, index, ctx):
+        self.rows_seen += len(index)
+        if ctx.epoch < self.cm_only_epochs:
+            return self._cm_loss(x, ctx)
+        return self._joint_loss(x, ctx)
+
+    def _cm_loss(self, x, ctx) -> dict[str, torch.Tensor]:
+        """The pure CM loss E1 + E2 + E3 + E4 on the frozen embedding (module_AECM.loss_cm)."""
+        with torch.no_grad():
+            z = ctx.autoencoder.encoder(x)  # (b, d)
+        gamma, _ = self.cm(z)  # (b, K)
+        scale = z.numel() if self.normalised else 1.0
+        e1, e2, e3 = distortion_terms(z, gamma, self.cm.centroids())
+        terms = {"E1 embedding fit": e1 / scale, "E2 gamma(1-gamma)": e2 / scale, "E3 centroid cross terms": e3 / scale,
+                 "prior": dirichlet_prior(gamma, self.alpha)}
+        return {**terms, "total": sum(terms.values())}
+
+    def _joint_loss(self, x, ctx) -> dict[str, torch.Tensor]:
+        """AE-CM's loss (module_AECM.loss), or the normalised one of Example/lib_CM.py."""
+        z, x_hat = ctx.autoencoder(x)  # (b, d), (b, d_in)
+        gamma, z_hat = self.cm(z)  # (b, K), (b, d)
+        U = self.cm.centroids()  # (K, d)
+        gram_error = U @ U.T - torch.eye(self.n_clusters, device=U.device)  # (K, K)
+        scale = z.numel() if self.normalised else 1.0
+        squared_error = (x_hat - x) ** 2
+        terms = {
+            "E1 embedding fit": ((z - z_hat) ** 2).sum() / scale,
+            "E2 gamma(1-gamma)": (gamma * (1 - gamma)).sum() / scale,
+            "orthonormality": self.lbd * (gram_error.square().sum() if self.normalised else gram_error.abs().sum()),
+            "prior": dirichlet_prior(gamma, self.alpha),
+            "reconstruction": self.beta * (squared_error.mean() if self.normalised else squared_error.sum()),
+        }
+        return {**terms, "total": sum(terms.values())}
+
+    def after_step(self, ctx: TrainingContext) -> None:
+        """In the last planned epoch of joint training, accumulate the weights after every step; load their mean
+        at its end (module_AECM.fit's averaging epoch)."""
+        last = ctx.epoch == ctx.epochs - 1 and ctx.epoch >= self.cm_only_epochs
+        if not (self.config.average_last_epoch and last):
+            return
+        params = list(ctx.autoencoder.parameters()) + self.parameters()
+        self.average = self.average or WeightAverage(params)
+        self.average.add(params)
+        if self.rows_seen >= len(ctx.X):
+            self.average.load_into(params)
+            self.phase = f"weights averaged over the {self.average.count} steps of the last epoch"
+
+    def end_epoch(self, ctx: TrainingContext, H: np.ndarray) -> None:
+        self.rows_seen = 0
+        if self.cm_only_epochs and ctx.epoch == self.cm_only_epochs:
+            self.optimizer.state.clear()  # joint training starts with a fresh Adam, as in the reference
+            self.phase = "joint training"
+        if ctx.epoch == ctx.epochs:
+            self.embedding_kmeans(H)
+        self._summarise(H)
+
+    def embedding_kmeans(self, H: np.ndarray) -> np.ndarray:
+        """k-means on the embedding H (the reference reports it beside argmax gamma); kept in `kmeans_labels_`."""
+        self.kmeans_labels_ = kmeans(H, self.n_clusters, self.seed, self.config.n_init).labels
+        self.kmeans_agreement = cluster_accuracy(self.kmeans_labels_, self.predict(H))
+        return self.kmeans_labels_
+
+    @torch.no_grad()
+    def gamma(self, H: np.ndarray) -> np.ndarray:
+        """Soft assignments of embedded rows, (n, K)."""
+        return self.cm(torch.as_tensor(H, dtype=torch.float32, device=self.device))[0].cpu().numpy()
+
+    def _summarise(self, H: np.ndarray) -> None:
+        gamma = self.gamma(H)
+        U = self.centroids()
+        self.shares = gamma.mean(0)  # (K,)
+        self.confidence = float(gamma.max(1).mean())
+        self.orthonormality_error = float(np.abs(U @ U.T - np.eye(self.n_clusters)).max())
+
+    def predict(self, H: np.ndarray) -> np.ndarray:
+        return self.gamma(H).argmax(1)
+
+    @torch.no_grad()
+    def centroids(self) -> np.ndarray:
+        return self.cm.centroids().cpu().numpy()
+
+    def clustering_view(self, H: np.ndarray, labels: np.ndarray) -> ClusterView:
+        """The embedding on its principal axes with the CM centroids; colour = confidence, bars = cluster shares."""
+        gamma = self.gamma(H)  # (n_display, K)
+        view = principal_view(H, self.centroids(), "AE-CM embedding and CM centroids (principal axes)")
+        return replace(view, point_values=gamma.max(1), point_values_name="confidence max_k γ_ik",
+                       spectrum=np.sort(self.shares)[::-1], spectrum_name="cluster shares mean_i γ_ik, largest first",
+                       note=self.phase)
+
+    def scalars(self) -> dict[str, float]:
+        values = {"mean confidence": self.confidence, "smallest cluster share": float(self.shares.min()),
+                  "orthonormality error max|UUᵀ-I|": self.orthonormality_error}
+        if self.kmeans_agreement is not None:
+            values["agreement with k-means on z"] = self.kmeans_agreement
+        return values

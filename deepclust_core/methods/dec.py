@@ -1,0 +1,206 @@
+"""DEC (Xie, Girshick, Farhadi, ICML 2016, arXiv 1511.06335) and IDEC (Guo, Gao, Liu, Yin, IJCAI 2017);
+reference code XifengGuo/DEC-keras (DEC.py) and XifengGuo/IDEC (IDEC.py).
+
+Trainable centroids mu_k start from k-means (n_init 20) on the pretrained embedding z = f(x).
+Soft assignment, a Student t kernel (DEC Eq. 1): q_ik ∝ (1 + ||z_i - mu_k||^2 / a)^(-(a+1)/2), a = 1.
+Target (DEC Eq. 3): p_ik ∝ q_ik^2 / f_k with f_k = sum_i q_ik, frozen between refreshes.
+Loss (DEC Eq. 2): KL(P || Q) = sum_i sum_k p_ik log(p_ik / q_ik), averaged over the batch (Keras 'kld').
+IDEC keeps the decoder: L = L_r + gamma KL(P || Q), L_r the mean squared reconstruction, gamma = 0.1.
+The references refresh P every 140 (MNIST) or 30 (USPS) steps; here at every epoch end, and the run
+stops when fewer than 0.1 % of labels change between two refreshes. As in both references, batches
+walk through the rows in order. DEC trains the encoder and the centroids only; IDEC also the decoder.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..kmeans import kmeans
+from ..snapshot import ClusterView
+from .base import Lesson, Method, TrainingContext
+from .views import principal_view
+
+
+def student_t(z: torch.Tensor, mu: torch.Tensor, alpha: float = 1.0) -> torch.Tensor:
+    """q (n, K), DEC Eq. 1, for embedded rows z (n, d) and centroids mu (K, d)."""
+    squared = ((z[:, None, :] - mu[None]) ** 2).sum(-1)  # (n, K)
+    kernel = (1.0 + squared / alpha) ** (-(alpha + 1.0) / 2.0)
+    return kernel / kernel.sum(1, keepdim=True)
+
+
+def target_distribution(q: torch.Tensor) -> torch.Tensor:
+    """p (n, K), DEC Eq. 3: q squared, divided by the cluster frequency sum_i q_ik, rows renormalised."""
+    weight = q ** 2 / q.sum(0)
+    return weight / weight.sum(1, keepdim=True)
+
+
+def check_config(config) -> None:
+    """The validation DECConfig and IDECConfig share."""
+    if not config.alpha > 0:
+        raise ValueError(f"alpha must be positive, got {config.alpha}")
+    if config.n_init < 1:
+        raise ValueError(f"n_init must be positive, got {config.n_init}")
+    if not 0 <= config.stop_tolerance < 1:
+        raise ValueError(f"stop_tolerance must be in [0, 1), got {config.stop_tolerance}")
+    if config.optimizer not in ("sgd", "adam"):
+        raise ValueError(f"optimizer must be 'sgd' or 'adam', got {config.optimizer!r}")
+    if not config.sgd_lr > 0 or not 0 <= config.momentum < 1:
+        raise ValueError(f"sgd_lr must be positive and momentum in [0, 1), got {config.sgd_lr} and {config.momentum}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DECConfig:
+    alpha: float = 1.0  # degrees of freedom of the Student t kernel (DEC Eq. 1; 1 in the paper and the code)
+    n_init: int = 20  # k-means restarts for the initial centroids (DEC-keras)
+    stop_tolerance: float = 0.001  # stop when fewer than this share of labels changes between target refreshes (0.1 %)
+    optimizer: str = field(default="sgd", metadata={"choices": ("sgd", "adam")})  # DEC-keras: SGD with momentum; "adam": Adam at the run's lr
+    sgd_lr: float = 0.01  # SGD step size (DEC-keras: SGD(0.01, 0.9)); the run's lr still drives pretraining
+    momentum: float = 0.9  # SGD momentum (DEC-keras)
+
+    def __post_init__(self):
+        check_config(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class IDECConfig:
+    gamma: float = 0.1  # weight of the clustering term KL(P||Q); the reconstruction has weight 1 (IDEC)
+    alpha: float = 1.0  # degrees of freedom of the Student t kernel (DEC Eq. 1, kept by IDEC)
+    n_init: int = 20  # k-means restarts for the initial centroids (IDEC.py)
+    stop_tolerance: float = 0.001  # stop when fewer than this share of labels changes between target refreshes (0.1 %)
+    optimizer: str = field(default="adam", metadata={"choices": ("adam", "sgd")})  # IDEC.py: Adam on MNIST; "sgd": SGD with momentum (USPS, Reuters)
+    sgd_lr: float = 0.1  # SGD step size when optimizer="sgd" (IDEC.py: SGD(0.1, 0.99))
+    momentum: float = 0.99  # SGD momentum when optimizer="sgd" (IDEC.py)
+
+    def __post_init__(self):
+        check_config(self)
+        if not self.gamma >= 0:
+            raise ValueError(f"gamma must be at least 0, got {self.gamma}")
+
+
+Q_EQUATION = (r"q_{ik} = \frac{(1 + \lVert z_i - \mu_k \rVert^2 / \alpha)^{-\frac{\alpha+1}{2}}}"
+              r"{\sum_l (1 + \lVert z_i - \mu_l \rVert^2 / \alpha)^{-\frac{\alpha+1}{2}}},"
+              r"\qquad z_i = f(x_i),\ \alpha = 1")
+P_EQUATION = r"p_{ik} = \frac{q_{ik}^2 / f_k}{\sum_l q_{il}^2 / f_l},\qquad f_k = \sum_i q_{ik}"
+KL_EQUATION = r"\mathrm{KL}(P \,\Vert\, Q) = \sum_i \sum_k p_{ik} \log \frac{p_{ik}}{q_{ik}}"
+
+
+class DEC(Method):
+    """Self-training on the encoder and the centroids: KL(P || Q) with P refreshed at every epoch end."""
+
+    name = "dec"
+    title = "DEC (Deep Embedded Clustering)"
+    config_class = DECConfig
+    trains_decoder = False
+    shuffle_batches = False  # DEC-keras and IDEC.py walk through the rows in order
+    # DEC-keras: pretrain() 200 epochs (300 on MNIST), batch 256, at most 2e4 steps (about 73 MNIST epochs)
+    suggested = {"pretrain_epochs": 200, "cluster_epochs": 75, "batch_size": 256, "lr": 1e-3}
+    lesson = Lesson(
+        optimises="DEC keeps only the encoder of a pretrained autoencoder and fine-tunes it, together with K "
+                  "centroids, so that the soft assignments Q match a sharpened copy of themselves, P, which is "
+                  "frozen between refreshes.",
+        equations=(Q_EQUATION, P_EQUATION, r"L = " + KL_EQUATION),
+        idea="Self-training: squaring q and renormalising makes the target more confident than the model, so the "
+             "network chases its own sharpened predictions, confident points first; dividing by the cluster "
+             "frequency f_k stops large clusters from swallowing the others. The heavy-tailed Student t kernel "
+             "(as in t-SNE) still gives far points a gradient.",
+        watch="Points contract onto their centroids and the confidence colours brighten, the confident ones first. "
+              "The share of labels changed at each refresh of P falls, and the run stops below 0.1 %. Nothing keeps "
+              "the embedding faithful to the data (no decoder): compare the shape of the clusters with IDEC.",
+        source="Xie, Girshick, Farhadi. Unsupervised deep embedding for clustering analysis. ICML 2016 "
+               "(arXiv 1511.06335); reference code github.com/XifengGuo/DEC-keras (DEC.py)",
+    )
+
+    def setup(self, ctx: TrainingContext) -> None:
+        H = ctx.embed()  # (n, d)
+        centers = kmeans(H, self.n_clusters, self.seed, self.config.n_init).centers
+        self.mu = torch.nn.Parameter(torch.as_tensor(centers, device=ctx.X.device))  # (K, d)
+        self.labels: np.ndarray | None = None
+        self.refreshes, self.changed = 0, 1.0
+        self._refresh(H)
+
+    @torch.no_grad()
+    def _refresh(self, H: np.ndarray) -> None:
+        """A new target P from Q on every row, and the stopping rule on the labels argmax q."""
+        q = student_t(torch.as_tensor(H, device=self.mu.device), self.mu, self.config.alpha)  # (n, K)
+        self.target = target_distribution(q)  # (n, K)
+        labels = q.argmax(1).cpu().numpy()
+        if self.labels is not None:
+            self.changed = float(np.mean(labels != self.labels))
+            self.converged = self.changed < self.config.stop_tolerance
+        self.labels = labels
+        self.confidence = float(q.max(1).values.mean())
+        self.refreshes += 1
+
+    def parameters(self) -> list[torch.nn.Parameter]:
+        return [self.mu]
+
+    def make_optimizer(self, params, lr):
+        if self.config.optimizer == "adam":
+            return torch.optim.Adam(params, lr=lr)
+        return torch.optim.SGD(params, lr=self.config.sgd_lr, momentum=self.config.momentum)
+
+    def clustering_loss(self, z: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+        """KL(P || Q) on a batch, summed over clusters and averaged over rows (DEC Eq. 2)."""
+        q = student_t(z, self.mu, self.config.alpha)  # (b, K)
+        return F.kl_div(q.log(), self.target[index], reduction="batchmean")
+
+    def batch_loss(self, x, index, ctx):
+        kl = self.clustering_loss(ctx.autoencoder.encoder(x), index)
+        return {"KL(P||Q)": kl, "total": kl}
+
+    def end_epoch(self, ctx: TrainingContext, H: np.ndarray) -> None:
+        self._refresh(H)
+
+    def centroids(self) -> np.ndarray:
+        """mu (K, d); the nearest centroid is also argmax q, so the base class's predict applies."""
+        return self.mu.detach().cpu().numpy()
+
+    @torch.no_grad()
+    def soft_assignments(self, H: np.ndarray) -> np.ndarray:
+        """q (n, K) for embedded rows H."""
+        return student_t(torch.as_tensor(H, device=self.mu.device), self.mu, self.config.alpha).cpu().numpy()
+
+    def clustering_view(self, H: np.ndarray, labels: np.ndarray) -> ClusterView:
+        """The embedding on its principal axes with the centroids, coloured by confidence max_k q_ik."""
+        view = principal_view(H, self.centroids(), f"{self.name.upper()} embedding and centroids (principal axes)")
+        return replace(view, point_values=self.soft_assignments(H).max(1), point_values_name="confidence max_k q_ik",
+                       note=f"target refresh {self.refreshes}: {self.changed:.2%} of labels changed")
+
+    def scalars(self) -> dict[str, float]:
+        return {"mean confidence": self.confidence, "changed at last refresh": self.changed}
+
+
+class IDEC(DEC):
+    """DEC plus the reconstruction term: L = L_r + gamma KL(P || Q); the decoder keeps training."""
+
+    name = "idec"
+    title = "IDEC (Improved Deep Embedded Clustering)"
+    config_class = IDECConfig
+    trains_decoder = True
+    # IDEC.py on MNIST: DEC-keras' pretrained autoencoder, Adam (Keras default lr 1e-3), batch 256, 2e4 steps at most
+    suggested = {"pretrain_epochs": 200, "cluster_epochs": 75, "batch_size": 256, "lr": 1e-3}
+    lesson = Lesson(
+        optimises="IDEC is DEC with the decoder kept: the encoder, the decoder and the centroids minimise the "
+                  "reconstruction error plus the DEC clustering loss KL(P‖Q) with the small weight γ = 0.1.",
+        equations=(Q_EQUATION, P_EQUATION,
+                   r"L = \frac{1}{|B|} \sum_{i \in B} \Big( \frac{1}{D} \lVert x_i - g(z_i) \rVert^2 "
+                   r"+ \gamma \sum_k p_{ik} \log \frac{p_{ik}}{q_{ik}} \Big),\qquad \gamma = 0.1"),
+        idea="DEC's clustering loss alone can distort the embedding until it no longer represents the data. Keeping "
+             "the reconstruction term preserves the local structure of the data; the small weight γ lets clustering "
+             "shape the space without tearing it.",
+        watch="As in DEC the points contract onto their centroids and the confidence rises, but the clusters keep "
+              "more of their shape, and the reconstruction loss should stay close to its pretrained value. The run "
+              "stops when fewer than 0.1 % of labels change between two refreshes of P.",
+        source="Guo, Gao, Liu, Yin. Improved deep embedded clustering with local structure preservation. IJCAI 2017; "
+               "reference code github.com/XifengGuo/IDEC (IDEC.py)",
+    )
+
+    def batch_loss(self, x, index, ctx):
+        """Unweighted terms, as Keras logs them; total = reconstruction + gamma KL."""
+        z, x_hat = ctx.autoencoder(x)  # (b, d), (b, d_in)
+        kl = self.clustering_loss(z, index)
+        reconstruction = F.mse_loss(x_hat, x)
+        return {"KL(P||Q)": kl, "reconstruction": reconstruction, "total": reconstruction + self.config.gamma * kl}

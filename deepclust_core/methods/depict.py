@@ -1,0 +1,212 @@
+"""DEPICT: Deep Embedded Regularized Clustering (Ghasedi Dizaji, Herandi, Deng, Cai, Huang, ICCV 2017,
+arXiv 1704.06327; code herandy/DEPICT, functions.py train_RLC and build_MdA).
+
+A softmax head p_ik = softmax_k(theta_k^T z_i + b_k) sits on the embedding z of a denoising
+autoencoder (`depict_net.py`, AutoencoderConfig(kind="depict", embedding_dim=K)). Each batch
+runs two paths through the same weights: a noisy one (dropout on) and a clean one (dropout
+off), and minimises
+    L = -mean_i sum_k q_ik log p~_ik + sum_l w_l mean ||z~^l_dec - z^l_clean||^2,
+the cross-entropy of the noisy prediction p~ against a frozen target q, plus every noisy decoder
+layer against the matching clean encoder layer (w = 1 for the input, 0.1 for hidden layers).
+The target is recomputed once per epoch from the clean p of all rows (paper Sec. 3.1):
+    paper:     q_ik ∝ p_ik / sqrt(sum_i p_ik)  (the relative entropy to a uniform cluster prior)
+    reference: q_ik ∝ p_ik^2 / sum_i p_ik      (functions.py, DEC's target; the default here)
+Training starts with a warm-up of cross-entropy on the hard k-means labels, which lasts until
+the head's predictions stop getting closer to those labels (NMI, no ground truth involved), and
+stops when the mean squared change of Q between epochs is below 1e-7. Unlike functions.py the
+warm-up measures agreement on all rows (not a 10 % split) and keeps the last weights rather
+than restoring the best ones.
+
+With a plain autoencoder ("mlp", "conv") DEPICT still runs: no dropout, so both paths
+coincide, and the reconstruction is the input term alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from sklearn.metrics import normalized_mutual_info_score
+
+from ..autoencoder import Autoencoder
+from ..kmeans import kmeans
+from ..snapshot import ClusterView
+from .base import Lesson, Method, TrainingContext
+from .dkm import closest_pair
+
+
+@dataclass(frozen=True, kw_only=True)
+class DEPICTConfig:
+    target: str = field(default="reference", metadata={"choices": ("reference", "paper")})  # reference: q ∝ p^2 / sum_i p (functions.py); paper: q ∝ p / sqrt(sum_i p) (Sec. 3.1)
+    hidden_weight: float = 0.1  # weight of each hidden layer's reconstruction term; the input layer weighs 1 (hlayer_loss_param)
+    reconstruction_weight: float = 1.0  # weight of the whole reconstruction term (DEPICT.py's reconstruct_hyperparam)
+    warmup_patience: int = 6  # warm-up on the hard k-means labels ends after this many epochs without a better NMI(argmax p, k-means) (functions.py); 0: none
+    stop_tolerance: float = 1e-7  # stop when the mean squared change of Q between epochs is below this (functions.py)
+    n_init: int = 40  # k-means++ restarts for the head's initial centroids (functions.py's kmeans)
+
+    def __post_init__(self):
+        if self.target not in ("reference", "paper"):
+            raise ValueError(f"target must be 'reference' or 'paper', got {self.target!r}")
+        if self.hidden_weight < 0 or self.reconstruction_weight < 0:
+            raise ValueError("hidden_weight and reconstruction_weight must be non-negative")
+        if self.warmup_patience < 0 or self.n_init < 1:
+            raise ValueError("warmup_patience must be non-negative and n_init positive")
+        if self.stop_tolerance < 0:
+            raise ValueError(f"stop_tolerance must be non-negative, got {self.stop_tolerance}")
+
+
+def target_distribution(P: np.ndarray, formula: str = "reference") -> np.ndarray:
+    """Q (n, K) from the clean soft assignments P (n, K): rows sum to 1.
+
+    reference: q_ik ∝ p_ik^2 / f_k; paper: q_ik ∝ p_ik / sqrt(f_k), with f_k = sum_i p_ik.
+    """
+    frequency = P.sum(axis=0)  # (K,) soft cluster sizes
+    Q = P ** 2 / frequency if formula == "reference" else P / np.sqrt(frequency)
+    return Q / Q.sum(axis=1, keepdims=True)
+
+
+def layer_outputs(autoencoder: Autoencoder, x: torch.Tensor, noisy: bool) -> list[torch.Tensor]:
+    """encode_layers(x) with dropout on (noisy) or off (clean); gradients flow either way, as in build_MdA."""
+    was_training = autoencoder.training
+    autoencoder.train(noisy)
+    try:
+        return autoencoder.encode_layers(x)
+    finally:
+        autoencoder.train(was_training)
+
+
+class DEPICT(Method):
+    name = "depict"
+    title = "DEPICT (Deep Embedded Regularized Clustering)"
+    config_class = DEPICTConfig
+    # DEPICT.py: Adam lr 1e-4, batch 100, embedding = K (set embedding_dim = K yourself), the dropout network.
+    # Its caps are 4000 epochs for each phase (pretraining stops after 100 epochs without validation progress,
+    # clustering when Q stops changing); 200 + 200 keeps a live run affordable.
+    suggested = {"pretrain_epochs": 200, "cluster_epochs": 200, "batch_size": 100, "lr": 1e-4, "kind": "depict"}
+    lesson = Lesson(
+        optimises="A softmax classifier on the embedding is trained, with the whole network, to predict a sharpened "
+                  "version of its own clean predictions from a noisy (dropout) pass, while every decoder layer of the "
+                  "noisy pass reconstructs the matching layer of the clean encoder.",
+        equations=(
+            r"p_{ik} = \frac{\exp(\theta_k^\top z_i)}{\sum_{k'} \exp(\theta_{k'}^\top z_i)}",
+            r"\min_P\ \mathrm{KL}(Q \,\|\, P) + \mathrm{KL}(f \,\|\, u),\qquad f_k = \tfrac{1}{N} \sum_i q_{ik},\ u_k = \tfrac{1}{K}",
+            r"q_{ik} \propto \frac{p_{ik}}{\big(\sum_{i'} p_{i'k}\big)^{1/2}} \ \text{(paper)},\qquad "
+            r"q_{ik} \propto \frac{p_{ik}^2}{\sum_{i'} p_{i'k}} \ \text{(reference code)}",
+            r"L = -\frac{1}{N} \sum_i \sum_k q_{ik} \log \tilde p_{ik} "
+            r"+ \sum_{l=0}^{L-1} w_l \frac{1}{|z^l|} \lVert \tilde z^{l}_{\mathrm{dec}} - z^l \rVert^2,"
+            r"\qquad w_0 = 1,\ w_{l>0} = 0.1",
+        ),
+        idea="Clustering as self-training of a classifier: the target Q sharpens the network's own predictions "
+             "and divides by the cluster sizes, so large clusters cannot swallow small ones (a uniform prior on "
+             "cluster frequencies). Predicting Q from a corrupted pass, while the decoder rebuilds the clean "
+             "encoder layer by layer, regularises the embedding so it cannot simply overfit its own targets.",
+        watch="In the probability view every point moves towards a corner (one cluster gets probability 1): "
+              "colour intensity is the confidence max_k p_ik. The histogram below compares the cluster frequencies "
+              "with the uniform prior 1/K: with the paper's target they stay close to it. The curve 'change of Q' "
+              "falls towards the 1e-7 stopping threshold.",
+        source="Ghasedi Dizaji, Herandi, Deng, Cai, Huang. Deep Clustering via Joint Convolutional Autoencoder "
+               "Embedding and Relative Entropy Minimization. ICCV 2017 (arXiv 1704.06327); reference code "
+               "github.com/herandy/DEPICT",
+    )
+
+    def setup(self, ctx: TrainingContext) -> None:
+        """Head from k-means on the clean embedding: centroids as unit-norm columns of theta, bias 0."""
+        H = ctx.embed()  # (n, K)
+        result = kmeans(H, self.n_clusters, self.seed, n_init=self.config.n_init)
+        columns = result.centers.T / np.maximum(np.linalg.norm(result.centers, axis=1), 1e-12)  # (d, K)
+        device = ctx.X.device
+        self.theta = torch.nn.Parameter(torch.as_tensor(columns, dtype=torch.float32, device=device))
+        self.bias = torch.nn.Parameter(torch.zeros(self.n_clusters, device=device))
+        self.axes = closest_pair(result.centers)
+        self.soft_target: np.ndarray | None = None
+        self.q_change: float | None = None
+        P = self.probabilities(H)
+        self.frequencies = P.mean(axis=0)
+        self.kmeans_labels = result.labels
+        self.agreement = self.best_agreement = float(normalized_mutual_info_score(result.labels, P.argmax(axis=1)))
+        self.epochs_without_progress = 0
+        self.warming_up = self.config.warmup_patience > 0
+        if self.warming_up:
+            self.q = F.one_hot(torch.as_tensor(result.labels, device=device), self.n_clusters).float()  # (n, K)
+        else:
+            self._new_target(P)
+
+    def parameters(self) -> list[torch.nn.Parameter]:
+        return [self.theta, self.bias]
+
+    def probabilities(self, H: np.ndarray) -> np.ndarray:
+        """Clean p (n, K) for embedded rows H."""
+        with torch.no_grad():
+            z = torch.tensor(H, dtype=torch.float32, device=self.theta.device)
+            return torch.softmax(z @ self.theta + self.bias, dim=1).cpu().numpy()
+
+    def batch_loss(self, x, index, ctx):
+        ae = ctx.autoencoder
+        noisy = layer_outputs(ae, x, noisy=True)  # [input, ..., z~]
+        clean = layer_outputs(ae, x, noisy=False)  # [input, ..., z]
+        decoded = ae.decode_layers(noisy[-1])  # deepest layer first, the reconstruction last
+        log_p = torch.log_softmax(noisy[-1] @ self.theta + self.bias, dim=1)  # (b, K)
+        cross_entropy = -(self.q[index] * log_p).sum(dim=1).mean()
+        errors = [F.mse_loss(rebuilt, target) for rebuilt, target in zip(decoded, reversed(clean[:-1]))]
+        input_term = errors[-1]
+        hidden_term = self.config.hidden_weight * sum(errors[:-1], torch.zeros((), device=x.device))
+        total = cross_entropy + self.config.reconstruction_weight * (input_term + hidden_term)
+        return {"cross-entropy": cross_entropy, "reconstruction (input)": input_term,
+                "reconstruction (hidden)": hidden_term, "total": total}
+
+    def end_epoch(self, ctx: TrainingContext, H: np.ndarray) -> None:
+        """The new target from the clean p of every row, once the warm-up is over."""
+        P = self.probabilities(H)
+        self.frequencies = P.mean(axis=0)
+        if self.warming_up:
+            self._warm_up(P)
+        if not self.warming_up:
+            self._new_target(P)
+
+    def _warm_up(self, P: np.ndarray) -> None:
+        """Go on while the predictions keep getting closer to the k-means labels (functions.py's patience)."""
+        self.agreement = float(normalized_mutual_info_score(self.kmeans_labels, P.argmax(axis=1)))
+        if self.agreement > self.best_agreement:
+            self.best_agreement, self.epochs_without_progress = self.agreement, 0
+        else:
+            self.epochs_without_progress += 1
+        self.warming_up = self.epochs_without_progress < self.config.warmup_patience
+
+    def _new_target(self, P: np.ndarray) -> None:
+        Q = target_distribution(P, self.config.target)
+        if self.soft_target is not None:
+            self.q_change = float(np.mean((Q - self.soft_target) ** 2))
+            self.converged = self.q_change < self.config.stop_tolerance
+        self.soft_target = Q
+        self.q = torch.as_tensor(Q, dtype=torch.float32, device=self.theta.device)
+
+    def predict(self, H: np.ndarray) -> np.ndarray:
+        """argmax_k p_ik of the clean path."""
+        return self.probabilities(H).argmax(axis=1)
+
+    def clustering_view(self, H: np.ndarray, labels: np.ndarray) -> ClusterView:
+        """The clean soft assignments as coordinates, and the cluster frequencies against 1/K."""
+        P = self.probabilities(H)
+        K = self.n_clusters
+        if self.warming_up:
+            note = (f"warm-up on the k-means labels: NMI(argmax p, k-means) = {self.agreement:.3f}, "
+                    f"{self.epochs_without_progress} epoch(s) without progress")
+        else:
+            note = "first soft target" if self.q_change is None else f"mean squared change of Q: {self.q_change:.2e}"
+        return ClusterView(
+            title="DEPICT soft assignments p = softmax(θᵀz)",
+            coords=P,
+            axis_names=tuple(f"p(cluster {k + 1})" for k in range(K)),
+            default_axes=self.axes,
+            spectrum=self.frequencies,
+            spectrum_name=f"cluster frequency, mean of p over all rows (the uniform prior is 1/K = {1 / K:.3g})",
+            point_values=P.max(axis=1),
+            point_values_name="max_k p_ik (confidence)",
+            note=note,
+        )
+
+    def scalars(self) -> dict[str, float]:
+        if self.warming_up:
+            return {"NMI(argmax p, k-means)": self.agreement}
+        return {} if self.q_change is None else {"change of Q": self.q_change}

@@ -1,0 +1,108 @@
+"""K-means-friendly latent representation (Roy, ICPR 2024, arXiv 2411.19496; no public code).
+
+DKM's loss, L = mean_B [ ||x - g(f(x))||^2 + lambda sum_k f(h, r_k) G_k(h, alpha) ] (see
+`dkm.py`), fine-tunes a pretrained autoencoder; what changes is who moves the centroids. In DKM
+they move batch by batch while the space moves under them; here they stay fixed during an
+epoch (by default) and, after EACH epoch, are re-initialised by classical k-means
+(k-means++, n_init restarts) on the embedding of the whole data set, as k-means would on a
+space that holds still. The paper's ablation shows that this re-initialisation is what makes
+it work; `reinit=False` gives that ablation, which is DKM with pretraining.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from scipy.optimize import linear_sum_assignment
+
+from ..kmeans import kmeans
+from .base import Lesson, TrainingContext
+from .dkm import DKM
+
+
+@dataclass(frozen=True, kw_only=True)
+class KMeansFriendlyConfig:
+    reinit: bool = True  # k-means on the whole embedding after every epoch; False: the paper's ablation, DKM with pretraining
+    warm_start: bool = False  # start each k-means from the current centroids (one run) instead of fresh k-means++ restarts
+    n_init: int = 10  # k-means++ restarts of the initial and of every fresh k-means (at least 10 recommended)
+    trainable_centroids: bool = False  # also move the centroids by gradient inside an epoch, as DKM; always on when reinit is off
+    alpha: float = 1000.0  # inverse temperature of G; DKM's value after pretraining (the paper leaves it as a parameter)
+    lam: float = 1.0  # lambda, the weight of the centering term (DKM's default)
+
+    def __post_init__(self):
+        if self.n_init < 1:
+            raise ValueError(f"n_init must be positive, got {self.n_init}")
+        if not self.alpha > 0:
+            raise ValueError(f"alpha must be positive, got {self.alpha}")
+        if self.lam < 0:
+            raise ValueError(f"lam (lambda) must be non-negative, got {self.lam}")
+
+
+def match_centers(new: np.ndarray, old: np.ndarray) -> np.ndarray:
+    """`new` centres reordered so that centre k is the one closest to old centre k (Hungarian)."""
+    cost = ((old[:, None] - new[None]) ** 2).sum(-1)  # (K old, K new)
+    rows, cols = linear_sum_assignment(cost)
+    ordered = np.empty_like(new)
+    ordered[rows] = new[cols]
+    return ordered
+
+
+class KMeansFriendly(DKM):
+    name = "kmeans-friendly"
+    title = "K-means-friendly (DKM loss + k-means re-initialisation)"
+    config_class = KMeansFriendlyConfig
+    # The paper fine-tunes a pretrained autoencoder with DKM's loss; these are DKM's settings (dkm.py -p).
+    suggested = {"pretrain_epochs": 50, "cluster_epochs": 100, "batch_size": 256, "lr": 1e-3}
+    lesson = Lesson(
+        optimises="DKM's loss, reconstruction plus the softmax-weighted distance of each embedded point to the "
+                  "centroids, but only the network learns from it; the centroids are set by classical k-means on "
+                  "the whole embedding at the end of every epoch.",
+        equations=(
+            r"G_k(h, \alpha) = \frac{e^{-\alpha \lVert h - r_k \rVert^2}}{\sum_{l} e^{-\alpha \lVert h - r_l \rVert^2}}",
+            r"\min_{f,g}\ \frac{1}{|B|} \sum_{i \in B} \Big[ \lVert x_i - g(f(x_i)) \rVert^2 "
+            r"+ \lambda \sum_{k} \lVert f(x_i) - r_k \rVert^2\, G_k(f(x_i), \alpha) \Big]"
+            r"\quad (r \text{ fixed within an epoch})",
+            r"\{r_k\} \leftarrow \text{k-means}\big(\{f(x_i)\}_{i=1}^{N}\big) \quad \text{after every epoch}",
+        ),
+        idea="Classical k-means assumes the space it clusters holds still. DKM moves centroids and space together, "
+             "batch by batch; here they alternate: one epoch shapes the space around fixed centroids, then k-means "
+             "on the new space resets the centroids. Switch reinit off to see the paper's ablation (plain DKM).",
+        watch="After each epoch the centroid markers jump to the k-means solution of the new embedding and the "
+              "points then move towards them. Compare a run with reinit off: the centroids drift slowly with the "
+              "batches instead and are never reset to a k-means solution of the current space.",
+        source="Roy. An Approach Towards Learning K-means-friendly Deep Latent Representation. ICPR 2024 "
+               "(arXiv 2411.19496); no public code. Loss from DKM (Moradi Fard et al. 2020).",
+    )
+
+    def setup(self, ctx: TrainingContext) -> None:
+        super().setup(ctx)
+        self.trainable = self.config.trainable_centroids or not self.config.reinit
+        self.representatives.requires_grad_(self.trainable)
+        self.kmeans_runs = 1
+
+    def _initial_centers(self, ctx: TrainingContext) -> np.ndarray:
+        return kmeans(ctx.embed(), self.n_clusters, self.seed, n_init=self.config.n_init).centers
+
+    def alpha_at(self, epoch: int) -> float:
+        return self.config.alpha
+
+    def parameters(self) -> list[torch.nn.Parameter]:
+        return [self.representatives] if self.trainable else []
+
+    def end_epoch(self, ctx: TrainingContext, H: np.ndarray) -> None:
+        """k-means on the full embedding, its centres matched to the current ones so r_k keeps its identity."""
+        self.epochs_done = ctx.epoch
+        if not self.config.reinit:
+            return
+        current = self.centroids()
+        if self.config.warm_start:
+            result = kmeans(H, self.n_clusters, self.seed, init=current)
+        else:
+            result = kmeans(H, self.n_clusters, self.seed + ctx.epoch, n_init=self.config.n_init)
+        with torch.no_grad():
+            self.representatives.copy_(torch.as_tensor(match_centers(result.centers, current)))
+        self.kmeans_runs += 1
+
+    def scalars(self) -> dict[str, float]:
+        return {"alpha": self.config.alpha, "k-means runs": float(self.kmeans_runs)}

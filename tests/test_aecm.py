@@ -1,0 +1,159 @@
+import numpy as np
+import pytest
+import torch
+
+from deepclust_core import load_dataset, train
+from deepclust_core.autoencoder import AutoencoderConfig, build_autoencoder
+from deepclust_core.kmeans import kmeans
+from deepclust_core.loop import embed, new_autoencoder
+from deepclust_core.methods import METHODS, TrainingContext, make_method
+from deepclust_core.methods.aecm import AECM, AECMConfig, ClusteringModule, dirichlet_prior, distortion_terms
+
+FAST = {"n_init": 2}  # k-means on the final embedding: few restarts keep the tests quick
+JOINT_TERMS = {"E1 embedding fit", "E2 gamma(1-gamma)", "orthonormality", "prior", "reconstruction", "total"}
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    return load_dataset("blobs", n_samples=300, noise=0.0, seed=1)
+
+
+def tiny_context(seed: int = 0, n: int = 40):
+    torch.manual_seed(seed)
+    X = torch.randn(n, 3)
+    ae = build_autoencoder(AutoencoderConfig(hidden=(8,), embedding_dim=2), 3, None)
+    return TrainingContext(ae, X, embed=lambda: embed(ae, X), seed=seed)
+
+
+def test_a_few_epochs_from_random_weights(blobs, small_config):
+    config = small_config(method="aecm", pretrain_epochs=0, cluster_epochs=3, use_cache=False, method_options=FAST)
+    snapshots = list(train(blobs, config))
+    assert [s.epoch for s in snapshots] == [0, 1, 2, 3] and "aecm" in METHODS
+    last = snapshots[-1]
+    assert set(last.losses) == JOINT_TERMS and all(np.isfinite(v) for v in last.losses.values())
+    assert last.losses["total"] == pytest.approx(sum(v for k, v in last.losses.items() if k != "total"), rel=1e-4)
+    assert last.labels.shape == (300,) and last.labels.max() < 4 and last.centroids.shape == (4, 4)
+    confidence = last.view.point_values
+    assert confidence.shape == (200,) and np.all((confidence >= 0.25 - 1e-6) & (confidence <= 1 + 1e-6))
+    assert last.view.spectrum.sum() == pytest.approx(1.0, abs=1e-4)  # cluster shares
+    assert "agreement with k-means on z" in last.scalars
+
+
+def test_same_seed_same_labels(blobs, small_config):
+    config = small_config(method="aecm", pretrain_epochs=0, cluster_epochs=2, use_cache=False, method_options=FAST)
+    first, second = (list(train(blobs, config))[-1].labels for _ in range(2))
+    assert np.array_equal(first, second)
+
+
+def test_pre_init_cm_alone_clusters_easy_blobs(blobs, small_config):
+    """init="pre": k-means sets the CM, which then trains alone; the encoder must not move."""
+    config = small_config(method="aecm", pretrain_epochs=15, cluster_epochs=10, batch_size=32, lr=0.01,
+                          method_options={"init": "pre", "cm_epochs": 10, "alpha": 10.0, "n_init": 5})
+    ae = new_autoencoder(blobs, config)
+    method = make_method("aecm", 4, 0, config.method_options)
+    for snapshot in train(blobs, config, method=method, autoencoder=ae):
+        if snapshot.phase == "cluster" and snapshot.epoch == 0:
+            encoder_before = [p.detach().clone() for p in ae.encoder.parameters()]
+            assert "E3 centroid cross terms" not in snapshot.losses
+    assert set(snapshot.losses) == {"E1 embedding fit", "E2 gamma(1-gamma)", "E3 centroid cross terms", "prior", "total"}
+    assert all(torch.equal(a, b) for a, b in zip(encoder_before, ae.encoder.parameters()))
+    assert snapshot.metrics["acc"] >= 0.9
+    assert method.kmeans_labels_.shape == (300,)
+
+
+def test_pre_init_sets_the_module_from_kmeans():
+    ctx = tiny_context()
+    method = AECM(AECMConfig(init="pre", n_init=3), 3, seed=0)
+    method.setup(ctx)
+    centers = kmeans(ctx.embed(), 3, 0, n_init=3).centers
+    assert np.allclose(method.centroids(), centers, atol=1e-5)  # u_k = k-means centroids, zero biases
+    assert np.allclose(method.cm.assign.weight.detach().numpy(), np.linalg.pinv(centers).T, atol=1e-4)
+    assert method.cm_only_epochs == 100
+
+
+def test_e1_e2_e3_add_up_to_the_expected_distortion():
+    torch.manual_seed(1)
+    z, U = torch.randn(5, 3, dtype=torch.float64), torch.randn(4, 3, dtype=torch.float64)
+    gamma = torch.softmax(torch.randn(5, 4, dtype=torch.float64), dim=1)
+    e1, e2, e3 = distortion_terms(z, gamma, U)
+    by_hand = sum(gamma[i, k] * ((z[i] - U[k]) ** 2).sum() for i in range(5) for k in range(4))
+    assert (e1 + e2 + e3).item() == pytest.approx(by_hand.item(), rel=1e-10)
+    cross = sum(gamma[:, k] @ gamma[:, l] * (U[k] @ U[l]) for k in range(4) for l in range(4) if k != l)
+    assert e3.item() == pytest.approx(-cross.item(), rel=1e-10)
+
+
+def test_joint_loss_terms_by_hand():
+    ctx = tiny_context()
+    method = AECM(AECMConfig(alpha=3.0, beta=0.5, lbd=2.0), 3, seed=0)
+    method.setup(ctx)
+    x = ctx.X[:6]
+    terms = method.batch_loss(x, torch.arange(6), ctx)
+    with torch.no_grad():
+        z, x_hat = ctx.autoencoder(x)
+        U = method.cm.decode(torch.eye(3))  # rows W_mu e_k + b_mu
+        gamma = torch.softmax(z @ method.cm.assign.weight.T + method.cm.assign.bias, dim=1)
+        expected = {
+            "E1 embedding fit": ((z - gamma @ U) ** 2).sum(),
+            "E2 gamma(1-gamma)": (gamma - gamma ** 2).sum(),
+            "orthonormality": 2.0 * (U @ U.T - torch.eye(3)).abs().sum(),
+            "prior": -2.0 * torch.log(gamma.mean(0) + 1e-10).sum(),
+            "reconstruction": 0.5 * ((x - x_hat) ** 2).sum(),
+        }
+    for name, value in expected.items():
+        assert terms[name].item() == pytest.approx(value.item(), rel=1e-5), name
+    assert terms["total"].item() == pytest.approx(sum(v.item() for v in expected.values()), rel=1e-5)
+
+
+def test_normalised_variant():
+    ctx = tiny_context()
+    method = AECM(AECMConfig(loss="normalised"), 3, seed=0)
+    method.setup(ctx)
+    assert (method.alpha, method.beta, method.lbd) == (1.1, 100.0, 0.1)
+    assert method.cm.assign.bias is None and method.cm.decode.bias is None
+    assert isinstance(method.make_optimizer(method.parameters(), 1e-3), torch.optim.AdamW)
+    x = ctx.X[:6]
+    terms = method.batch_loss(x, torch.arange(6), ctx)
+    with torch.no_grad():
+        z, x_hat = ctx.autoencoder(x)
+        gamma, z_hat = method.cm(z)
+        U = method.cm.centroids()
+    assert terms["E1 embedding fit"].item() == pytest.approx(((z - z_hat) ** 2).sum().item() / 12, rel=1e-5)
+    assert terms["orthonormality"].item() == pytest.approx(0.1 * ((U @ U.T - torch.eye(3)) ** 2).sum().item(), rel=1e-5)
+    assert terms["reconstruction"].item() == pytest.approx(100 * ((x - x_hat) ** 2).mean().item(), rel=1e-5)
+    assert terms["prior"].item() == pytest.approx(dirichlet_prior(gamma, 1.1).item(), rel=1e-5)
+
+
+def test_last_epoch_loads_the_average_of_its_weights(blobs, small_config):
+    steps = []
+
+    class Recording(AECM):
+        def after_step(self, ctx):
+            if ctx.epoch == ctx.epochs - 1:
+                steps.append([p.detach().clone() for p in list(ctx.autoencoder.encoder.parameters()) + self.parameters()])
+            super().after_step(ctx)
+
+    method = Recording(AECMConfig(**FAST), 4, seed=0)
+    config = small_config(method="aecm", pretrain_epochs=0, cluster_epochs=2, use_cache=False)
+    ae = new_autoencoder(blobs, config)
+    last = list(train(blobs, config, method=method, autoencoder=ae))[-1]
+    assert len(steps) == 5  # 300 rows in batches of 64
+    final = list(ae.encoder.parameters()) + method.parameters()
+    for i, p in enumerate(final):
+        assert torch.allclose(p, torch.stack([s[i] for s in steps]).mean(0), atol=1e-6)
+    assert not torch.allclose(final[0], steps[-1][0])  # not simply the last step's weights
+    assert "averaged" in last.view.note
+
+
+def test_config_validation_and_defaults():
+    assert AECMConfig().weights() == (230.0, 5.0, 1.0)
+    assert AECMConfig(loss="normalised", beta=0.0).weights() == (1.1, 0.0, 0.1)
+    for bad in ({"init": "kmeans"}, {"loss": "mean"}, {"alpha": 0.0}, {"beta": -2.0}, {"cm_epochs": -1}, {"n_init": 0}):
+        with pytest.raises(ValueError):
+            AECMConfig(**bad)
+    assert AECM.suggested["pretrain_epochs"] == 0 and AECM.suggested["activation"] == "leaky_relu"
+    AutoencoderConfig(**{k: AECM.suggested[k] for k in ("activation", "embedding_dim")})  # valid autoencoder fields
+
+
+def test_cluster_module_is_seeded():
+    first, second = ClusteringModule(3, 4, True, seed=5), ClusteringModule(3, 4, True, seed=5)
+    assert all(torch.equal(a, b) for a, b in zip(first.parameters(), second.parameters()))

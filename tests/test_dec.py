@@ -1,0 +1,115 @@
+import numpy as np
+import pytest
+import torch
+
+from deepclust_core import load_dataset, train
+from deepclust_core.autoencoder import AutoencoderConfig, build_autoencoder
+from deepclust_core.loop import embed, new_autoencoder
+from deepclust_core.methods import METHODS, TrainingContext, make_method
+from deepclust_core.methods.dec import DEC, IDEC, DECConfig, IDECConfig, student_t, target_distribution
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    return load_dataset("blobs", n_samples=300, noise=0.0, seed=1)
+
+
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory):
+    """DEC and IDEC start from the same pretrained autoencoder, as in the references."""
+    return str(tmp_path_factory.mktemp("pretrained"))
+
+
+def tiny_context(n: int = 30):
+    torch.manual_seed(0)
+    X = torch.randn(n, 3)
+    ae = build_autoencoder(AutoencoderConfig(hidden=(8,), embedding_dim=2), 3, None)
+    return TrainingContext(ae, X, embed=lambda: embed(ae, X), seed=0)
+
+
+@pytest.mark.parametrize("name", ["dec", "idec"])
+def test_clusters_easy_blobs(name, blobs, small_config, shared_cache):
+    config = small_config(method=name, pretrain_epochs=20, cluster_epochs=10, cache_dir=shared_cache,
+                          method_options={"n_init": 5})
+    ae = new_autoencoder(blobs, config)
+    snapshots = []
+    for snapshot in train(blobs, config, autoencoder=ae):
+        if snapshot.phase == "cluster" and snapshot.epoch == 0:
+            decoder_before = [p.detach().clone() for p in ae.decoder.parameters()]
+        snapshots.append(snapshot)
+    last = snapshots[-1]
+    assert last.metrics["acc"] >= 0.9 and METHODS[name].name == name
+    expected = {"KL(P||Q)", "total"} | ({"reconstruction"} if name == "idec" else set())
+    assert set(last.losses) == expected and all(np.isfinite(v) for v in last.losses.values())
+    assert last.labels.shape == (300,) and last.labels.max() < 4 and last.centroids.shape == (4, 4)
+    confidence = last.view.point_values
+    assert confidence.shape == (200,) and np.all((confidence >= 0.25 - 1e-6) & (confidence <= 1 + 1e-6))
+    assert last.view.centroids.shape == (4, 4) and "changed at last refresh" in last.scalars
+    decoder_kept = all(torch.equal(a, b) for a, b in zip(decoder_before, ae.decoder.parameters()))
+    assert decoder_kept == (name == "dec")  # DEC drops the decoder, IDEC trains it
+
+
+def test_same_seed_same_labels(blobs, small_config):
+    config = small_config(method="dec", pretrain_epochs=3, cluster_epochs=3, use_cache=False,
+                          method_options={"optimizer": "adam"})
+    first, second = (list(train(blobs, config))[-1].labels for _ in range(2))
+    assert np.array_equal(first, second)
+
+
+def test_soft_assignment_and_target_by_hand():
+    z = torch.tensor([[0.0], [1.0], [3.0]], dtype=torch.float64)
+    mu = torch.tensor([[0.0], [2.0]], dtype=torch.float64)
+    kernel = np.array([[1, 1 / 5], [1 / 2, 1 / 2], [1 / 10, 1 / 2]])  # 1 / (1 + squared distance)
+    q = kernel / kernel.sum(1, keepdims=True)
+    assert np.allclose(student_t(z, mu).numpy(), q)
+    weight = q ** 2 / q.sum(0)
+    assert np.allclose(target_distribution(torch.tensor(q)).numpy(), weight / weight.sum(1, keepdims=True))
+    # alpha = 3: (1 + d^2 / 3)^-2
+    kernel3 = np.array([[1, (1 + 4 / 3) ** -2], [(4 / 3) ** -2, (4 / 3) ** -2], [4.0 ** -2, (4 / 3) ** -2]])
+    assert np.allclose(student_t(z, mu, alpha=3.0).numpy(), kernel3 / kernel3.sum(1, keepdims=True))
+
+
+def test_batch_losses_by_hand():
+    ctx = tiny_context()
+    for cls, config in ((DEC, DECConfig(n_init=2)), (IDEC, IDECConfig(n_init=2, gamma=0.3))):
+        method = cls(config, 3, seed=0)
+        method.setup(ctx)
+        index = torch.tensor([4, 0, 7, 11])
+        terms = method.batch_loss(ctx.X[index], index, ctx)
+        with torch.no_grad():
+            z, x_hat = ctx.autoencoder(ctx.X[index])
+            q = student_t(z, method.mu)
+            p = target_distribution(student_t(torch.as_tensor(ctx.embed()), method.mu))[index]
+        kl = (p * torch.log(p / q)).sum() / 4
+        assert terms["KL(P||Q)"].item() == pytest.approx(kl.item(), rel=1e-4)
+        if cls is IDEC:
+            reconstruction = ((ctx.X[index] - x_hat) ** 2).mean()
+            assert terms["total"].item() == pytest.approx(reconstruction.item() + 0.3 * kl.item(), rel=1e-4)
+
+
+def test_stops_when_fewer_than_a_thousandth_of_labels_change():
+    ctx = tiny_context(n=200)
+    method = make_method("dec", 3, 0, {"n_init": 2})
+    method.setup(ctx)
+    H = ctx.embed()
+    method.end_epoch(ctx, H)
+    assert method.changed == 0.0 and method.converged and method.refreshes == 2
+    method.converged = False
+    moved = H.copy()
+    moved[:2] = method.centroids()[(method.labels[:2] + 1) % 3]  # 2 of 200 rows (1 %) jump to another centroid
+    method.end_epoch(ctx, moved)
+    assert method.changed == pytest.approx(0.01) and not method.converged
+
+
+def test_optimizers_and_validation():
+    dec, idec = make_method("dec", 3), make_method("idec", 3)
+    params = [torch.nn.Parameter(torch.zeros(2))]
+    sgd = dec.make_optimizer(params, 1e-3)
+    assert isinstance(sgd, torch.optim.SGD) and sgd.defaults["lr"] == 0.01 and sgd.defaults["momentum"] == 0.9
+    assert isinstance(idec.make_optimizer(params, 1e-3), torch.optim.Adam)
+    assert not DEC.trains_decoder and IDEC.trains_decoder and IDECConfig().gamma == 0.1
+    for bad in ({"alpha": 0.0}, {"n_init": 0}, {"stop_tolerance": 1.0}, {"optimizer": "rmsprop"}, {"momentum": 1.0}):
+        with pytest.raises(ValueError):
+            DECConfig(**bad)
+    with pytest.raises(ValueError):
+        IDECConfig(gamma=-0.1)

@@ -1,0 +1,27 @@
+"""A look at the data before training: shape, value range, label counts, first rows or images."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from deepclust_core import Dataset
+
+from .gallery import items
+
+
+def data_preview(data: Dataset) -> None:
+    shape = f"{data.n_samples:,} rows × {data.n_features:,} features"
+    if data.is_image:
+        channels, height, width = data.image_shape
+        shape += f" ({height}×{width} {'grey' if channels == 1 else 'colour'} images)"
+    cells = st.columns(3)
+    cells[0].metric("Shape", f"{data.n_samples:,} × {data.n_features:,}", help=shape)
+    cells[1].metric("Value range", f"{data.X.min():.3g} … {data.X.max():.3g}", help=f"scaling: {data.scaling}")
+    cells[2].metric("Classes", data.n_classes if data.y is not None else "no labels")
+    st.caption(f"{data.name}: {shape}; scaling: {data.scaling}.")
+    if data.y is not None:
+        ids, counts = np.unique(data.y, return_counts=True)
+        names = [data.class_names[i] if data.class_names and i < len(data.class_names) else str(i) for i in ids]
+        st.bar_chart(pd.DataFrame({"rows": counts}, index=pd.Index(names, name="label")), height=160)
+    items(data, np.arange(min(16 if data.is_image else 8, data.n_samples)), None)

@@ -1,0 +1,53 @@
+"""What is behind points: pictures (image data) or feature values (tables), with labels and clusters."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from deepclust_core import Dataset
+from deepclust_core.images import to_picture
+
+MAX_SHOWN = 60
+
+
+def sharp(picture: np.ndarray, width: int) -> np.ndarray:
+    """Enlarge small pictures by repeating pixels, so the browser does not blur them."""
+    factor = max(1, width // picture.shape[1])
+    return picture.repeat(factor, axis=0).repeat(factor, axis=1)
+
+
+def items(data: Dataset, rows: np.ndarray, clusters: np.ndarray | None, width: int = 64) -> None:
+    """A grid of pictures or a table of rows, captioned with label and cluster."""
+    rows = np.asarray(rows)[:MAX_SHOWN]
+    truth = None if data.y is None else data.y[rows]
+    names = data.class_names
+    if data.is_image:
+        captions = [f"#{r}" + (f" · {names[t] if names else t}" if truth is not None else "")
+                    + (f" · c{c}" if clusters is not None else "")
+                    for r, t, c in zip(rows, truth if truth is not None else rows, clusters if clusters is not None else rows)]
+        st.image([sharp(to_picture(data.X[r], data.image_shape), width) for r in rows], caption=captions, width=width)
+        return
+    table = pd.DataFrame(data.X[rows], index=pd.Index(rows, name="point"),
+                         columns=[f"x{j + 1}" for j in range(data.n_features)])
+    if truth is not None:
+        table.insert(0, "label", truth)
+    if clusters is not None:
+        table.insert(0, "cluster", clusters)
+    st.dataframe(table, height=min(400, 35 * (len(rows) + 1)))
+
+
+def selection_gallery(data: Dataset, display_index: np.ndarray, display_labels: np.ndarray) -> None:
+    """The points picked with box or lasso in either panel, with their current clusters."""
+    rows = st.session_state.get("selected_rows")
+    if not rows:
+        st.caption("Select points with the box or lasso tool in either panel to see what is behind them.")
+        return
+    cluster_of = dict(zip(display_index.tolist(), display_labels.tolist()))
+    clusters = np.array([cluster_of.get(r, -1) for r in rows])
+    header, clear = st.columns([5, 1])
+    header.markdown(f"**{len(rows)} selected points**" + (f" (first {MAX_SHOWN} shown)" if len(rows) > MAX_SHOWN else ""))
+    if clear.button("Clear selection"):
+        st.session_state.selected_rows = []
+        st.rerun(scope="fragment")
+    items(data, np.array(rows), clusters)
