@@ -13,6 +13,10 @@ app: install
 test: install-dev browser
 	$(BIN)/python -m pytest
 
+# Benchmarks print Markdown tables (see docs/benchmarks.md for the full commands).
+bench: install-dev
+	$(BIN)/python -m bench.quality --methods dekm,ae-kmeans --data digits --seeds 0,1,2
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 

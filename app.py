@@ -20,6 +20,8 @@ warm_up_projection()
 page = st.navigation([
     st.Page("pages/train.py", title="Train", icon=":material/model_training:", default=True),
     st.Page("pages/explore.py", title="Explore", icon=":material/search:"),
+    st.Page("pages/runs.py", title="Runs", icon=":material/history:"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
 ])
 page.run()

@@ -7,19 +7,25 @@
 
 The package never imports streamlit: everything the app shows comes from here.
 """
-from .autoencoder import AutoencoderConfig
-from .config import TrainConfig
-from .control import TrainingControl
-from .dataset import DataError, Dataset, validate_for_clustering
-from .loaders import load_dataset
-from .loop import TrainingDiverged, train
-from .methods import METHODS, make_method
-from .metrics import cluster_accuracy, clustering_scores
-from .sklearn_api import DeepClusterer
-from .snapshot import ClusterView, Snapshot
+from importlib import import_module
+
+_EXPORTS = {  # name -> module; imported on first use, so `deepclust_core.projection` stays light (no torch)
+    "AutoencoderConfig": "autoencoder", "TrainConfig": "config", "TrainingControl": "control",
+    "DataError": "dataset", "Dataset": "dataset", "validate_for_clustering": "dataset", "load_dataset": "loaders",
+    "TrainingDiverged": "loop", "train": "loop", "METHODS": "methods", "make_method": "methods",
+    "cluster_accuracy": "metrics", "clustering_scores": "metrics", "DeepClusterer": "sklearn_api",
+    "ClusterView": "snapshot", "Snapshot": "snapshot", "RunStore": "store", "StoredRun": "stored_run",
+}
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'deepclust_core' has no attribute {name!r}")
+    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+
 
 __all__ = [
-    "AutoencoderConfig", "ClusterView", "DataError", "Dataset", "DeepClusterer", "METHODS", "Snapshot",
-    "TrainConfig", "TrainingControl", "TrainingDiverged", "cluster_accuracy", "clustering_scores",
+    "AutoencoderConfig", "ClusterView", "DataError", "Dataset", "DeepClusterer", "METHODS", "RunStore", "Snapshot",
+    "StoredRun", "TrainConfig", "TrainingControl", "TrainingDiverged", "cluster_accuracy", "clustering_scores",
     "load_dataset", "make_method", "train", "validate_for_clustering",
 ]

@@ -1,23 +1,32 @@
 """Command line: `python -m deepclust_core train --data digits --method dekm --seed 0`.
 
 Prints one line per epoch (phase, loss terms, ACC / NMI / ARI, seconds) and a summary.
-Bad options and bad data print one line starting with "error:" and exit with status 2.
+Every run is recorded in the run store (`--store DIR`, `--no-store`); `--config FILE` trains
+as a run file exported from the Runs page says. Bad options and bad data print one line
+starting with "error:" and exit with status 2. The run-store commands are in cli_runs.py.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
+from . import cli_runs
+from .branch import BranchStart, branch_start
 from .config import TrainConfig
+from .config_file import read_run_config
 from .control import TrainingControl
-from .dataset import DataError
+from .dataset import DataError, Dataset
 from .loaders import BUILT_IN, load_dataset
-from .loop import TrainingDiverged, train
+from .loop import TrainingDiverged, new_autoencoder, train
 from .methods import METHODS
 from .options import option_specs, parse_option
+from .recording import Recording, recorded
 from .settings import config_for
+from .store import RunStore
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -59,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--cache-dir", help="where pretrained autoencoders are kept")
     training.add_argument("--no-cache", action="store_true", help="always pretrain, never read or write the cache")
     training.add_argument("--save-labels", metavar="PATH", help="write the final labels to this .npy file")
+    training.add_argument("--config", metavar="FILE", help="train as this run file says (exported from the Runs page "
+                          "or `export --format config`); it replaces the data, model and training options above")
+    storage = run.add_argument_group("run store")
+    storage.add_argument("--store", metavar="DIR", help="record the run in this folder "
+                         "(default: $DEEPCLUST_HOME, else ~/.local/share/deepclust)")
+    storage.add_argument("--no-store", action="store_true", help="do not record the run")
+    cli_runs.add_commands(commands)
     return parser
 
 
@@ -103,14 +119,43 @@ def print_methods() -> None:
             print(f"  --option {spec.name}={spec.default}  ({spec.type.__name__}) {spec.help}")
 
 
-def run_training(args) -> int:
+def from_options(args) -> tuple[Dataset, TrainConfig, BranchStart | None]:
     data = load_dataset("file" if args.file else args.data, path=args.file or args.data_dir, subsample=args.subsample,
                         seed=args.data_seed, n_samples=args.n_samples, noise=args.noise, label_column=args.label_column)
-    config = config_from_args(args, data.n_classes)
+    return data, config_from_args(args, data.n_classes), None
+
+
+def from_run_file(args) -> tuple[Dataset, TrainConfig, BranchStart | None]:
+    """The data and settings of a run file; a branched run starts from its parent's weights in the store."""
+    try:
+        run = read_run_config(Path(args.config).read_text())
+    except OSError as error:
+        raise ValueError(f"{args.config}: {error.strerror}") from None
+    data = load_dataset(**run.data)
+    if run.data_fingerprint and data.fingerprint() != run.data_fingerprint:
+        print(f"note: {data.name} is not exactly the data the run was recorded on")
+    config = replace(run.config, cache_dir=args.cache_dir)
+    if not run.branch_from:
+        return data, config, None
+    store = RunStore(args.store)
+    try:
+        return data, config, branch_start(store, run.branch_from["run_id"], run.branch_from["seq"], data, config)
+    except KeyError:
+        raise ValueError(f"the run branches from run {run.branch_from['run_id']} snapshot {run.branch_from['seq']}, "
+                         f"whose weights are not in {store.folder}") from None
+
+
+def run_training(args) -> int:
+    data, config, start = from_run_file(args) if args.config else from_options(args)
     print(f"{data.name}: {data.n_samples} rows x {data.n_features} features, K={config.n_clusters}, method={config.method}")
+    store = None if args.no_store else RunStore(args.store)
+    autoencoder = start.autoencoder if start else new_autoencoder(data, config)
+    recording = Recording(store, data, config, origin="cli", autoencoder=autoencoder, parent=start and start.parent)
+    if store is not None:
+        print(f"recording as run {recording.run_id} in {store.folder}")
     last, control = None, TrainingControl()
     try:
-        for last in train(data, config, control):
+        for last in recorded(train(data, config, control, autoencoder=autoencoder), recording, control):
             print(format_line(last), flush=True)
     except KeyboardInterrupt:
         print("interrupted: stopping after the last finished epoch")
@@ -134,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         print_methods()
         return 0
     try:
-        return run_training(args)
+        return run_training(args) if args.command == "train" else cli_runs.run_command(args)
     except (DataError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -11,10 +11,16 @@ class TrainingControl:
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        self.interrupted_because: str | None = None  # set by interrupt(): nobody was left to watch
 
     def stop(self) -> None:
         self._stop.set()
         self._running.set()  # wake a paused loop so it can see the stop
+
+    def interrupt(self, reason: str) -> None:
+        """Stop because the run lost its audience (the tab closed): it ends "interrupted", not "stopped"."""
+        self.interrupted_because = reason
+        self.stop()
 
     def pause(self) -> None:
         self._running.clear()

@@ -25,6 +25,7 @@ class Dataset:
     image_shape: tuple[int, ...] | None = None  # (channels, height, width) for images
     class_names: tuple[str, ...] | None = None
     scaling: str = "none"  # "pixels [0, 1]", "standardised columns" or "none"
+    source: dict | None = None  # how to load it again, `load_dataset(**source)`; None for uploads and arrays
 
     def __post_init__(self):
         X = _as_float_matrix(self.X, self.name)
@@ -67,7 +68,15 @@ class Dataset:
             raise DataError(f"{self.name}: subsample size must be at least 1, got {n}")
         index = np.sort(np.random.default_rng(seed).choice(self.n_samples, size=n, replace=False))
         y = None if self.y is None else self.y[index]
-        return replace(self, X=self.X[index], y=y, name=f"{self.name} ({n} of {self.n_samples})")
+        return replace(self, X=self.X[index], y=y, name=f"{self.name} ({n} of {self.n_samples})",
+                       source=_subsampled(self.source, n, seed))
+
+
+def _subsampled(source: dict | None, n: int, seed: int) -> dict | None:
+    """The source of a subsample, when `load_dataset` can draw the same one (one seed serves both)."""
+    if source is None or source.get("subsample") is not None or source.get("seed", 0) != seed:
+        return None
+    return {**source, "subsample": n}
 
 
 def _as_float_matrix(X, name: str) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""DEPICT's denoising autoencoder (Ghasedi Dizaji et al., ICCV 2017, Sec. 3.2; functions.py build_MdA).
+"""DEPICT's denoising autoencoder (Ghasedi Dizaji et al., ICCV 2017, Sec. 3; functions.py build_MdA).
 
 Images: input dropout 0.1, Conv(50, k4, pad 0, LeakyReLU 0.01), dropout 0.1, Conv(50, k5, pad 2,
 LeakyReLU 0.01), Flatten, Dense(K, tanh) = z; the decoder mirrors it (Dense + LeakyReLU,

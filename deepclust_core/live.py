@@ -7,39 +7,42 @@ projection, and a bounded history the UI reads without ever touching tensors.
     run.pause(); run.resume(); run.stop()
 
 The UI polls; nothing here calls back into it. `is_alive` (optional) lets the owner say
-whether anyone still watches: when it stays False for `orphan_grace` seconds, the run stops.
+whether anyone still watches: when it stays False for `orphan_grace` seconds, the run stops
+and is recorded as interrupted. Every run is saved to the run store as it trains (snapshots,
+weights, and each UMAP frame as the projector makes it) unless `record=False`.
 """
 from __future__ import annotations
 
 import threading
 import time
 import traceback
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from . import projection
+from .branch import BranchStart
 from .config import TrainConfig
 from .control import TrainingControl
 from .dataset import DataError, Dataset
 from .loop import TrainingDiverged, new_autoencoder, train
 from .methods import make_method
+from .recording import Recording, recorded
+from .run_view import Entry, nearest_layout
 from .snapshot import Snapshot
+from .store import RunStore, default_store
 
-
-@dataclass(frozen=True)
-class Entry:
-    seq: int  # arrival number, stable even when old entries are thinned out
-    snapshot: Snapshot  # display-size copy (labels of the display rows only)
+__all__ = ["Entry", "LiveRun"]
 
 
 class LiveRun:
     def __init__(self, data: Dataset, config: TrainConfig, *, is_alive: Callable[[], bool] | None = None,
-                 max_history: int = 1000, projection_duty: float = 0.25, orphan_grace: float = 15.0):
+                 max_history: int = 1000, projection_duty: float = 0.25, orphan_grace: float = 15.0,
+                 branch_from: BranchStart | None = None, store: RunStore | None = None, record: bool = True):
+        """`branch_from`: start from a stored run's weights; `store`: where to record (None: the user's store)."""
         self.data, self.config = data, config
         self.control = TrainingControl()
-        self.status = "starting"  # running, paused, finished, converged, stopped, failed
+        self.status = "starting"  # running, paused, finished, converged, stopped, failed, interrupted
         self.error: str | None = None
         self.final_labels: np.ndarray | None = None  # every row's label at the newest epoch
         self._entries: list[Entry] = []
@@ -51,8 +54,12 @@ class LiveRun:
         self._duty = projection_duty
         self._orphan_grace = orphan_grace
         self.started = time.time()
-        self.autoencoder = new_autoencoder(data, config)  # trained in place by the worker thread
+        # trained in place by the worker thread
+        self.autoencoder = branch_from.autoencoder if branch_from else new_autoencoder(data, config)
         self.method = make_method(config.method, config.n_clusters, config.seed, config.method_options)
+        self.recording = Recording((store or default_store()) if record else None, data, config, origin="app",
+                                   autoencoder=self.autoencoder, parent=branch_from and branch_from.parent)
+        self.run_id = self.recording.run_id
 
     # -- control -----------------------------------------------------------------------
     def start(self) -> "LiveRun":
@@ -98,30 +105,20 @@ class LiveRun:
     def nearest_layout(self, seq: int) -> np.ndarray | None:
         """The projected frame closest to `seq` (at or before it when possible)."""
         with self._lock:
-            if not self._layouts:
-                return None
-            earlier = [s for s in self._layouts if s <= seq]
-            return self._layouts[max(earlier) if earlier else min(self._layouts)]
+            return nearest_layout(self._layouts, seq)
 
     # -- threads -----------------------------------------------------------------------
     def _train(self) -> None:
-        status = "finished"
+        snapshots = train(self.data, self.config, self.control, self.method, self.autoencoder)
         try:
-            for snapshot in train(self.data, self.config, self.control, self.method, self.autoencoder):
+            for snapshot in recorded(snapshots, self.recording, self.control):
                 self._append(snapshot)
-                if snapshot.converged:
-                    status = "converged"
-            if self.control.stopped:
-                status = "stopped"
-        except TrainingDiverged as error:
-            status, self.error = "failed", f"Training diverged: {error}. The history up to the last epoch is kept."
-        except (DataError, ValueError) as error:
-            status, self.error = "failed", str(error)
-        except Exception as error:  # a bug: keep the history, show the message, log the trace
+        except (TrainingDiverged, DataError, ValueError):
+            pass  # recorded() kept the reason, worded for the user
+        except Exception:  # a bug: keep the history, show the message, log the trace
             traceback.print_exc()
-            status, self.error = "failed", f"Unexpected error: {type(error).__name__}: {error}"
         with self._changed:
-            self.status = status
+            self.status, self.error = self.recording.status, self.recording.error
             self._changed.notify_all()
 
     def _append(self, snapshot: Snapshot) -> None:
@@ -169,16 +166,18 @@ class LiveRun:
             with self._changed:
                 self._layouts[entry.seq] = layout
                 self._changed.notify_all()
-            if self.active:  # leave the cores to training most of the time
-                time.sleep((time.perf_counter() - began) * (1 - self._duty) / self._duty)
+            self.recording.save_layout(entry.seq, layout)
+            # leave the cores to training (or, after it, to whatever else runs) most of the time
+            time.sleep((time.perf_counter() - began) * (1 - self._duty) / self._duty)
 
     def _watch(self) -> None:
         orphaned_since = None
         while self.active:
             time.sleep(1.0)
+            self.recording.heartbeat()
             if self._is_alive is None or self._is_alive():
                 orphaned_since = None
             elif orphaned_since is None:
                 orphaned_since = time.time()
             elif time.time() - orphaned_since > self._orphan_grace:
-                self.stop()
+                self.control.interrupt("the browser tab closed")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -165,7 +166,9 @@ def read_numpy(content: bytes, suffix: str, name: str) -> tuple[np.ndarray, np.n
 def load_dataset(name: str, *, path: str | None = None, subsample: int | None = None, seed: int = 0,
                  n_samples: int = 1000, noise: float = 0.05, n_clusters: int = 4,
                  label_column: str | int | None = None) -> Dataset:
-    """The data set called `name` (see BUILT_IN) or the file at `path`, optionally subsampled."""
+    """The data set called `name` (see BUILT_IN) or the file at `path`, optionally subsampled.
+
+    The result's `source` holds these arguments, so a stored run can load its data again."""
     if path is not None and name in ("file", "", None):
         data = load_file(path, label_column)
     elif name == "digits":
@@ -178,4 +181,6 @@ def load_dataset(name: str, *, path: str | None = None, subsample: int | None = 
         data = load_synthetic(name, n_samples, noise, seed, n_clusters)
     else:
         raise DataError(f"unknown data set {name!r}; choose one of {', '.join(BUILT_IN)} or give a file")
-    return data.subsample(subsample, seed)
+    source = dict(name=name or "file", path=None if path is None else str(Path(path).resolve()), subsample=subsample,
+                  seed=seed, n_samples=n_samples, noise=noise, n_clusters=n_clusters, label_column=label_column)
+    return replace(data.subsample(subsample, seed), source=source)

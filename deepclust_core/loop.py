@@ -77,7 +77,11 @@ def train(data: Dataset, config: TrainConfig, control: TrainingControl | None = 
                           epochs=config.cluster_epochs)
     H = ctx.embed()
     reference = _ae_kmeans_metrics(data, H, config)
+    if control.stopped:  # k-means runs can take seconds on large data: honour a Stop pressed meanwhile
+        return
     method.setup(ctx)
+    if control.stopped:
+        return
     yield recorder.cluster_snapshot(0, config.cluster_epochs, {}, H, method, reference)
     if not method.fine_tunes:
         return

@@ -2,6 +2,8 @@
 
     model = DeepClusterer(n_clusters=10, method="dekm", seed=0).fit(X)
     model.labels_, model.cluster_centers_, model.transform(X)
+
+Every fit is recorded in the run store (`model.run_id_`), unless `record=False`.
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from .config import TrainConfig
 from .dataset import Dataset
 from .loop import embed, new_autoencoder, resolve_device, train
 from .methods import make_method
+from .recording import Recording, recorded
+from .store import RunStore
 
 
 class DeepClusterer:
@@ -22,7 +26,8 @@ class DeepClusterer:
     def __init__(self, n_clusters: int = 10, *, method: str = "dekm", method_options: dict | None = None,
                  autoencoder: AutoencoderConfig | None = None, pretrain_epochs: int = 200,
                  cluster_epochs: int = 100, batch_size: int = 256, lr: float = 1e-3, seed: int = 0,
-                 device: str = "auto", cache_dir: str | None = None, image_shape: tuple[int, ...] | None = None):
+                 device: str = "auto", cache_dir: str | None = None, image_shape: tuple[int, ...] | None = None,
+                 record: bool = True, store: str | None = None):
         self.n_clusters = n_clusters
         self.method = method
         self.method_options = method_options
@@ -35,6 +40,8 @@ class DeepClusterer:
         self.device = device
         self.cache_dir = cache_dir
         self.image_shape = image_shape
+        self.record = record  # save the run in the run store
+        self.store = store  # the store's folder; None: $DEEPCLUST_HOME, else ~/.local/share/deepclust
 
     def fit(self, X, y=None) -> "DeepClusterer":
         """Train on rows X (already scaled as you want them); `y` is ignored, as in scikit-learn."""
@@ -47,7 +54,11 @@ class DeepClusterer:
         )
         self.method_ = make_method(config.method, config.n_clusters, config.seed, config.method_options)
         self.autoencoder_ = new_autoencoder(data, config)
-        self.history_ = [s.for_display() for s in train(data, config, method=self.method_, autoencoder=self.autoencoder_)]
+        recording = Recording(RunStore(self.store) if self.record else None, data, config, origin="python",
+                              autoencoder=self.autoencoder_)
+        snapshots = train(data, config, method=self.method_, autoencoder=self.autoencoder_)
+        self.history_ = [s.for_display() for s in recorded(snapshots, recording)]
+        self.run_id_ = recording.run_id
         self.labels_ = np.asarray(self.method_.assign(self._embed(data.X)))
         self.cluster_centers_ = self.method_.centroids()
         self.n_epochs_ = self.history_[-1].epoch

@@ -38,6 +38,7 @@ class ClusterView:
     centroids: np.ndarray | None = None  # (K, m) in the same coordinates
     spectrum: np.ndarray | None = None  # (m,)
     spectrum_name: str = ""
+    spectrum_reference: float | None = None  # a level drawn across the spectrum (DEPICT: the uniform prior 1/K)
     point_values: np.ndarray | None = None  # (n_display,)
     point_values_name: str = ""
     note: str = ""

@@ -1,7 +1,7 @@
 """Train: pick data and a method, press Start, and watch every epoch."""
 import streamlit as st
 
-from ui import data_picker, run_state, settings_form
+from ui import branch, data_picker, run_state, settings_form
 from ui.data_preview import data_preview
 from ui.live_view import live_view, run_buttons
 
@@ -24,3 +24,4 @@ if data is not None:
         data_preview(data)
 run_buttons(choice, run)
 live_view(run)
+branch.branch_expander(run)

@@ -12,6 +12,12 @@ from deepclust_core import AutoencoderConfig, TrainConfig  # noqa: E402
 SMALL_AE = AutoencoderConfig(hidden=(32, 32, 64), embedding_dim=4)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_run_store(tmp_path_factory):
+    """Every run the tests record (app, CLI, Python API) goes to a temporary store, never the user's."""
+    os.environ["DEEPCLUST_HOME"] = str(tmp_path_factory.mktemp("deepclust-home"))
+
+
 @pytest.fixture
 def small_config(tmp_path):
     """A quick TrainConfig (small autoencoder, few epochs, private cache)."""
@@ -23,3 +29,23 @@ def small_config(tmp_path):
         return TrainConfig(**settings)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def tiny_run():
+    """One short run trained once per session: its data, config, snapshots and the autoencoder's
+    weights as each snapshot was yielded (for tests of the run store, exports and branching)."""
+    from types import SimpleNamespace
+
+    from deepclust_core import load_dataset, train
+    from deepclust_core.loop import new_autoencoder
+
+    data = load_dataset("blobs", n_samples=160, noise=0.05)
+    config = TrainConfig(n_clusters=4, autoencoder=SMALL_AE, pretrain_epochs=3, cluster_epochs=3, batch_size=64,
+                         display_size=100, use_cache=False)
+    autoencoder = new_autoencoder(data, config)
+    snapshots, weights = [], []
+    for snapshot in train(data, config, autoencoder=autoencoder):
+        snapshots.append(snapshot)
+        weights.append({name: tensor.clone() for name, tensor in autoencoder.state_dict().items()})
+    return SimpleNamespace(data=data, config=config, snapshots=snapshots, weights=weights, autoencoder=autoencoder)

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
 
 from deepclust_core import AutoencoderConfig, load_dataset, train
 from deepclust_core.autoencoder import build_autoencoder
@@ -65,7 +64,7 @@ def test_depict_on_easy_blobs(blobs, small_config):
     assert all(np.isfinite(v) for s in snapshots for v in s.losses.values())
     assert last.view.axis_names[0] == "p(cluster 1)" and last.view.coords.shape == (200, 4)
     assert np.allclose(last.view.coords.sum(axis=1), 1.0, atol=1e-5) and last.view.spectrum.sum() == pytest.approx(1)
-    assert "1/K = 0.25" in last.view.spectrum_name
+    assert "1/K = 0.25" in last.view.spectrum_name and last.view.spectrum_reference == 0.25
 
 
 def test_conv_network_on_digits(digits, small_config):

@@ -40,6 +40,23 @@ def points_figure(xy: np.ndarray, groups: np.ndarray, group_names: list[str], cu
             marker=dict(size=9, color="rgba(0,0,0,0)", line=dict(color="black", width=1.5)),
             hovertemplate="misclustered<br>" + hovertemplate,
         ))
+    return _finish_points(figure, title, axis_names, centroids, height)
+
+
+def values_figure(xy: np.ndarray, values: np.ndarray, values_name: str, customdata: np.ndarray, hovertemplate: str,
+                  title: str, axis_names: tuple[str, str] = ("", ""), centroids: np.ndarray | None = None,
+                  height: int = 460) -> go.Figure:
+    """Points coloured by a continuous quantity (assignment confidence, say), with a colour bar."""
+    figure = go.Figure(go.Scattergl(
+        x=xy[:, 0], y=xy[:, 1], mode="markers", name=values_name, customdata=customdata,
+        marker=dict(size=5, color=values, colorscale="Viridis", showscale=True, colorbar=dict(title=values_name[:24])),
+        hovertemplate=f"{values_name[:24]} %{{marker.color:.3f}}<br>" + hovertemplate,
+    ))
+    return _finish_points(figure, title, axis_names, centroids, height)
+
+
+def _finish_points(figure: go.Figure, title: str, axis_names: tuple[str, str], centroids: np.ndarray | None,
+                   height: int) -> go.Figure:
     if centroids is not None:
         figure.add_trace(go.Scatter(
             x=centroids[:, 0], y=centroids[:, 1], mode="markers", name="centres", hoverinfo="skip",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from deepclust_core.live import Entry
+from deepclust_core.run_view import Entry
 
 from .charts import curves_figure
 
@@ -34,8 +34,9 @@ def loss_series(entries: list[Entry]) -> dict[str, np.ndarray]:
     return {name: np.array([losses.get(name, np.nan) for losses in per_epoch]) for name in names}
 
 
-def collapse_warning(entry: Entry, n_rows: int) -> str | None:
+def collapse_warning(entry: Entry) -> str | None:
     sizes = entry.snapshot.cluster_sizes
+    n_rows = int(sizes.sum())  # every row, not only the displayed ones
     smallest = int(sizes.argmin())
     if sizes[smallest] == 0:
         return f"Cluster {smallest} is empty: the method has collapsed to fewer than K clusters."
@@ -44,7 +45,7 @@ def collapse_warning(entry: Entry, n_rows: int) -> str | None:
     return None
 
 
-def curves(entries: list[Entry], selected: Entry, pretrain_epochs: int, n_clusters: int, n_rows: int) -> None:
+def curves(entries: list[Entry], selected: Entry, pretrain_epochs: int, n_clusters: int) -> None:
     x = np.array([global_epoch(e, pretrain_epochs) for e in entries])
     marker = global_epoch(selected, pretrain_epochs)
     boundary = next((global_epoch(e, pretrain_epochs) for e in entries if e.snapshot.phase == "cluster"), None)
@@ -72,6 +73,6 @@ def curves(entries: list[Entry], selected: Entry, pretrain_epochs: int, n_cluste
     if scalars:
         st.plotly_chart(curves_figure(x, scalars, "Method quantities", marker, None, boundary),
                         key="scalar_curves", width="stretch")
-    warning = collapse_warning(selected, n_rows)
+    warning = collapse_warning(selected)
     if warning:
         st.warning(warning)

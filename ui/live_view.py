@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deepclust_core.live import Entry, LiveRun
+from deepclust_core.live import LiveRun
 from deepclust_core.recorder import display_subsample
+from deepclust_core.run_view import Entry, RunView
 
 from . import run_state
 from .curves import curves, global_epoch
 from .gallery import selection_gallery
 from .hover_thumbnails import hover_thumbnails
-from .panels import autoencoder_panel, clustering_panel
+from .panels import COLOURINGS, autoencoder_panel, clustering_panel
 from .settings_form import Choice
 
 REFRESH_SECONDS = 1.0
@@ -23,6 +24,7 @@ ENDINGS = {
     "finished": "Finished: all planned epochs ran.",
     "converged": "Finished: the method's stopping rule fired.",
     "stopped": "Stopped. Everything up to the last finished epoch is kept.",
+    "interrupted": "Interrupted (the tab closed, or the process training it ended). Everything up to the last saved epoch is kept.",
 }
 
 
@@ -49,7 +51,7 @@ def label(entry: Entry) -> str:
     return f"{s.phase} {s.epoch}" + (" (cached)" if s.scalars.get("cached") else "")
 
 
-def progress(run: LiveRun, newest: Entry) -> None:
+def progress(run: RunView, newest: Entry) -> None:
     s = newest.snapshot
     config = run.config
     total = config.pretrain_epochs + config.cluster_epochs
@@ -99,7 +101,20 @@ def replay_slider(entries: list[Entry]) -> Entry:
     return entries[labels.index(state.replay)]
 
 
-def live_view(run: LiveRun | None) -> None:
+def colour_controls(run: RunView, entry: Entry) -> tuple[str, bool]:
+    """How to colour both panels, and whether to ring misclustered points."""
+    options = [c for c in COLOURINGS if (c != "true label" or run.data.y is not None)
+               and (c != "confidence" or entry.snapshot.view.point_values is not None)]
+    if st.session_state.get("colour_by") not in options:
+        st.session_state.colour_by = options[0]
+    colour, highlight = st.columns([2, 1])
+    colour_by = colour.radio("Colour by", options, horizontal=True, key="colour_by",
+                             help="confidence: the method's own per-point certainty, when it has one")
+    wrong = highlight.checkbox("Highlight misclustered points", key="highlight", disabled=run.data.y is None)
+    return colour_by, wrong
+
+
+def live_view(run: RunView | None) -> None:
     if run is None:
         return
     def needs_ticking() -> bool:
@@ -117,18 +132,15 @@ def live_view(run: LiveRun | None) -> None:
             return
         progress(run, entries[-1])
         entry = replay_slider(entries)
-        colour, highlight = st.columns([2, 1])
-        by_label = colour.radio("Colour by", ["predicted cluster", "true label"], horizontal=True, key="colour_by",
-                                disabled=run.data.y is None) == "true label"
-        wrong = highlight.checkbox("Highlight misclustered points", key="highlight", disabled=run.data.y is None)
+        colour_by, wrong = colour_controls(run, entry)
         left, right = st.columns(2)
         with left:
-            autoencoder_panel(run, entries, entry, by_label, wrong)
+            autoencoder_panel(run, entries, entry, colour_by, wrong)
         with right:
-            clustering_panel(run, entry, by_label, wrong)
+            clustering_panel(run, entry, colour_by, wrong)
         with st.expander("Selected points", expanded=bool(st.session_state.get("selected_rows"))):
             selection_gallery(run.data, entry.snapshot.display_index, entry.snapshot.display_labels)
-        curves(entries, entry, run.config.pretrain_epochs, run.config.n_clusters, run.data.n_samples)
+        curves(entries, entry, run.config.pretrain_epochs, run.config.n_clusters)
 
     view()
     hover_thumbnails(run.data, display_subsample(run.data.n_samples, run.config.display_size, run.config.seed))

@@ -5,13 +5,16 @@ import numpy as np
 import streamlit as st
 
 from deepclust_core import projection
-from deepclust_core.live import Entry, LiveRun
 from deepclust_core.metrics import contingency
+from deepclust_core.run_view import Entry, RunView
 
-from .charts import points_figure, spectrum_figure
+from .charts import points_figure, spectrum_figure, values_figure
 
 
-def colouring(run: LiveRun, entry: Entry, by_label: bool) -> tuple[np.ndarray, list[str], np.ndarray | None]:
+COLOURINGS = ("predicted cluster", "true label", "confidence")
+
+
+def colouring(run: RunView, entry: Entry, by_label: bool) -> tuple[np.ndarray, list[str], np.ndarray | None]:
     """Groups to colour by, their names, and the misclustered mask (None without labels)."""
     snapshot = entry.snapshot
     clusters = snapshot.display_labels
@@ -21,6 +24,22 @@ def colouring(run: LiveRun, entry: Entry, by_label: bool) -> tuple[np.ndarray, l
         names = list(run.data.class_names or [f"class {c}" for c in range(int(truth.max()) + 1)])
         return truth, names, wrong
     return clusters, [f"cluster {k}" for k in range(int(clusters.max()) + 1)], wrong
+
+
+def draw_points(run: RunView, entry: Entry, xy: np.ndarray, title: str, axis_names: tuple[str, str],
+                colour_by: str, highlight: bool, centroids: np.ndarray | None, key: str) -> None:
+    """One point panel, coloured by cluster, label or the method's confidence; selectable."""
+    customdata, template = hover_data(run, entry)
+    view = entry.snapshot.view
+    if colour_by == "confidence" and view.point_values is not None:
+        figure = values_figure(xy, view.point_values, view.point_values_name, customdata, template, title,
+                               axis_names, centroids)
+    else:
+        groups, names, wrong = colouring(run, entry, colour_by == "true label")
+        figure = points_figure(xy, groups, names, customdata, template, title, axis_names,
+                               wrong if highlight else None, centroids)
+    event = st.plotly_chart(figure, key=key, width="stretch", on_select="rerun", selection_mode=("box", "lasso"))
+    remember_selection(event)
 
 
 def misclustered(clusters: np.ndarray, truth: np.ndarray) -> np.ndarray:
@@ -37,7 +56,7 @@ def misclustered(clusters: np.ndarray, truth: np.ndarray) -> np.ndarray:
 MAX_HOVER_FEATURES = 8
 
 
-def hover_data(run: LiveRun, entry: Entry) -> tuple[np.ndarray, str]:
+def hover_data(run: RunView, entry: Entry) -> tuple[np.ndarray, str]:
     """Per-point hover columns (index, label, cluster, and feature values for tables) and their template."""
     snapshot, data = entry.snapshot, run.data
     truth = np.full(len(snapshot.display_index), -1) if data.y is None else data.y[snapshot.display_index]
@@ -74,7 +93,7 @@ def pretrained_entry(entries: list[Entry]) -> Entry | None:
     return next((e for e in entries if e.snapshot.phase == "cluster"), None)
 
 
-def autoencoder_panel(run: LiveRun, entries: list[Entry], entry: Entry, by_label: bool, highlight: bool) -> None:
+def autoencoder_panel(run: RunView, entries: list[Entry], entry: Entry, colour_by: str, highlight: bool) -> None:
     show_pretrained = st.toggle("Show the pretrained space", key="show_pretrained",
                                 help="The autoencoder space before clustering began: the 'before' of before/after.")
     shown = pretrained_entry(entries) if show_pretrained else entry
@@ -90,17 +109,12 @@ def autoencoder_panel(run: LiveRun, entries: list[Entry], entry: Entry, by_label
         layout = projection.pca_layout(shown.snapshot.embedding)
         note = ("UMAP is warming up (it compiles once, about 15 s); principal axes meanwhile"
                 if not projection.is_ready() else "principal axes until the first UMAP frame is ready")
-    groups, names, wrong = colouring(run, shown, by_label)
     title = "Autoencoder space" + (" (pretrained)" if show_pretrained else "")
-    customdata, template = hover_data(run, shown)
-    event = st.plotly_chart(points_figure(layout, groups, names, customdata, template, title, ("UMAP 1", "UMAP 2"),
-                                          wrong if highlight else None),
-                            key="autoencoder_panel", width="stretch", on_select="rerun", selection_mode=("box", "lasso"))
-    remember_selection(event)
+    draw_points(run, shown, layout, title, ("UMAP 1", "UMAP 2"), colour_by, highlight, None, "autoencoder_panel")
     st.caption(note)
 
 
-def clustering_panel(run: LiveRun, entry: Entry, by_label: bool, highlight: bool) -> None:
+def clustering_panel(run: RunView, entry: Entry, colour_by: str, highlight: bool) -> None:
     view = entry.snapshot.view
     names = list(view.axis_names)
     pick_x, pick_y = st.columns(2)
@@ -109,14 +123,11 @@ def clustering_panel(run: LiveRun, entry: Entry, by_label: bool, highlight: bool
                          key=key + ":x")
     y = pick_y.selectbox("y axis", range(len(names)), index=view.default_axes[1], format_func=names.__getitem__,
                          key=key + ":y")
-    groups, group_names, wrong = colouring(run, entry, by_label)
     centroids = None if view.centroids is None else view.centroids[:, [x, y]]
-    customdata, template = hover_data(run, entry)
-    event = st.plotly_chart(points_figure(view.coords[:, [x, y]], groups, group_names, customdata, template, view.title,
-                                          (names[x], names[y]), wrong if highlight else None, centroids),
-                            key="clustering_panel", width="stretch", on_select="rerun", selection_mode=("box", "lasso"))
-    remember_selection(event)
+    draw_points(run, entry, view.coords[:, [x, y]], view.title, (names[x], names[y]), colour_by, highlight, centroids,
+                "clustering_panel")
     if view.note:
         st.caption(view.note)
     if view.spectrum is not None:
-        st.plotly_chart(spectrum_figure(view.spectrum, view.spectrum_name), key="spectrum", width="stretch")
+        st.plotly_chart(spectrum_figure(view.spectrum, view.spectrum_name, reference=view.spectrum_reference),
+                        key="spectrum", width="stretch")

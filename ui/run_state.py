@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from deepclust_core import Dataset, TrainConfig
+from deepclust_core.branch import BranchStart
 from deepclust_core.live import LiveRun
 
 
@@ -24,11 +25,12 @@ def _session_watcher():
     return lambda: runtime.is_active_session(session_id)
 
 
-def start_run(data: Dataset, config: TrainConfig) -> LiveRun:
+def start_run(data: Dataset, config: TrainConfig, branch_from: BranchStart | None = None) -> LiveRun:
+    """Stop this tab's run, if any, and start a new one (from a stored run's weights with `branch_from`)."""
     previous = current_run()
     if previous is not None:
         previous.stop()
-    run = LiveRun(data, config, is_alive=_session_watcher()).start()
+    run = LiveRun(data, config, is_alive=_session_watcher(), branch_from=branch_from).start()
     st.session_state.run = run
     st.session_state.follow_live = True
     st.session_state.playing = False

@@ -11,14 +11,19 @@ layer against the matching clean encoder layer (w = 1 for the input, 0.1 for hid
 The target is recomputed once per epoch from the clean p of all rows (paper Sec. 3.1):
     paper:     q_ik ∝ p_ik / sqrt(sum_i p_ik)  (the relative entropy to a uniform cluster prior)
     reference: q_ik ∝ p_ik^2 / sum_i p_ik      (functions.py, DEC's target; the default here)
+The paper's target does not sharpen p: on digits without warm-up it drifts towards uniform
+(cross-entropy near log K after 40 epochs), which may be why the reference code squares p.
 Training starts with a warm-up of cross-entropy on the hard k-means labels, which lasts until
 the head's predictions stop getting closer to those labels (NMI, no ground truth involved), and
 stops when the mean squared change of Q between epochs is below 1e-7. Unlike functions.py the
 warm-up measures agreement on all rows (not a 10 % split) and keeps the last weights rather
-than restoring the best ones.
+than restoring the best ones, and the target uses one clean pass at the epoch's end (the
+reference stores each batch's clean p right after its step).
 
-With a plain autoencoder ("mlp", "conv") DEPICT still runs: no dropout, so both paths
-coincide, and the reconstruction is the input term alone.
+Pretraining is the loop's: input reconstruction through the noisy path (denoising), without
+the reference's hidden-layer terms, which start with the clustering phase. With a plain
+autoencoder ("mlp", "conv") DEPICT still runs: no dropout, so both paths coincide, and the
+reconstruction is the input term alone.
 """
 from __future__ import annotations
 
@@ -91,20 +96,21 @@ class DEPICT(Method):
         equations=(
             r"p_{ik} = \frac{\exp(\theta_k^\top z_i)}{\sum_{k'} \exp(\theta_{k'}^\top z_i)}",
             r"\min_P\ \mathrm{KL}(Q \,\|\, P) + \mathrm{KL}(f \,\|\, u),\qquad f_k = \tfrac{1}{N} \sum_i q_{ik},\ u_k = \tfrac{1}{K}",
-            r"q_{ik} \propto \frac{p_{ik}}{\big(\sum_{i'} p_{i'k}\big)^{1/2}} \ \text{(paper)},\qquad "
-            r"q_{ik} \propto \frac{p_{ik}^2}{\sum_{i'} p_{i'k}} \ \text{(reference code)}",
-            r"L = -\frac{1}{N} \sum_i \sum_k q_{ik} \log \tilde p_{ik} "
-            r"+ \sum_{l=0}^{L-1} w_l \frac{1}{|z^l|} \lVert \tilde z^{l}_{\mathrm{dec}} - z^l \rVert^2,"
-            r"\qquad w_0 = 1,\ w_{l>0} = 0.1",
+            (r"q_{ik} \propto \frac{p_{ik}}{\big(\sum_{i'} p_{i'k}\big)^{1/2}} \ \text{(paper)},\qquad "
+             r"q_{ik} \propto \frac{p_{ik}^2}{\sum_{i'} p_{i'k}} \ \text{(reference code)}"),
+            (r"L = -\frac{1}{N} \sum_i \sum_k q_{ik} \log \tilde p_{ik} "
+             r"+ \sum_{l=0}^{L-1} w_l \frac{1}{|z^l|} \lVert \tilde z^{l}_{\mathrm{dec}} - z^l \rVert^2,"
+             r"\qquad w_0 = 1,\ w_{l>0} = 0.1"),
         ),
         idea="Clustering as self-training of a classifier: the target Q sharpens the network's own predictions "
              "and divides by the cluster sizes, so large clusters cannot swallow small ones (a uniform prior on "
              "cluster frequencies). Predicting Q from a corrupted pass, while the decoder rebuilds the clean "
              "encoder layer by layer, regularises the embedding so it cannot simply overfit its own targets.",
-        watch="In the probability view every point moves towards a corner (one cluster gets probability 1): "
-              "colour intensity is the confidence max_k p_ik. The histogram below compares the cluster frequencies "
-              "with the uniform prior 1/K: with the paper's target they stay close to it. The curve 'change of Q' "
-              "falls towards the 1e-7 stopping threshold.",
+        watch="First a warm-up: the head learns to reproduce the k-means labels (curve 'NMI(argmax p, k-means)') "
+              "until that stops improving. Then, in the probability view, points move towards a corner (one "
+              "cluster gets probability 1); colour by confidence to see max_k p_ik. The histogram compares "
+              "the cluster frequencies with the uniform prior 1/K: the paper's target pulls them towards it more "
+              "than the reference's. The curve 'change of Q' falls towards the 1e-7 stopping threshold.",
         source="Ghasedi Dizaji, Herandi, Deng, Cai, Huang. Deep Clustering via Joint Convolutional Autoencoder "
                "Embedding and Relative Entropy Minimization. ICCV 2017 (arXiv 1704.06327); reference code "
                "github.com/herandy/DEPICT",
@@ -112,7 +118,7 @@ class DEPICT(Method):
 
     def setup(self, ctx: TrainingContext) -> None:
         """Head from k-means on the clean embedding: centroids as unit-norm columns of theta, bias 0."""
-        H = ctx.embed()  # (n, K)
+        H = ctx.embed()  # (n, d), d = K with the DEPICT network
         result = kmeans(H, self.n_clusters, self.seed, n_init=self.config.n_init)
         columns = result.centers.T / np.maximum(np.linalg.norm(result.centers, axis=1), 1e-12)  # (d, K)
         device = ctx.X.device
@@ -201,6 +207,7 @@ class DEPICT(Method):
             default_axes=self.axes,
             spectrum=self.frequencies,
             spectrum_name=f"cluster frequency, mean of p over all rows (the uniform prior is 1/K = {1 / K:.3g})",
+            spectrum_reference=1 / K,
             point_values=P.max(axis=1),
             point_values_name="max_k p_ik (confidence)",
             note=note,

@@ -60,9 +60,9 @@ class KMeansFriendly(DKM):
                   "the whole embedding at the end of every epoch.",
         equations=(
             r"G_k(h, \alpha) = \frac{e^{-\alpha \lVert h - r_k \rVert^2}}{\sum_{l} e^{-\alpha \lVert h - r_l \rVert^2}}",
-            r"\min_{f,g}\ \frac{1}{|B|} \sum_{i \in B} \Big[ \lVert x_i - g(f(x_i)) \rVert^2 "
-            r"+ \lambda \sum_{k} \lVert f(x_i) - r_k \rVert^2\, G_k(f(x_i), \alpha) \Big]"
-            r"\quad (r \text{ fixed within an epoch})",
+            (r"\min_{f,g}\ \frac{1}{|B|} \sum_{i \in B} \Big[ \lVert x_i - g(f(x_i)) \rVert^2 "
+             r"+ \lambda \sum_{k} \lVert f(x_i) - r_k \rVert^2\, G_k(f(x_i), \alpha) \Big]"
+             r"\quad (r \text{ fixed within an epoch})"),
             r"\{r_k\} \leftarrow \text{k-means}\big(\{f(x_i)\}_{i=1}^{N}\big) \quad \text{after every epoch}",
         ),
         idea="Classical k-means assumes the space it clusters holds still. DKM moves centroids and space together, "

@@ -1,0 +1,71 @@
+"""Live-view budget, measurement 4: how much slower the same run trains in the app, with a
+browser watching every epoch, than from the command line."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.browser import ROOT, VIEWPORT, open_app, parse_finished, serving, set_epochs, start_button, wait_for_end
+from bench.budget import BudgetTable, seconds, verdict
+from bench.procs import wait_until_quiet
+
+SLOWDOWN_TARGET = 15.0  # percent
+FINAL = re.compile(r"^final: .*; ([\d.]+)s on (\S+?)(;|$)", re.MULTILINE)
+EPOCH_LINE = re.compile(r"^\s*(pretrain|cluster)\s+(\d+)/\d+", re.MULTILINE)
+
+
+def cli_run(pretrain: int, cluster: int, timeout: float) -> dict:
+    """`python -m deepclust_core train --data digits --method dekm ... --no-cache`: the "final:" line's
+    seconds (the run's own clock, imports excluded), device, and the last epoch printed."""
+    command = [sys.executable, "-m", "deepclust_core", "train", "--data", "digits", "--method", "dekm", "--seed", "0",
+               "--pretrain-epochs", str(pretrain), "--cluster-epochs", str(cluster), "--no-cache"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    final = FINAL.search(done.stdout)
+    if done.returncode != 0 or final is None:
+        raise RuntimeError(f"the CLI run failed (status {done.returncode}): {(done.stderr or done.stdout)[-300:]}")
+    phase, epoch = EPOCH_LINE.findall(done.stdout)[-1]
+    return {"seconds": float(final.group(1)), "device": final.group(2), "phase": phase, "epoch": int(epoch),
+            "command": "python -m deepclust_core " + " ".join(command[3:])}
+
+
+def app_run(browser, pretrain: int, cluster: int, workdir: Path, settle: float, timeout: float) -> dict:
+    """The same run started from the page (fresh server and empty cache, so pretraining runs),
+    the page open and following live until the end; seconds from the "Finished: ... s in all" message."""
+    cache_dir = Path(tempfile.mkdtemp(prefix="cache-slowdown-", dir=workdir))
+    with serving(cache_dir) as server:
+        page = browser.new_page(viewport=VIEWPORT)
+        open_app(page, server.url)
+        waited = wait_until_quiet(server.process.pid, timeout=settle)
+        set_epochs(page, pretrain, cluster)
+        start_button(page).click()
+        message = wait_for_end(page, timeout)
+        page.close()
+    finished = parse_finished(message)
+    if finished is None:
+        raise RuntimeError(f"the app run did not finish: {message!r}")
+    return finished | {"settled": waited}
+
+
+def slowdown(browser, machine: str, pretrain: int, cluster: int, workdir: Path, settle: float,
+             timeout: float = 1800.0) -> str:
+    """Measurement 4: the CLI run, then the app run; both times and the slowdown in percent."""
+    cli = cli_run(pretrain, cluster, timeout)
+    app = app_run(browser, pretrain, cluster, workdir, settle, timeout)
+    percent = 100.0 * (app["seconds"] / cli["seconds"] - 1.0)
+    table = BudgetTable(
+        "4. Training slowdown with the page open",
+        f"digits, DEKM, {pretrain} pretraining + at most {cluster} clustering epochs, no cached autoencoder; the run's "
+        "own clock (first snapshot recorder start to last epoch) from the CLI's `final:` line and from the app's "
+        "`Finished: ... s in all` message, the app watched live in headless Chromium.",
+        machine, ["Where", "Last epoch", "Seconds", "Slowdown", "Target", "Result"])
+    table.add("CLI (`--no-cache`)", f"{cli['phase']} {cli['epoch']}", seconds(cli["seconds"], 1), "", "", "")
+    table.add("app, page open (fresh cache)", f"{app['phase']} {app['epoch']}", seconds(app["seconds"], 1),
+              f"{percent:+.1f} %", f"≤ {SLOWDOWN_TARGET:g} %", verdict(percent, SLOWDOWN_TARGET))
+    table.notes.append(f"CLI: `{cli['command']}` on {cli['device']}; app on {app['device']}. Before Start the server "
+                       f"was left {app['settled']:.0f} s to go quiet (UMAP compiles once per server).")
+    if (cli["phase"], cli["epoch"]) != (app["phase"], app["epoch"]):
+        table.notes.append("WARNING: the two runs ended at different epochs, so they did different amounts of work.")
+    return table.markdown()

@@ -1,0 +1,145 @@
+"""Live view performance budget (issue 4): five measurements, one Markdown table each.
+
+    .venv/bin/python -m bench.live_view                       # the full budget (tens of minutes)
+    .venv/bin/python -m bench.live_view --quick               # tiny settings: checks the script works
+    .venv/bin/python -m bench.live_view --only page,first-frame
+
+Measurements (names for --only): page (1. page usable), first-frame (2. first frame after
+Start with a cached autoencoder), umap (3. UMAP frame time), slowdown (4. training slowdown
+with the page open), memory (5. memory on a long, large run). Each table gives the measured
+numbers, the target and PASS/FAIL. Tables go to stdout as each measurement ends (and to
+--out); progress goes to stderr. Needs Debian's Chromium at /usr/bin/chromium for 1, 2, 4.
+Caches and the run store ($DEEPCLUST_HOME) live in a temporary folder, removed at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shlex
+import shutil
+import sys
+import tempfile
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as `python bench/live_view.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.browser import chromium  # noqa: E402
+from bench.budget import failed_table  # noqa: E402
+from bench.live_memory import long_run_memory  # noqa: E402
+from bench.live_page import first_frame, page_usable  # noqa: E402
+from bench.live_slowdown import slowdown  # noqa: E402
+from bench.live_umap import umap_frames  # noqa: E402
+from bench.machine import describe_machine, machine_line  # noqa: E402
+
+MEASUREMENTS = ("page", "first-frame", "umap", "slowdown", "memory")
+BROWSER = {"page", "first-frame", "slowdown"}
+TITLES = {"page": "1. Page usable", "first-frame": "2. First frame after Start", "umap": "3. UMAP frame time",
+          "slowdown": "4. Training slowdown with the page open", "memory": "5. Memory on a long, large run"}
+# Full settings, then what --quick shrinks them to (the whole script in about a minute on a quiet machine).
+FULL = dict(page_repeats=3, frame_repeats=3, frame_pretrain=20, frame_cluster=20, umap_sizes=[1000, 5000, 20000],
+            umap_repeats=5, slow_pretrain=40, slow_cluster=40, memory_subsample=None, rss_interval=2.0, settle=90.0)
+QUICK = dict(page_repeats=1, frame_repeats=1, frame_pretrain=2, frame_cluster=2, umap_sizes=[500, 1000],
+             umap_repeats=1, slow_pretrain=2, slow_cluster=2, memory_subsample=5000, rss_interval=0.5, settle=0.0)
+
+
+def names(text: str) -> list[str]:
+    chosen = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [name for name in chosen if name not in MEASUREMENTS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"--only takes a comma list of {', '.join(MEASUREMENTS)}; got {text!r}")
+    return chosen
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.live_view", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="tiny settings everywhere, to check the script works")
+    parser.add_argument("--only", type=names, default=list(MEASUREMENTS),
+                        help=f"comma list of measurements to run: {', '.join(MEASUREMENTS)}")
+    parser.add_argument("--long-epochs", type=int, help="epochs of the memory run (default 300; 20 with --quick)")
+    parser.add_argument("--out", help="also write every table to this Markdown file")
+    parser.add_argument("--keep-temp", action="store_true", help="keep the temporary caches (printed on stderr)")
+    return parser
+
+
+def settings_from(args) -> dict:
+    settings = dict(QUICK if args.quick else FULL)
+    settings["long_epochs"] = args.long_epochs or (20 if args.quick else 300)
+    if settings["long_epochs"] < 2:
+        raise SystemExit("error: --long-epochs must be at least 2")
+    return settings
+
+
+def measure(name: str, settings: dict, machine: str, browser, workdir: Path) -> str:
+    """One measurement's table (Markdown)."""
+    s = settings
+    if name == "page":
+        return page_usable(browser, machine, s["page_repeats"], workdir)
+    if name == "first-frame":
+        return first_frame(browser, machine, s["frame_repeats"], s["frame_pretrain"], s["frame_cluster"], workdir,
+                           s["settle"])
+    if name == "umap":
+        return umap_frames(machine, s["umap_sizes"], s["umap_repeats"])
+    if name == "slowdown":
+        return slowdown(browser, machine, s["slow_pretrain"], s["slow_cluster"], workdir, s["settle"])
+    return long_run_memory(machine, s["long_epochs"], s["memory_subsample"], s["rss_interval"], workdir)
+
+
+def header(argv: list[str], machine: str, quick: bool) -> str:
+    lines = ["## Live view: performance budget", "",
+             f"- Command: `python -m bench.live_view {shlex.join(argv)}`",
+             f"- Machine: {machine}",
+             f"- Started: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}"]
+    if quick:
+        lines.append("- --quick: tiny settings, numbers meaningless; only checks that every measurement runs.")
+    return "\n".join(lines) + "\n"
+
+
+def run_all(args, settings: dict, machine: str, emit) -> bool:
+    """Run the chosen measurements in order (memory last: its projector keeps working after it);
+    a measurement that raises prints a FAIL table with the error and the others still run."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-live-view-"))
+    os.environ["DEEPCLUST_HOME"] = str(workdir / "store")  # runs recorded by the app, CLI and LiveRun land here
+    ok = True
+    try:
+        with (chromium() if BROWSER & set(args.only) else contextlib.nullcontext()) as browser:
+            for name in [n for n in MEASUREMENTS if n in args.only]:
+                print(f"[live_view] {TITLES[name]}: running", file=sys.stderr, flush=True)
+                try:
+                    emit(measure(name, settings, machine, browser, workdir))
+                except Exception as error:  # noqa: BLE001 - report it, go on with the next one
+                    traceback.print_exc()
+                    ok = False
+                    emit(failed_table(TITLES[name], machine, error))
+    finally:
+        if args.keep_temp:
+            print(f"[live_view] temporary files kept in {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser().parse_args(argv)
+    settings = settings_from(args)
+    machine = machine_line(describe_machine())
+    parts = [header(argv, machine, args.quick)]
+
+    def emit(text: str) -> None:
+        parts.append(text)
+        print(text, flush=True)
+        if args.out:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text("\n".join(parts))
+
+    print(parts[0], flush=True)
+    return 0 if run_all(args, settings, machine, emit) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

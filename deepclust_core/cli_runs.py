@@ -1,0 +1,69 @@
+"""The command line's run-store commands:
+
+    python -m deepclust_core runs                          # the recorded runs, newest first
+    python -m deepclust_core export RUN --format html -o report.html   # or csv, json, config
+    python -m deepclust_core gallery                       # record the shipped example runs again
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .export import config_json, metrics_csv, metrics_json
+from .store import RunStore
+
+STORE_HELP = "the run store's folder (default: $DEEPCLUST_HOME, else ~/.local/share/deepclust)"
+SUFFIXES = {"csv": "csv", "json": "json", "config": "run.json", "html": "html"}
+
+
+def add_commands(commands) -> None:
+    listing = commands.add_parser("runs", help="list the recorded runs, newest first")
+    listing.add_argument("--store", metavar="DIR", help=STORE_HELP)
+    export = commands.add_parser("export", help="write a recorded run as CSV, JSON, a run file or an HTML report",
+                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    export.add_argument("run_id", help="the run's id (see `runs`)")
+    export.add_argument("--format", choices=tuple(SUFFIXES), default="html",
+                        help="csv/json: per-epoch metrics and losses; config: a file `train --config` reproduces the "
+                             "run from; html: a self-contained report with an animation")
+    export.add_argument("-o", "--output", metavar="FILE", help="where to write (default: <run id>.<format>)")
+    export.add_argument("--store", metavar="DIR", help=STORE_HELP)
+    gallery = commands.add_parser("gallery", help="record the example runs that ship with the app (a few minutes)")
+    gallery.add_argument("--out", metavar="DIR", help="where (default: the gallery/ folder beside the package)")
+
+
+def run_command(args) -> int:
+    if args.command == "gallery":
+        from .gallery import GALLERY_DIR, record_gallery  # imports UMAP
+
+        store = record_gallery(args.out or GALLERY_DIR)
+        size = sum(f.stat().st_size for f in store.folder.rglob("*") if f.is_file())
+        print(f"{len(store.runs())} runs in {store.folder}, {size / 2**20:.2f} MB")
+        return 0
+    store = RunStore(args.store)
+    if args.command == "runs":
+        for record in store.runs():
+            print(f"{record.id}  {record.status:<11} {record.method + ' on ' + record.data.name:<28} {record.final_step:<16} "
+                  + " ".join(f"{k.upper()}={v:.4f}" for k, v in record.final_metrics.items()))
+        return 0
+    return export(store, args)
+
+
+def export(store: RunStore, args) -> int:
+    try:
+        record = store.record(args.run_id)
+    except KeyError:
+        raise ValueError(f"no run {args.run_id!r} in {store.folder} (see `runs`)") from None
+    if args.format == "html":
+        from .report import html_report
+        from .stored_run import StoredRun
+
+        text = html_report(StoredRun(store, record.id))
+    elif args.format == "config":
+        text = config_json(record)
+    else:
+        rows = store.epoch_rows(record.id)
+        text = metrics_csv(record, rows) if args.format == "csv" else metrics_json(record, rows)
+    path = Path(args.output or f"{record.id}.{SUFFIXES[args.format]}")
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0

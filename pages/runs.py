@@ -1,0 +1,26 @@
+"""Runs: every recorded run (from the app, the CLI or Python) and the shipped examples.
+Open one to replay it in the live view's panels and curves, export it, or branch from it."""
+import streamlit as st
+
+from ui import branch, exports, run_library, runs_table
+from ui.live_view import live_view
+
+st.title("Runs")
+st.caption(f"Every run is saved as it trains, in {run_library.user_store().folder} (set DEEPCLUST_HOME to move it). "
+           "Examples ship with the app and are read-only.")
+shown = runs_table.filtered(run_library.records())
+runs_table.table(shown)
+record = runs_table.pick(shown)
+runs_table.delete_controls(shown)
+
+if record is not None:
+    st.subheader(f"{record.method} on {record.data.name}" + (" (example)" if record.read_only else ""))
+    st.caption(record.key_settings() + (f" · branched from {record.parent.run_id} at epoch {record.parent.epoch}"
+                                        if record.parent else ""))
+    if record.n_snapshots == 0 and not record.active:
+        st.info(f"This run ended ({record.status}) before its first epoch. {record.error or ''}")
+    else:
+        run = run_library.open_run(record.id)
+        live_view(run)
+        exports.export_buttons(run)
+        branch.branch_expander(run)

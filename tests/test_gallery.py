@@ -1,0 +1,19 @@
+"""The shipped gallery: small, complete, read-only, and one example branches from another."""
+from deepclust_core.gallery import EXAMPLES, GALLERY_DIR
+from deepclust_core.store import RunStore
+
+
+def test_the_gallery_is_small_and_complete():
+    size = sum(f.stat().st_size for f in GALLERY_DIR.rglob("*") if f.is_file())
+    assert size < 4 * 2**20
+    store = RunStore(GALLERY_DIR, read_only=True)
+    records = {r.id: r for r in store.runs()}
+    assert set(records) == {e.run_id for e in EXAMPLES}
+    for record in records.values():
+        assert record.read_only and record.status in ("finished", "converged") and record.origin == "gallery"
+        assert record.config.display_size == 500 and record.data.source is not None
+        assert store.layout_seqs(record.id) == list(range(record.n_snapshots))  # replay needs no UMAP
+        assert store.weight_seqs(record.id)  # something to branch from
+    child = records["example-digits-idec-branch"]
+    assert child.parent.run_id == "example-digits-dekm" and child.parent.seq in store.weight_seqs(child.parent.run_id)
+    assert not list(GALLERY_DIR.glob("runs.sqlite-*"))  # packed: no WAL beside the database

@@ -1,0 +1,57 @@
+"""The HTML report opens in headless Chromium with no network, and animates one frame per snapshot."""
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from deepclust_core.recording import Recording, recorded
+from deepclust_core.report import html_report
+from deepclust_core.store import RunStore
+from deepclust_core.stored_run import StoredRun
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium not installed (make test installs it)")]
+
+
+@pytest.fixture
+def report(tmp_path, tiny_run):
+    store = RunStore(tmp_path / "store")
+    recording = Recording(store, tiny_run.data, tiny_run.config, origin="python")
+    for seq, _ in enumerate(recorded(iter(tiny_run.snapshots), recording)):
+        recording.save_layout(seq, np.random.default_rng(seq).normal(size=(100, 2)))
+    text = html_report(StoredRun(store, recording.run_id))
+    path = tmp_path / "report.html"
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def test_report_opens_offline_and_animates(report, tiny_run):
+    from playwright.sync_api import sync_playwright
+
+    path, text = report
+    assert "<script src=" not in text  # plotly.js is inline: nothing to fetch
+    requests = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(path.as_uri())
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length == 2", timeout=30_000)
+        frames = page.evaluate("document.querySelectorAll('.js-plotly-plot')[1]._transitionData._frames.length")
+        steps = page.evaluate("document.querySelectorAll('.js-plotly-plot')[1].layout.sliders[0].steps.length")
+        assert frames == steps == len(tiny_run.snapshots)
+        page.evaluate("window.seen = []; document.querySelectorAll('.js-plotly-plot')[1]"
+                      ".on('plotly_animatingframe', (event) => window.seen.push(event.name))")
+        page.get_by_text("Play", exact=True).click()
+        page.wait_for_function(f"window.seen.length == {frames}", timeout=20_000)  # every frame is shown
+        assert page.evaluate("window.seen[0]") == "pretrain 1"
+        page.hover(".js-plotly-plot")
+        assert page.locator("[data-title='Download plot as a PNG']").count() >= 1
+        assert page.locator("[data-title='Share chart...']").count() == 0
+        browser.close()
+    assert all(url.startswith("file:") or url.startswith("data:") for url in requests)

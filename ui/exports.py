@@ -1,0 +1,30 @@
+"""Download buttons for a stored run: metrics (CSV, JSON), its run file, an HTML report."""
+from __future__ import annotations
+
+import streamlit as st
+
+from deepclust_core.export import config_json, metrics_csv, metrics_json
+from deepclust_core.report import html_report
+from deepclust_core.stored_run import StoredRun
+
+PNG_HINT = ("PNG of any chart: the camera button in its toolbar (top right, when the pointer is over the chart) "
+            "downloads it.")
+
+
+def export_buttons(run: StoredRun) -> None:
+    record, rows = run.record, lambda: run.store.epoch_rows(run.run_id)
+    name = record.id
+    csv, json, settings, report = st.columns(4)
+    csv.download_button("Metrics (CSV)", lambda: metrics_csv(record, rows()), f"{name}-metrics.csv", "text/csv",
+                        width="stretch", on_click="ignore", help="One row per epoch: losses, ACC / NMI / ARI, timings.")
+    json.download_button("Metrics (JSON)", lambda: metrics_json(record, rows()), f"{name}-metrics.json",
+                         "application/json", width="stretch", on_click="ignore",
+                         help="The run's settings and status, then one object per epoch.")
+    settings.download_button("Settings (run file)", config_json(record), f"{name}.run.json", "application/json",
+                             width="stretch", on_click="ignore", disabled=record.data.source is None,
+                             help="`python -m deepclust_core train --config FILE` trains this run again"
+                                  if record.data.source else "The data was uploaded: a run file cannot reload it.")
+    report.download_button("HTML report", lambda: html_report(run), f"{name}.html", "text/html", width="stretch",
+                           on_click="ignore", help="One self-contained file: the curves and an animation of both "
+                                                   "spaces with a play button; opens without network or Python.")
+    st.caption(PNG_HINT)

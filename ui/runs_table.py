@@ -1,0 +1,74 @@
+"""The Runs page's table: filters, the table itself, the run to open, and deletion."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from deepclust_core.run_record import RunRecord
+
+from . import run_library
+
+
+def filtered(records: list[RunRecord]) -> list[RunRecord]:
+    """Filter widgets above the table; the records that pass them."""
+    method, data, status, examples = st.columns([2, 2, 2, 1])
+    methods = method.multiselect("Method", sorted({r.method for r in records}), key="runs:method")
+    datasets = data.multiselect("Data", sorted({r.data.name for r in records}), key="runs:data")
+    statuses = status.multiselect("Status", sorted({r.status for r in records}), key="runs:status")
+    show_examples = examples.toggle("Examples", value=True, key="runs:examples",
+                                    help="The recorded runs that ship with the app (read-only).")
+    return [r for r in records
+            if (not methods or r.method in methods) and (not datasets or r.data.name in datasets)
+            and (not statuses or r.status in statuses) and (show_examples or not r.read_only)]
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
+def table(records: list[RunRecord]) -> None:
+    rows = [{
+        "run": r.id, "method": r.method, "data": r.data.name, "settings": r.key_settings(),
+        "ACC": r.final_metrics.get("acc"), "NMI": r.final_metrics.get("nmi"), "ARI": r.final_metrics.get("ari"),
+        "reached": r.final_step, "duration": _duration(r.elapsed), "status": r.status, "date": r.date,
+        "branched from": f"{r.parent.run_id} @ epoch {r.parent.epoch}" if r.parent else "",
+        "example": r.read_only,
+    } for r in records]
+    score = st.column_config.NumberColumn(format="%.3f")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                 column_config={"ACC": score, "NMI": score, "ARI": score,
+                                "example": st.column_config.CheckboxColumn(help="shipped with the app, read-only")})
+
+
+def _reset_replay() -> None:
+    st.session_state.follow_live, st.session_state.playing = True, False
+
+
+def pick(records: list[RunRecord]) -> RunRecord | None:
+    """The run to open, chosen from those shown."""
+    by_id = {r.id: r for r in records}
+    chosen = st.selectbox("Open a run", list(by_id), index=None, format_func=lambda i: by_id[i].label,
+                          placeholder="Choose a run to replay it, export it or branch from it", key="open_run",
+                          on_change=_reset_replay)
+    return by_id.get(chosen)
+
+
+def _delete(run_ids: list[str]) -> None:
+    """A callback: it runs before the page is drawn again, so it may reset the widgets that named these runs."""
+    for run_id in run_ids:
+        run_library.delete(run_id)
+    st.session_state["runs:delete"] = []
+    if st.session_state.get("open_run") in run_ids:
+        st.session_state.open_run = None
+
+
+def delete_controls(records: list[RunRecord]) -> None:
+    deletable = {r.id: r for r in records if not r.read_only and not r.active}
+    if not deletable:
+        return
+    with st.expander("Delete runs"):
+        doomed = st.multiselect("Runs to delete", list(deletable), format_func=lambda i: deletable[i].label,
+                                key="runs:delete", help="Examples and runs still training cannot be deleted.")
+        st.button(f"Delete {len(doomed)} run(s)", disabled=not doomed, key="runs:delete_button",
+                  on_click=_delete, args=(doomed,))
