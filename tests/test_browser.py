@@ -74,8 +74,8 @@ def test_live_training_in_the_browser(server, browser):
     page.goto(server)
     start = page.get_by_role("button", name="Start")
     start.wait_for(timeout=30_000)
-    set_number(page, "Pretraining epochs", 15)
-    set_number(page, "Clustering epochs (at most)", 15)
+    set_number(page, "Pretraining epochs", 8)
+    set_number(page, "Clustering epochs (at most)", 8)
     start.click()
     page.get_by_text(re.compile(r"epoch \d+ of \d+")).first.wait_for(timeout=60_000)
     first = progress_text(page)
@@ -84,7 +84,7 @@ def test_live_training_in_the_browser(server, browser):
     assert page.locator(".js-plotly-plot").count() >= 6  # both panels, the spectrum, the curves
     page.screenshot(path=str(ARTIFACTS / "live-training.png"), full_page=True)
 
-    page.get_by_text(re.compile("Finished|Stopped")).first.wait_for(timeout=240_000)
+    page.get_by_text(re.compile("Finished|Stopped")).first.wait_for(timeout=480_000)
     page.screenshot(path=str(ARTIFACTS / "finished.png"), full_page=True)
     page.get_by_text("Follow live").click()  # stop following, then scrub back
     slider = page.get_by_role("slider")
