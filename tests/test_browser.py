@@ -86,13 +86,21 @@ def test_live_training_in_the_browser(server, browser):
 
     page.get_by_text(re.compile("Finished|Stopped")).first.wait_for(timeout=480_000)
     page.screenshot(path=str(ARTIFACTS / "finished.png"), full_page=True)
-    page.get_by_text("Follow live").click()  # stop following, then scrub back
+    follow = page.get_by_role("switch", name="Follow live")
+    for _ in range(10):  # stop following, then scrub back (retry: the page may be mid-redraw)
+        if not follow.is_checked():
+            break
+        follow.click(force=True)
+        page.wait_for_timeout(1500)
+    assert not follow.is_checked()
     slider = page.get_by_role("slider")
-    slider.wait_for()
     newest = slider.get_attribute("aria-valuetext")
-    slider.focus()
-    for _ in range(5):
-        page.keyboard.press("ArrowLeft")
-    page.wait_for_timeout(1500)
-    assert page.get_by_role("slider").get_attribute("aria-valuetext") != newest
+    for _ in range(10):  # click the track, well left of the newest epoch, until the slider is enabled and moves
+        thumb = slider.bounding_box()
+        page.mouse.click(thumb["x"] - 300, thumb["y"] + thumb["height"] / 2)
+        page.wait_for_timeout(2000)
+        if slider.get_attribute("aria-valuetext") != newest:
+            break
+    assert slider.get_attribute("aria-valuetext") != newest
+    page.wait_for_timeout(2000)  # let both panels redraw for the screenshot
     page.screenshot(path=str(ARTIFACTS / "replay.png"), full_page=True)
