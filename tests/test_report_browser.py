@@ -1,21 +1,15 @@
 """The HTML report opens in headless Chromium with no network, and animates one frame per snapshot."""
-import os
-import shutil
 
 import numpy as np
 import pytest
+from browser_support import BROWSER_MARKS, CHROMIUM, CHROMIUM_FLAGS
 
 from deepclust_core.recording import Recording, recorded
 from deepclust_core.report import html_report
 from deepclust_core.store import RunStore
 from deepclust_core.stored_run import StoredRun
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium not installed (make test installs it)")]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -37,7 +31,7 @@ def test_report_opens_offline_and_animates(report, tiny_run):
     assert "<script src=" not in text  # plotly.js is inline: nothing to fetch
     requests = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page()
         page.on("request", lambda request: requests.append(request.url))
         page.goto(path.as_uri())

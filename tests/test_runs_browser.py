@@ -1,44 +1,17 @@
 """The Runs page in headless Chromium: a shipped example replays in the live view's panels,
 and Streamlit's chart toolbar offers the PNG download the page promises."""
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
+from browser_support import ARTIFACTS, BROWSER_MARKS, CHROMIUM, CHROMIUM_FLAGS, streamlit_server
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium not installed (make test installs it)")]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def server(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DEEPCLUST_CACHE": str(tmp_path / "cache"), "DEEPCLUST_HOME": str(tmp_path / "home")}
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                "--server.headless", "true", "--server.fileWatcherType", "none"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=20)
+    with streamlit_server(DEEPCLUST_CACHE=str(tmp_path / "cache"), DEEPCLUST_HOME=str(tmp_path / "home")) as url:
+        yield url
 
 
 def test_an_example_replays_on_the_runs_page(server):
@@ -46,7 +19,7 @@ def test_an_example_replays_on_the_runs_page(server):
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1500})
         page.goto(server)  # the app's own navigation (a page's URL opened directly bypasses app.py)
         page.get_by_text("Watch deep clustering learn").wait_for(timeout=60_000)  # app.py's navigation is in place
