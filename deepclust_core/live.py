@@ -90,6 +90,14 @@ class LiveRun:
         with self._lock:
             return list(self._entries)
 
+    def wait_for_first_snapshot(self, timeout: float) -> list[Entry]:
+        """The history, once it holds a snapshot or the run has ended (at most `timeout` seconds).
+
+        Lets the page draw the first frame right after Start instead of one refresh later."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._entries or not self.active, timeout=timeout)
+            return list(self._entries)
+
     def layout(self, seq: int) -> np.ndarray | None:
         with self._lock:
             return self._layouts.get(seq)

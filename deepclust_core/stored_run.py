@@ -3,11 +3,13 @@
 Nothing is recomputed and the data set is not reloaded: `data` holds the display rows only
 (features and true labels, as stored), and the snapshots index them 0..n_display-1. A run
 still training elsewhere (another tab, the CLI) grows as it is read: `history()` fetches
-the snapshots and UMAP frames saved since the last call.
+the snapshots and UMAP frames saved since the last call. `decode` sends points through the
+decoder of the weights stored with a snapshot (the store keeps them for some snapshots only).
 """
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +19,9 @@ from .run_record import RunRecord
 from .run_view import Entry, nearest_layout
 from .snapshot import Snapshot
 from .store import RunStore
+
+if TYPE_CHECKING:
+    from .autoencoder import Autoencoder
 
 
 class StoredRun:
@@ -32,6 +37,8 @@ class StoredRun:
         self._entries: list[Entry] = []
         self._layouts: dict[int, np.ndarray] = {}
         self._lock = threading.Lock()
+        self._decoder_lock = threading.Lock()
+        self._decoder: tuple[int, Autoencoder] | None = None  # (seq, autoencoder holding that snapshot's weights)
         self._fetch()
 
     @property
@@ -58,6 +65,12 @@ class StoredRun:
         with self._lock:
             return list(self._entries)
 
+    @property
+    def final_labels(self) -> np.ndarray | None:
+        """The newest snapshot's labels of the display rows (the rows `data` holds); None before the first."""
+        with self._lock:
+            return self._entries[-1].snapshot.display_labels if self._entries else None
+
     def layout(self, seq: int) -> np.ndarray | None:
         with self._lock:
             return self._layouts.get(seq)
@@ -65,6 +78,42 @@ class StoredRun:
     def nearest_layout(self, seq: int) -> np.ndarray | None:
         with self._lock:
             return nearest_layout(self._layouts, seq)
+
+    def weights_seq(self, seq: int | None = None) -> int | None:
+        """The snapshot whose stored weights `decode` uses for snapshot `seq` (default: the newest):
+        `seq` itself or the nearest earlier one with weights; None when none is kept that early."""
+        if seq is None:
+            with self._lock:
+                seq = self._entries[-1].seq if self._entries else -1
+        kept = [s for s in self.store.weight_seqs(self.run_id) if s <= seq]
+        return kept[-1] if kept else None
+
+    def decode(self, points: np.ndarray, seq: int | None = None) -> np.ndarray:
+        """Rows of the input space that the decoder makes of embedded points (K, d_emb), say centres,
+        with the weights `weights_seq(seq)` picks; KeyError when the store kept none."""
+        import torch
+
+        kept = self.weights_seq(seq)
+        if kept is None:
+            raise KeyError(f"run {self.run_id} keeps no weights at or before snapshot {seq}")
+        with torch.no_grad():
+            return self._autoencoder(kept).decoder(torch.tensor(points, dtype=torch.float32)).numpy()
+
+    def _autoencoder(self, seq: int) -> Autoencoder:
+        """The autoencoder holding snapshot `seq`'s weights, on the CPU in evaluation mode; the last
+        one loaded is kept, so redrawing a page does not read the weights again."""
+        import torch
+
+        from .autoencoder import build_autoencoder
+
+        with self._decoder_lock:
+            if self._decoder is None or self._decoder[0] != seq:
+                with torch.device("meta"):  # no initialisation: it would draw from a training run's global RNG
+                    autoencoder = build_autoencoder(self.config.autoencoder, self.data.n_features, self.data.image_shape)
+                weights = {name: tensor.float() for name, tensor in self.store.load_weights(self.run_id, seq).items()}
+                autoencoder.load_state_dict(weights, assign=True)
+                self._decoder = (seq, autoencoder.eval())
+            return self._decoder[1]
 
     def _fetch(self) -> None:
         """Read the snapshots and UMAP frames saved since the last fetch (the projector saves frames

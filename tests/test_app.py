@@ -88,8 +88,3 @@ def test_explore_page_after_a_run(app):
     assert not at.exception
     assert len(at.get("plotly_chart")) >= 2  # confusion matrix and cluster sizes
     assert at.dataframe  # tabular members of the chosen cluster
-
-
-def test_explore_page_without_a_run(app):
-    app.switch_page("pages/explore.py").run()
-    assert not app.exception and app.info

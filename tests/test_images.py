@@ -59,5 +59,13 @@ def test_bad_zips_are_explained(content, message):
 
 
 def test_thumbnail_is_a_png_data_url():
-    url = thumbnail_url(np.linspace(0, 1, 16), (1, 4, 4))
+    import base64
+    import io
+
+    from PIL import Image
+
+    row = np.linspace(0, 1, 16)
+    url = thumbnail_url(row, (1, 4, 4))
     assert url.startswith("data:image/png;base64,") and len(url) < 2000
+    picture = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))))
+    assert picture.shape == (4, 4) and (picture == to_picture(row, (1, 4, 4))).all()

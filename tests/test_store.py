@@ -251,3 +251,18 @@ def test_the_python_api_records_its_runs(tmp_path, tiny_run):
     unrecorded = DeepClusterer(4, pretrain_epochs=1, cluster_epochs=0, record=False, store=str(tmp_path / "none"),
                                autoencoder=tiny_run.config.autoencoder).fit(tiny_run.data.X)
     assert unrecorded.run_id_ is None and not (tmp_path / "none").exists()
+
+
+def test_the_first_draw_after_start_waits_for_the_first_snapshot(tmp_path, tiny_run, no_umap):
+    from dataclasses import replace
+
+    from deepclust_core.live import LiveRun
+
+    run = LiveRun(tiny_run.data, replace(tiny_run.config, pretrain_epochs=100_000), store=RunStore(tmp_path)).start()
+    try:
+        entries = run.wait_for_first_snapshot(timeout=30)
+        assert entries and entries[0].snapshot.phase == "pretrain" and entries[0].snapshot.epoch == 1
+    finally:
+        run.stop()
+        wait_until_over(run)
+    assert run.wait_for_first_snapshot(timeout=30) == run.history()  # an ended run does not wait

@@ -98,3 +98,11 @@ def curves_figure(x: np.ndarray, series: dict[str, np.ndarray], title: str, mark
     if log_y:
         figure.update_yaxes(type="log")
     return figure
+
+
+def label_counts_figure(names: list[str], counts: np.ndarray) -> go.Figure:
+    """Rows per true label, for the data preview."""
+    figure = go.Figure(go.Bar(x=names, y=counts, marker_color="#4c78a8", hovertemplate="%{x}: %{y} rows<extra></extra>"))
+    figure.update_layout(height=180, margin=dict(l=10, r=10, t=10, b=10), xaxis=dict(type="category", title="label"),
+                         yaxis=dict(title="rows"))
+    return figure

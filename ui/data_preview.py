@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from deepclust_core import Dataset
 
+from .charts import label_counts_figure
 from .gallery import items
 
 
@@ -23,5 +23,7 @@ def data_preview(data: Dataset) -> None:
     if data.y is not None:
         ids, counts = np.unique(data.y, return_counts=True)
         names = [data.class_names[i] if data.class_names and i < len(data.class_names) else str(i) for i in ids]
-        st.bar_chart(pd.DataFrame({"rows": counts}, index=pd.Index(names, name="label")), height=160)
+        # Plotly, like the live view: its chart code then loads while the user reads the preview,
+        # not after Start, when it used to delay the first frame by about a second.
+        st.plotly_chart(label_counts_figure(names, counts), width="stretch", key="preview_label_counts")
     items(data, np.arange(min(16 if data.is_image else 8, data.n_samples)), None)

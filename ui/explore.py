@@ -1,4 +1,6 @@
-"""The Explore page's pieces: confusion, cluster galleries, decoded centres, restless points."""
+"""The Explore page's pieces: the run to explore, confusion, cluster galleries, decoded centres,
+restless points. A run training in this tab holds every row's label; a stored run only its
+displayed points' (the run store keeps labels and truth of those), and the captions say which."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,17 +9,54 @@ import streamlit as st
 from scipy.optimize import linear_sum_assignment
 
 from deepclust_core.images import to_picture
-from deepclust_core.live import Entry, LiveRun
 from deepclust_core.metrics import contingency
+from deepclust_core.run_view import Entry, RunView
+from deepclust_core.stored_run import StoredRun
 
+from . import run_library
 from .charts import MARGIN, colour
 from .gallery import items, sharp
+from .run_state import current_run
 
+THIS_TAB = "this tab's run"  # the picker's option for the live run (stored runs are named by their id)
 PER_GALLERY = 12
 
 
-def confusion_figure(labels: np.ndarray, truth: np.ndarray, class_names: tuple[str, ...] | None) -> go.Figure:
-    """Clusters (rows, renamed to their Hungarian-matched class) against true classes (columns)."""
+def pick_run() -> RunView | None:
+    """A picker of this tab's run (if any) and every stored run, the user's and the examples.
+    Default: this tab's run, else the run open on the Runs page, else the first stored one."""
+    live = current_run()
+    stored = {r.id: r for r in run_library.records() if live is None or r.id != live.run_id}
+    options = ([THIS_TAB] if live is not None else []) + list(stored)
+    if not options:
+        return None
+    opened = st.session_state.get("open_run")
+    default = THIS_TAB if live is not None else opened if opened in stored else options[0]
+
+    def name(option: str) -> str:
+        if option == THIS_TAB:
+            return f"This tab's run ({live.status}): {live.config.method} on {live.data.name}"
+        return stored[option].label
+
+    chosen = st.selectbox("Run", options, index=options.index(default), format_func=name, key="explore:run")
+    return live if chosen == THIS_TAB else run_library.open_run(chosen)
+
+
+def confusion(run: RunView, entry: Entry) -> None:
+    """The confusion heatmap of the newest labels, on every row the run holds labels of: all rows
+    for a run training here, the displayed points for a stored run."""
+    labels, total = run.final_labels, int(entry.snapshot.cluster_sizes.sum())
+    rows_shown = f"all {total} rows" if len(labels) == total else f"the {len(labels)} displayed points"
+    st.plotly_chart(confusion_figure(labels, run.data.y, run.data.class_names, rows_shown), width="stretch")
+    if len(labels) < total:
+        st.caption(f"On the {len(labels)} displayed points of {total}: the run store keeps labels and truth "
+                   "of the displayed points only.")
+
+
+def confusion_figure(labels: np.ndarray, truth: np.ndarray, class_names: tuple[str, ...] | None,
+                     rows_shown: str) -> go.Figure:
+    """Clusters (rows, renamed to their Hungarian-matched class) against true classes (columns);
+    `rows_shown` names the points counted ("all 1797 rows")."""
     w = contingency(labels, truth)  # (D, D) clusters x classes
     rows, cols = linear_sum_assignment(-w)
     order = rows[np.argsort(cols)]  # the cluster matched to class 0 first, ...
@@ -26,15 +65,16 @@ def confusion_figure(labels: np.ndarray, truth: np.ndarray, class_names: tuple[s
     matrix = w[np.ix_(order, used)][: len(used) + max(0, w.shape[0] - len(used))]
     figure = go.Figure(go.Heatmap(z=matrix, x=names, y=[f"cluster {k}" for k in order[: len(matrix)]],
                                   colorscale="Blues", text=matrix, texttemplate="%{text}", hoverongaps=False))
-    figure.update_layout(title="Clusters against labels (Hungarian-matched: the diagonal is correct)",
-                         height=120 + 32 * len(matrix), margin=MARGIN, yaxis=dict(autorange="reversed"))
+    figure.update_layout(title=f"Clusters against labels on {rows_shown} (Hungarian-matched: the diagonal is correct)",
+                         height=120 + 32 * len(matrix), margin=MARGIN, yaxis={"autorange": "reversed"})
     return figure
 
 
 def sizes_figure(sizes: np.ndarray) -> go.Figure:
+    """Every row's cluster counted (stored snapshots keep these counts for all rows too)."""
     figure = go.Figure(go.Bar(x=[f"cluster {k}" for k in range(len(sizes))], y=sizes,
                               marker_color=[colour(k) for k in range(len(sizes))]))
-    figure.update_layout(title="Cluster sizes (all rows)", height=260, margin=MARGIN)
+    figure.update_layout(title=f"Cluster sizes (all {int(sizes.sum())} rows)", height=260, margin=MARGIN)
     return figure
 
 
@@ -49,7 +89,7 @@ def distances_to_centres(entry: Entry) -> np.ndarray:
     return ((H[:, None, :] - centres[None]) ** 2).sum(-1)
 
 
-def cluster_galleries(run: LiveRun, entry: Entry, cluster: int) -> None:
+def cluster_galleries(run: RunView, entry: Entry, cluster: int) -> None:
     """The most central and the least confident members of one cluster (display rows)."""
     snapshot = entry.snapshot
     distances = distances_to_centres(entry)
@@ -71,17 +111,31 @@ def cluster_galleries(run: LiveRun, entry: Entry, cluster: int) -> None:
         items(run.data, snapshot.display_index[rows], snapshot.display_labels[rows])
 
 
-def decoded_centres(run: LiveRun, entry: Entry) -> None:
-    """Each cluster centre sent back through the decoder: what the model thinks a cluster looks like."""
-    centres = entry.snapshot.centroids
+def decoded_centres(run: RunView, entries: list[Entry]) -> None:
+    """Each centre of the newest snapshot sent back through the decoder: what the model thinks a
+    cluster looks like. A stored run decodes with the newest weights the store kept up to then."""
+    newest = entries[-1]
+    centres = newest.snapshot.centroids
     if centres is None or not run.data.is_image:
         return
-    pictures = run.decode(centres)
+    if isinstance(run, StoredRun):
+        kept = run.weights_seq(newest.seq)
+        if kept is None:
+            st.caption("The run store kept no autoencoder weights for this run up to this epoch, "
+                       "so its centres cannot be decoded.")
+            return
+        if kept != newest.seq:
+            step = next(e.snapshot.step_name for e in entries if e.seq == kept)
+            st.caption(f"Decoded with the weights stored at {step}, the newest kept (the centres are from "
+                       f"{newest.snapshot.step_name}).")
+        pictures = run.decode(centres, newest.seq)
+    else:
+        pictures = run.decode(centres)
     st.image([sharp(to_picture(p, run.data.image_shape), 72) for p in pictures], width=72,
              caption=[f"cluster {k}" for k in range(len(pictures))])
 
 
-def restless_points(run: LiveRun, entries: list[Entry], count: int = 24) -> None:
+def restless_points(run: RunView, entries: list[Entry], count: int = 24) -> None:
     """The displayed points whose cluster changed most often during training."""
     labels = np.stack([e.snapshot.display_labels for e in entries])  # (epochs, n_display)
     changes = (np.diff(labels, axis=0) != 0).sum(axis=0)
@@ -90,7 +144,8 @@ def restless_points(run: LiveRun, entries: list[Entry], count: int = 24) -> None
     if len(order) == 0:
         st.info("No displayed point has changed cluster yet.")
         return
-    st.caption("Changes per point: " + ", ".join(f"#{run.history()[0].snapshot.display_index[i]}: {changes[i]}"
-                                                 for i in order[:12]) + ("…" if len(order) > 12 else ""))
     newest = entries[-1].snapshot
+    st.caption(f"Changes per point, over the {len(entries)} epochs kept: "
+               + ", ".join(f"#{newest.display_index[i]}: {changes[i]}" for i in order[:12])
+               + ("…" if len(order) > 12 else ""))
     items(run.data, newest.display_index[order], newest.display_labels[order])

@@ -19,6 +19,7 @@ from .panels import COLOURINGS, autoencoder_panel, clustering_panel
 from .settings_form import Choice
 
 REFRESH_SECONDS = 1.0
+FIRST_SNAPSHOT_WAIT = 2.0  # seconds the first draw after Start waits for epoch 0 (cached AE: ~0.5 s)
 PHASES = {"pretrain": "Pretraining the autoencoder", "cluster": "Clustering"}
 ENDINGS = {
     "finished": "Finished: all planned epochs ran.",
@@ -127,6 +128,8 @@ def live_view(run: RunView | None) -> None:
         if ticking and not needs_ticking():
             st.rerun(scope="app")  # the run ended and its last frame is drawn: redraw buttons, stop ticking
         entries = run.history()
+        if not entries and isinstance(run, LiveRun):
+            entries = run.wait_for_first_snapshot(FIRST_SNAPSHOT_WAIT)
         if not entries:
             st.info("Starting: the first epoch is on its way…")
             return
