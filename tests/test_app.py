@@ -36,7 +36,7 @@ def test_controls_are_present(app):
     assert {"Clusters K", "Pretraining epochs", "Clustering epochs (at most)", "Batch size", "Learning rate",
             "Seed"} <= labels
     assert [b.label for b in app.button][:3] == ["Start", "Pause", "Stop"]
-    assert app.sidebar.number_input(key="k:digits").value == 10  # K defaults to the number of classes
+    assert app.sidebar.number_input(key="k:digits:10").value == 10  # K defaults to the number of classes
     assert app.sidebar.selectbox(key="method").value == "dekm"
 
 
@@ -56,11 +56,17 @@ def test_short_run_draws_both_panels_and_the_curves(app):
     assert any("Finished" in message.value for message in at.success)
     assert at.select_slider(key="replay").value.startswith("cluster")
 
+    at.session_state["selected_rows"] = list(range(100))  # as a lasso over 100 points leaves it
+    at.run()
+    assert not at.exception
+    assert any("100 selected points" in m.value and "first 60 shown" in m.value for m in at.markdown)
+    assert len(at.dataframe[-1].value) == 60  # tabular data: the first 60 selected rows, with cluster and label
+
 
 def test_bad_settings_are_explained_and_block_start(app):
     at = configure_short_run(app)
     at.sidebar.number_input(key="synthetic_n").set_value(150).run()
-    at.sidebar.number_input(key="k:blobs").set_value(100).run()
+    at.sidebar.number_input(key="k:blobs:4").set_value(100).run()
     assert any("too few for K = 100" in error.value for error in at.error)
     assert at.button[0].disabled and not at.exception
 

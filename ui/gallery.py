@@ -20,6 +20,7 @@ def sharp(picture: np.ndarray, width: int) -> np.ndarray:
 def items(data: Dataset, rows: np.ndarray, clusters: np.ndarray | None, width: int = 64) -> None:
     """A grid of pictures or a table of rows, captioned with label and cluster."""
     rows = np.asarray(rows)[:MAX_SHOWN]
+    clusters = None if clusters is None else np.asarray(clusters)[:MAX_SHOWN]
     truth = None if data.y is None else data.y[rows]
     names = data.class_names
     if data.is_image:

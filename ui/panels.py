@@ -100,17 +100,18 @@ def autoencoder_panel(run: RunView, entries: list[Entry], entry: Entry, colour_b
     if shown is None:
         st.caption("Clustering has not started yet: this is still the pretraining space.")
         shown = entry
-    layout = run.layout(shown.seq)
+    layout, axes = run.layout(shown.seq), ("UMAP 1", "UMAP 2")
     note = "UMAP of the embedding, warm-started from the previous frame"
     if layout is None:
         layout = run.nearest_layout(shown.seq)
         note = "UMAP frame of a nearby epoch (the projection catches up in the background)"
     if layout is None:
-        layout = projection.pca_layout(shown.snapshot.embedding)
-        note = ("UMAP is warming up (it compiles once, about 15 s); principal axes meanwhile"
+        layout, axes = projection.pca_layout(shown.snapshot.embedding), ("principal axis 1", "principal axis 2")
+        note = ("UMAP is warming up (it compiles once: about 15 s on an idle machine, longer while training "
+                "keeps the cores busy); principal axes meanwhile"
                 if not projection.is_ready() else "principal axes until the first UMAP frame is ready")
     title = "Autoencoder space" + (" (pretrained)" if show_pretrained else "")
-    draw_points(run, shown, layout, title, ("UMAP 1", "UMAP 2"), colour_by, highlight, None, "autoencoder_panel")
+    draw_points(run, shown, layout, title, axes, colour_by, highlight, None, "autoencoder_panel")
     st.caption(note)
 
 

@@ -82,7 +82,9 @@ def training_settings(method: str, data: Dataset | None) -> dict:
 
 def choose_k(data: Dataset | None) -> int:
     default = data.n_classes if data is not None and data.n_classes else 4
-    k = int(st.number_input("Clusters K", 2, 100, default, key=f"k:{data.name if data else ''}",
+    # keyed by data set and class count: choosing a label column resets K to the new number of classes
+    key = f"k:{data.name}:{data.n_classes}" if data is not None else "k:"
+    k = int(st.number_input("Clusters K", 2, 100, default, key=key,
                             help="Defaults to the number of classes when the data has labels."))
     if data is not None:
         try:

@@ -1,0 +1,132 @@
+"""End to end with the user's own data: upload a CSV and a .zip of images in Chromium, train
+briefly, lasso points in the autoencoder panel and see them in the "Selected points" gallery.
+
+Screenshots go to test-artifacts/ (upload-csv-gallery.png, upload-zip-gallery.png).
+"""
+import io
+import re
+import zipfile
+
+import numpy as np
+import pytest
+from browser_support import ARTIFACTS, BROWSER_MARKS, CHROMIUM, CHROMIUM_FLAGS, streamlit_server
+from PIL import Image
+
+pytestmark = BROWSER_MARKS
+UPLOAD_CHOICE = "Your file (CSV, .npy, .npz, .zip of images)"
+
+
+def csv_file(path):
+    """Three well separated Gaussian classes in 4 columns, with a header and a 'kind' label column."""
+    rng = np.random.default_rng(0)
+    centres = np.array([[0, 0, 0, 0], [6, 6, 0, 0], [0, 6, 6, 6]], dtype=float)
+    kinds = np.repeat(np.arange(3), 60)
+    rows = centres[kinds] + rng.normal(size=(len(kinds), 4))
+    lines = ["a,b,c,d,kind"] + [",".join(f"{v:.4f}" for v in row) + f",{k}" for row, k in zip(rows, kinds)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def zip_file(path):
+    """40 noisy 12x12 pictures of a bar and 40 of a ring, one folder per class, as PNG."""
+    rng = np.random.default_rng(1)
+    yy, xx = np.mgrid[:12, :12]
+    shapes = {"bar": (abs(xx - 5.5) < 2).astype(float),
+              "ring": (abs(np.hypot(xx - 5.5, yy - 5.5) - 3.5) < 1.2).astype(float)}
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, shape in shapes.items():
+            for i in range(40):
+                picture = np.clip(shape + rng.normal(scale=0.15, size=shape.shape), 0, 1)
+                buffer = io.BytesIO()
+                Image.fromarray((picture * 255).astype(np.uint8), mode="L").save(buffer, format="PNG")
+                archive.writestr(f"{name}/{i:02d}.png", buffer.getvalue())
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with streamlit_server(DEEPCLUST_CACHE=str(tmp_path_factory.mktemp("cache"))) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def open_upload(browser, server, path):
+    page = browser.new_page(viewport={"width": 1500, "height": 1600})
+    page.goto(server)
+    page.get_by_role("button", name="Start").wait_for(timeout=60_000)
+    page.get_by_role("combobox", name="Data set").click()
+    page.get_by_role("option", name=UPLOAD_CHOICE).click()
+    page.locator("input[type=file]").set_input_files(str(path))
+    return page
+
+
+def set_number(page, label: str, value: int) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.press("Enter")
+    page.wait_for_timeout(500)
+
+
+def train_briefly(page) -> None:
+    set_number(page, "Pretraining epochs", 5)
+    set_number(page, "Clustering epochs (at most)", 3)
+    page.get_by_role("button", name="Start").click()
+    page.get_by_text(re.compile("^Finished")).first.wait_for(timeout=240_000)
+    page.wait_for_timeout(1500)  # the fragment's last redraw
+
+
+def lasso_autoencoder_panel(page) -> None:
+    """Draw a lasso over most of the autoencoder panel (its default drag mode is lasso)."""
+    panel = page.locator(".js-plotly-plot").filter(has=page.locator(".gtitle", has_text="Autoencoder space"))
+    area = panel.first.locator(".nsewdrag").first
+    box = area.bounding_box()
+    left, top = box["x"] + 0.05 * box["width"], box["y"] + 0.05 * box["height"]
+    right, bottom = box["x"] + 0.95 * box["width"], box["y"] + 0.95 * box["height"]
+    page.mouse.move(left, top)
+    page.mouse.down()
+    for x, y in ((right, top), (right, bottom), (left, bottom), (left, top + 5)):
+        page.mouse.move(x, y, steps=12)
+    page.mouse.up()
+
+
+def test_csv_upload_train_and_select(server, browser, tmp_path):
+    page = open_upload(browser, server, csv_file(tmp_path / "three-classes.csv"))
+    page.get_by_role("combobox", name="Label column").click(timeout=30_000)
+    page.get_by_role("option", name="kind").click()
+    page.get_by_text("180 rows").first.wait_for(timeout=30_000)  # the preview's shape
+    page.wait_for_timeout(1000)
+    assert page.get_by_role("spinbutton", name="Clusters K").input_value() == "3"  # K follows the chosen label column
+    train_briefly(page)
+    lasso_autoencoder_panel(page)
+    page.get_by_text(re.compile(r"^\d+ selected points")).first.wait_for(timeout=30_000)
+    selected = int(re.match(r"\d+", page.get_by_text(re.compile(r"^\d+ selected points")).first.inner_text())[0])
+    assert selected > 20
+    gallery = page.get_by_test_id("stDataFrame")
+    assert gallery.count() >= 1  # tabular data: the selected rows as a table
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "upload-csv-gallery.png"), full_page=True)
+    page.close()
+
+
+def test_zip_upload_train_and_select(server, browser, tmp_path):
+    page = open_upload(browser, server, zip_file(tmp_path / "shapes.zip"))
+    page.get_by_text("80 rows").first.wait_for(timeout=30_000)
+    train_briefly(page)
+    lasso_autoencoder_panel(page)
+    heading = page.get_by_text(re.compile(r"^\d+ selected points")).first
+    heading.wait_for(timeout=30_000)
+    assert int(re.match(r"\d+", heading.inner_text())[0]) > 10
+    captions = page.get_by_text(re.compile(r"^#\d+ · (bar|ring) · c\d$"))
+    assert captions.count() > 10  # image data: a picture per selected point, captioned label and cluster
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "upload-zip-gallery.png"), full_page=True)
+    page.close()
