@@ -33,3 +33,39 @@ def test_an_example_replays_on_the_runs_page(server):
         assert page.get_by_text(re.compile("camera button")).count() >= 1
         page.screenshot(path=str(ARTIFACTS / "runs-replay.png"), full_page=True)
         browser.close()
+
+
+def test_branch_from_an_example_epoch_then_compare(server):
+    """Runs: open the DEKM example, branch from an epoch with fewer clustering epochs; the child
+    trains on the Train page, then the Compare page shows parent and child."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1500})
+        page.goto(server)
+        page.get_by_text("Watch deep clustering learn").wait_for(timeout=60_000)
+        page.get_by_role("link", name="Runs", exact=True).click()
+        page.get_by_role("combobox", name="Open a run").click(timeout=60_000)
+        page.get_by_role("option", name=re.compile("example-digits-dekm")).click()
+        page.get_by_text("Branch from this epoch").click(timeout=60_000)
+        field = page.get_by_role("spinbutton", name="Clustering epochs")
+        field.fill("2")
+        field.press("Enter")
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(ARTIFACTS / "branch-settings.png"), full_page=True)
+        page.get_by_role("button", name="Start the branch").click()
+        page.get_by_text("Watch deep clustering learn").wait_for(timeout=60_000)  # on the Train page
+        page.get_by_text(re.compile("^Finished")).first.wait_for(timeout=300_000)
+        page.screenshot(path=str(ARTIFACTS / "branch-trained.png"), full_page=True)
+
+        page.get_by_role("link", name="Compare", exact=True).click()
+        page.get_by_text("Final metrics").wait_for(timeout=60_000)  # parent and child, chosen for us
+        page.wait_for_function("[...document.querySelectorAll('.legendtext')].some(e => /^2\\. dekm · \\d{8}-/.test(e.textContent))",
+                               timeout=60_000)
+        names = set(page.evaluate("[...document.querySelectorAll('.legendtext')].map(e => e.textContent)"))
+        assert "1. dekm · example-digits-dekm" in names  # the parent first, then the child (a run of the user's)
+        assert any(re.fullmatch(r"2\. dekm · \d{8}-\d{6}-\w+", name) for name in names)
+        page.screenshot(path=str(ARTIFACTS / "branch-compare.png"), full_page=True)
+        browser.close()

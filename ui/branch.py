@@ -84,7 +84,8 @@ def _start(run: RunView, store: RunStore, record: RunRecord, at: EpochRow, chang
     except (DataError, ValueError, KeyError) as error:
         st.session_state["branch:error"] = str(error)
         return
-    run_state.start_run(data, config, branch_from=start)
+    child = run_state.start_run(data, config, branch_from=start)
+    st.session_state.opened_run = child.run_id  # Compare then shows it beside its parent
     st.session_state["branch:started"] = True
 
 

@@ -29,7 +29,7 @@ def short_name(index: int, record: RunRecord) -> str:
 def default_choice(records: list[RunRecord]) -> list[str]:
     """The run open on the Runs page with its parent and children; else the first example with its relatives."""
     ids = [r.id for r in records]
-    opened = st.session_state.get("open_run")
+    opened = st.session_state.get("opened_run")
     anchor = opened if opened in ids else next((r.id for r in records if r.read_only and r.parent), None)
     if anchor is None:
         return ids[:2]

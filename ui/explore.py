@@ -30,7 +30,7 @@ def pick_run() -> RunView | None:
     options = ([THIS_TAB] if live is not None else []) + list(stored)
     if not options:
         return None
-    opened = st.session_state.get("open_run")
+    opened = st.session_state.get("opened_run")
     default = THIS_TAB if live is not None else opened if opened in stored else options[0]
 
     def name(option: str) -> str:

@@ -41,16 +41,20 @@ def table(records: list[RunRecord]) -> None:
                                 "example": st.column_config.CheckboxColumn(help="shipped with the app, read-only")})
 
 
-def _reset_replay() -> None:
+def _opened() -> None:
+    """Remember the run (widget state ends with the page; `opened_run` is what Explore and Compare start from)."""
+    st.session_state.opened_run = st.session_state.open_run
     st.session_state.follow_live, st.session_state.playing = True, False
 
 
 def pick(records: list[RunRecord]) -> RunRecord | None:
-    """The run to open, chosen from those shown."""
+    """The run to open, chosen from those shown (the one opened last, when coming back to the page)."""
     by_id = {r.id: r for r in records}
+    if "open_run" not in st.session_state and st.session_state.get("opened_run") in by_id:
+        st.session_state.open_run = st.session_state.opened_run
     chosen = st.selectbox("Open a run", list(by_id), index=None, format_func=lambda i: by_id[i].label,
                           placeholder="Choose a run to replay it, export it or branch from it", key="open_run",
-                          on_change=_reset_replay)
+                          on_change=_opened)
     return by_id.get(chosen)
 
 
@@ -61,6 +65,8 @@ def _delete(run_ids: list[str]) -> None:
     st.session_state["runs:delete"] = []
     if st.session_state.get("open_run") in run_ids:
         st.session_state.open_run = None
+    if st.session_state.get("opened_run") in run_ids:
+        del st.session_state.opened_run
 
 
 def delete_controls(records: list[RunRecord]) -> None:
