@@ -25,7 +25,7 @@ if __package__ in (None, ""):  # run as `python bench/quality.py`
 from bench.datasets import SUBSAMPLE_SEED, load_spec, parse_data_spec  # noqa: E402
 from bench.machine import describe_machine, machine_line  # noqa: E402
 from bench.runs import RunResult, progress_line, run_once  # noqa: E402
-from bench.settings import Overrides, build_config, describe  # noqa: E402
+from bench.settings import add_override_arguments, build_config, describe, overrides_from  # noqa: E402
 from bench.table import header, markdown_table  # noqa: E402
 from deepclust_core import METHODS  # noqa: E402
 from deepclust_core.dataset import DataError  # noqa: E402
@@ -52,24 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
                              f"{SUBSAMPLE_SEED}; for synthetic sets, n generated rows), e.g. digits,fashion-mnist:10000,blobs")
     parser.add_argument("--data-dir", help="folder with the IDX files (fashion-mnist: default Debian's package folder)")
     parser.add_argument("--seeds", type=int_list, default="0,1,2", help="model seeds, comma separated")
-    parser.add_argument("--pretrain-epochs", type=int, help="override every method's suggested pretraining epochs")
-    parser.add_argument("--cluster-epochs", type=int, help="override every method's suggested clustering epochs")
-    parser.add_argument("--batch-size", type=int, help="override every method's suggested batch size")
-    parser.add_argument("--lr", type=float, help="override every method's suggested learning rate")
-    parser.add_argument("--hidden", type=int_list, help="MLP hidden widths, comma separated (default 500,500,2000)")
-    parser.add_argument("--embedding-dim", type=int, help="embedding size (default: the method's, else 10)")
+    add_override_arguments(parser, int_list)
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda[:n]")
     parser.add_argument("--cache-dir", help="pretrained autoencoder cache (default $DEEPCLUST_CACHE or ~/.cache/deepclust)")
     parser.add_argument("--no-cache", action="store_true", help="always pretrain, never read or write the cache")
     parser.add_argument("--out", help="also write the Markdown table (with its header) to this file")
     parser.add_argument("--json", help="write every run's raw results to this JSON file")
     return parser
-
-
-def overrides_from(args) -> Overrides:
-    return Overrides(pretrain_epochs=args.pretrain_epochs, cluster_epochs=args.cluster_epochs,
-                     batch_size=args.batch_size, lr=args.lr,
-                     hidden=tuple(args.hidden) if args.hidden else None, embedding_dim=args.embedding_dim)
 
 
 def plan_runs(args) -> list[tuple]:

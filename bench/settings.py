@@ -22,6 +22,23 @@ class Overrides:
     embedding_dim: int | None = None
 
 
+def add_override_arguments(parser, int_list) -> None:
+    """The command-line options that become Overrides (bench.quality and bench.peers share them)."""
+    parser.add_argument("--pretrain-epochs", type=int, help="override every method's suggested pretraining epochs")
+    parser.add_argument("--cluster-epochs", type=int, help="override every method's suggested clustering epochs")
+    parser.add_argument("--batch-size", type=int, help="override every method's suggested batch size")
+    parser.add_argument("--lr", type=float, help="override every method's suggested learning rate")
+    parser.add_argument("--hidden", type=int_list, help="MLP hidden widths, comma separated (default 500,500,2000)")
+    parser.add_argument("--embedding-dim", type=int, help="embedding size (default: the method's, else 10)")
+
+
+def overrides_from(args) -> Overrides:
+    """The Overrides of parsed arguments (see add_override_arguments)."""
+    return Overrides(pretrain_epochs=args.pretrain_epochs, cluster_epochs=args.cluster_epochs,
+                     batch_size=args.batch_size, lr=args.lr,
+                     hidden=tuple(args.hidden) if args.hidden else None, embedding_dim=args.embedding_dim)
+
+
 def build_config(method: str, n_clusters: int, seed: int, overrides: Overrides, *, cache_dir: str | None = None,
                  device: str = "auto", use_cache: bool = True) -> TrainConfig:
     """The TrainConfig of one run: TrainConfig defaults < method's suggested < overrides."""
