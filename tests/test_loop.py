@@ -85,3 +85,14 @@ def test_nan_loss_raises_diverged_and_keeps_history(blobs, small_config):
         for snapshot in train(blobs, small_config(), method=Exploding(DEKMConfig(), 4, 0)):
             history.append(snapshot)
     assert history[-1].phase == "cluster" and history[-1].epoch == 0
+
+
+def test_device_auto_detection(monkeypatch):
+    import torch
+
+    from deepclust_core.loop import resolve_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert resolve_device("auto") == torch.device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert resolve_device("auto") == torch.device("cpu") and resolve_device("cuda:1") == torch.device("cuda:1")
