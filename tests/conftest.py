@@ -49,3 +49,24 @@ def tiny_run():
         snapshots.append(snapshot)
         weights.append({name: tensor.clone() for name, tensor in autoencoder.state_dict().items()})
     return SimpleNamespace(data=data, config=config, snapshots=snapshots, weights=weights, autoencoder=autoencoder)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per browser-test module."""
+    from browser_support import CHROMIUM, CHROMIUM_FLAGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run app.py` on a free port with its own pretraining cache, one per browser-test module; its URL."""
+    from browser_support import streamlit_server
+
+    with streamlit_server(DEEPCLUST_CACHE=str(tmp_path_factory.mktemp("cache"))) as url:
+        yield url

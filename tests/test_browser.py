@@ -5,26 +5,9 @@ slider, and saves screenshots under test-artifacts/.
 """
 import re
 
-import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS, CHROMIUM, CHROMIUM_FLAGS, streamlit_server
+from browser_support import ARTIFACTS, BROWSER_MARKS
 
 pytestmark = BROWSER_MARKS
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with streamlit_server(DEEPCLUST_CACHE=str(tmp_path_factory.mktemp("cache"))) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def set_number(page, label: str, value: int) -> None:

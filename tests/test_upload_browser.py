@@ -8,8 +8,7 @@ import re
 import zipfile
 
 import numpy as np
-import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS, CHROMIUM, CHROMIUM_FLAGS, streamlit_server
+from browser_support import ARTIFACTS, BROWSER_MARKS
 from PIL import Image
 
 pytestmark = BROWSER_MARKS
@@ -41,22 +40,6 @@ def zip_file(path):
                 Image.fromarray((picture * 255).astype(np.uint8), mode="L").save(buffer, format="PNG")
                 archive.writestr(f"{name}/{i:02d}.png", buffer.getvalue())
     return path
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with streamlit_server(DEEPCLUST_CACHE=str(tmp_path_factory.mktemp("cache"))) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def open_upload(browser, server, path):
@@ -98,6 +81,11 @@ def lasso_autoencoder_panel(page) -> None:
     page.mouse.up()
 
 
+def selected_points(page):
+    """The "Selected points" expander under the panels, where the gallery is drawn."""
+    return page.get_by_test_id("stExpander").filter(has_text="Selected points")
+
+
 def test_csv_upload_train_and_select(server, browser, tmp_path):
     page = open_upload(browser, server, csv_file(tmp_path / "three-classes.csv"))
     page.get_by_role("combobox", name="Label column").click(timeout=30_000)
@@ -110,8 +98,8 @@ def test_csv_upload_train_and_select(server, browser, tmp_path):
     page.get_by_text(re.compile(r"^\d+ selected points")).first.wait_for(timeout=30_000)
     selected = int(re.match(r"\d+", page.get_by_text(re.compile(r"^\d+ selected points")).first.inner_text())[0])
     assert selected > 20
-    gallery = page.get_by_test_id("stDataFrame")
-    assert gallery.count() >= 1  # tabular data: the selected rows as a table
+    gallery = selected_points(page).get_by_test_id("stDataFrame")
+    gallery.first.wait_for(timeout=30_000)  # tabular data: the selected rows as a table
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "upload-csv-gallery.png"), full_page=True)
     page.close()
@@ -125,8 +113,8 @@ def test_zip_upload_train_and_select(server, browser, tmp_path):
     heading = page.get_by_text(re.compile(r"^\d+ selected points")).first
     heading.wait_for(timeout=30_000)
     assert int(re.match(r"\d+", heading.inner_text())[0]) > 10
-    captions = page.get_by_text(re.compile(r"^#\d+ · (bar|ring) · c\d$"))
-    assert captions.count() > 10  # image data: a picture per selected point, captioned label and cluster
+    captions = selected_points(page).get_by_text(re.compile(r"^#\d+ · (bar|ring) · c\d$"))
+    captions.nth(10).wait_for(timeout=30_000)  # image data: a picture per selected point, captioned label and cluster
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "upload-zip-gallery.png"), full_page=True)
     page.close()
