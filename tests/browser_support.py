@@ -44,3 +44,11 @@ def streamlit_server(**env: str):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def set_number(page, label: str, value: int) -> None:
+    """Type a value into the page's number input of that label and let the page rerun."""
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.press("Enter")
+    page.wait_for_timeout(500)

@@ -5,16 +5,9 @@ slider, and saves screenshots under test-artifacts/.
 """
 import re
 
-from browser_support import ARTIFACTS, BROWSER_MARKS
+from browser_support import ARTIFACTS, BROWSER_MARKS, set_number
 
 pytestmark = BROWSER_MARKS
-
-
-def set_number(page, label: str, value: int) -> None:
-    field = page.get_by_label(label, exact=True)
-    field.fill(str(value))
-    field.press("Enter")
-    page.wait_for_timeout(400)
 
 
 def progress_text(page) -> str:

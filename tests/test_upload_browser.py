@@ -8,8 +8,9 @@ import re
 import zipfile
 
 import numpy as np
-from browser_support import ARTIFACTS, BROWSER_MARKS
+from browser_support import ARTIFACTS, BROWSER_MARKS, set_number
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = BROWSER_MARKS
 UPLOAD_CHOICE = "Your file (CSV, .npy, .npz, .zip of images)"
@@ -52,13 +53,6 @@ def open_upload(browser, server, path):
     return page
 
 
-def set_number(page, label: str, value: int) -> None:
-    field = page.get_by_label(label, exact=True)
-    field.fill(str(value))
-    field.press("Enter")
-    page.wait_for_timeout(500)
-
-
 def train_briefly(page) -> None:
     set_number(page, "Pretraining epochs", 5)
     set_number(page, "Clustering epochs (at most)", 3)
@@ -67,18 +61,27 @@ def train_briefly(page) -> None:
     page.wait_for_timeout(1500)  # the fragment's last redraw
 
 
-def lasso_autoencoder_panel(page) -> None:
-    """Draw a lasso over most of the autoencoder panel (its default drag mode is lasso)."""
-    panel = page.locator(".js-plotly-plot").filter(has=page.locator(".gtitle", has_text="Autoencoder space"))
-    area = panel.first.locator(".nsewdrag").first
-    box = area.bounding_box()
-    left, top = box["x"] + 0.05 * box["width"], box["y"] + 0.05 * box["height"]
-    right, bottom = box["x"] + 0.95 * box["width"], box["y"] + 0.95 * box["height"]
-    page.mouse.move(left, top)
-    page.mouse.down()
-    for x, y in ((right, top), (right, bottom), (left, bottom), (left, top + 5)):
-        page.mouse.move(x, y, steps=12)
-    page.mouse.up()
+def lasso_autoencoder_panel(page):
+    """Draw a lasso over most of the autoencoder panel (its default drag mode is lasso), again if
+    a redraw of the page swallowed it; the gallery's "N selected points" heading."""
+    heading = page.get_by_text(re.compile(r"^\d+ selected points")).first
+    for _ in range(3):
+        panel = page.locator(".js-plotly-plot").filter(has=page.locator(".gtitle", has_text="Autoencoder space"))
+        box = panel.first.locator(".nsewdrag").first.bounding_box()
+        left, top = box["x"] + 0.05 * box["width"], box["y"] + 0.05 * box["height"]
+        right, bottom = box["x"] + 0.95 * box["width"], box["y"] + 0.95 * box["height"]
+        page.mouse.move(left, top)
+        page.mouse.down()
+        for x, y in ((right, top), (right, bottom), (left, bottom), (left, top + 5)):
+            page.mouse.move(x, y, steps=12)
+        page.mouse.up()
+        try:
+            heading.wait_for(timeout=15_000)
+            return heading
+        except PlaywrightTimeout:
+            page.wait_for_timeout(2000)
+    heading.wait_for(timeout=1)  # raises: no selection after three lassos
+    return heading
 
 
 def selected_points(page):
@@ -94,9 +97,8 @@ def test_csv_upload_train_and_select(server, browser, tmp_path):
     page.wait_for_timeout(1000)
     assert page.get_by_role("spinbutton", name="Clusters K").input_value() == "3"  # K follows the chosen label column
     train_briefly(page)
-    lasso_autoencoder_panel(page)
-    page.get_by_text(re.compile(r"^\d+ selected points")).first.wait_for(timeout=30_000)
-    selected = int(re.match(r"\d+", page.get_by_text(re.compile(r"^\d+ selected points")).first.inner_text())[0])
+    heading = lasso_autoencoder_panel(page)
+    selected = int(re.match(r"\d+", heading.inner_text())[0])
     assert selected > 20
     gallery = selected_points(page).get_by_test_id("stDataFrame")
     gallery.first.wait_for(timeout=30_000)  # tabular data: the selected rows as a table
@@ -109,9 +111,7 @@ def test_zip_upload_train_and_select(server, browser, tmp_path):
     page = open_upload(browser, server, zip_file(tmp_path / "shapes.zip"))
     page.get_by_text("80 rows").first.wait_for(timeout=30_000)
     train_briefly(page)
-    lasso_autoencoder_panel(page)
-    heading = page.get_by_text(re.compile(r"^\d+ selected points")).first
-    heading.wait_for(timeout=30_000)
+    heading = lasso_autoencoder_panel(page)
     assert int(re.match(r"\d+", heading.inner_text())[0]) > 10
     captions = selected_points(page).get_by_text(re.compile(r"^#\d+ · (bar|ring) · c\d$"))
     captions.nth(10).wait_for(timeout=30_000)  # image data: a picture per selected point, captioned label and cluster
