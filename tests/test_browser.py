@@ -30,7 +30,10 @@ def test_live_training_in_the_browser(server, browser):
     assert page.locator(".js-plotly-plot").count() >= 6  # both panels, the spectrum, the curves
     page.screenshot(path=str(ARTIFACTS / "live-training.png"), full_page=True)
 
-    page.get_by_text(re.compile("Finished|Stopped")).first.wait_for(timeout=480_000)
+    ending = page.get_by_text(re.compile(r"(Finished|Stopped).* epoch \d+, ")).first
+    ending.wait_for(timeout=480_000)
+    phase, epoch = re.search(r"(Pretraining the autoencoder|Clustering) epoch (\d+),", ending.inner_text()).groups()
+    last = f"{'cluster' if phase == 'Clustering' else 'pretrain'} {epoch}"
     page.screenshot(path=str(ARTIFACTS / "finished.png"), full_page=True)
     follow = page.get_by_role("switch", name="Follow live")
     for _ in range(10):  # stop following, then scrub back (retry: the page may be mid-redraw)
@@ -40,13 +43,14 @@ def test_live_training_in_the_browser(server, browser):
         page.wait_for_timeout(1500)
     assert not follow.is_checked()
     slider = page.get_by_role("slider")
-    newest = slider.get_attribute("aria-valuetext")
-    for _ in range(10):  # click the track, well left of the newest epoch, until the slider is enabled and moves
+    for _ in range(10):  # click the middle of the track until the slider is enabled and leaves the last epoch
+        track = page.get_by_test_id("stSlider").bounding_box()
         thumb = slider.bounding_box()
-        page.mouse.click(thumb["x"] - 300, thumb["y"] + thumb["height"] / 2)
+        page.mouse.click(track["x"] + 0.4 * track["width"], thumb["y"] + thumb["height"] / 2)
         page.wait_for_timeout(2000)
-        if slider.get_attribute("aria-valuetext") != newest:
+        if slider.get_attribute("aria-valuetext") != last:
             break
-    assert slider.get_attribute("aria-valuetext") != newest
+    shown = slider.get_attribute("aria-valuetext")
+    assert re.fullmatch(r"(pretrain|cluster) \d+", shown) and shown != last
     page.wait_for_timeout(2000)  # let both panels redraw for the screenshot
     page.screenshot(path=str(ARTIFACTS / "replay.png"), full_page=True)
