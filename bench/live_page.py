@@ -116,7 +116,7 @@ def first_frame(browser, machine: str, repeats: int, pretrain: int, cluster: int
         waited = wait_until_quiet(server.process.pid, timeout=settle)
         table.notes.append(f"Before the first run the server was left {waited:.0f} s to go quiet (UMAP compiles once "
                            f"per server; at most {settle:.0f} s). After Start the page waits for the first snapshot "
-                           "(at most 2 s) before its first draw, then redraws every second.")
+                           "(at most 2 s) before its first draw, then redraws every REFRESH_SECONDS (ui/live_view.py).")
         for index in range(1, repeats + 1):
             elapsed, cached = first_frame_once(page, server.url, pretrain, cluster)
             times.append(elapsed)

@@ -13,6 +13,7 @@ weights, and each UMAP frame as the projector makes it) unless `record=False`.
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 import traceback
@@ -33,6 +34,17 @@ from .snapshot import Snapshot
 from .store import RunStore, default_store
 
 __all__ = ["Entry", "LiveRun"]
+
+
+def threads_beside_the_page(cores: int | None = None) -> int:
+    """PyTorch threads for a run trained while a page watches it: on a machine of 4 cores or
+    fewer, one fewer than the cores, so the browser, the page's redraws and UMAP keep one.
+
+    PyTorch's CPU threads wait for each other at the end of every operation, so a core the
+    browser takes stalls all of them: on 2 cores, 2 threads trained about 3 times slower with
+    the page open than 1 thread did (docs/benchmarks.md, training slowdown)."""
+    cores = cores or os.cpu_count() or 1
+    return max(1, cores - 1) if cores <= 4 else cores
 
 
 class LiveRun:
@@ -117,6 +129,9 @@ class LiveRun:
 
     # -- threads -----------------------------------------------------------------------
     def _train(self) -> None:
+        import torch
+
+        torch.set_num_threads(threads_beside_the_page())
         snapshots = train(self.data, self.config, self.control, self.method, self.autoencoder)
         try:
             for snapshot in recorded(snapshots, self.recording, self.control):

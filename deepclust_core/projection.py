@@ -77,10 +77,16 @@ def project(H: np.ndarray, previous: np.ndarray | None, seed: int = 0) -> np.nda
 
 
 def pca_layout(H: np.ndarray) -> np.ndarray:
-    """The first two principal axes of H: instant, and what the panel shows while UMAP warms up."""
-    centred = H - H.mean(axis=0)
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    layout = centred @ vt[:2].T
+    """The first two principal axes of H: instant, and what the panel shows while UMAP warms up.
+
+    From the eigenvectors of the (d, d) covariance rather than an SVD of all n rows: the live
+    page may compute this every second. Each axis points where its largest loading is positive,
+    so the picture does not flip between frames."""
+    centred = (H - H.mean(axis=0)).astype(np.float64)
+    _, vectors = np.linalg.eigh(centred.T @ centred)
+    axes = vectors[:, ::-1][:, :2]
+    axes = axes * np.sign(axes[np.abs(axes).argmax(axis=0), range(axes.shape[1])])
+    layout = centred @ axes
     if layout.shape[1] < 2:
         layout = np.column_stack([layout, np.zeros(len(layout))])
     return layout.astype(np.float32)

@@ -96,3 +96,9 @@ def test_device_auto_detection(monkeypatch):
     assert resolve_device("auto") == torch.device("cuda")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert resolve_device("auto") == torch.device("cpu") and resolve_device("cuda:1") == torch.device("cuda:1")
+
+
+def test_a_run_beside_the_page_leaves_a_core_on_small_machines():
+    from deepclust_core.live import threads_beside_the_page
+
+    assert [threads_beside_the_page(cores) for cores in (1, 2, 4, 8)] == [1, 1, 3, 8]

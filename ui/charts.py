@@ -1,7 +1,9 @@
 """Plotly figures for the live view: the two point panels, the spectrum and the curves.
 
 Figures are built from plain arrays (a Snapshot's fields), so live view and replay share
-one rendering path. Point panels use WebGL (scattergl) with float32 data.
+one rendering path. Each is validated once, from one dict of traces and layout: the live view
+redraws every second or two, and Plotly's figure methods (add_trace, add_vline, update_layout) cost
+several times more. Point panels use WebGL (scattergl) with float32 data.
 """
 from __future__ import annotations
 
@@ -26,78 +28,87 @@ def points_figure(xy: np.ndarray, groups: np.ndarray, group_names: list[str], cu
     and the selection gallery look it up); `wrong` marks misclustered points, drawn with a
     dark ring; `centroids` (K, 2) are drawn as crosses.
     """
-    figure = go.Figure()
+    traces = []
     for g in np.unique(groups):
         mask = groups == g
-        figure.add_trace(go.Scattergl(
-            x=xy[mask, 0], y=xy[mask, 1], mode="markers", name=group_names[g] if g < len(group_names) else str(g),
+        traces.append(dict(
+            type="scattergl", x=xy[mask, 0], y=xy[mask, 1], mode="markers",
+            name=group_names[g] if g < len(group_names) else str(g),
             marker=dict(size=5, color=colour(int(g)), opacity=0.8), customdata=customdata[mask],
             hovertemplate=hovertemplate,
         ))
     if wrong is not None and wrong.any():
-        figure.add_trace(go.Scattergl(
-            x=xy[wrong, 0], y=xy[wrong, 1], mode="markers", name="misclustered", customdata=customdata[wrong],
-            marker=dict(size=9, color="rgba(0,0,0,0)", line=dict(color="black", width=1.5)),
+        traces.append(dict(
+            type="scattergl", x=xy[wrong, 0], y=xy[wrong, 1], mode="markers", name="misclustered",
+            customdata=customdata[wrong], marker=dict(size=9, color="rgba(0,0,0,0)", line=dict(color="black", width=1.5)),
             hovertemplate="misclustered<br>" + hovertemplate,
         ))
-    return _finish_points(figure, title, axis_names, centroids, height)
+    return _points_figure(traces, title, axis_names, centroids, height)
 
 
 def values_figure(xy: np.ndarray, values: np.ndarray, values_name: str, customdata: np.ndarray, hovertemplate: str,
                   title: str, axis_names: tuple[str, str] = ("", ""), centroids: np.ndarray | None = None,
                   height: int = 460) -> go.Figure:
     """Points coloured by a continuous quantity (assignment confidence, say), with a colour bar."""
-    figure = go.Figure(go.Scattergl(
-        x=xy[:, 0], y=xy[:, 1], mode="markers", name=values_name, customdata=customdata,
+    trace = dict(
+        type="scattergl", x=xy[:, 0], y=xy[:, 1], mode="markers", name=values_name, customdata=customdata,
         marker=dict(size=5, color=values, colorscale="Viridis", showscale=True, colorbar=dict(title=values_name[:24])),
         hovertemplate=f"{values_name[:24]} %{{marker.color:.3f}}<br>" + hovertemplate,
-    ))
-    return _finish_points(figure, title, axis_names, centroids, height)
+    )
+    return _points_figure([trace], title, axis_names, centroids, height)
 
 
-def _finish_points(figure: go.Figure, title: str, axis_names: tuple[str, str], centroids: np.ndarray | None,
+def _points_figure(traces: list[dict], title: str, axis_names: tuple[str, str], centroids: np.ndarray | None,
                    height: int) -> go.Figure:
     if centroids is not None:
-        figure.add_trace(go.Scatter(
-            x=centroids[:, 0], y=centroids[:, 1], mode="markers", name="centres", hoverinfo="skip",
+        traces.append(dict(
+            type="scatter", x=centroids[:, 0], y=centroids[:, 1], mode="markers", name="centres", hoverinfo="skip",
             marker=dict(symbol="x-thin", size=16, line=dict(width=3, color=[colour(k) for k in range(len(centroids))])),
         ))
-    figure.update_layout(title=title, height=height, margin=MARGIN, legend=dict(itemsizing="constant"),
-                         xaxis_title=axis_names[0], yaxis_title=axis_names[1], uirevision="points",
-                         dragmode="lasso")
-    return figure
+    layout = dict(title=dict(text=title), height=height, margin=MARGIN, legend=dict(itemsizing="constant"),
+                  xaxis=dict(title=dict(text=axis_names[0])), yaxis=dict(title=dict(text=axis_names[1])),
+                  uirevision="points", dragmode="lasso")
+    return go.Figure(data=traces, layout=layout)
 
 
 def spectrum_figure(values: np.ndarray, name: str, labels: list[str] | None = None,
                     reference: float | None = None) -> go.Figure:
     labels = labels or [str(i + 1) for i in range(len(values))]
-    figure = go.Figure(go.Bar(x=labels, y=values, marker_color="#636efa"))
-    if reference is not None:
-        figure.add_hline(y=reference, line_dash="dash", line_color="grey")
-    figure.update_layout(title=name, height=200, margin=MARGIN, uirevision="spectrum")
-    return figure
+    shapes = [] if reference is None else [_horizontal_line(reference, "grey")]
+    layout = dict(title=dict(text=name), height=200, margin=MARGIN, uirevision="spectrum", shapes=shapes)
+    return go.Figure(data=[dict(type="bar", x=labels, y=values, marker=dict(color="#636efa"))], layout=layout)
 
 
 def curves_figure(x: np.ndarray, series: dict[str, np.ndarray], title: str, marker: float | None = None,
                   references: dict[str, float] | None = None, phase_boundary: float | None = None,
                   log_y: bool = False, height: int = 260) -> go.Figure:
-    """Lines over the run's epochs (pretraining and clustering on one axis)."""
-    figure = go.Figure()
-    for i, (name, values) in enumerate(series.items()):
-        figure.add_trace(go.Scatter(x=x, y=values, mode="lines", name=name, line=dict(color=colour(i))))
+    """Lines over the run's epochs (pretraining and clustering on one axis); reference lines
+    and the epoch marker are layout shapes."""
+    traces = [dict(type="scatter", x=x, y=values, mode="lines", name=name, line=dict(color=colour(i)))
+              for i, (name, values) in enumerate(series.items())]
+    shapes, annotations = [], []
     for i, (name, value) in enumerate((references or {}).items()):
-        figure.add_hline(y=value, line_dash="dash", line_color=colour(i), annotation_text=name,
-                         annotation_position="bottom right")
+        shapes.append(_horizontal_line(value, colour(i)))
+        annotations.append(dict(text=name, x=1, xref="paper", xanchor="right", y=value, yanchor="top",
+                                showarrow=False, font=dict(color=colour(i))))
     if phase_boundary is not None:
-        figure.add_vline(x=phase_boundary, line_dash="dot", line_color="grey",
-                         annotation_text="clustering starts", annotation_position="top left")
+        shapes.append(_vertical_line(phase_boundary, dict(dash="dot", color="grey")))
+        annotations.append(dict(text="clustering starts", x=phase_boundary, xanchor="right", y=1, yref="paper",
+                                yanchor="top", showarrow=False))
     if marker is not None:
-        figure.add_vline(x=marker, line_color="black", line_width=1)
-    figure.update_layout(title=title, height=height, margin=MARGIN, xaxis_title="epoch (pretraining, then clustering)",
-                         legend=dict(orientation="h", y=-0.3), uirevision=title)
-    if log_y:
-        figure.update_yaxes(type="log")
-    return figure
+        shapes.append(_vertical_line(marker, dict(color="black", width=1)))
+    layout = dict(title=dict(text=title), height=height, margin=MARGIN, shapes=shapes, annotations=annotations,
+                  xaxis=dict(title=dict(text="epoch (pretraining, then clustering)")),
+                  yaxis=dict(type="log" if log_y else "linear"), legend=dict(orientation="h", y=-0.3), uirevision=title)
+    return go.Figure(data=traces, layout=layout)
+
+
+def _horizontal_line(y: float, line_colour: str) -> dict:
+    return dict(type="line", xref="paper", x0=0, x1=1, y0=y, y1=y, line=dict(dash="dash", color=line_colour))
+
+
+def _vertical_line(x: float, line: dict) -> dict:
+    return dict(type="line", yref="paper", y0=0, y1=1, x0=x, x1=x, line=line)
 
 
 def label_counts_figure(names: list[str], counts: np.ndarray) -> go.Figure:
