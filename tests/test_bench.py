@@ -32,3 +32,22 @@ def test_tiny_benchmark_table(tmp_path, capsys):
     runs = json.loads(raw.read_text())["runs"]
     assert [run["epochs"] for run in runs] == [2, 0]
     assert runs[1]["acc"] == runs[1]["reference_acc"] and runs[1]["pretrain_cached"]  # ae-kmeans reuses dekm's AE
+
+
+def test_loop_overhead_tables(capsys):
+    from bench.overhead import main as overhead
+
+    assert overhead(["--data", "blobs:300", "--methods", "dkm", "--epochs", "3"]) == 0
+    tables = capsys.readouterr().out
+    _, pretraining = table_rows(tables.split("### Clustering")[0])
+    _, clustering = table_rows(tables.split("### Clustering")[1])
+    assert pretraining[0][0] == "blobs:300" and pretraining[0][-1] in ("PASS", "FAIL")
+    assert all(float(cell) > 0 for cell in pretraining[0][2:5])
+    assert clustering[0][:3] == ["blobs:300", "dkm", "2"] and float(clustering[0][3]) > 0
+
+
+def test_loop_overhead_bad_data_is_one_line(capsys):
+    from bench.overhead import main as overhead
+
+    assert overhead(["--data", "no-such-set"]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
