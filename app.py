@@ -10,13 +10,12 @@ st.set_page_config(page_title="deepclust", page_icon=":material/scatter_plot:", 
 
 @st.cache_resource(show_spinner=False)
 def warm_up_projection() -> threading.Thread:
-    """Import and compile UMAP once per server, in the background, while the page is usable."""
+    """Import and compile UMAP once per server, in the background, once the first page is drawn."""
     thread = threading.Thread(target=projection.warm_up, name="umap-warm-up", daemon=True)
     thread.start()
     return thread
 
 
-warm_up_projection()
 page = st.navigation([
     st.Page("pages/train.py", title="Train", icon=":material/model_training:", default=True),
     st.Page("pages/explore.py", title="Explore", icon=":material/search:"),
@@ -25,3 +24,4 @@ page = st.navigation([
     st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
 ])
 page.run()
+warm_up_projection()

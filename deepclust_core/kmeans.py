@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.cluster import KMeans
 
 
 @dataclass(frozen=True)
@@ -16,6 +15,8 @@ class KMeansResult:
 
 def kmeans(H: np.ndarray, n_clusters: int, seed: int, n_init: int = 10, init="k-means++") -> KMeansResult:
     """k-means++ (or the given initial centres) on H; deterministic for a seed."""
+    from sklearn.cluster import KMeans  # imported when first needed: seconds the app's first page need not wait
+
     if not isinstance(init, str):
         n_init = 1
     model = KMeans(n_clusters=n_clusters, n_init=n_init, init=init, random_state=seed).fit(np.asarray(H, dtype=np.float64))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 
 def contingency(pred: np.ndarray, true: np.ndarray) -> np.ndarray:
@@ -33,6 +32,8 @@ def cluster_accuracy(true: np.ndarray, pred: np.ndarray) -> float:
 
 def clustering_scores(true: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     """ACC, NMI (arithmetic average) and ARI, as plain floats."""
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # lazy: the app's first page need not wait
+
     return {
         "acc": cluster_accuracy(true, pred),
         "nmi": float(normalized_mutual_info_score(true, pred)),

@@ -11,11 +11,11 @@ os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
 
 def main() -> None:
+    os.nice(10)  # before the imports: importing and compiling UMAP takes a core for seconds
     import numpy as np
 
     from deepclust_core.projection import receive_arrays, send_arrays, umap_layout
 
-    os.nice(10)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     umap_layout(np.random.default_rng(0).normal(size=(200, 5)).astype(np.float32), None, n_epochs=20)  # compile
     send_arrays(stdout, ready=np.array(1))

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.metrics import normalized_mutual_info_score
 
 from ..autoencoder import Autoencoder
 from ..kmeans import kmeans
@@ -130,7 +129,7 @@ class DEPICT(Method):
         P = self.probabilities(H)
         self.frequencies = P.mean(axis=0)
         self.kmeans_labels = result.labels
-        self.agreement = self.best_agreement = float(normalized_mutual_info_score(result.labels, P.argmax(axis=1)))
+        self.agreement = self.best_agreement = float(_nmi(result.labels, P.argmax(axis=1)))
         self.epochs_without_progress = 0
         self.warming_up = self.config.warmup_patience > 0
         if self.warming_up:
@@ -172,7 +171,7 @@ class DEPICT(Method):
 
     def _warm_up(self, P: np.ndarray) -> None:
         """Go on while the predictions keep getting closer to the k-means labels (functions.py's patience)."""
-        self.agreement = float(normalized_mutual_info_score(self.kmeans_labels, P.argmax(axis=1)))
+        self.agreement = float(_nmi(self.kmeans_labels, P.argmax(axis=1)))
         if self.agreement > self.best_agreement:
             self.best_agreement, self.epochs_without_progress = self.agreement, 0
         else:
@@ -217,3 +216,9 @@ class DEPICT(Method):
         if self.warming_up:
             return {"NMI(argmax p, k-means)": self.agreement}
         return {} if self.q_change is None else {"change of Q": self.q_change}
+
+
+def _nmi(a: np.ndarray, b: np.ndarray) -> float:
+    from sklearn.metrics import normalized_mutual_info_score  # lazy, as in deepclust_core.metrics
+
+    return normalized_mutual_info_score(a, b)
