@@ -2,15 +2,17 @@
 browser watching every epoch, than from the command line."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench.browser import ROOT, VIEWPORT, open_app, parse_finished, serving, set_epochs, start_button, wait_for_end
 from bench.budget import BudgetTable, seconds, verdict
-from bench.procs import wait_until_quiet
+from bench.procs import cpu_seconds, descendants, tree_cpu_seconds, wait_until_quiet
 
 SLOWDOWN_TARGET = 15.0  # percent
 FINAL = re.compile(r"^final: .*; ([\d.]+)s on (\S+?)(;|$)", re.MULTILINE)
@@ -40,13 +42,24 @@ def app_run(browser, pretrain: int, cluster: int, workdir: Path, settle: float, 
         open_app(page, server.url)
         waited = wait_until_quiet(server.process.pid, timeout=settle)
         set_epochs(page, pretrain, cluster)
+        cpu_before, began = cpu_split(server.process.pid), time.perf_counter()
         start_button(page).click()
         message = wait_for_end(page, timeout)
+        cpu = {name: used - cpu_before[name] for name, used in cpu_split(server.process.pid).items()}
+        wall = time.perf_counter() - began
         page.close()
     finished = parse_finished(message)
     if finished is None:
         raise RuntimeError(f"the app run did not finish: {message!r}")
-    return finished | {"settled": waited}
+    return finished | {"settled": waited, "cpu": cpu, "wall": wall}
+
+
+def cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the server (training, page redraws, and its UMAP process) and of the
+    browser (everything else below this process: Chromium and Playwright's driver)."""
+    server_tree = {server_pid, *descendants(server_pid)}
+    browser = [pid for pid in descendants(os.getpid()) if pid not in server_tree]
+    return {"server": tree_cpu_seconds(server_pid), "browser": cpu_seconds(browser)}
 
 
 def slowdown(browser, machine: str, pretrain: int, cluster: int, workdir: Path, settle: float,
@@ -74,6 +87,9 @@ def slowdown(browser, machine: str, pretrain: int, cluster: int, workdir: Path, 
               verdict(percent, SLOWDOWN_TARGET))
     table.notes.append(f"CLI: `{cli['command']}` on {cli['device']}; app on {app['device']}. Before Start the server "
                        f"was left {app['settled']:.0f} s to go quiet (UMAP compiles once per server).")
+    table.notes.append(f"CPU during the app run ({app['wall']:.0f} s from Start to the closing message, "
+                       f"{os.cpu_count() or 1} cores): server with its UMAP process {app['cpu']['server']:.0f} CPU-s, "
+                       f"browser {app['cpu']['browser']:.0f} CPU-s.")
     if (cli["phase"], cli["epoch"]) != (app["phase"], app["epoch"]):
         table.notes.append("The two runs ended at different epochs (DEKM's stopping rule), so the slowdown compares "
                            "seconds per epoch.")
