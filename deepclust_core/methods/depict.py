@@ -35,6 +35,7 @@ import torch.nn.functional as F
 
 from ..autoencoder import Autoencoder
 from ..kmeans import kmeans
+from ..metrics import nmi
 from ..snapshot import ClusterView
 from .base import Lesson, Method, TrainingContext
 from .dkm import closest_pair
@@ -129,7 +130,7 @@ class DEPICT(Method):
         P = self.probabilities(H)
         self.frequencies = P.mean(axis=0)
         self.kmeans_labels = result.labels
-        self.agreement = self.best_agreement = float(_nmi(result.labels, P.argmax(axis=1)))
+        self.agreement = self.best_agreement = nmi(result.labels, P.argmax(axis=1))
         self.epochs_without_progress = 0
         self.warming_up = self.config.warmup_patience > 0
         if self.warming_up:
@@ -171,7 +172,7 @@ class DEPICT(Method):
 
     def _warm_up(self, P: np.ndarray) -> None:
         """Go on while the predictions keep getting closer to the k-means labels (functions.py's patience)."""
-        self.agreement = float(_nmi(self.kmeans_labels, P.argmax(axis=1)))
+        self.agreement = nmi(self.kmeans_labels, P.argmax(axis=1))
         if self.agreement > self.best_agreement:
             self.best_agreement, self.epochs_without_progress = self.agreement, 0
         else:
@@ -216,9 +217,3 @@ class DEPICT(Method):
         if self.warming_up:
             return {"NMI(argmax p, k-means)": self.agreement}
         return {} if self.q_change is None else {"change of Q": self.q_change}
-
-
-def _nmi(a: np.ndarray, b: np.ndarray) -> float:
-    from sklearn.metrics import normalized_mutual_info_score  # lazy, as in deepclust_core.metrics
-
-    return normalized_mutual_info_score(a, b)
