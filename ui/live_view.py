@@ -5,11 +5,9 @@ replay is playing); the training thread never calls st.*.
 """
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
-from deepclust_core.live import LiveRun
+from deepclust_core.live import LiveRun, few_cores
 from deepclust_core.recorder import display_subsample
 from deepclust_core.run_view import Entry, RunView
 
@@ -21,10 +19,10 @@ from .panels import COLOURINGS, autoencoder_panel, clustering_panel
 from .settings_form import Choice
 
 # How often the live view redraws while training. Every redraw costs the browser a full render of
-# both point panels and the curves; on a machine of few cores, where the browser shares the cores
-# with training, redrawing every 2 s instead of every 1 s cut the training slowdown from +89 % to
-# +52 % (docs/benchmarks.md). Replays play at one epoch a second.
-REFRESH_SECONDS = 1.0 if (os.cpu_count() or 1) > 4 else 2.0
+# both point panels and the curves; on a machine of few cores the browser shares them with
+# training, so it redraws half as often there (docs/benchmarks.md, training slowdown).
+# Replays play at one epoch a second.
+REFRESH_SECONDS = 2.0 if few_cores() else 1.0
 PLAY_SECONDS = 1.0
 FIRST_SNAPSHOT_WAIT = 2.0  # seconds the first draw after Start waits for epoch 0 (cached AE: ~0.5 s)
 PHASES = {"pretrain": "Pretraining the autoencoder", "cluster": "Clustering"}
