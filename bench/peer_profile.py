@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import load_spec, parse_data_spec  # noqa: E402
 from bench.peer_clustpy import import_clustpy  # noqa: E402
-from deepclust_core.autoencoder import AutoencoderConfig, build_autoencoder  # noqa: E402
+from deepclust_core.autoencoder import build_autoencoder  # noqa: E402
+from deepclust_core.autoencoder_config import AutoencoderConfig  # noqa: E402
 from deepclust_core.config import TrainConfig  # noqa: E402
 from deepclust_core.control import TrainingControl  # noqa: E402
 from deepclust_core.loop import _Batches, _run_epoch, embed  # noqa: E402

@@ -89,10 +89,10 @@ def run_ours(data: Dataset, config: TrainConfig, spec: str, settings: str, ae_se
 def peer_options(method: str, config: TrainConfig) -> dict:
     """Our method's settings that ClustPy's run copies (k-means restarts, optimiser, loss weights, alpha)."""
     if method in ("dec", "idec"):
-        options = asdict(METHODS[method].config_class(**config.method_options))
+        options = asdict(METHODS[method].card.config_class(**config.method_options))
         return {name: options[name] for name in ("alpha", "n_init", "optimizer", "sgd_lr", "momentum", "gamma") if name in options}
     if method == "dkm":
-        options = asdict(METHODS["dkm"].config_class(**config.method_options))
+        options = asdict(METHODS["dkm"].card.config_class(**config.method_options))
         if options["schedule"] != "constant":
             raise ValueError("the ClustPy comparison covers DKM's constant-alpha schedule only")
         return {"alpha": options["alpha"], "lam": options["lam"], "n_init": METHODS["dkm"].kmeans_restarts}
@@ -102,7 +102,7 @@ def peer_options(method: str, config: TrainConfig) -> dict:
 def peer_epochs(method: str, config: TrainConfig) -> int:
     """Clustering epochs ClustPy runs: ours, capped for DKM by its schedule (20 alphas x 5 epochs)."""
     if method == "dkm":
-        options = METHODS["dkm"].config_class(**config.method_options)
+        options = METHODS["dkm"].card.config_class(**config.method_options)
         return min(config.cluster_epochs, (options.n_alphas or 20) * options.epochs_per_alpha)
     return config.cluster_epochs
 

@@ -10,7 +10,7 @@ The package never imports streamlit: everything the app shows comes from here.
 from importlib import import_module
 
 _EXPORTS = {  # name -> module; imported on first use, so `deepclust_core.projection` stays light (no torch)
-    "AutoencoderConfig": "autoencoder", "TrainConfig": "config", "TrainingControl": "control",
+    "AutoencoderConfig": "autoencoder_config", "TrainConfig": "config", "TrainingControl": "control",
     "DataError": "dataset", "Dataset": "dataset", "validate_for_clustering": "dataset", "load_dataset": "loaders",
     "TrainingDiverged": "loop", "train": "loop", "METHODS": "methods", "make_method": "methods",
     "cluster_accuracy": "metrics", "clustering_scores": "metrics", "DeepClusterer": "sklearn_api",

@@ -7,29 +7,12 @@ MLP: d_in-500-500-2000-d_emb with a mirrored decoder, linear embedding and linea
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 
-ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.2), "tanh": nn.Tanh}
+from .autoencoder_config import AutoencoderConfig
 
-
-@dataclass(frozen=True)
-class AutoencoderConfig:
-    kind: str = "mlp"  # "mlp" (DEKM_dense.py, DEC), "conv" (DEKM.py, images only) or "depict" (DEPICT's dropout network, set embedding_dim = K)
-    hidden: tuple[int, ...] = (500, 500, 2000)  # MLP widths, the DEC/DEKM default
-    embedding_dim: int = 10  # d_emb: 10 in DEKM and DKM
-    activation: str = "relu"  # AE-CM's reference uses leaky_relu (slope 0.2)
-
-    def __post_init__(self):
-        if self.kind not in ("mlp", "conv", "depict"):
-            raise ValueError(f"autoencoder kind must be 'mlp', 'conv' or 'depict', got {self.kind!r}")
-        if self.embedding_dim < 1 or any(int(w) < 1 for w in self.hidden):
-            raise ValueError("autoencoder widths and embedding size must be positive")
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {self.activation!r}")
-        object.__setattr__(self, "hidden", tuple(int(w) for w in self.hidden))
+ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.2), "tanh": nn.Tanh}  # autoencoder_config.ACTIVATIONS names
 
 
 class Autoencoder(nn.Module):

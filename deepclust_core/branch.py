@@ -12,14 +12,16 @@ child first finishes the pretraining epochs that were left, from those weights.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING
 
-from .autoencoder import Autoencoder
 from .config import TrainConfig
 from .dataset import DataError, Dataset
 from .loaders import load_dataset
-from .loop import new_autoencoder
 from .run_record import EpochRow, Parent, RunRecord, epoch_position
-from .store import RunStore
+
+if TYPE_CHECKING:  # torch: branch_start imports it when called; the branch form (ui.branch) needs none
+    from .autoencoder import Autoencoder
+    from .store import RunStore
 
 FIXED = ("autoencoder", "display_size")  # the weights fix the architecture; the display rows stay comparable
 
@@ -46,6 +48,8 @@ def branch_config(parent: TrainConfig, at: EpochRow, changes: dict) -> TrainConf
 
 def branch_start(store: RunStore, run_id: str, seq: int, data: Dataset, config: TrainConfig) -> BranchStart:
     """A fresh autoencoder of the child's architecture holding the parent's weights at snapshot `seq`."""
+    from .loop import new_autoencoder
+
     record = store.record(run_id)
     if data.fingerprint() != record.data.fingerprint:
         raise DataError(f"{data.name} is not the data run {run_id} trained on")

@@ -16,13 +16,13 @@ import numpy as np
 
 from . import cli_runs
 from .branch import BranchStart, branch_start
+from .catalog import CARDS
 from .config import TrainConfig
 from .config_file import read_run_config
 from .control import TrainingControl
 from .dataset import DataError, Dataset
 from .loaders import BUILT_IN, load_dataset
 from .loop import TrainingDiverged, new_autoencoder, train
-from .methods import METHODS
 from .options import option_specs, parse_option
 from .recording import Recording, recorded
 from .settings import config_for
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--n-samples", type=int, default=1000, help="rows of a synthetic set")
     data.add_argument("--noise", type=float, default=0.05, help="noise of a synthetic set")
     model = run.add_argument_group("model")
-    model.add_argument("--method", default="dekm", choices=list(METHODS), help="clustering method")
+    model.add_argument("--method", default="dekm", choices=list(CARDS), help="clustering method")
     model.add_argument("--k", type=int, help="number of clusters K (default: the number of classes)")
     model.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
                        help="a method option (see `python -m deepclust_core methods`); repeatable")
@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def method_options(method: str, pairs: list[str]) -> dict:
-    specs = {spec.name: spec for spec in option_specs(METHODS[method].config_class)}
+    specs = {spec.name: spec for spec in option_specs(CARDS[method].config_class)}
     options = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
@@ -112,10 +112,10 @@ def format_line(snapshot) -> str:
 
 
 def print_methods() -> None:
-    for name, cls in METHODS.items():
-        print(f"{name}: {cls.title}")
-        print("  suggested: " + (", ".join(f"{k}={v}" for k, v in cls.suggested.items()) or "TrainConfig defaults"))
-        for spec in option_specs(cls.config_class):
+    for name, card in CARDS.items():
+        print(f"{name}: {card.title}")
+        print("  suggested: " + (", ".join(f"{k}={v}" for k, v in card.suggested.items()) or "TrainConfig defaults"))
+        for spec in option_specs(card.config_class):
             print(f"  --option {spec.name}={spec.default}  ({spec.type.__name__}) {spec.help}")
 
 

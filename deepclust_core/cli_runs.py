@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from .export import config_json, metrics_csv, metrics_json
-from .store import RunStore
+from .store import GALLERY_DIR, RunStore
 
 STORE_HELP = "the run store's folder (default: $DEEPCLUST_HOME, else ~/.local/share/deepclust)"
 SUFFIXES = {"csv": "csv", "json": "json", "config": "run.json", "html": "html"}
@@ -33,7 +33,7 @@ def add_commands(commands) -> None:
 
 def run_command(args) -> int:
     if args.command == "gallery":
-        from .gallery import GALLERY_DIR, record_gallery  # imports UMAP
+        from .gallery import record_gallery  # imports UMAP
 
         store = record_gallery(args.out or GALLERY_DIR)
         size = sum(f.stat().st_size for f in store.folder.rglob("*") if f.is_file())

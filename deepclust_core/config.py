@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .autoencoder import AutoencoderConfig
+from .autoencoder_config import AutoencoderConfig
 
 
 @dataclass(frozen=True, kw_only=True)
 class TrainConfig:
     n_clusters: int  # K
-    method: str = "dekm"  # a name from deepclust_core.methods.METHODS
+    method: str = "dekm"  # a name from deepclust_core.catalog.CARDS
     method_options: dict = field(default_factory=dict)  # fields of the method's config dataclass
     autoencoder: AutoencoderConfig = field(default_factory=AutoencoderConfig)
     pretrain_epochs: int = 200  # DEKM's reference pretrains 200 epochs (DKM: 50)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields
 
-from .autoencoder import AutoencoderConfig
+from .autoencoder_config import AutoencoderConfig
 from .config import TrainConfig
 
 FORMAT = "deepclust-run"

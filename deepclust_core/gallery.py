@@ -18,10 +18,9 @@ from .loop import new_autoencoder, train
 from .projection import umap_layout
 from .recording import Recording, recorded
 from .settings import config_for
-from .store import RunStore, StoreConfig
+from .store import GALLERY_DIR, RunStore, StoreConfig
 from .stored_run import StoredRun
 
-GALLERY_DIR = Path(__file__).resolve().parents[1] / "gallery"
 GALLERY_STORE = StoreConfig(weights_budget_mb=0.1)  # the fewest checkpoints the store keeps: three
 DIGITS_AUTOENCODER = dict(hidden=(64, 64, 128), embedding_dim=10)  # 36 k parameters, 72 kB in float16
 PLANE_AUTOENCODER = dict(hidden=(64, 64, 128), embedding_dim=4)  # for the 2-D synthetic sets

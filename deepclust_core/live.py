@@ -13,7 +13,6 @@ weights, and each UMAP frame as the projector makes it) unless `record=False`.
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 import traceback
@@ -25,6 +24,7 @@ from . import projection
 from .branch import BranchStart
 from .config import TrainConfig
 from .control import TrainingControl
+from .cores import threads_beside_the_page
 from .dataset import DataError, Dataset
 from .loop import TrainingDiverged, new_autoencoder, train
 from .methods import make_method
@@ -34,22 +34,6 @@ from .snapshot import Snapshot
 from .store import RunStore, default_store
 
 __all__ = ["Entry", "LiveRun"]
-
-
-def few_cores(cores: int | None = None) -> bool:
-    """Whether the browser watching a run is likely to take a core training needs (4 cores or fewer)."""
-    return (cores or os.cpu_count() or 1) <= 4
-
-
-def threads_beside_the_page(cores: int | None = None) -> int:
-    """PyTorch threads for a run trained while a page watches it: on a machine of few cores,
-    one fewer than the cores, so the browser, the page's redraws and UMAP keep one.
-
-    PyTorch's CPU threads wait for each other at the end of every operation, so a core the
-    browser takes stalls all of them: on 2 cores, 2 threads trained about 3 times slower with
-    the page open than 1 thread did (docs/benchmarks.md, training slowdown)."""
-    cores = cores or os.cpu_count() or 1
-    return max(1, cores - 1) if few_cores(cores) else cores
 
 
 class LiveRun:

@@ -7,7 +7,6 @@ clusters differs from the number of classes.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 
 def contingency(pred: np.ndarray, true: np.ndarray) -> np.ndarray:
@@ -21,12 +20,19 @@ def contingency(pred: np.ndarray, true: np.ndarray) -> np.ndarray:
     return w
 
 
+def best_matching(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of the one-to-one matching with the largest total count (Hungarian)."""
+    from scipy.optimize import linear_sum_assignment  # imported when first needed: the first page need not wait
+
+    return linear_sum_assignment(-w)
+
+
 def cluster_accuracy(true: np.ndarray, pred: np.ndarray) -> float:
     """Unsupervised accuracy: the best one-to-one matching of clusters to classes."""
     if len(true) == 0:
         return float("nan")
     w = contingency(pred, true)
-    rows, cols = linear_sum_assignment(-w)
+    rows, cols = best_matching(w)
     return float(w[rows, cols].sum() / len(true))
 
 
@@ -57,7 +63,7 @@ def alignment(new: np.ndarray, previous: np.ndarray | None, n_ids: int = 0) -> n
     if previous is None:
         return mapping
     w = contingency(new, previous)  # w[new id, old id]
-    rows, cols = linear_sum_assignment(-w)
+    rows, cols = best_matching(w)
     mapping = np.arange(max(size, w.shape[0]))
     mapping[rows] = cols
     return mapping

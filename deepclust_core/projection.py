@@ -17,7 +17,6 @@ import threading
 import warnings
 
 import numpy as np
-from scipy.linalg import orthogonal_procrustes
 
 _lock = threading.Lock()
 _worker: subprocess.Popen | None = None
@@ -120,6 +119,7 @@ def align_layout(layout: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Rotate, reflect, scale and shift `layout` onto `reference` (orthogonal Procrustes)."""
     mean_new, mean_ref = layout.mean(axis=0), reference.mean(axis=0)
     new, ref = layout - mean_new, reference - mean_ref
-    rotation, _ = orthogonal_procrustes(new, ref)
+    u, _, vt = np.linalg.svd(new.T @ ref)  # the rotation minimising |new R - ref| (scipy's orthogonal_procrustes)
+    rotation = u @ vt
     scale = np.linalg.norm(ref) / max(np.linalg.norm(new), 1e-12)
     return (new @ rotation * scale + mean_ref).astype(np.float32)

@@ -12,14 +12,8 @@ from .kmeans import kmeans
 from .methods import Method
 from .methods.views import principal_view
 from .metrics import alignment, changed_fraction, clustering_scores
+from .run_view import display_subsample
 from .snapshot import ClusterView, Snapshot
-
-
-def display_subsample(n: int, size: int, seed: int) -> np.ndarray:
-    """The fixed, seeded rows every snapshot shows (all rows when there are few)."""
-    if n <= size:
-        return np.arange(n)
-    return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
 
 
 class SnapshotRecorder:

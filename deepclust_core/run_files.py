@@ -11,10 +11,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import torch
 
 from .snapshot import ClusterView, Snapshot
+
+if TYPE_CHECKING:  # torch is imported when weights are written or read, not for browsing stored runs
+    import torch
 
 VIEW_FIELDS = ("title", "axis_names", "default_axes", "spectrum_name", "point_values_name", "note")
 VIEW_ARRAYS = ("coords", "centroids", "spectrum", "point_values")
@@ -90,6 +94,8 @@ def snapshot_from(row, arrays: dict[str, np.ndarray], display_index: np.ndarray)
 
 def write_weights(path: Path, state: dict[str, torch.Tensor], dtype: str) -> int:
     """An autoencoder's state_dict, floating tensors as `dtype`; the file's size in bytes."""
+    import torch
+
     cast = getattr(torch, dtype)
     state = {name: (t.detach().to("cpu", cast) if t.is_floating_point() else t.detach().cpu()) for name, t in state.items()}
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -100,5 +106,7 @@ def write_weights(path: Path, state: dict[str, torch.Tensor], dtype: str) -> int
 
 def read_weights(path: Path) -> dict[str, torch.Tensor]:
     """Weights as float32 (load_state_dict would cast them anyway); never unpickles code."""
+    import torch
+
     state = torch.load(path, map_location="cpu", weights_only=True)
     return {name: t.float() if t.is_floating_point() else t for name, t in state.items()}

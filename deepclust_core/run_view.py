@@ -52,3 +52,10 @@ def nearest_layout(layouts: Mapping[int, np.ndarray], seq: int) -> np.ndarray | 
         return None
     earlier = [s for s in layouts if s <= seq]
     return layouts[max(earlier) if earlier else min(layouts)]
+
+
+def display_subsample(n: int, size: int, seed: int) -> np.ndarray:
+    """The fixed, seeded rows every snapshot shows (all rows when there are few)."""
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))

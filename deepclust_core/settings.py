@@ -1,5 +1,5 @@
 """A run's TrainConfig from three layers: TrainConfig's defaults, then the method's
-`suggested` settings (its paper or reference code), then what the user set explicitly.
+card's `suggested` settings (its paper or reference code), then what the user set explicitly.
 
 `suggested` may hold TrainConfig fields (pretrain_epochs, cluster_epochs, batch_size, lr),
 AutoencoderConfig fields (kind, hidden, embedding_dim, activation) and fields of the
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from .autoencoder import AutoencoderConfig
+from .autoencoder_config import AutoencoderConfig
+from .catalog import CARDS
 from .config import TrainConfig
-from .methods import METHODS
 
 TRAIN_FIELDS = ("pretrain_epochs", "cluster_epochs", "batch_size", "lr")
 AUTOENCODER_FIELDS = tuple(f.name for f in fields(AutoencoderConfig))
@@ -20,10 +20,10 @@ AUTOENCODER_FIELDS = tuple(f.name for f in fields(AutoencoderConfig))
 
 def split_suggested(method: str) -> tuple[dict, dict, dict]:
     """A method's `suggested` dict as (TrainConfig fields, AutoencoderConfig fields, method options)."""
-    cls = METHODS[method]
-    option_names = {f.name for f in fields(cls.config_class)}
+    card = CARDS[method]
+    option_names = {f.name for f in fields(card.config_class)}
     train, autoencoder, options = {}, {}, {}
-    for key, value in cls.suggested.items():
+    for key, value in card.suggested.items():
         if key in TRAIN_FIELDS:
             train[key] = value
         elif key in AUTOENCODER_FIELDS:
@@ -41,12 +41,12 @@ def _given(values: dict | None) -> dict:
 
 def config_for(method: str, n_clusters: int, *, train: dict | None = None, autoencoder: dict | None = None,
                options: dict | None = None, **run) -> TrainConfig:
-    """TrainConfig defaults < `METHODS[method].suggested` < the explicit (non-None) values given.
+    """TrainConfig defaults < `CARDS[method].suggested` < the explicit (non-None) values given.
 
     `run` takes the remaining TrainConfig fields as they are (seed, device, cache_dir, ...).
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if method not in CARDS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(CARDS)}")
     suggested_train, suggested_autoencoder, suggested_options = split_suggested(method)
     return TrainConfig(
         n_clusters=n_clusters, method=method,

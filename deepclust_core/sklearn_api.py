@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .autoencoder import AutoencoderConfig
+from .autoencoder_config import AutoencoderConfig
 from .config import TrainConfig
 from .dataset import Dataset
 from .loop import embed, new_autoencoder, resolve_device, train

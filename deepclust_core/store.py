@@ -29,18 +29,18 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from .config import TrainConfig
 from .config_file import config_from_dict, config_to_dict
 from .dataset import Dataset
 from .owner import Owner
-from .recorder import display_subsample
 from .run_files import (DisplayRows, compact, read_arrays, read_weights, snapshot_arrays, view_fields, write_arrays,
                         write_weights)
 from .run_record import DataInfo, EpochRow, Parent, RunRecord
+from .run_view import display_subsample
 from .snapshot import Snapshot
 
 SCHEMA = """
@@ -67,6 +67,12 @@ class StoreConfig:
     weights_dtype: str = "float16"  # half the disk of float32; a branch trains on from them, 3 digits suffice
     display_dtype: str = "float16"  # embedding, views and UMAP frames are only drawn (float32 when out of range)
     stale_after_s: float = 3600.0  # a run "running" on another host with no heartbeat this long is interrupted
+
+if TYPE_CHECKING:
+    import torch
+
+# The example runs shipped with the repository (written by `python -m deepclust_core gallery`).
+GALLERY_DIR = Path(__file__).resolve().parents[1] / "gallery"
 
 
 def default_home() -> Path:

@@ -9,7 +9,7 @@ st.write("Every method starts from an autoencoder f (encoder) and g (decoder) tr
 
 for name, method in METHODS.items():
     lesson = method.lesson
-    with st.expander(method.title, expanded=name == st.session_state.get("method", "dekm")):
+    with st.expander(method.card.title, expanded=name == st.session_state.get("method", "dekm")):
         st.markdown(f"**What it optimises.** {lesson.optimises}")
         for equation in lesson.equations:
             st.latex(equation)

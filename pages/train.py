@@ -19,9 +19,9 @@ with st.sidebar:
 
 choice = settings_form.build_choice(data, k, method, options, training)
 run = run_state.current_run()
+run_buttons(choice, run)
+live_view(run)
 if data is not None:
     with st.expander("Data preview", expanded=run is None):
         data_preview(data)
-run_buttons(choice, run)
-live_view(run)
 branch.branch_expander(run)

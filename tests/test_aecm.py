@@ -3,11 +3,13 @@ import pytest
 import torch
 
 from deepclust_core import load_dataset, train
-from deepclust_core.autoencoder import AutoencoderConfig, build_autoencoder
+from deepclust_core.autoencoder import build_autoencoder
+from deepclust_core.autoencoder_config import AutoencoderConfig
+from deepclust_core.catalog.aecm import AECMConfig
 from deepclust_core.kmeans import kmeans
 from deepclust_core.loop import embed, new_autoencoder
 from deepclust_core.methods import METHODS, TrainingContext, make_method
-from deepclust_core.methods.aecm import AECM, AECMConfig, ClusteringModule, dirichlet_prior, distortion_terms
+from deepclust_core.methods.aecm import AECM, ClusteringModule, dirichlet_prior, distortion_terms
 
 FAST = {"n_init": 2}  # k-means on the final embedding: few restarts keep the tests quick
 JOINT_TERMS = {"E1 embedding fit", "E2 gamma(1-gamma)", "orthonormality", "prior", "reconstruction", "total"}
@@ -150,8 +152,8 @@ def test_config_validation_and_defaults():
     for bad in ({"init": "kmeans"}, {"loss": "mean"}, {"alpha": 0.0}, {"beta": -2.0}, {"cm_epochs": -1}, {"n_init": 0}):
         with pytest.raises(ValueError):
             AECMConfig(**bad)
-    assert AECM.suggested["pretrain_epochs"] == 0 and AECM.suggested["activation"] == "leaky_relu"
-    AutoencoderConfig(**{k: AECM.suggested[k] for k in ("activation", "embedding_dim")})  # valid autoencoder fields
+    assert AECM.card.suggested["pretrain_epochs"] == 0 and AECM.card.suggested["activation"] == "leaky_relu"
+    AutoencoderConfig(**{k: AECM.card.suggested[k] for k in ("activation", "embedding_dim")})  # valid autoencoder fields
 
 
 def test_cluster_module_is_seeded():

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from deepclust_core import train
-from deepclust_core.autoencoder import AutoencoderConfig
+from deepclust_core.autoencoder_config import AutoencoderConfig
 from deepclust_core.branch import branch_config, branch_start, reload_data
 from deepclust_core.recording import Recording, recorded
 from deepclust_core.run_record import Parent

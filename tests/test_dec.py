@@ -3,10 +3,12 @@ import pytest
 import torch
 
 from deepclust_core import load_dataset, train
-from deepclust_core.autoencoder import AutoencoderConfig, build_autoencoder
+from deepclust_core.autoencoder import build_autoencoder
+from deepclust_core.autoencoder_config import AutoencoderConfig
+from deepclust_core.catalog.dec import DECConfig, IDECConfig
 from deepclust_core.loop import embed, new_autoencoder
 from deepclust_core.methods import METHODS, TrainingContext, make_method
-from deepclust_core.methods.dec import DEC, IDEC, DECConfig, IDECConfig, student_t, target_distribution
+from deepclust_core.methods.dec import DEC, IDEC, student_t, target_distribution
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +40,7 @@ def test_clusters_easy_blobs(name, blobs, small_config, shared_cache):
             decoder_before = [p.detach().clone() for p in ae.decoder.parameters()]
         snapshots.append(snapshot)
     last = snapshots[-1]
-    assert last.metrics["acc"] >= 0.9 and METHODS[name].name == name
+    assert last.metrics["acc"] >= 0.9 and METHODS[name].card.name == name
     expected = {"KL(P||Q)", "total"} | ({"reconstruction"} if name == "idec" else set())
     assert set(last.losses) == expected and all(np.isfinite(v) for v in last.losses.values())
     assert last.labels.shape == (300,) and last.labels.max() < 4 and last.centroids.shape == (4, 4)

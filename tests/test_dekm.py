@@ -3,7 +3,8 @@ import pytest
 import torch
 
 from deepclust_core import load_dataset, train
-from deepclust_core.autoencoder import AutoencoderConfig, build_autoencoder
+from deepclust_core.autoencoder import build_autoencoder
+from deepclust_core.autoencoder_config import AutoencoderConfig
 from deepclust_core.loop import embed
 from deepclust_core.methods import TrainingContext, make_method
 

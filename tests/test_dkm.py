@@ -5,8 +5,9 @@ import pytest
 import torch
 
 from deepclust_core import load_dataset, train
+from deepclust_core.catalog.dkm import DKMConfig
 from deepclust_core.methods import make_method
-from deepclust_core.methods.dkm import DKMConfig, alpha_schedule, dkm_loss, soft_assignment
+from deepclust_core.methods.dkm import alpha_schedule, dkm_loss, soft_assignment
 
 
 @pytest.fixture(scope="module")

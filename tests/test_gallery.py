@@ -1,5 +1,6 @@
 """The shipped gallery: small, complete, read-only, and one example branches from another."""
-from deepclust_core.gallery import EXAMPLES, GALLERY_DIR
+from deepclust_core.gallery import EXAMPLES
+from deepclust_core.store import GALLERY_DIR
 from deepclust_core.store import RunStore
 
 

@@ -16,6 +16,14 @@ def test_digits_is_scaled_images():
     assert data.image_shape == (1, 8, 8) and data.n_classes == 10
 
 
+def test_digits_read_without_sklearn_match_sklearns_loader():
+    from sklearn.datasets import load_digits
+
+    reference, data = load_digits(), load_dataset("digits")
+    assert np.array_equal(data.X, (reference.data / 16.0).astype(np.float32))
+    assert np.array_equal(data.y, reference.target)
+
+
 @pytest.mark.parametrize("name", ["blobs", "anisotropic", "moons", "circles"])
 def test_synthetic_sets_are_standardised_and_seeded(name):
     a = load_dataset(name, n_samples=300, noise=0.1, seed=3)

@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from deepclust_core import TrainingControl, TrainingDiverged, load_dataset, train
-from deepclust_core.methods.dekm import DEKM, DEKMConfig
+from deepclust_core.catalog.dekm import DEKMConfig
+from deepclust_core.methods.dekm import DEKM
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +100,6 @@ def test_device_auto_detection(monkeypatch):
 
 
 def test_a_run_beside_the_page_leaves_a_core_on_small_machines():
-    from deepclust_core.live import threads_beside_the_page
+    from deepclust_core.cores import threads_beside_the_page
 
     assert [threads_beside_the_page(cores) for cores in (1, 2, 4, 8)] == [1, 1, 3, 8]

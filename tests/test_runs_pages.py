@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from deepclust_core.gallery import GALLERY_DIR
+from deepclust_core.store import GALLERY_DIR
 from deepclust_core.recording import Recording, recorded
 from deepclust_core.store import RunStore
 

@@ -1,9 +1,8 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
-from deepclust_core.methods import METHODS
-from deepclust_core.methods.ae_kmeans import AEKMeans
+from deepclust_core.catalog import CARDS, MethodCard
 from deepclust_core.settings import config_for
 
 
@@ -12,14 +11,14 @@ class _FakeConfig:
     n_init: int = 10
 
 
-class _Suggesting(AEKMeans):
-    name = "suggesting"
-    config_class = _FakeConfig
-    suggested = {"pretrain_epochs": 50, "batch_size": 100, "embedding_dim": 7, "activation": "leaky_relu", "n_init": 3}
+SUGGESTING = MethodCard(
+    name="suggesting", title="Suggesting", config_class=_FakeConfig,
+    suggested={"pretrain_epochs": 50, "batch_size": 100, "embedding_dim": 7, "activation": "leaky_relu", "n_init": 3},
+)
 
 
 def test_defaults_then_suggested_then_explicit(monkeypatch):
-    monkeypatch.setitem(METHODS, "suggesting", _Suggesting)
+    monkeypatch.setitem(CARDS, "suggesting", SUGGESTING)
     config = config_for("suggesting", 4, train={"batch_size": 32, "lr": None}, autoencoder={"hidden": (8,)}, seed=5)
     assert (config.pretrain_epochs, config.batch_size, config.cluster_epochs, config.lr) == (50, 32, 100, 1e-3)
     assert (config.autoencoder.hidden, config.autoencoder.embedding_dim) == ((8,), 7)
@@ -28,15 +27,12 @@ def test_defaults_then_suggested_then_explicit(monkeypatch):
 
 
 def test_unknown_suggestion_is_an_error(monkeypatch):
-    class Broken(_Suggesting):
-        suggested = {"not_a_setting": 1}
-
-    monkeypatch.setitem(METHODS, "broken", Broken)
+    monkeypatch.setitem(CARDS, "broken", replace(SUGGESTING, name="broken", suggested={"not_a_setting": 1}))
     with pytest.raises(ValueError, match="not_a_setting"):
         config_for("broken", 4)
 
 
-@pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.parametrize("method", list(CARDS))
 def test_every_method_suggests_a_valid_config(method):
     config = config_for(method, 10)
-    METHODS[method].config_class(**config.method_options)
+    CARDS[method].config_class(**config.method_options)

@@ -4,18 +4,22 @@ parent had then; the method is set up afresh on that embedding (k-means for most
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from deepclust_core import DataError, Dataset
 from deepclust_core.branch import branch_config, branch_start, reload_data
-from deepclust_core.methods import METHODS
+from deepclust_core.catalog import CARDS
 from deepclust_core.options import OptionSpec, option_specs
 from deepclust_core.run_record import EpochRow, RunRecord
 from deepclust_core.run_view import Entry, RunView
-from deepclust_core.store import RunStore
 
 from . import run_library, run_state
 from .live_view import label
+
+if TYPE_CHECKING:  # the store imports torch; this page only passes one along
+    from deepclust_core.store import RunStore
 
 KEPT = ("Snapshots whose weights the store kept: every epoch of a small model; for larger ones every 2nd, 4th, … "
         "epoch, plus the first clustering epoch and the newest.")
@@ -42,8 +46,8 @@ def _option(method: str, spec: OptionSpec, default):
 def settings(record: RunRecord, pretraining_left: int | None) -> dict:
     """Widgets for what a branch may change, starting from the parent's values."""
     parent = record.config
-    names = list(METHODS)
-    method = st.selectbox("Method", names, index=names.index(parent.method), format_func=lambda n: METHODS[n].title,
+    names = list(CARDS)
+    method = st.selectbox("Method", names, index=names.index(parent.method), format_func=lambda n: CARDS[n].title,
                           key="branch:method")
     first, second, third = st.columns(3)
     changes = {
@@ -61,7 +65,7 @@ def settings(record: RunRecord, pretraining_left: int | None) -> dict:
     with st.expander("Method options"):
         own = parent.method_options if method == parent.method else {}
         changes["method_options"] = {spec.name: _option(method, spec, own.get(spec.name, spec.default))
-                                     for spec in option_specs(METHODS[method].config_class)}
+                                     for spec in option_specs(CARDS[method].config_class)}
     return changes
 
 
@@ -79,7 +83,7 @@ def _start(run: RunView, store: RunStore, record: RunRecord, at: EpochRow, chang
     try:
         data = training_data(run, record)
         config = branch_config(record.config, at, changes)
-        METHODS[config.method].config_class(**config.method_options)  # ValueError: explained
+        CARDS[config.method].config_class(**config.method_options)  # ValueError: explained
         start = branch_start(store, record.id, at.seq, data, config)
     except (DataError, ValueError, KeyError) as error:
         st.session_state["branch:error"] = str(error)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
-from scipy.optimize import linear_sum_assignment
 
 from deepclust_core.images import to_picture
-from deepclust_core.metrics import contingency
+from deepclust_core.metrics import best_matching, contingency
 from deepclust_core.run_view import Entry, RunView
 from deepclust_core.stored_run import StoredRun
 
@@ -58,7 +57,7 @@ def confusion_figure(labels: np.ndarray, truth: np.ndarray, class_names: tuple[s
     """Clusters (rows, renamed to their Hungarian-matched class) against true classes (columns);
     `rows_shown` names the points counted ("all 1797 rows")."""
     w = contingency(labels, truth)  # (D, D) clusters x classes
-    rows, cols = linear_sum_assignment(-w)
+    rows, cols = best_matching(w)
     order = rows[np.argsort(cols)]  # the cluster matched to class 0 first, ...
     used = [c for c in range(w.shape[1]) if w[:, c].sum() > 0]
     names = [class_names[c] if class_names and c < len(class_names) else f"class {c}" for c in used]

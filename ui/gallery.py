@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from deepclust_core import Dataset
@@ -29,6 +28,8 @@ def items(data: Dataset, rows: np.ndarray, clusters: np.ndarray | None, width: i
                     for r, t, c in zip(rows, truth if truth is not None else rows, clusters if clusters is not None else rows)]
         st.image([sharp(to_picture(data.X[r], data.image_shape), width) for r in rows], caption=captions, width=width)
         return
+    import pandas as pd  # only tables need it; the digits page shows pictures
+
     table = pd.DataFrame(data.X[rows], index=pd.Index(rows, name="point"),
                          columns=[f"x{j + 1}" for j in range(data.n_features)])
     if truth is not None:

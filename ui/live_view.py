@@ -5,11 +5,12 @@ replay is playing); the training thread never calls st.*.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
-from deepclust_core.live import LiveRun, few_cores
-from deepclust_core.recorder import display_subsample
-from deepclust_core.run_view import Entry, RunView
+from deepclust_core.cores import few_cores
+from deepclust_core.run_view import Entry, RunView, display_subsample
 
 from . import run_state
 from .curves import curves, global_epoch
@@ -17,6 +18,9 @@ from .gallery import selection_gallery
 from .hover_thumbnails import hover_thumbnails
 from .panels import COLOURINGS, autoencoder_panel, clustering_panel
 from .settings_form import Choice
+
+if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
+    from deepclust_core.live import LiveRun
 
 # How often the live view redraws while training. Every redraw costs the browser a full render of
 # both point panels and the curves; on a machine of few cores the browser shares them with
@@ -133,7 +137,7 @@ def live_view(run: RunView | None) -> None:
         if ticking and not needs_ticking():
             st.rerun(scope="app")  # the run ended and its last frame is drawn: redraw buttons, stop ticking
         entries = run.history()
-        if not entries and isinstance(run, LiveRun):
+        if not entries and hasattr(run, "wait_for_first_snapshot"):  # a live run, just started
             entries = run.wait_for_first_snapshot(FIRST_SNAPSHOT_WAIT)
         if not entries:
             st.info("Starting: the first epoch is on its way…")

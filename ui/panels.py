@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 from deepclust_core import projection
-from deepclust_core.metrics import contingency
+from deepclust_core.metrics import best_matching, contingency
 from deepclust_core.run_view import Entry, RunView
 
 from .charts import points_figure, spectrum_figure, values_figure
@@ -44,10 +44,8 @@ def draw_points(run: RunView, entry: Entry, xy: np.ndarray, title: str, axis_nam
 
 def misclustered(clusters: np.ndarray, truth: np.ndarray) -> np.ndarray:
     """Points whose cluster, matched to a class by the Hungarian method, is not their class."""
-    from scipy.optimize import linear_sum_assignment
-
     w = contingency(clusters, truth)
-    rows, cols = linear_sum_assignment(-w)
+    rows, cols = best_matching(w)
     class_of = np.full(w.shape[0], -1)
     class_of[rows] = cols
     return class_of[clusters] != truth

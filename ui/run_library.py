@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deepclust_core.gallery import GALLERY_DIR
 from deepclust_core.run_record import RunRecord
-from deepclust_core.store import RunStore, default_home
+from deepclust_core.store import GALLERY_DIR, RunStore, default_home
 from deepclust_core.stored_run import StoredRun
 
 

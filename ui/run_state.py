@@ -2,11 +2,15 @@
 train side by side without mixing their runs. A run whose tab closes stops on its own."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from deepclust_core import Dataset, TrainConfig
-from deepclust_core.branch import BranchStart
-from deepclust_core.live import LiveRun
+
+if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
+    from deepclust_core.branch import BranchStart
+    from deepclust_core.live import LiveRun
 
 
 def current_run() -> LiveRun | None:
@@ -27,6 +31,8 @@ def _session_watcher():
 
 def start_run(data: Dataset, config: TrainConfig, branch_from: BranchStart | None = None) -> LiveRun:
     """Stop this tab's run, if any, and start a new one (from a stored run's weights with `branch_from`)."""
+    from deepclust_core.live import LiveRun
+
     previous = current_run()
     if previous is not None:
         previous.stop()

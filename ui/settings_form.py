@@ -1,7 +1,8 @@
 """The sidebar's model and training sections, generated from the config dataclasses.
 
 Each method keeps its own widget values (keys carry the method's name), starting from the
-settings its paper used (`Method.suggested`).
+settings its paper used (`MethodCard.suggested`). Nothing here imports torch: the
+first page draws this form before any training code is loaded.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from deepclust_core import AutoencoderConfig, DataError, Dataset, TrainConfig, validate_for_clustering
-from deepclust_core.methods import METHODS
+from deepclust_core.catalog import CARDS
 from deepclust_core.options import OptionSpec, option_specs
 
 SUBSAMPLE_DEFAULT = 10000  # large sets train on a seeded subsample unless the user asks for more
@@ -24,8 +25,8 @@ class Choice:
 
 
 def method_picker() -> str:
-    names = list(METHODS)
-    return st.selectbox("Method", names, index=names.index("dekm"), format_func=lambda n: METHODS[n].title,
+    names = list(CARDS)
+    return st.selectbox("Method", names, index=names.index("dekm"), format_func=lambda n: CARDS[n].title,
                         key="method", help="See the Learn page for what each method optimises.")
 
 
@@ -45,11 +46,11 @@ def option_widget(method: str, spec: OptionSpec):
 
 def method_options(method: str) -> dict:
     with st.expander("Method options", expanded=False):
-        return {spec.name: option_widget(method, spec) for spec in option_specs(METHODS[method].config_class)}
+        return {spec.name: option_widget(method, spec) for spec in option_specs(CARDS[method].config_class)}
 
 
 def _suggested(method: str, name: str, fallback):
-    return METHODS[method].suggested.get(name, fallback)
+    return CARDS[method].suggested.get(name, fallback)
 
 
 def training_settings(method: str, data: Dataset | None) -> dict:
@@ -117,7 +118,7 @@ def build_choice(data: Dataset | None, k: int, method: str, options: dict, train
         hidden = tuple(int(w) for w in ae.pop("hidden").replace(" ", "").split(",") if w)  # ValueError: explained
         config = TrainConfig(n_clusters=k, method=method, method_options=options,
                              autoencoder=AutoencoderConfig(hidden=hidden, **ae), **training)
-        METHODS[method].config_class(**options)
+        CARDS[method].config_class(**options)
     except (DataError, ValueError) as error:
         return Choice(data, None, str(error))
     return Choice(data, config, None)

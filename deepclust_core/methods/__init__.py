@@ -1,5 +1,5 @@
-"""The registry of clustering methods: name -> class. The CLI and the app build their
-choices and hyperparameter forms from it."""
+"""The registry of clustering methods: name -> class, in the order of deepclust_core.catalog.CARDS
+(the cards hold what the CLI and the app build their choices and hyperparameter forms from)."""
 from __future__ import annotations
 
 from dataclasses import fields
@@ -13,7 +13,7 @@ from .depict import DEPICT
 from .dkm import DKM
 from .kmeans_friendly import KMeansFriendly
 
-METHODS: dict[str, type[Method]] = {cls.name: cls for cls in (DEKM, AEKMeans, DKM, KMeansFriendly, DEPICT, AECM, DEC, IDEC)}
+METHODS: dict[str, type[Method]] = {cls.card.name: cls for cls in (DEKM, AEKMeans, DKM, KMeansFriendly, DEPICT, AECM, DEC, IDEC)}
 
 
 def make_method(name: str, n_clusters: int, seed: int = 0, options: dict | None = None) -> Method:
@@ -21,11 +21,11 @@ def make_method(name: str, n_clusters: int, seed: int = 0, options: dict | None 
     if name not in METHODS:
         raise ValueError(f"unknown method {name!r}; choose one of {', '.join(METHODS)}")
     cls = METHODS[name]
-    known = {f.name for f in fields(cls.config_class)}
+    known = {f.name for f in fields(cls.card.config_class)}
     unknown = set(options or {}) - known
     if unknown:
         raise ValueError(f"{name} has no option {', '.join(sorted(unknown))}; its options: {', '.join(sorted(known))}")
-    return cls(cls.config_class(**(options or {})), n_clusters, seed)
+    return cls(cls.card.config_class(**(options or {})), n_clusters, seed)
 
 
 __all__ = ["METHODS", "Method", "TrainingContext", "make_method"]

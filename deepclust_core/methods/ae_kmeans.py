@@ -1,27 +1,15 @@
 """AE + k-means: k-means on the pretrained embedding, no fine-tuning (the baseline)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from ..catalog.ae_kmeans import AE_KMEANS_CARD
 from ..kmeans import kmeans
 from .base import Lesson, Method, TrainingContext
 
 
-@dataclass(frozen=True, kw_only=True)
-class AEKMeansConfig:
-    n_init: int = 10  # k-means++ restarts (scikit-learn's classic default)
-
-    def __post_init__(self):
-        if self.n_init < 1:
-            raise ValueError(f"n_init must be positive, got {self.n_init}")
-
-
 class AEKMeans(Method):
-    name = "ae-kmeans"
-    title = "AE + k-means (baseline)"
-    config_class = AEKMeansConfig
+    card = AE_KMEANS_CARD
     fine_tunes = False
     lesson = Lesson(
         optimises="Nothing beyond the autoencoder: the encoder is trained to reconstruct its input, then k-means "

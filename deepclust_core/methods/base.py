@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from ..autoencoder import Autoencoder
+from ..catalog import MethodCard
 from ..snapshot import ClusterView
 
 
@@ -42,18 +43,13 @@ class TrainingContext:
 
 
 class Method:
-    """Base class: subclasses set `name`, `title`, `config_class` and override the hooks."""
+    """Base class: subclasses set `card` (from deepclust_core.catalog) and `lesson`, and override the hooks."""
 
-    name: ClassVar[str]
-    title: ClassVar[str]
-    config_class: ClassVar[type]
+    card: ClassVar[MethodCard]  # name, title, config dataclass and suggested settings
     trains_decoder: ClassVar[bool] = True  # False: only the encoder is optimised (DEKM)
     fine_tunes: ClassVar[bool] = True  # False: no clustering epochs at all (AE + k-means)
     shuffle_batches: ClassVar[bool] = True  # False: batches in row order, as DEKM's reference
     lesson: ClassVar[Lesson]
-    # Training settings of the paper or reference code (pretrain_epochs, cluster_epochs, batch_size, lr,
-    # autoencoder fields); the CLI and the app start from these when the user changes nothing.
-    suggested: ClassVar[dict] = {}
 
     def __init__(self, config, n_clusters: int, seed: int = 0):
         self.config = config
@@ -89,7 +85,7 @@ class Method:
         """Hard labels for any embedded rows: the nearest centroid by default."""
         centers = self.centroids()
         if centers is None:
-            raise NotImplementedError(f"{self.name} must implement predict()")
+            raise NotImplementedError(f"{self.card.name} must implement predict()")
         return np.argmin(((H[:, None, :] - centers[None]) ** 2).sum(-1), axis=1)
 
     def centroids(self) -> np.ndarray | None:

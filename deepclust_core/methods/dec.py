@@ -12,12 +12,13 @@ walk through the rows in order. DEC trains the encoder and the centroids only; I
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..catalog.dec import DEC_CARD, IDEC_CARD
 from ..kmeans import kmeans
 from ..snapshot import ClusterView
 from .base import Lesson, Method, TrainingContext
@@ -37,49 +38,6 @@ def target_distribution(q: torch.Tensor) -> torch.Tensor:
     return weight / weight.sum(1, keepdim=True)
 
 
-def check_config(config) -> None:
-    """The validation DECConfig and IDECConfig share."""
-    if not config.alpha > 0:
-        raise ValueError(f"alpha must be positive, got {config.alpha}")
-    if config.n_init < 1:
-        raise ValueError(f"n_init must be positive, got {config.n_init}")
-    if not 0 <= config.stop_tolerance < 1:
-        raise ValueError(f"stop_tolerance must be in [0, 1), got {config.stop_tolerance}")
-    if config.optimizer not in ("sgd", "adam"):
-        raise ValueError(f"optimizer must be 'sgd' or 'adam', got {config.optimizer!r}")
-    if not config.sgd_lr > 0 or not 0 <= config.momentum < 1:
-        raise ValueError(f"sgd_lr must be positive and momentum in [0, 1), got {config.sgd_lr} and {config.momentum}")
-
-
-@dataclass(frozen=True, kw_only=True)
-class DECConfig:
-    alpha: float = 1.0  # degrees of freedom of the Student t kernel (DEC Eq. 1; 1 in the paper and the code)
-    n_init: int = 20  # k-means restarts for the initial centroids (DEC-keras)
-    stop_tolerance: float = 0.001  # stop when fewer than this share of labels changes between target refreshes (0.1 %)
-    optimizer: str = field(default="sgd", metadata={"choices": ("sgd", "adam")})  # DEC-keras: SGD with momentum; "adam": Adam at the run's lr
-    sgd_lr: float = 0.01  # SGD step size (DEC-keras: SGD(0.01, 0.9)); the run's lr still drives pretraining
-    momentum: float = 0.9  # SGD momentum (DEC-keras)
-
-    def __post_init__(self):
-        check_config(self)
-
-
-@dataclass(frozen=True, kw_only=True)
-class IDECConfig:
-    gamma: float = 0.1  # weight of the clustering term KL(P||Q); the reconstruction has weight 1 (IDEC)
-    alpha: float = 1.0  # degrees of freedom of the Student t kernel (DEC Eq. 1, kept by IDEC)
-    n_init: int = 20  # k-means restarts for the initial centroids (IDEC.py)
-    stop_tolerance: float = 0.001  # stop when fewer than this share of labels changes between target refreshes (0.1 %)
-    optimizer: str = field(default="adam", metadata={"choices": ("adam", "sgd")})  # IDEC.py: Adam on MNIST; "sgd": SGD with momentum (USPS, Reuters)
-    sgd_lr: float = 0.1  # SGD step size when optimizer="sgd" (IDEC.py: SGD(0.1, 0.99))
-    momentum: float = 0.99  # SGD momentum when optimizer="sgd" (IDEC.py)
-
-    def __post_init__(self):
-        check_config(self)
-        if not self.gamma >= 0:
-            raise ValueError(f"gamma must be at least 0, got {self.gamma}")
-
-
 Q_EQUATION = (r"q_{ik} = \frac{(1 + \lVert z_i - \mu_k \rVert^2 / \alpha)^{-\frac{\alpha+1}{2}}}"
               r"{\sum_l (1 + \lVert z_i - \mu_l \rVert^2 / \alpha)^{-\frac{\alpha+1}{2}}},"
               r"\qquad z_i = f(x_i),\ \alpha = 1")
@@ -90,13 +48,9 @@ KL_EQUATION = r"\mathrm{KL}(P \,\Vert\, Q) = \sum_i \sum_k p_{ik} \log \frac{p_{
 class DEC(Method):
     """Self-training on the encoder and the centroids: KL(P || Q) with P refreshed at every epoch end."""
 
-    name = "dec"
-    title = "DEC (Deep Embedded Clustering)"
-    config_class = DECConfig
+    card = DEC_CARD
     trains_decoder = False
     shuffle_batches = False  # DEC-keras and IDEC.py walk through the rows in order
-    # DEC-keras: pretrain() 200 epochs (300 on MNIST), batch 256, at most 2e4 steps (about 73 MNIST epochs)
-    suggested = {"pretrain_epochs": 200, "cluster_epochs": 75, "batch_size": 256, "lr": 1e-3}
     lesson = Lesson(
         optimises="DEC keeps only the encoder of a pretrained autoencoder and fine-tunes it, together with K "
                   "centroids, so that the soft assignments Q match a sharpened copy of themselves, P, which is "
@@ -165,7 +119,7 @@ class DEC(Method):
 
     def clustering_view(self, H: np.ndarray, labels: np.ndarray) -> ClusterView:
         """The embedding on its principal axes with the centroids, coloured by confidence max_k q_ik."""
-        view = principal_view(H, self.centroids(), f"{self.name.upper()} embedding and centroids (principal axes)")
+        view = principal_view(H, self.centroids(), f"{self.card.name.upper()} embedding and centroids (principal axes)")
         return replace(view, point_values=self.soft_assignments(H).max(1), point_values_name="confidence max_k q_ik",
                        note=f"target refresh {self.refreshes}: {self.changed:.2%} of labels changed")
 
@@ -176,12 +130,8 @@ class DEC(Method):
 class IDEC(DEC):
     """DEC plus the reconstruction term: L = L_r + gamma KL(P || Q); the decoder keeps training."""
 
-    name = "idec"
-    title = "IDEC (Improved Deep Embedded Clustering)"
-    config_class = IDECConfig
+    card = IDEC_CARD
     trains_decoder = True
-    # IDEC.py on MNIST: DEC-keras' pretrained autoencoder, Adam (Keras default lr 1e-3), batch 256, 2e4 steps at most
-    suggested = {"pretrain_epochs": 200, "cluster_epochs": 75, "batch_size": 256, "lr": 1e-3}
     lesson = Lesson(
         optimises="IDEC is DEC with the decoder kept: the encoder, the decoder and the centroids minimise the "
                   "reconstruction error plus the DEC clustering loss KL(P‖Q) with the small weight γ = 0.1.",

@@ -13,37 +13,13 @@ per-row sum of squares (compgraph.py's g_func), not a mean over features.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import torch
 
+from ..catalog.dkm import DKM_CARD, DKMConfig
 from ..kmeans import kmeans
 from ..snapshot import ClusterView
 from .base import Lesson, Method, TrainingContext
-
-
-@dataclass(frozen=True, kw_only=True)
-class DKMConfig:
-    schedule: str = field(default="constant", metadata={"choices": ("constant", "annealed")})  # constant: alpha fixed after pretraining (dkm.py -p); annealed: alpha_1 = 0.1, alpha_{n+1} = 2^(1/ln(n+1)^2) alpha_n (dkm.py -a)
-    alpha: float = 1000.0  # the constant alpha (dkm.py with pretraining)
-    alpha_first: float = 0.1  # alpha_1 of the annealed schedule (dkm.py)
-    n_alphas: int = 0  # alpha values before training stops; 0: 20 when constant, 40 when annealed (dkm.py)
-    epochs_per_alpha: int = 5  # epochs trained with each alpha value (dkm.py's f_epochs)
-    lam: float = 1.0  # lambda, the weight of the k-means term (dkm.py's default)
-    init: str = field(default="kmeans++", metadata={"choices": ("kmeans++", "uniform")})  # representatives: k-means++ on the pretrained embedding (dkm.py -p), or uniform in [-1, 1] (dkm.py without pretraining)
-
-    def __post_init__(self):
-        if self.schedule not in ("constant", "annealed"):
-            raise ValueError(f"schedule must be 'constant' or 'annealed', got {self.schedule!r}")
-        if self.init not in ("kmeans++", "uniform"):
-            raise ValueError(f"init must be 'kmeans++' or 'uniform', got {self.init!r}")
-        if not (self.alpha > 0 and self.alpha_first > 0):
-            raise ValueError(f"alpha and alpha_first must be positive, got {self.alpha} and {self.alpha_first}")
-        if self.n_alphas < 0 or self.epochs_per_alpha < 1:
-            raise ValueError("n_alphas must be 0 (automatic) or positive, and epochs_per_alpha positive")
-        if self.lam < 0:
-            raise ValueError(f"lam (lambda) must be non-negative, got {self.lam}")
 
 
 def alpha_schedule(config: DKMConfig) -> np.ndarray:
@@ -85,13 +61,8 @@ def closest_pair(centers: np.ndarray) -> tuple[int, int]:
 
 
 class DKM(Method):
-    name = "dkm"
-    title = "DKM (Deep k-Means)"
-    config_class = DKMConfig
+    card = DKM_CARD
     kmeans_restarts = 10  # n_init of the initial k-means++ (scikit-learn's default, which dkm.py uses)
-    # dkm.py with pretraining: 50 epochs, then 20 alpha values x 5 epochs, Adam (lr 1e-3), batch 256;
-    # MLP d-500-500-2000-K (mnist_specs.py: embedding size = K).
-    suggested = {"pretrain_epochs": 50, "cluster_epochs": 100, "batch_size": 256, "lr": 1e-3}
     lesson = Lesson(
         optimises="Reconstruction plus a differentiable k-means loss: each embedded point pays its squared "
                   "distance to every representative, weighted by a softmax that, for large alpha, puts all the "
@@ -157,7 +128,7 @@ class DKM(Method):
         alpha = self.alpha_at(max(self.epochs_done, 1))
         f, G = soft_assignment(torch.tensor(H), torch.tensor(reps), alpha)
         return ClusterView(
-            title=f"{self.title}: distance to each representative",
+            title=f"{self.card.title}: distance to each representative",
             coords=np.sqrt(f.numpy()),
             axis_names=tuple(f"distance to r{k + 1}" for k in range(len(reps))),
             default_axes=self.axes,

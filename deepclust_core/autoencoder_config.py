@@ -1,0 +1,24 @@
+"""The autoencoder's settings, apart from the networks (autoencoder.py) so that the forms and
+TrainConfig can use them without importing torch."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ACTIVATIONS = ("relu", "leaky_relu", "tanh")  # the layers autoencoder.ACTIVATIONS builds for each name
+
+
+@dataclass(frozen=True)
+class AutoencoderConfig:
+    kind: str = "mlp"  # "mlp" (DEKM_dense.py, DEC), "conv" (DEKM.py, images only) or "depict" (DEPICT's dropout network, set embedding_dim = K)
+    hidden: tuple[int, ...] = (500, 500, 2000)  # MLP widths, the DEC/DEKM default
+    embedding_dim: int = 10  # d_emb: 10 in DEKM and DKM
+    activation: str = "relu"  # AE-CM's reference uses leaky_relu (slope 0.2)
+
+    def __post_init__(self):
+        if self.kind not in ("mlp", "conv", "depict"):
+            raise ValueError(f"autoencoder kind must be 'mlp', 'conv' or 'depict', got {self.kind!r}")
+        if self.embedding_dim < 1 or any(int(w) < 1 for w in self.hidden):
+            raise ValueError("autoencoder widths and embedding size must be positive")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {self.activation!r}")
+        object.__setattr__(self, "hidden", tuple(int(w) for w in self.hidden))
