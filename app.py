@@ -8,10 +8,15 @@ from deepclust_core import projection
 st.set_page_config(page_title="deepclust", page_icon=":material/scatter_plot:", layout="wide")
 
 
+def _warm_up() -> None:
+    import deepclust_core.live  # noqa: F401  (the training code, torch: about 2 s that Start need not wait)
+    projection.warm_up()  # UMAP, in its own process: 10 to 15 s of import and compilation
+
+
 @st.cache_resource(show_spinner=False)
-def warm_up_projection() -> threading.Thread:
-    """Import and compile UMAP once per server, in the background, once the first page is drawn."""
-    thread = threading.Thread(target=projection.warm_up, name="umap-warm-up", daemon=True)
+def warm_up() -> threading.Thread:
+    """Once per server, in the background, once the first page is drawn (the page does not need them)."""
+    thread = threading.Thread(target=_warm_up, name="warm-up", daemon=True)
     thread.start()
     return thread
 
@@ -24,4 +29,4 @@ page = st.navigation([
     st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
 ])
 page.run()
-warm_up_projection()
+warm_up()
