@@ -136,7 +136,7 @@ class LiveRun:
     def _append(self, snapshot: Snapshot) -> None:
         with self._changed:
             seq = self._entries[-1].seq + 1 if self._entries else 0
-            self._entries.append(Entry(seq, snapshot.for_display()))
+            self._entries.append(Entry(seq, snapshot.for_display(), published=time.time()))
             self.final_labels = snapshot.labels
             if len(self._entries) > self._max_history:
                 self._thin()

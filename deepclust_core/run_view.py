@@ -24,6 +24,7 @@ from .snapshot import Snapshot
 class Entry:
     seq: int  # arrival number, stable even when old entries are thinned out
     snapshot: Snapshot  # display-size copy (labels of the display rows only)
+    published: float | None = None  # time.time() when a live run added it to its history; None when read back
 
 
 class RunView(Protocol):
