@@ -18,10 +18,10 @@ from .config import TrainConfig
 from .dataset import DataError, Dataset
 from .loaders import load_dataset
 from .run_record import EpochRow, Parent, RunRecord, epoch_position
+from .store import RunStore
 
 if TYPE_CHECKING:  # torch: branch_start imports it when called; the branch form (ui.branch) needs none
     from .autoencoder import Autoencoder
-    from .store import RunStore
 
 FIXED = ("autoencoder", "display_size")  # the weights fix the architecture; the display rows stay comparable
 

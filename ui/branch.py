@@ -4,8 +4,6 @@ parent had then; the method is set up afresh on that embedding (k-means for most
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import streamlit as st
 
 from deepclust_core import DataError, Dataset
@@ -14,12 +12,10 @@ from deepclust_core.catalog import CARDS
 from deepclust_core.options import OptionSpec, option_specs
 from deepclust_core.run_record import EpochRow, RunRecord
 from deepclust_core.run_view import Entry, RunView
+from deepclust_core.store import RunStore
 
 from . import run_library, run_state
 from .live_view import label
-
-if TYPE_CHECKING:  # the store imports torch; this page only passes one along
-    from deepclust_core.store import RunStore
 
 KEPT = ("Snapshots whose weights the store kept: every epoch of a small model; for larger ones every 2nd, 4th, … "
         "epoch, plus the first clustering epoch and the newest.")
