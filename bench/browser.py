@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +103,24 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def run_ready_to_start(browser, workdir: Path, pretrain: int, cluster: int, settle: float):
+    """A fresh server with an empty cache (so pretraining runs), a page on it with the epochs
+    typed in, once the server has gone quiet (UMAP compiles once per server): yields the server,
+    the page and the seconds waited; the caller clicks Start."""
+    from bench.procs import wait_until_quiet
+
+    with serving(Path(tempfile.mkdtemp(prefix="cache-run-", dir=workdir))) as server:
+        page = browser.new_page(viewport=VIEWPORT)
+        try:
+            open_app(page, server.url)
+            waited = wait_until_quiet(server.process.pid, timeout=settle)
+            set_epochs(page, pretrain, cluster)
+            yield server, page, waited
+        finally:
+            page.close()
 
 
 def start_button(page):

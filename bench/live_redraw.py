@@ -11,12 +11,10 @@ this machine, so both read the same clock.
 from __future__ import annotations
 
 import statistics
-import tempfile
 from pathlib import Path
 
-from bench.browser import VIEWPORT, open_app, serving, set_epochs, start_button, wait_for_end
+from bench.browser import run_ready_to_start, start_button, wait_for_end
 from bench.budget import BudgetTable, seconds
-from bench.procs import wait_until_quiet
 
 REDRAW_TIMER = """() => {
   const seen = window.__redraws = [];
@@ -40,18 +38,12 @@ def percentile(values: list[float], share: float) -> float:
 def redraw_latency(browser, machine: str, pretrain: int, cluster: int, workdir: Path, settle: float,
                    timeout: float = 1800.0) -> str:
     """Measurement 6: one run started from the page (fresh server and cache), every redraw timed."""
-    cache_dir = Path(tempfile.mkdtemp(prefix="cache-redraw-", dir=workdir))
-    with serving(cache_dir) as server:
-        page = browser.new_page(viewport=VIEWPORT)
-        open_app(page, server.url)
-        waited = wait_until_quiet(server.process.pid, timeout=settle)
-        set_epochs(page, pretrain, cluster)
+    with run_ready_to_start(browser, workdir, pretrain, cluster, settle) as (_, page, waited):
         page.evaluate(REDRAW_TIMER)
         start_button(page).click()
         wait_for_end(page, timeout)
         page.wait_for_timeout(500)  # the last marker's two animation frames
         redraws = page.evaluate("() => window.__redraws")
-        page.close()
     if not redraws:
         raise RuntimeError("the page showed no epoch marker while the run trained")
     in_dom = [(r["inDom"] - r["published"]) / 1000 for r in redraws]

@@ -6,13 +6,12 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bench.browser import ROOT, VIEWPORT, open_app, parse_finished, serving, set_epochs, start_button, wait_for_end
+from bench.browser import ROOT, parse_finished, run_ready_to_start, start_button, wait_for_end
 from bench.budget import BudgetTable, seconds, verdict
-from bench.procs import cpu_seconds, descendants, tree_cpu_seconds, wait_until_quiet
+from bench.procs import cpu_seconds, descendants, tree_cpu_seconds
 from deepclust_core.cores import threads_beside_the_page
 
 SLOWDOWN_TARGET = 15.0  # percent
@@ -39,18 +38,12 @@ def cli_run(pretrain: int, cluster: int, timeout: float, threads: int | None = N
 def app_run(browser, pretrain: int, cluster: int, workdir: Path, settle: float, timeout: float) -> dict:
     """The same run started from the page (fresh server and empty cache, so pretraining runs),
     the page open and following live until the end; seconds from the "Finished: ... s in all" message."""
-    cache_dir = Path(tempfile.mkdtemp(prefix="cache-slowdown-", dir=workdir))
-    with serving(cache_dir) as server:
-        page = browser.new_page(viewport=VIEWPORT)
-        open_app(page, server.url)
-        waited = wait_until_quiet(server.process.pid, timeout=settle)
-        set_epochs(page, pretrain, cluster)
+    with run_ready_to_start(browser, workdir, pretrain, cluster, settle) as (server, page, waited):
         cpu_before, began = cpu_split(server.process.pid), time.perf_counter()
         start_button(page).click()
         message = wait_for_end(page, timeout)
         cpu = {name: used - cpu_before[name] for name, used in cpu_split(server.process.pid).items()}
         wall = time.perf_counter() - began
-        page.close()
     finished = parse_finished(message)
     if finished is None:
         raise RuntimeError(f"the app run did not finish: {message!r}")
