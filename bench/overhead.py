@@ -2,9 +2,11 @@
 
     .venv/bin/python -m bench.overhead --data fashion-mnist:10000 --methods dekm,dec,idec,dkm --epochs 5
 
-Two tables. *Pretraining*: seconds per epoch of `deepclust_core.train` (snapshot included: every
-row embedded, one k-means run, metrics, the display view) against a bare loop doing the same
-training steps (same autoencoder, batches, Adam, MSE) and nothing else. *Clustering*: for
+Two tables. *Pretraining*: seconds per epoch of `deepclust_core.train` (snapshot included: the
+embedding of every row, one k-means run, metrics, the display view) against a bare loop doing the
+same training steps (same autoencoder, batches, Adam, MSE) and nothing else. Except in the first
+and last epoch, the loop keeps each row's embedding from its batch's forward pass (no dropout in
+the MLP) instead of embedding every row again, so the median epoch shows the steady state. *Clustering*: for
 each method, its clustering epochs split into the training steps, embedding every row (which
 the method and the snapshot share), the method's own epoch-end work (targets, re-initialisations),
 and the snapshot the live view needs (assignment, the method's view, alignment, metrics); k-means
@@ -128,11 +130,11 @@ def pretraining_table(data, spec: str, epochs: int, seed: int) -> str:
     share = 100 * snapshot / ours
     verdict = "PASS" if share <= OVERHEAD_TARGET else "FAIL"
     return "\n".join([
-        "| Data | Epochs | Bare loop s/epoch | deepclust s/epoch | Snapshot s (all rows embedded, k-means, metrics) "
-        "| Snapshot share | Target | Result |",
-        "|---|---|---|---|---|---|---|---|",
-        f"| {spec} | {epochs} | {bare:.3f} | {ours:.3f} | {snapshot:.3f} | {share:.1f} % | ≤ {OVERHEAD_TARGET:g} % "
-        f"| {verdict} |",
+        "| Data | Epochs | Bare loop s/epoch | deepclust s/epoch | deepclust vs bare (separate runs) "
+        "| Snapshot s (embedding, k-means, metrics) | Snapshot share | Target | Result |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| {spec} | {epochs} | {bare:.3f} | {ours:.3f} | {100 * (ours - bare) / bare:+.1f} % | {snapshot:.3f} "
+        f"| {share:.1f} % | ≤ {OVERHEAD_TARGET:g} % | {verdict} |",
     ])
 
 

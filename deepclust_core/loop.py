@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from .autoencoder import Autoencoder, build_autoencoder
+from .batch_embeddings import BatchEmbeddings
 from .config import TrainConfig
 from .control import TrainingControl
 from .dataset import Dataset, validate_for_clustering
@@ -70,9 +71,14 @@ def train(data: Dataset, config: TrainConfig, control: TrainingControl | None = 
     recorder = SnapshotRecorder(data, config, str(device))
     batches = _Batches(len(X), config.batch_size, config.seed, device)
 
-    yield from _pretrain(autoencoder, X, data, config, recorder, batches, control)
-    if control.stopped:
-        return
+    with BatchEmbeddings(autoencoder, len(X)) as embeddings:
+        yield from _pretrain(autoencoder, X, data, config, recorder, batches, control, embeddings)
+        if not control.stopped:
+            yield from _cluster(method, autoencoder, X, data, config, recorder, batches, control, embeddings)
+
+
+def _cluster(method, autoencoder, X, data, config, recorder, batches, control, embeddings) -> Iterator[Snapshot]:
+    """k-means reference, the method's set-up, then its clustering epochs until it converges or they run out."""
     ctx = TrainingContext(autoencoder, X, embed=lambda: embed(autoencoder, X), seed=config.seed,
                           epochs=config.cluster_epochs)
     H = ctx.embed()
@@ -95,21 +101,29 @@ def train(data: Dataset, config: TrainConfig, control: TrainingControl | None = 
         method.after_step(ctx)
 
     for epoch in range(1, config.cluster_epochs + 1):
-        losses = _run_epoch(lambda x, i: method.batch_loss(x, i, ctx), optimizer, X, batches, control,
+        losses = _run_epoch(lambda x, i: method.batch_loss(x, i, ctx), optimizer, X, batches, control, embeddings,
                             on_step, shuffle=method.shuffle_batches, where=f"clustering epoch {epoch}",
                             done=lambda: method.converged)
         if losses is None:
             return
         ctx.epoch = epoch
-        H = ctx.embed()
+        from_batches = None if method.end_epoch_reads_embedding else embeddings.take()
+        H = ctx.embed() if from_batches is None else from_batches
         method.end_epoch(ctx, H)
+        if from_batches is not None and (method.converged or epoch == config.cluster_epochs):
+            H = ctx.embed()  # a run's last snapshot is always of its final weights
         yield recorder.cluster_snapshot(epoch, config.cluster_epochs, losses, H, method, reference)
         if method.converged:
             return
 
 
-def _pretrain(autoencoder, X, data, config, recorder, batches, control) -> Iterator[Snapshot]:
-    """Reconstruction epochs (MSE, Adam), or the cached result of the same recipe."""
+def _pretrain(autoencoder, X, data, config, recorder, batches, control, embeddings) -> Iterator[Snapshot]:
+    """Reconstruction epochs (MSE, Adam), or the cached result of the same recipe.
+
+    The snapshots keep the embeddings of the training batches (`embeddings`), except after the first
+    epoch, when the weights move most, and the last, which a cached autoencoder and the
+    clustering phase start from: those embed every row again with the epoch's final weights.
+    """
     if config.pretrain_epochs == 0:
         return
     cache = PretrainCache(config.cache_dir)
@@ -128,11 +142,12 @@ def _pretrain(autoencoder, X, data, config, recorder, batches, control) -> Itera
 
     history = []
     for epoch in range(1, config.pretrain_epochs + 1):
-        losses = _run_epoch(reconstruction, optimizer, X, batches, control, where=f"pretraining epoch {epoch}")
+        losses = _run_epoch(reconstruction, optimizer, X, batches, control, embeddings, where=f"pretraining epoch {epoch}")
         if losses is None:
             return
         history.append(losses["total"])
-        yield recorder.pretrain_snapshot(epoch, config.pretrain_epochs, losses, embed(autoencoder, X))
+        H = None if epoch in (1, config.pretrain_epochs) else embeddings.take()
+        yield recorder.pretrain_snapshot(epoch, config.pretrain_epochs, losses, embed(autoencoder, X) if H is None else H)
     if config.use_cache:
         cache.save(key, autoencoder, history)
 
@@ -151,15 +166,18 @@ class _Batches:
 
 
 def _run_epoch(loss_fn: LossFunction, optimizer, X, batches: _Batches, control: TrainingControl,
-               on_step: Callable[[], None] | None = None, shuffle: bool = True, where: str = "",
-               done: Callable[[], bool] = lambda: False) -> dict[str, float] | None:
-    """One pass over the data (cut short when `done()`); mean of every loss term, or None when stopped."""
+               embeddings: BatchEmbeddings, on_step: Callable[[], None] | None = None, shuffle: bool = True,
+               where: str = "", done: Callable[[], bool] = lambda: False) -> dict[str, float] | None:
+    """One pass over the data (cut short when `done()`); mean of every loss term, or None when stopped.
+    The batches' embeddings are kept in `embeddings`."""
     sums: dict[str, float] = {}
-    seen = 0
+    rows_done = 0
+    embeddings.start_epoch()
     for batch_number, index in enumerate(batches.epoch(shuffle), start=1):
         if control.should_stop():
             return None
-        terms = loss_fn(X[index], index)
+        with embeddings.batch(index):
+            terms = loss_fn(X[index], index)
         total = terms["total"]
         if not torch.isfinite(total):
             bad = [name for name, value in terms.items() if not torch.isfinite(value)]
@@ -170,12 +188,12 @@ def _run_epoch(loss_fn: LossFunction, optimizer, X, batches: _Batches, control: 
         optimizer.step()
         for name, value in terms.items():
             sums[name] = sums.get(name, 0.0) + float(value.detach()) * len(index)
-        seen += len(index)
+        rows_done += len(index)
         if on_step is not None:
             on_step()
         if done():
             break
-    return {name: total / max(seen, 1) for name, total in sums.items()}
+    return {name: total / max(rows_done, 1) for name, total in sums.items()}
 
 
 def _ae_kmeans_metrics(data: Dataset, H: np.ndarray, config: TrainConfig) -> dict[str, float]:

@@ -42,7 +42,7 @@ def test_loop_overhead_tables(capsys):
     _, pretraining = table_rows(tables.split("### Clustering")[0])
     _, clustering = table_rows(tables.split("### Clustering")[1])
     assert pretraining[0][0] == "blobs:300" and pretraining[0][-1] in ("PASS", "FAIL")
-    assert all(float(cell) > 0 for cell in pretraining[0][2:5])
+    assert all(float(pretraining[0][column]) > 0 for column in (2, 3, 5))
     assert clustering[0][:3] == ["blobs:300", "dkm", "2"] and float(clustering[0][3]) > 0
 
 

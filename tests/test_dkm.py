@@ -7,6 +7,7 @@ import torch
 from deepclust_core import load_dataset, train
 from deepclust_core.catalog.dkm import DKMConfig
 from deepclust_core.methods import make_method
+from deepclust_core.metrics import cluster_accuracy
 from deepclust_core.methods.dkm import alpha_schedule, dkm_loss, soft_assignment
 
 
@@ -87,3 +88,21 @@ def test_annealed_run_stops_with_its_schedule(blobs, small_config):
 def test_bad_options_are_explained(options):
     with pytest.raises(ValueError):
         make_method("dkm", 4, options=options)
+
+
+def test_snapshots_use_the_batches_embeddings_but_the_last_is_exact(blobs, small_config, monkeypatch):
+    """DKM's epoch end ignores H, so its snapshots skip the extra pass over every row, except the last."""
+    from deepclust_core import loop
+    from deepclust_core.loop import embed, new_autoencoder
+
+    calls = []
+    original = loop.embed
+    monkeypatch.setattr(loop, "embed", lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs))
+    config = small_config(method="dkm", pretrain_epochs=2, cluster_epochs=4, use_cache=False)
+    method = make_method("dkm", 4, config.seed)
+    autoencoder = new_autoencoder(blobs, config)
+    snapshots = list(train(blobs, config, method=method, autoencoder=autoencoder))
+    assert [s.epoch for s in snapshots if s.phase == "cluster"] == [0, 1, 2, 3, 4]
+    assert len(calls) == 2 + 2 + 1  # pretraining epochs 1 and 2; the reference and the k-means init; the last epoch
+    exact = method.assign(embed(autoencoder, torch.tensor(blobs.X)))
+    assert cluster_accuracy(exact, snapshots[-1].labels) == 1.0  # the same partition, ids aligned differently

@@ -45,6 +45,18 @@ def test_pretraining_cache_is_hit_on_second_run(blobs, small_config):
     assert np.allclose(first[-1].embedding, second[0].embedding, atol=1e-5)
 
 
+def test_pretraining_reuses_the_training_forward_pass(blobs, small_config, monkeypatch):
+    """Only the first and last pretraining epochs embed every row again; the others keep their batches' embeddings."""
+    from deepclust_core import loop
+
+    calls = []
+    original = loop.embed
+    monkeypatch.setattr(loop, "embed", lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs))
+    snapshots = list(islice(train(blobs, small_config(pretrain_epochs=4, cluster_epochs=1, use_cache=False)), 4))
+    assert [s.phase for s in snapshots] == ["pretrain"] * 4 and len(calls) == 2
+    assert all(np.isfinite(s.embedding).all() and s.embedding.std() > 0 for s in snapshots)
+
+
 def test_stop_takes_effect_within_one_batch(blobs, small_config):
     control = TrainingControl()
     batches = []

@@ -49,6 +49,9 @@ class Method:
     trains_decoder: ClassVar[bool] = True  # False: only the encoder is optimised (DEKM)
     fine_tunes: ClassVar[bool] = True  # False: no clustering epochs at all (AE + k-means)
     shuffle_batches: ClassVar[bool] = True  # False: batches in row order, as DEKM's reference
+    # False: end_epoch ignores H, so the loop may hand it (and the epoch's snapshot) the embeddings the
+    # training batches computed instead of embedding every row again; the last snapshot is always exact
+    end_epoch_reads_embedding: ClassVar[bool] = True
     lesson: ClassVar[Lesson]
 
     def __init__(self, config, n_clusters: int, seed: int = 0):
