@@ -9,6 +9,7 @@ snapshot yielded before it stays valid.
 """
 from __future__ import annotations
 
+import contextlib
 from typing import Callable, Iterator
 
 import numpy as np
@@ -166,17 +167,18 @@ class _Batches:
 
 
 def _run_epoch(loss_fn: LossFunction, optimizer, X, batches: _Batches, control: TrainingControl,
-               embeddings: BatchEmbeddings, on_step: Callable[[], None] | None = None, shuffle: bool = True,
-               where: str = "", done: Callable[[], bool] = lambda: False) -> dict[str, float] | None:
+               embeddings: BatchEmbeddings | None = None, on_step: Callable[[], None] | None = None,
+               shuffle: bool = True, where: str = "", done: Callable[[], bool] = lambda: False) -> dict[str, float] | None:
     """One pass over the data (cut short when `done()`); mean of every loss term, or None when stopped.
-    The batches' embeddings are kept in `embeddings`."""
+    The batches' embeddings are kept in `embeddings` when given."""
     sums: dict[str, float] = {}
     rows_done = 0
-    embeddings.start_epoch()
+    if embeddings is not None:
+        embeddings.start_epoch()
     for batch_number, index in enumerate(batches.epoch(shuffle), start=1):
         if control.should_stop():
             return None
-        with embeddings.batch(index):
+        with embeddings.batch(index) if embeddings is not None else contextlib.nullcontext():
             terms = loss_fn(X[index], index)
         total = terms["total"]
         if not torch.isfinite(total):
