@@ -1,12 +1,13 @@
 """Live-view budget, measurement 6: from the end of an epoch to the page showing it, in the browser.
 
 The live view writes a hidden marker with each redraw while a run is active
-(`<span class="epoch-published" data-seq data-published>`, ui/live_view.py): the newest
+(`<span class="epoch-published" data-seq data-published data-projected>`, ui/live_view.py): the newest
 snapshot's number and the wall clock (time.time()) at which the training thread added it to
 the run's history, right after the epoch's snapshot was recorded. A MutationObserver in the
 page notes, for every new marker, the browser's wall clock (Date.now()) when it entered the
-DOM and two animation frames later (the frame that painted it). Server and browser run on
-this machine, so both read the same clock.
+DOM and two animation frames later (the frame that painted it), and when the page first showed
+it with its own UMAP frame (`framed`, null when a newer epoch came first). Server and browser
+run on this machine, so both read the same clock.
 """
 from __future__ import annotations
 
@@ -18,15 +19,22 @@ from bench.budget import BudgetTable, seconds
 
 REDRAW_TIMER = """() => {
   const seen = window.__redraws = [];
-  const known = new Set();
+  const rows = new Map();
   new MutationObserver(() => {
     for (const marker of document.querySelectorAll("span.epoch-published")) {
-      if (known.has(marker.dataset.seq)) continue;
-      known.add(marker.dataset.seq);
-      const row = {seq: Number(marker.dataset.seq), published: Number(marker.dataset.published) * 1000, inDom: Date.now()};
+      const seq = Number(marker.dataset.seq), projected = marker.dataset.projected === "1";
+      const known = rows.get(seq);
+      if (known) {
+        if (projected && known.framed === null) known.framed = Date.now();
+        continue;
+      }
+      const row = {seq, published: Number(marker.dataset.published) * 1000, inDom: Date.now(),
+                   framed: projected ? Date.now() : null};
+      rows.set(seq, row);
       requestAnimationFrame(() => requestAnimationFrame(() => { row.painted = Date.now(); seen.push(row); }));
     }
-  }).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ["data-seq"]});
+  }).observe(document.body, {subtree: true, childList: true, attributes: true,
+                             attributeFilter: ["data-seq", "data-projected"]});
 }"""
 
 

@@ -1,15 +1,17 @@
-"""Live view performance budget (issues 4 and 8): six measurements, one Markdown table each.
+"""Live view performance budget (issues 4 and 8): seven measurements, one Markdown table each.
 
-    .venv/bin/python -m bench.live_view                       # the full budget (tens of minutes)
+    .venv/bin/python -m bench.live_view                       # the full budget (an hour or more)
     .venv/bin/python -m bench.live_view --quick               # tiny settings: checks the script works
     .venv/bin/python -m bench.live_view --only page,first-frame
 
 Measurements (names for --only): page (1. page usable), first-frame (2. first frame after
 Start with a cached autoencoder), umap (3. UMAP frame time), slowdown (4. training slowdown
 with the page open), memory (5. memory on a long, large run), redraw (6. epoch end to redrawn
-page, timed in the browser). Each table gives the measured numbers, and the target and
+page, timed in the browser), scale (7. all 70,000 Fashion-MNIST images trained from the page,
+watched in the browser). Each table gives the measured numbers, and the target and
 PASS/FAIL where there is one. Tables go to stdout as each measurement ends (and to --out);
-progress goes to stderr. Needs Debian's Chromium at /usr/bin/chromium for 1, 2, 4, 6.
+progress goes to stderr. Needs Debian's Chromium at /usr/bin/chromium for 1, 2, 4, 6, 7, and
+Debian's dataset-fashion-mnist for 5 and 7.
 Caches and the run store ($DEEPCLUST_HOME) live in a temporary folder, removed at the end.
 """
 from __future__ import annotations
@@ -33,22 +35,23 @@ from bench.budget import failed_table  # noqa: E402
 from bench.live_memory import long_run_memory  # noqa: E402
 from bench.live_page import first_frame, page_usable  # noqa: E402
 from bench.live_redraw import redraw_latency  # noqa: E402
+from bench.live_scale import full_size_run  # noqa: E402
 from bench.live_slowdown import slowdown  # noqa: E402
 from bench.live_umap import umap_frames  # noqa: E402
 from bench.machine import describe_machine, machine_line  # noqa: E402
 
-MEASUREMENTS = ("page", "first-frame", "umap", "slowdown", "redraw", "memory")
-BROWSER = {"page", "first-frame", "slowdown", "redraw"}
+MEASUREMENTS = ("page", "first-frame", "umap", "slowdown", "redraw", "scale", "memory")
+BROWSER = {"page", "first-frame", "slowdown", "redraw", "scale"}
 TITLES = {"page": "1. Page usable", "first-frame": "2. First frame after Start", "umap": "3. UMAP frame time",
           "slowdown": "4. Training slowdown with the page open", "memory": "5. Memory on a long, large run",
-          "redraw": "6. Epoch end to redrawn page"}
+          "redraw": "6. Epoch end to redrawn page", "scale": "7. All of Fashion-MNIST in the app"}
 # Full settings, then what --quick shrinks them to (the whole script in about a minute on a quiet machine).
 FULL = dict(page_repeats=3, frame_repeats=3, frame_pretrain=20, frame_cluster=20, umap_sizes=[1000, 5000, 20000],
-            umap_repeats=5, slow_pretrain=40, slow_cluster=40, redraw_pretrain=40, redraw_cluster=20, memory_subsample=None,
-            rss_interval=2.0, settle=90.0)
+            umap_repeats=5, slow_pretrain=40, slow_cluster=40, redraw_pretrain=40, redraw_cluster=20, scale_pretrain=10,
+            scale_cluster=2, scale_minutes=20.0, memory_subsample=None, rss_interval=2.0, settle=90.0)
 QUICK = dict(page_repeats=1, frame_repeats=1, frame_pretrain=2, frame_cluster=2, umap_sizes=[500, 1000],
-             umap_repeats=1, slow_pretrain=2, slow_cluster=2, redraw_pretrain=3, redraw_cluster=2, memory_subsample=5000,
-             rss_interval=0.5, settle=0.0)
+             umap_repeats=1, slow_pretrain=2, slow_cluster=2, redraw_pretrain=3, redraw_cluster=2, scale_pretrain=1,
+             scale_cluster=1, scale_minutes=1.0, memory_subsample=5000, rss_interval=0.5, settle=0.0)
 
 
 def names(text: str) -> list[str]:
@@ -93,6 +96,9 @@ def measure(name: str, settings: dict, machine: str, browser, workdir: Path) -> 
         return slowdown(browser, machine, s["slow_pretrain"], s["slow_cluster"], workdir, s["settle"])
     if name == "redraw":
         return redraw_latency(browser, machine, s["redraw_pretrain"], s["redraw_cluster"], workdir, s["settle"])
+    if name == "scale":
+        return full_size_run(browser, machine, s["scale_pretrain"], s["scale_cluster"], s["scale_minutes"], workdir,
+                             s["settle"], s["rss_interval"])
     return long_run_memory(machine, s["long_epochs"], s["memory_subsample"], s["rss_interval"], workdir)
 
 

@@ -84,8 +84,9 @@ class Sample:
 class RssSampler:
     """Samples the RSS of named processes every `interval` seconds in a background thread.
 
-    `pids` maps a name to a pid or to a callable returning one (None: not there yet)."""
-    pids: dict[str, int | str | Callable[[], int | None]]
+    `pids` maps a name to a pid or to a callable returning one, or a list of pids whose RSS is
+    summed (None: not there yet)."""
+    pids: dict[str, int | str | Callable[[], int | list[int] | None]]
     progress: Callable[[], float] = lambda: 0.0
     interval: float = 2.0
     samples: list[Sample] = field(default_factory=list)
@@ -95,12 +96,15 @@ class RssSampler:
         self._thread = threading.Thread(target=self._loop, name="rss-sampler", daemon=True)
         self._began = time.perf_counter()
 
-    def _pid(self, name: str):
+    def _rss(self, name: str) -> int:
         pid = self.pids[name]
-        return pid() if callable(pid) else pid
+        pid = pid() if callable(pid) else pid
+        if pid is None:
+            return 0
+        return sum(rss_bytes(one) for one in pid) if isinstance(pid, list) else rss_bytes(pid)
 
     def sample(self) -> Sample:
-        rss = {name: rss_bytes(pid) if (pid := self._pid(name)) is not None else 0 for name in self.pids}
+        rss = {name: self._rss(name) for name in self.pids}
         taken = Sample(time.perf_counter() - self._began, float(self.progress()), rss)
         self.samples.append(taken)
         return taken

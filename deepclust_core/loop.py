@@ -6,6 +6,11 @@
 Stopping is the caller's `break`, or `control.stop()` from another thread, honoured
 between batches. A loss that turns NaN or infinite raises `TrainingDiverged`; every
 snapshot yielded before it stays valid.
+
+A snapshot needs every row's embedding. Where the training batches already computed it with
+the same function (no dropout) and nothing else needs it fresh (pretraining; DKM's clustering),
+a snapshot takes the batches' embeddings (`BatchEmbeddings`) instead of a second pass over
+every row; the first pretraining epoch and the last epoch of each phase embed every row again.
 """
 from __future__ import annotations
 
@@ -112,7 +117,7 @@ def _cluster(method, autoencoder, X, data, config, recorder, batches, control, e
         H = ctx.embed() if from_batches is None else from_batches
         method.end_epoch(ctx, H)
         if from_batches is not None and (method.converged or epoch == config.cluster_epochs):
-            H = ctx.embed()  # a run's last snapshot is always of its final weights
+            H = ctx.embed()  # the last epoch's snapshot is of the final weights
         yield recorder.cluster_snapshot(epoch, config.cluster_epochs, losses, H, method, reference)
         if method.converged:
             return

@@ -29,10 +29,12 @@ if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, n
 REFRESH_SECONDS = 2.0 if few_cores() else 1.0
 PLAY_SECONDS = 1.0
 FIRST_SNAPSHOT_WAIT = 2.0  # seconds the first draw after Start waits for epoch 0 (cached AE: ~0.5 s)
-# For bench/live_redraw.py, which times epoch end -> redrawn page in the browser: the newest snapshot's
-# number and publication time, in a marker whose element container takes no room in the layout.
+# For bench/live_redraw.py and bench/live_scale.py, which time epoch end -> redrawn page in the browser:
+# the newest snapshot's number, publication time and whether its UMAP frame is ready, in a marker
+# whose element container takes no room in the layout.
 EPOCH_MARKER = ('<style>[data-testid="stElementContainer"]:has(> * .epoch-published) {{display: none}}</style>'
-                '<span hidden class="epoch-published" data-seq="{seq}" data-published="{published:.3f}"></span>')
+                '<span hidden class="epoch-published" data-seq="{seq}" data-published="{published:.3f}" '
+                'data-projected="{projected:d}"></span>')
 PHASES = {"pretrain": "Pretraining the autoencoder", "cluster": "Clustering"}
 ENDINGS = {
     "finished": "Finished: all planned epochs ran.",
@@ -76,7 +78,8 @@ def progress(run: RunView, newest: Entry) -> None:
                 f"about {left:.0f} s left in this phase{' · paused' if run.status == 'paused' else ''}")
         st.progress(min(done / max(total, 1), 1.0), text=text)
         if newest.published is not None:
-            st.html(EPOCH_MARKER.format(seq=newest.seq, published=newest.published))
+            st.html(EPOCH_MARKER.format(seq=newest.seq, published=newest.published,
+                                        projected=run.layout(newest.seq) is not None))
     elif run.status == "failed":
         st.error(run.error)
     else:

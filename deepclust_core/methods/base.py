@@ -50,7 +50,8 @@ class Method:
     fine_tunes: ClassVar[bool] = True  # False: no clustering epochs at all (AE + k-means)
     shuffle_batches: ClassVar[bool] = True  # False: batches in row order, as DEKM's reference
     # False: end_epoch ignores H, so the loop may hand it (and the epoch's snapshot) the embeddings the
-    # training batches computed instead of embedding every row again; the last snapshot is always exact
+    # training batches computed instead of embedding every row again (from the weights as the epoch went);
+    # the snapshot of the last epoch, planned or converged, is always of the final weights
     end_epoch_reads_embedding: ClassVar[bool] = True
     lesson: ClassVar[Lesson]
 
