@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: app test bench install install-dev browser
+.PHONY: app test bench install install-dev browser fashion-mnist
 
 app: install
 	$(BIN)/streamlit run app.py
@@ -45,3 +45,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 # Debian's Chromium for the end-to-end test (Playwright cannot download its own browser here).
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Debian's Fashion-MNIST (IDX files under /usr/share/datasets/fashion-mnist) for the benchmarks' Fashion-MNIST rows.
+fashion-mnist:
+	@test -d /usr/share/datasets/fashion-mnist || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; }

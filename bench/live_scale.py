@@ -14,7 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.browser import VIEWPORT, open_app, serving, set_epochs, set_number, start_button, stop_run, wait_for_end
+from bench.browser import (VIEWPORT, open_app, parse_finished, serving, set_epochs, set_number, start_button, stop_run,
+                           wait_for_end)
 from bench.budget import BudgetTable, seconds, verdict
 from bench.live_memory import PEAK_TARGET_GB, gb
 from bench.live_redraw import REDRAW_TIMER, percentile
@@ -72,13 +73,14 @@ def scale_table(machine: str, pretrain: int, cluster: int, minutes: float, redra
         f"{minutes:g} min at most); the epochs the page drew while training (its hidden epoch marker), and the "
         f"resident memory of the server, which trains in a thread, and of its children (the UMAP process).",
         machine, ["Measured", "Value", "Target", "Result"])
-    epochs = max((r["seq"] for r in redraws), default=-1) + 1
+    ended = parse_finished(ending)  # the last epoch, from the closing message
+    epochs = (pretrain + 1 + ended["epoch"] if ended["phase"] == "cluster" else ended["epoch"]) if ended else None
     framed = [r for r in redraws if r["framed"] is not None]
     in_dom = [(r["inDom"] - r["published"]) / 1000 for r in redraws]
     frame_wait = [(r["framed"] - r["published"]) / 1000 for r in framed]
-    table.add("snapshots recorded (epochs, the first clustering one included)", epochs, "", "")
+    table.add("snapshots recorded (epochs, the first clustering one included)", "n/a" if epochs is None else epochs, "", "")
     table.add("of them drawn by the page while training", len(redraws), "all but the last",
-              verdict(len(redraws), epochs - 1, below=False))
+              "n/a" if epochs is None else verdict(len(redraws), epochs - 1, below=False))
     table.add("of them drawn with their own UMAP frame", len(framed), "", "")
     table.add("snapshot -> in the DOM, median (max) s",
               f"{seconds(statistics.median(in_dom) if in_dom else None)} ({seconds(max(in_dom, default=None))})", "", "")

@@ -51,3 +51,23 @@ def test_loop_overhead_bad_data_is_one_line(capsys):
 
     assert overhead(["--data", "no-such-set"]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_scale_table_counts_epochs_from_the_closing_message():
+    """Measurement 7's table from made-up page observations: 2 pretraining + clustering 0 to 1 = 4 snapshots,
+    3 drawn while training (the last only by the closing redraw), 2 of them with their own UMAP frame."""
+    from bench.live_scale import scale_table
+    from bench.procs import GB, RssSampler, Sample
+
+    redraws = [{"seq": seq, "published": 1000.0 * seq, "inDom": 1000.0 * seq + 500, "framed": framed}
+               for seq, framed in ((0, 3000.0), (1, None), (2, 4000.0))]
+    memory = RssSampler({})
+    memory.samples = [Sample(0.0, 0, {"server": GB, "children": 0}), Sample(2.0, 0, {"server": 2 * GB, "children": GB // 2 * 3})]
+    ending = "Finished: all planned epochs ran. Clustering epoch 1, 12.0 s in all, on cpu."
+    _, rows = table_rows(scale_table("machine", 2, 1, 5.0, redraws, memory, ending, 12.0, 0.0))
+    values = {row[0]: row[1:] for row in rows}
+    assert values["snapshots recorded (epochs, the first clustering one included)"][0] == "4"
+    assert values["of them drawn by the page while training"] == ["3", "all but the last", "PASS"]
+    assert values["of them drawn with their own UMAP frame"][0] == "2"
+    assert values["snapshot -> in the DOM, median (max) s"][0] == "0.50 (0.50)"
+    assert values["server and children together, peak (GB)"] == ["3.50", "< 3 GB", "FAIL"]
