@@ -8,7 +8,8 @@ between batches. A loss that turns NaN or infinite raises `TrainingDiverged`; ev
 snapshot yielded before it stays valid.
 
 A snapshot needs every row's embedding. Where the training batches already computed it with
-the same function (no dropout) and nothing else needs it fresh (pretraining; DKM's clustering),
+the same function (no dropout) and nothing else needs it fresh (pretraining; DEKM's, DKM's and
+AE-CM's clustering epochs),
 a snapshot takes the batches' embeddings (`BatchEmbeddings`) instead of a second pass over
 every row; the first pretraining epoch and the last epoch of each phase embed every row again.
 """
@@ -113,10 +114,11 @@ def _cluster(method, autoencoder, X, data, config, recorder, batches, control, e
         if losses is None:
             return
         ctx.epoch = epoch
-        from_batches = None if method.end_epoch_reads_embedding else embeddings.take()
+        last = epoch == config.cluster_epochs
+        from_batches = None if method.fresh_embedding_each_epoch or last else embeddings.take()
         H = ctx.embed() if from_batches is None else from_batches
         method.end_epoch(ctx, H)
-        if from_batches is not None and (method.converged or epoch == config.cluster_epochs):
+        if from_batches is not None and method.converged:
             H = ctx.embed()  # the last epoch's snapshot is of the final weights
         yield recorder.cluster_snapshot(epoch, config.cluster_epochs, losses, H, method, reference)
         if method.converged:

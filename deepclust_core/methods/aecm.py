@@ -95,8 +95,8 @@ class AECM(Method):
     `cm_epochs` clustering epochs train the CM alone on E1 + E2 + E3 + E4 (pre_fit), then Adam restarts.
     Every loss term is reported with its weight applied, so the terms add up to "total".
     `kmeans_labels_` holds k-means on the final embedding (the reference's predict_km)."""
-
     card = AECM_CARD
+    fresh_embedding_each_epoch = False  # H only feeds the view's statistics, and the last epoch's k-means (fresh)
     lesson = Lesson(
         optimises="AE-CM trains an autoencoder and a clustering module (CM) on its embedding at the same time, "
                   "from random weights. The CM is a one-hidden-layer autoencoder whose loss is the expected k-means "

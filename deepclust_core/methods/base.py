@@ -49,10 +49,10 @@ class Method:
     trains_decoder: ClassVar[bool] = True  # False: only the encoder is optimised (DEKM)
     fine_tunes: ClassVar[bool] = True  # False: no clustering epochs at all (AE + k-means)
     shuffle_batches: ClassVar[bool] = True  # False: batches in row order, as DEKM's reference
-    # False: end_epoch ignores H, so the loop may hand it (and the epoch's snapshot) the embeddings the
-    # training batches computed instead of embedding every row again (from the weights as the epoch went);
-    # the snapshot of the last epoch, planned or converged, is always of the final weights
-    end_epoch_reads_embedding: ClassVar[bool] = True
+    # True: end_epoch needs every row embedded with the epoch's final weights (targets, k-means). False: the
+    # embeddings the training batches computed will do (from the weights as the epoch went), so the loop
+    # skips a pass over every row; the last planned or converged epoch is always embedded afresh
+    fresh_embedding_each_epoch: ClassVar[bool] = True
     lesson: ClassVar[Lesson]
 
     def __init__(self, config, n_clusters: int, seed: int = 0):

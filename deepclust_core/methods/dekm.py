@@ -24,6 +24,7 @@ class DEKM(Method):
     card = DEKM_CARD
     trains_decoder = False
     shuffle_batches = False  # the reference walks through the rows in order
+    fresh_embedding_each_epoch = False  # its labels come from the k-means every T steps, which embeds all rows itself
     lesson = Lesson(
         optimises="After pretraining, DEKM alternates k-means on the embedding with a rotation of the embedding "
                   "space, and trains only the encoder so that the one rotated direction with the least cluster "

@@ -63,7 +63,7 @@ def closest_pair(centers: np.ndarray) -> tuple[int, int]:
 class DKM(Method):
     card = DKM_CARD
     kmeans_restarts = 10  # n_init of the initial k-means++ (scikit-learn's default, which dkm.py uses)
-    end_epoch_reads_embedding = False  # the schedule alone decides the epoch end
+    fresh_embedding_each_epoch = False  # the schedule alone decides the epoch end
     lesson = Lesson(
         optimises="Reconstruction plus a differentiable k-means loss: each embedded point pays its squared "
                   "distance to every representative, weighted by a softmax that, for large alpha, puts all the "

@@ -31,7 +31,7 @@ def match_centers(new: np.ndarray, old: np.ndarray) -> np.ndarray:
 
 class KMeansFriendly(DKM):
     card = KMEANS_FRIENDLY_CARD
-    end_epoch_reads_embedding = True  # its k-means re-initialisation needs every row at the epoch's final weights
+    fresh_embedding_each_epoch = True  # its k-means re-initialisation needs every row at the epoch's final weights
     lesson = Lesson(
         optimises="DKM's loss, reconstruction plus the softmax-weighted distance of each embedded point to the "
                   "centroids, but only the network learns from it; the centroids are set by classical k-means on "
