@@ -3,6 +3,9 @@ clustering spaces side by side, and the settings in which they differ."""
 import streamlit as st
 
 from ui import compare, run_library
+from ui.navigation import inside_app
+
+inside_app()
 
 st.title("Compare runs")
 records = {r.id: r for r in run_library.records()}

@@ -3,6 +3,9 @@ this tab's run or any stored run (the user's and the shipped examples)."""
 import streamlit as st
 
 from ui import explore
+from ui.navigation import inside_app
+
+inside_app()
 
 st.title("Explore a run")
 run = explore.pick_run()

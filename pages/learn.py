@@ -2,6 +2,9 @@
 import streamlit as st
 
 from deepclust_core.methods import METHODS
+from ui.navigation import inside_app
+
+inside_app()
 
 st.title("Learn the methods")
 st.write("Every method starts from an autoencoder f (encoder) and g (decoder) trained to reconstruct its input; "

@@ -4,6 +4,9 @@ import streamlit as st
 
 from ui import branch, exports, run_library, runs_table
 from ui.live_view import live_view
+from ui.navigation import inside_app
+
+inside_app()
 
 st.title("Runs")
 st.caption(f"Every run is saved as it trains, in {run_library.user_store().folder} (set DEEPCLUST_HOME to move it). "

@@ -4,6 +4,9 @@ import streamlit as st
 from ui import branch, data_picker, run_state, settings_form
 from ui.data_preview import data_preview
 from ui.live_view import live_view, run_buttons
+from ui.navigation import inside_app
+
+inside_app()
 
 st.title("Watch deep clustering learn")
 

@@ -21,7 +21,7 @@ def test_an_example_replays_on_the_runs_page(server):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1500})
-        page.goto(server)  # the app's own navigation (a page's URL opened directly bypasses app.py)
+        page.goto(server)
         page.get_by_text("Watch deep clustering learn").wait_for(timeout=60_000)  # app.py's navigation is in place
         page.get_by_role("link", name="Runs", exact=True).click()
         page.get_by_role("combobox", name="Open a run").click(timeout=60_000)
@@ -68,4 +68,20 @@ def test_branch_from_an_example_epoch_then_compare(server):
         assert "1. dekm · example-digits-dekm" in names  # the parent first, then the child (a run of the user's)
         assert any(re.fullmatch(r"2\. dekm · \d{8}-\d{6}-\w+", name) for name in names)
         page.screenshot(path=str(ARTIFACTS / "branch-compare.png"), full_page=True)
+        browser.close()
+
+
+def test_a_page_url_opened_first_goes_through_the_app(server):
+    """The first request after the server starts is for a page's own URL (a bookmark, a restored tab):
+    it still runs inside app.py's navigation, not as a lone page file under Streamlit's pages-folder menu."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.goto(server + "/learn")
+        page.get_by_text("Learn the methods").wait_for(timeout=60_000)
+        page.get_by_role("link", name="Train", exact=True).wait_for(timeout=30_000)  # app.py's menu
+        assert page.get_by_role("link", name="app", exact=True).count() == 0  # the pages-folder menu lists app.py
+        assert page.title() == "deepclust"  # app.py's page config
         browser.close()
