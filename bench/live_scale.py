@@ -9,14 +9,13 @@ process) are sampled from /proc all along.
 """
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from bench.browser import (VIEWPORT, open_app, parse_finished, serving, set_epochs, set_number, start_button, stop_run,
                            wait_for_end)
-from bench.budget import BudgetTable, seconds, verdict
+from bench.budget import BudgetTable, median, seconds, verdict
 from bench.live_memory import PEAK_TARGET_GB, gb
 from bench.live_redraw import REDRAW_TIMER, percentile
 from bench.procs import GB, RssSampler, descendants, wait_until_quiet
@@ -83,9 +82,9 @@ def scale_table(machine: str, pretrain: int, cluster: int, minutes: float, redra
               "n/a" if epochs is None else verdict(len(redraws), epochs - 1, below=False))
     table.add("of them drawn with their own UMAP frame", len(framed), "", "")
     table.add("snapshot -> in the DOM, median (max) s",
-              f"{seconds(statistics.median(in_dom) if in_dom else None)} ({seconds(max(in_dom, default=None))})", "", "")
+              f"{seconds(median(in_dom))} ({seconds(max(in_dom, default=None))})", "", "")
     table.add("snapshot -> shown with its own UMAP frame, median (90th percentile) s",
-              f"{seconds(statistics.median(frame_wait) if frame_wait else None)} "
+              f"{seconds(median(frame_wait))} "
               f"({seconds(percentile(frame_wait, 0.9) if frame_wait else None)})", "", "")
     peak = {name: max(s.rss[name] for s in memory.samples) for name in ("server", "children")}
     both = max(sum(s.rss.values()) for s in memory.samples)

@@ -8,10 +8,10 @@ between batches. A loss that turns NaN or infinite raises `TrainingDiverged`; ev
 snapshot yielded before it stays valid.
 
 A snapshot needs every row's embedding. Where the training batches already computed it with
-the same function (no dropout) and nothing else needs it fresh (pretraining; DEKM's, DKM's and
-AE-CM's clustering epochs),
-a snapshot takes the batches' embeddings (`BatchEmbeddings`) instead of a second pass over
-every row; the first pretraining epoch and the last epoch of each phase embed every row again.
+the same function (no dropout) and nothing else needs it fresh (pretraining; the clustering
+epochs of methods with `fresh_embedding_each_epoch = False`), a snapshot takes the batches'
+embeddings (`BatchEmbeddings`) instead of a second pass over every row; the first pretraining
+epoch and the last epoch of each phase embed every row again.
 """
 from __future__ import annotations
 
