@@ -10,8 +10,9 @@ snapshot yielded before it stays valid.
 A snapshot needs every row's embedding. Where the training batches already computed it with
 the same function (no dropout) and nothing else needs it fresh (pretraining; the clustering
 epochs of methods with `fresh_embedding_each_epoch = False`), a snapshot takes the batches'
-embeddings (`BatchEmbeddings`) instead of a second pass over every row; the first pretraining
-epoch and the last epoch of each phase embed every row again.
+embeddings (`BatchEmbeddings`) instead of a second pass over every row, and embeds again only
+the display rows the panels draw; the first pretraining epoch and the last epoch of each phase
+embed every row again.
 """
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ def train(data: Dataset, config: TrainConfig, control: TrainingControl | None = 
     recorder = SnapshotRecorder(data, config, str(device))
     batches = _Batches(len(X), config.batch_size, config.seed, device)
 
-    with BatchEmbeddings(autoencoder, len(X)) as embeddings:
+    with BatchEmbeddings(autoencoder, len(X), fresh_rows=recorder.display_index) as embeddings:
         yield from _pretrain(autoencoder, X, data, config, recorder, batches, control, embeddings)
         if not control.stopped:
             yield from _cluster(method, autoencoder, X, data, config, recorder, batches, control, embeddings)
@@ -115,7 +116,8 @@ def _cluster(method, autoencoder, X, data, config, recorder, batches, control, e
             return
         ctx.epoch = epoch
         last = epoch == config.cluster_epochs
-        from_batches = None if method.fresh_embedding_each_epoch or last else embeddings.take()
+        from_batches = None if method.fresh_embedding_each_epoch or last else embeddings.take(
+            lambda rows: embed(autoencoder, X[rows]))
         H = ctx.embed() if from_batches is None else from_batches
         method.end_epoch(ctx, H)
         if from_batches is not None and method.converged:
@@ -128,9 +130,9 @@ def _cluster(method, autoencoder, X, data, config, recorder, batches, control, e
 def _pretrain(autoencoder, X, data, config, recorder, batches, control, embeddings) -> Iterator[Snapshot]:
     """Reconstruction epochs (MSE, Adam), or the cached result of the same recipe.
 
-    The snapshots keep the embeddings of the training batches (`embeddings`), except after the first
-    epoch, when the weights move most, and the last, which a cached autoencoder and the
-    clustering phase start from: those embed every row again with the epoch's final weights.
+    The snapshots keep the embeddings of the training batches (`embeddings`; the display rows are
+    embedded afresh), except after the first epoch, when the weights move most, and the last, which
+    a cached autoencoder and the clustering phase start from: those embed every row again.
     """
     if config.pretrain_epochs == 0:
         return
@@ -154,7 +156,8 @@ def _pretrain(autoencoder, X, data, config, recorder, batches, control, embeddin
         if losses is None:
             return
         history.append(losses["total"])
-        H = None if epoch in (1, config.pretrain_epochs) else embeddings.take()
+        H = None if epoch in (1, config.pretrain_epochs) else embeddings.take(
+            lambda rows: embed(autoencoder, X[rows]))
         yield recorder.pretrain_snapshot(epoch, config.pretrain_epochs, losses, embed(autoencoder, X) if H is None else H)
     if config.use_cache:
         cache.save(key, autoencoder, history)

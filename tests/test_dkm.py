@@ -95,14 +95,15 @@ def test_snapshots_use_the_batches_embeddings_but_the_last_is_exact(blobs, small
     from deepclust_core import loop
     from deepclust_core.loop import embed, new_autoencoder
 
-    calls = []
+    calls = []  # rows embedded by each call
     original = loop.embed
-    monkeypatch.setattr(loop, "embed", lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs))
-    config = small_config(method="dkm", pretrain_epochs=2, cluster_epochs=4, use_cache=False)
+    monkeypatch.setattr(loop, "embed", lambda ae, X, **kwargs: calls.append(len(X)) or original(ae, X, **kwargs))
+    config = small_config(method="dkm", pretrain_epochs=2, cluster_epochs=4, display_size=50, use_cache=False)
     method = make_method("dkm", 4, config.seed)
     autoencoder = new_autoencoder(blobs, config)
     snapshots = list(train(blobs, config, method=method, autoencoder=autoencoder))
     assert [s.epoch for s in snapshots if s.phase == "cluster"] == [0, 1, 2, 3, 4]
-    assert len(calls) == 2 + 2 + 1  # pretraining epochs 1 and 2; the reference and the k-means init; the last epoch
+    # pretraining epochs 1 and 2; the reference and the k-means init; epochs 1 to 3 only the display rows; the last
+    assert calls == [300, 300, 300, 300, 50, 50, 50, 300]
     exact = method.assign(embed(autoencoder, torch.tensor(blobs.X)))
     assert cluster_accuracy(exact, snapshots[-1].labels) == 1.0  # the same partition, ids aligned differently

@@ -49,11 +49,13 @@ def test_pretraining_reuses_the_training_forward_pass(blobs, small_config, monke
     """Only the first and last pretraining epochs embed every row again; the others keep their batches' embeddings."""
     from deepclust_core import loop
 
-    calls = []
+    calls = []  # rows embedded by each call
     original = loop.embed
-    monkeypatch.setattr(loop, "embed", lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs))
-    snapshots = list(islice(train(blobs, small_config(pretrain_epochs=4, cluster_epochs=1, use_cache=False)), 4))
-    assert [s.phase for s in snapshots] == ["pretrain"] * 4 and len(calls) == 2
+    monkeypatch.setattr(loop, "embed", lambda ae, X, **kwargs: calls.append(len(X)) or original(ae, X, **kwargs))
+    snapshots = list(islice(train(blobs, small_config(pretrain_epochs=4, cluster_epochs=1, display_size=50,
+                                                      use_cache=False)), 4))
+    assert [s.phase for s in snapshots] == ["pretrain"] * 4
+    assert calls == [400, 50, 50, 400]  # epochs 2 and 3 embed only the display rows again
     assert all(np.isfinite(s.embedding).all() and s.embedding.std() > 0 for s in snapshots)
 
 

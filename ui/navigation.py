@@ -4,7 +4,8 @@ Streamlit treats an app that has a pages/ folder as a pages-folder app until app
 calls st.navigation. So when the first request after the server starts is a page's own URL
 (a bookmark, a tab restored after a restart), it runs that page file on its own, under the
 folder's automatic menu (which lists app.py too). `inside_app()`, at the top of every page,
-switches that mode off and reruns; the rerun goes through app.py, which opens the page asked for.
+switches that mode off on a session's first run and reruns; the rerun goes through app.py,
+which opens the page asked for. (Later runs are left alone: a rerun would swallow a click.)
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import streamlit as st
 def inside_app() -> None:
     from streamlit.runtime.pages_manager import PagesManager  # Streamlit's pages-folder switch (not public API)
 
-    if PagesManager.uses_pages_directory:
+    first_run = "inside_app" not in st.session_state
+    st.session_state.inside_app = True
+    if first_run and PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
