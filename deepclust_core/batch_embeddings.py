@@ -7,12 +7,12 @@ embeddings, from the weights as they were during the epoch; this keeps them. The
 panels draw (`fresh_rows`, the display subsample) are embedded again with the epoch's final
 weights, so what the page shows is what the weights saved with the epoch give.
 
-    with BatchEmbeddings(autoencoder, len(X), fresh_rows=display_index) as seen:
+    with BatchEmbeddings(autoencoder, len(X), display_index, embed_rows) as seen:
         seen.start_epoch()
         for index in batches:
             with seen.batch(index):
                 loss = loss_fn(X[index])  # the encoder's first output with gradients is kept
-        H = seen.take(embed_rows)  # (n, d_emb) numpy, or None when some row was not seen this epoch
+        H = seen.take()  # (n, d_emb) numpy, or None when some row was not seen this epoch
 """
 from __future__ import annotations
 
@@ -35,9 +35,11 @@ def trains_differently(autoencoder: Autoencoder) -> bool:
 class BatchEmbeddings:
     """Collects, per epoch, the encoder's output for every training batch (a forward hook)."""
 
-    def __init__(self, autoencoder: Autoencoder, n_rows: int, fresh_rows: np.ndarray):
+    def __init__(self, autoencoder: Autoencoder, n_rows: int, fresh_rows: np.ndarray,
+                 embed_rows: Callable[[np.ndarray], np.ndarray]):
+        """`embed_rows(rows)` embeds those rows with the current weights (the fresh ones at each `take`)."""
         device = next(autoencoder.parameters()).device
-        self.fresh_rows = fresh_rows
+        self.fresh_rows, self.embed_rows = fresh_rows, embed_rows
         self.usable = not trains_differently(autoencoder)
         self.rows = torch.empty(n_rows, autoencoder.embedding_dim, device=device)
         self.seen = torch.zeros(n_rows, dtype=torch.bool, device=device)
@@ -74,11 +76,11 @@ class BatchEmbeddings:
     def start_epoch(self) -> None:
         self.seen.zero_()
 
-    def take(self, embed_rows: Callable[[np.ndarray], np.ndarray]) -> np.ndarray | None:
+    def take(self) -> np.ndarray | None:
         """This epoch's embeddings of every row (n, d_emb), those of `fresh_rows` from `embed_rows(fresh_rows)`;
         None when some row was not seen."""
         if not (self.usable and bool(self.seen.all())):
             return None
         H = self.rows.float().cpu().numpy().copy()
-        H[self.fresh_rows] = embed_rows(self.fresh_rows)
+        H[self.fresh_rows] = self.embed_rows(self.fresh_rows)
         return H

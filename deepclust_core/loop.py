@@ -79,7 +79,8 @@ def train(data: Dataset, config: TrainConfig, control: TrainingControl | None = 
     recorder = SnapshotRecorder(data, config, str(device))
     batches = _Batches(len(X), config.batch_size, config.seed, device)
 
-    with BatchEmbeddings(autoencoder, len(X), fresh_rows=recorder.display_index) as embeddings:
+    with BatchEmbeddings(autoencoder, len(X), recorder.display_index,
+                         embed_rows=lambda rows: embed(autoencoder, X[rows])) as embeddings:
         yield from _pretrain(autoencoder, X, data, config, recorder, batches, control, embeddings)
         if not control.stopped:
             yield from _cluster(method, autoencoder, X, data, config, recorder, batches, control, embeddings)
@@ -116,8 +117,7 @@ def _cluster(method, autoencoder, X, data, config, recorder, batches, control, e
             return
         ctx.epoch = epoch
         last = epoch == config.cluster_epochs
-        from_batches = None if method.fresh_embedding_each_epoch or last else embeddings.take(
-            lambda rows: embed(autoencoder, X[rows]))
+        from_batches = None if method.fresh_embedding_each_epoch or last else embeddings.take()
         H = ctx.embed() if from_batches is None else from_batches
         method.end_epoch(ctx, H)
         if from_batches is not None and method.converged:
@@ -156,8 +156,7 @@ def _pretrain(autoencoder, X, data, config, recorder, batches, control, embeddin
         if losses is None:
             return
         history.append(losses["total"])
-        H = None if epoch in (1, config.pretrain_epochs) else embeddings.take(
-            lambda rows: embed(autoencoder, X[rows]))
+        H = None if epoch in (1, config.pretrain_epochs) else embeddings.take()
         yield recorder.pretrain_snapshot(epoch, config.pretrain_epochs, losses, embed(autoencoder, X) if H is None else H)
     if config.use_cache:
         cache.save(key, autoencoder, history)
