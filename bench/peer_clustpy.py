@@ -23,7 +23,9 @@ How each run is matched with ours (the table's notes in bench/peer_table.py repe
   batch size, optimiser and learning rate as ours (see `method_kwargs`), KMeans(n_init as ours) for the
   initial centres. ClustPy has no stopping rule: it always runs every epoch.
 - Labels: the method's own assignment (`dec_labels_`, `dkm_labels_`, `dcn_labels_`: argmax q / nearest
-  centre), like ours. ClustPy's `labels_` (a final KMeans on the embedding) is written too.
+  centre), like ours. ClustPy's `labels_` (a final KMeans on the embedding) is written too, and so are
+  the labels of its initial clustering (KMeans on the pretrained embedding, recorded as ClustPy's
+  `run_initial_clustering` returns them): its AE + k-means, the start both libraries refine.
 - Timings: `pretrain_seconds` around get_trained_network; `epochs_seconds` around the method's
   `_*_Module.fit` (the clustering epochs only, wrapped with a timer, nothing else changed);
   `fit_seconds` the whole estimator fit (initial KMeans, epochs, final predict and final KMeans).
@@ -126,6 +128,18 @@ def time_epochs(module, timings: dict) -> None:
     module.fit = fit
 
 
+def record_initial_labels(train_utils, recorded: dict) -> None:
+    """Wrap ClustPy's `run_initial_clustering` (as `_train_utils` calls it) to keep the labels it returns."""
+    original = train_utils.run_initial_clustering
+
+    def run_initial_clustering(*args, **kwargs):
+        n_clusters, labels, centers, clustering = original(*args, **kwargs)
+        recorded["initial_labels"] = [int(label) for label in labels]
+        return n_clusters, labels, centers, clustering
+
+    train_utils.run_initial_clustering = run_initial_clustering
+
+
 def warm_up(torch) -> None:
     """Pay torch's one-time costs (the first optimiser step imports torch._dynamo) before any timing; peers.py
     calls it too, in its own process. `torch` is passed in: this module imports it only when it runs."""
@@ -145,7 +159,7 @@ def run(args) -> dict:
     if args.flush_denormal:
         torch.set_flush_denormal(True)
     clustpy = import_clustpy()
-    from clustpy.deep import DCN, DEC, DKM, IDEC
+    from clustpy.deep import DCN, DEC, DKM, IDEC, _train_utils
     from clustpy.deep._data_utils import get_dataloader
     from clustpy.deep._train_utils import get_trained_network
     from clustpy.deep._utils import mean_squared_error, set_torch_seed
@@ -181,6 +195,7 @@ def run(args) -> dict:
     file, module_name, labels_name = MODULES[args.method]
     module = getattr(getattr(clustpy.deep, file), module_name)
     time_epochs(module, result)
+    record_initial_labels(_train_utils, result)
     estimator_class = {"dec": DEC, "idec": IDEC, "dkm": DKM, "dcn": DCN}[args.method]
     kwargs = method_kwargs(args.method, args, options, torch)
     estimator = estimator_class(**kwargs, ssl_loss_fn=loss, neural_network=network,

@@ -176,6 +176,9 @@ def run_peer(data: Dataset, npz: Path, method: str, config: TrainConfig, spec: s
     if config.pretrain_epochs and not raw["pretrain_cached"]:
         ae_seconds[(THEIRS, key)] = raw["pretrain_seconds"]
     extra = {f"labels_kmeans_{name}": value for name, value in clustering_scores(data.y, kmeans_labels).items()}
+    if raw.get("initial_labels"):
+        initial = clustering_scores(data.y, np.asarray(raw["initial_labels"]))
+        extra |= {f"ae_kmeans_{name}": value for name, value in initial.items()}
     extra |= {"clustpy": raw["clustpy"], "torch": raw["torch"], "threads": raw["threads"], "kwargs": raw["kwargs"]}
     return replace(result, **clustering_scores(data.y, labels), pretrain_seconds=raw["pretrain_seconds"],
                    pretrain_shared=raw["pretrain_cached"],

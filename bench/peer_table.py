@@ -95,9 +95,11 @@ def markdown_table(results: list[PeerResult]) -> str:
             notes.append(f"- {data} ClustPy {method}: its `labels_` (a final KMeans on the trained embedding, not the "
                          f"method's own assignment) score ACC {mean_std([r.extra.get('labels_kmeans_acc') for r in ok])}, "
                          f"NMI {mean_std([r.extra.get('labels_kmeans_nmi') for r in ok])}.")
-        if library == OURS and ok and ok[0].extra.get("ae_kmeans_acc") is not None:
-            notes.append(f"- {data} deepclust {method}: AE + k-means on the same pretrained autoencoder, before any "
-                         f"clustering epoch: ACC {mean_std([r.extra.get('ae_kmeans_acc') for r in ok])}.")
+        if ok and ok[0].extra.get("ae_kmeans_acc") is not None:
+            start = ("its initial KMeans on its own pretrained autoencoder" if library == THEIRS
+                     else "AE + k-means on the same pretrained autoencoder")
+            notes.append(f"- {data} {library} {method}: {start}, before any clustering epoch: "
+                         f"ACC {mean_std([r.extra.get('ae_kmeans_acc') for r in ok])}.")
     failures = [f"- FAILED: {r.data} {r.library} {r.method} seed {r.seed}: {r.error}" for r in results if not r.ok]
     return "\n".join(lines + ([""] + notes if notes else []) + ([""] + failures if failures else []))
 
@@ -118,8 +120,8 @@ MATCHING = [
     "default is 0.1), Adam at the run's lr. DCN (ClustPy only; our k-means-friendly is a different method, Roy 2024): "
     "our DKM's epochs, batch size and lr, ClustPy's own loss weights.",
     "- Differences that stay, by design of each library: ClustPy computes DEC/IDEC's target P on each batch from "
-    "that batch's q; ours freezes P for an epoch (refreshed from all rows at each epoch end, as the references do "
-    "every T steps) and stops when fewer than 0.1 % of labels change (ClustPy has no stopping rule, so it always "
+    "that batch's q; ours freezes P between refreshes from all rows (at each epoch end by default; every T steps "
+    "with the option update_interval = T, as the references with T = 140) and stops when fewer than 0.1 % of labels change (ClustPy has no stopping rule, so it always "
     "runs every epoch: see Clustering epochs). ClustPy shuffles DEC's batches, ours walks the rows in order as "
     "DEC-keras. ClustPy's reconstruction loss sums squared errors over features (unless --peer-reconstruction mean); "
     "our DEC/IDEC/pretraining losses average them (Keras 'mse'), so ClustPy's IDEC weighs its KL term d times less "

@@ -51,8 +51,9 @@ def fake(library, method, seed, acc, **changes):
 def test_table_from_fake_results():
     results = [
         fake(OURS, "dec", 0, 0.8), fake(OURS, "dec", 1, 0.9, pretrain_shared=True, pretrain_seconds=0.0, epochs=2),
-        fake(THEIRS, "dec", 0, 0.7, extra={"labels_kmeans_acc": 0.6, "labels_kmeans_nmi": 0.5}),
-        fake(THEIRS, "dec", 1, 0.7, ae_seconds=None, extra={"labels_kmeans_acc": 0.8, "labels_kmeans_nmi": 0.5}),
+        fake(THEIRS, "dec", 0, 0.7, extra={"labels_kmeans_acc": 0.6, "labels_kmeans_nmi": 0.5, "ae_kmeans_acc": 0.5}),
+        fake(THEIRS, "dec", 1, 0.7, ae_seconds=None, extra={"labels_kmeans_acc": 0.8, "labels_kmeans_nmi": 0.5,
+                                                             "ae_kmeans_acc": 0.6}),
         PeerResult("digits", THEIRS, "dcn", 0, "s", ok=False, error="ClustPy run exited 1: boom"),
     ]
     text = markdown_table(results)
@@ -67,6 +68,8 @@ def test_table_from_fake_results():
     assert ours[10] == "8.0" and theirs[10] == "8.0"  # 5 + 1 + 2; the ClustPy run with an unknown AE time is left out
     assert failed[4] == "n/a" and "- FAILED: digits ClustPy dcn seed 0: ClustPy run exited 1: boom" in text
     assert "its `labels_`" in text and "ACC 0.700 ± 0.141" in text
+    assert "- digits ClustPy dec: its initial KMeans on its own pretrained autoencoder, before any clustering epoch: " \
+           "ACC 0.550 ± 0.071." in text
 
 
 def test_settings_handed_to_clustpy():
@@ -123,4 +126,5 @@ def test_both_libraries_on_a_tiny_run(tmp_path):
     peer = runs[1]
     assert peer.epochs == 2 and peer.pretrain_seconds > 0 and 0 <= peer.acc <= 1
     assert peer.extra["kwargs"]["alphas"] == [1000.0] and peer.extra["threads"] == 1
+    assert 0 <= peer.extra["ae_kmeans_acc"] <= 1  # the labels of ClustPy's initial clustering, scored
     assert runs[2].pretrain_shared  # DCN reused DKM's ClustPy autoencoder of the same seed

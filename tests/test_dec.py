@@ -103,6 +103,27 @@ def test_stops_when_fewer_than_a_thousandth_of_labels_change():
     assert method.changed == pytest.approx(0.01) and not method.converged
 
 
+def test_update_interval_refreshes_the_target_every_t_steps():
+    ctx = tiny_context(n=60)
+    method = make_method("dec", 3, 0, {"n_init": 2, "update_interval": 3})
+    method.setup(ctx)
+    assert method.refreshes == 1 and not method.fresh_embedding_each_epoch
+    with torch.no_grad():
+        ctx.autoencoder.encoder[0].weight.mul_(2.0)  # the embedding moves; P must follow at the refreshes
+    for step in range(1, 8):
+        ctx.step = step
+        method.after_step(ctx)
+    assert method.refreshes == 3  # after steps 3 and 6
+    expected = target_distribution(student_t(torch.as_tensor(ctx.embed()), method.mu))
+    assert torch.allclose(method.target, expected)
+    method.end_epoch(ctx, ctx.embed())
+    assert method.refreshes == 3  # no second refresh at the epoch end
+    every_epoch = make_method("idec", 3, 0, {"n_init": 2})
+    every_epoch.setup(ctx)
+    every_epoch.after_step(ctx)
+    assert every_epoch.refreshes == 1 and every_epoch.fresh_embedding_each_epoch
+
+
 def test_optimizers_and_validation():
     dec, idec = make_method("dec", 3), make_method("idec", 3)
     params = [torch.nn.Parameter(torch.zeros(2))]
@@ -110,7 +131,8 @@ def test_optimizers_and_validation():
     assert isinstance(sgd, torch.optim.SGD) and sgd.defaults["lr"] == 0.01 and sgd.defaults["momentum"] == 0.9
     assert isinstance(idec.make_optimizer(params, 1e-3), torch.optim.Adam)
     assert not DEC.trains_decoder and IDEC.trains_decoder and IDECConfig().gamma == 0.1
-    for bad in ({"alpha": 0.0}, {"n_init": 0}, {"stop_tolerance": 1.0}, {"optimizer": "rmsprop"}, {"momentum": 1.0}):
+    for bad in ({"alpha": 0.0}, {"n_init": 0}, {"stop_tolerance": 1.0}, {"optimizer": "rmsprop"}, {"momentum": 1.0},
+                {"update_interval": -1}):
         with pytest.raises(ValueError):
             DECConfig(**bad)
     with pytest.raises(ValueError):

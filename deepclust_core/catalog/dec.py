@@ -12,6 +12,8 @@ def check_config(config) -> None:
         raise ValueError(f"alpha must be positive, got {config.alpha}")
     if config.n_init < 1:
         raise ValueError(f"n_init must be positive, got {config.n_init}")
+    if config.update_interval < 0:
+        raise ValueError(f"update_interval must be 0 (every epoch end) or a number of steps, got {config.update_interval}")
     if not 0 <= config.stop_tolerance < 1:
         raise ValueError(f"stop_tolerance must be in [0, 1), got {config.stop_tolerance}")
     if config.optimizer not in ("sgd", "adam"):
@@ -24,6 +26,7 @@ def check_config(config) -> None:
 class DECConfig:
     alpha: float = 1.0  # degrees of freedom of the Student t kernel (DEC Eq. 1; 1 in the paper and the code)
     n_init: int = 20  # k-means restarts for the initial centroids (DEC-keras)
+    update_interval: int = 0  # refresh the target P every this many steps; 0: at every epoch end (DEC-keras: 140 on MNIST)
     stop_tolerance: float = 0.001  # stop when fewer than this share of labels changes between target refreshes (0.1 %)
     optimizer: str = field(default="sgd", metadata={"choices": ("sgd", "adam")})  # DEC-keras: SGD with momentum; "adam": Adam at the run's lr
     sgd_lr: float = 0.01  # SGD step size (DEC-keras: SGD(0.01, 0.9)); the run's lr still drives pretraining
@@ -38,6 +41,7 @@ class IDECConfig:
     gamma: float = 0.1  # weight of the clustering term KL(P||Q); the reconstruction has weight 1 (IDEC)
     alpha: float = 1.0  # degrees of freedom of the Student t kernel (DEC Eq. 1, kept by IDEC)
     n_init: int = 20  # k-means restarts for the initial centroids (IDEC.py)
+    update_interval: int = 0  # refresh the target P every this many steps; 0: at every epoch end (IDEC.py: 140 on MNIST)
     stop_tolerance: float = 0.001  # stop when fewer than this share of labels changes between target refreshes (0.1 %)
     optimizer: str = field(default="adam", metadata={"choices": ("adam", "sgd")})  # IDEC.py: Adam on MNIST; "sgd": SGD with momentum (USPS, Reuters)
     sgd_lr: float = 0.1  # SGD step size when optimizer="sgd" (IDEC.py: SGD(0.1, 0.99))

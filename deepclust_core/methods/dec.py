@@ -6,8 +6,9 @@ Soft assignment, a Student t kernel (DEC Eq. 1): q_ik ∝ (1 + ||z_i - mu_k||^2 
 Target (DEC Eq. 3): p_ik ∝ q_ik^2 / f_k with f_k = sum_i q_ik, frozen between refreshes.
 Loss (DEC Eq. 2): KL(P || Q) = sum_i sum_k p_ik log(p_ik / q_ik), averaged over the batch (Keras 'kld').
 IDEC keeps the decoder: L = L_r + gamma KL(P || Q), L_r the mean squared reconstruction, gamma = 0.1.
-The references refresh P every 140 (MNIST) or 30 (USPS) steps; here at every epoch end, and the run
-stops when fewer than 0.1 % of labels change between two refreshes. As in both references, batches
+The references refresh P every 140 (MNIST) or 30 (USPS) steps; here at every epoch end by default, or
+every `update_interval` steps, and the run stops when fewer than 0.1 % of labels change between two
+refreshes. As in both references, batches
 walk through the rows in order. DEC trains the encoder and the centroids only; IDEC also the decoder.
 """
 from __future__ import annotations
@@ -105,8 +106,19 @@ class DEC(Method):
         kl = self.clustering_loss(ctx.autoencoder.encoder(x), index)
         return {"KL(P||Q)": kl, "total": kl}
 
+    @property
+    def fresh_embedding_each_epoch(self) -> bool:
+        """Only a refresh at the epoch end needs every row embedded with the epoch's final weights."""
+        return self.config.update_interval == 0
+
+    def after_step(self, ctx: TrainingContext) -> None:
+        """Every update_interval steps (DEC-keras' update_interval), a new P from every row embedded now."""
+        if self.config.update_interval and ctx.step % self.config.update_interval == 0:
+            self._refresh(ctx.embed())
+
     def end_epoch(self, ctx: TrainingContext, H: np.ndarray) -> None:
-        self._refresh(H)
+        if not self.config.update_interval:
+            self._refresh(H)
 
     def centroids(self) -> np.ndarray:
         """mu (K, d); the nearest centroid is also argmax q, so the base class's predict applies."""
