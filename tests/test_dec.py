@@ -124,6 +124,17 @@ def test_update_interval_refreshes_the_target_every_t_steps():
     assert every_epoch.refreshes == 1 and every_epoch.fresh_embedding_each_epoch
 
 
+def test_a_run_with_update_interval(blobs, small_config):
+    """300 rows in batches of 64: 5 steps an epoch, so T = 2 refreshes P twice or three times an epoch."""
+    config = small_config(method="idec", pretrain_epochs=3, cluster_epochs=3, use_cache=False,
+                          method_options={"n_init": 2, "update_interval": 2, "stop_tolerance": 0.0})
+    snapshots = list(train(blobs, config))
+    clustering = [s for s in snapshots if s.phase == "cluster"]
+    assert [s.epoch for s in clustering] == [0, 1, 2, 3]
+    assert clustering[-1].view.note.startswith("target refresh 8:")  # at set-up, then after steps 2, 4, ..., 14
+    assert clustering[-1].labels.shape == (300,) and np.isfinite(clustering[-1].losses["total"])
+
+
 def test_optimizers_and_validation():
     dec, idec = make_method("dec", 3), make_method("idec", 3)
     params = [torch.nn.Parameter(torch.zeros(2))]

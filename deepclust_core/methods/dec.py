@@ -6,10 +6,10 @@ Soft assignment, a Student t kernel (DEC Eq. 1): q_ik ∝ (1 + ||z_i - mu_k||^2 
 Target (DEC Eq. 3): p_ik ∝ q_ik^2 / f_k with f_k = sum_i q_ik, frozen between refreshes.
 Loss (DEC Eq. 2): KL(P || Q) = sum_i sum_k p_ik log(p_ik / q_ik), averaged over the batch (Keras 'kld').
 IDEC keeps the decoder: L = L_r + gamma KL(P || Q), L_r the mean squared reconstruction, gamma = 0.1.
-The references refresh P every 140 (MNIST) or 30 (USPS) steps; here at every epoch end by default, or
-every `update_interval` steps, and the run stops when fewer than 0.1 % of labels change between two
-refreshes. As in both references, batches
-walk through the rows in order. DEC trains the encoder and the centroids only; IDEC also the decoder.
+The references refresh P every 140 (MNIST) or 30 (USPS) steps; here at every epoch end by default,
+or every `update_interval` steps, and the run stops when fewer than 0.1 % of labels change between
+two refreshes. As in both references, batches walk through the rows in order. DEC trains the
+encoder and the centroids only; IDEC also the decoder.
 """
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ KL_EQUATION = r"\mathrm{KL}(P \,\Vert\, Q) = \sum_i \sum_k p_{ik} \log \frac{p_{
 
 
 class DEC(Method):
-    """Self-training on the encoder and the centroids: KL(P || Q) with P refreshed at every epoch end."""
+    """Self-training on the encoder and the centroids: KL(P || Q), P refreshed at every epoch end or every T steps."""
 
     card = DEC_CARD
     trains_decoder = False
