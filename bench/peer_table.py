@@ -121,8 +121,8 @@ MATCHING = [
     "our DKM's epochs, batch size and lr, ClustPy's own loss weights.",
     "- Differences that stay, by design of each library: ClustPy computes DEC/IDEC's target P on each batch from "
     "that batch's q; ours freezes P between refreshes from all rows (at each epoch end by default; every T steps "
-    "with the option update_interval = T, as the references with T = 140) and stops when fewer than 0.1 % of labels change (ClustPy has no stopping rule, so it always "
-    "runs every epoch: see Clustering epochs). ClustPy shuffles DEC's batches, ours walks the rows in order as "
+    "with the option update_interval = T, as the references with T = 140) and stops when fewer than 0.1 % of "
+    "labels change (ClustPy has no stopping rule, so it always runs every epoch: see Clustering epochs). ClustPy shuffles DEC's batches, ours walks the rows in order as "
     "DEC-keras. ClustPy's reconstruction loss sums squared errors over features (unless --peer-reconstruction mean); "
     "our DEC/IDEC/pretraining losses average them (Keras 'mse'), so ClustPy's IDEC weighs its KL term d times less "
     "against reconstruction than ours; DKM's loss sums on both sides.",
