@@ -128,7 +128,8 @@ MATCHING = [
     "against reconstruction than ours; DKM's loss sums on both sides.",
     "- Labels scored: each method's own assignment on both sides (ours: argmax q / nearest centroid at the last "
     "epoch; ClustPy: `dec_labels_` / `dkm_labels_` / `dcn_labels_`). ClustPy's `labels_` come from a final KMeans "
-    "on the embedding and are listed under the table.",
+    "on the embedding and are listed under the table, with each library's start: the k-means on its pretrained "
+    "autoencoder that the clustering begins from.",
     "- Timings (wall clock): Pretraining s/epoch from the runs that trained their autoencoder. Clustering s/epoch: "
     "the clustering epochs only (ours: with the per-epoch snapshot our loop records: embedding of all rows, labels, "
     "metrics, 2-D view; ClustPy: its `_*_Module.fit` loop, timed by a wrapper). Total s: pretraining of the "

@@ -1,5 +1,6 @@
 """The Runs page in headless Chromium: a shipped example replays in the live view's panels,
-and Streamlit's chart toolbar offers the PNG download the page promises."""
+and Streamlit's chart toolbar offers the PNG download the page promises; a page's own URL
+opened first on a fresh server still runs inside app.py's navigation."""
 import re
 
 import pytest
