@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 .PHONY: app test bench install install-dev browser fashion-mnist
 
 app: install
-	$(BIN)/streamlit run app.py
+	$(BIN)/python -m ui.launch
 
 test: install-dev browser
 	$(BIN)/python -m pytest

@@ -1,4 +1,4 @@
-"""The app in a real browser for the live-view benchmark: `streamlit run app.py` on a free port
+"""The app in a real browser for the live-view benchmark: the server as `make app` starts it (`python -m ui.launch`) on a free port
 (its own DEEPCLUST_CACHE), headless Debian Chromium through Playwright, and the few page
 actions the measurements need (wait for Start, type epochs, press Start, read messages).
 
@@ -37,7 +37,7 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """A running `streamlit run app.py`; `launched` is the perf_counter() just before Popen."""
+    """A running app server; `launched` is the perf_counter() just before Popen."""
     process: subprocess.Popen
     url: str
     port: int
@@ -46,8 +46,9 @@ class Server:
     @classmethod
     def launch(cls, cache_dir: str | Path) -> Server:
         port = free_port()
-        env = {**os.environ, "DEEPCLUST_CACHE": str(cache_dir)}
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        # the pretraining cache and UMAP's compiled code both under cache_dir, as for a user
+        env = {**{k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}, "DEEPCLUST_CACHE": str(cache_dir)}
+        command = [sys.executable, "-m", "ui.launch", "--server.port", str(port),
                    "--server.headless", "true", "--server.fileWatcherType", "none",
                    "--browser.gatherUsageStats", "false"]
         launched = time.perf_counter()

@@ -94,7 +94,7 @@ def long_run_memory(machine: str, epochs: int, subsample: int | None, interval: 
                   f"< {PEAK_TARGET_GB:g} GB", verdict(peak / GB, PEAK_TARGET_GB) if name == "training" else "—")
     both = max(sum(s.rss.values()) for s in sampler.samples)
     table.add("both", "", "", "", gb(both), f"< {PEAK_TARGET_GB:g} GB", verdict(both / GB, PEAK_TARGET_GB))
-    frames = sum(run.layout(e.seq) is not None for e in run.history())
+    frames = sum(run.frames.layout(e.seq) is not None for e in run.history())
     table.notes.append(f"Status {run.status}{': ' + run.error if run.error else ''}; {done} of {epochs} epochs in "
                        f"{seconds(took, 0)} s; {len(sampler.samples)} samples; history kept {len(run.history())} "
                        f"entries, {frames} of them with a UMAP frame when training ended.")

@@ -17,12 +17,9 @@ import torch
 from .autoencoder import Autoencoder
 from .config import TrainConfig
 from .dataset import Dataset
+from .user_cache import default_cache_dir
 
 CACHE_VERSION = 1  # bump when the training of the autoencoder changes meaning
-
-
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("DEEPCLUST_CACHE") or Path.home() / ".cache" / "deepclust")
 
 
 def pretrain_key(data: Dataset, config: TrainConfig) -> str:

@@ -38,9 +38,8 @@ def step_label(entry: Entry) -> str:
 def embedding_frames(run: StoredRun, entries: list[Entry]) -> tuple[list[np.ndarray], str]:
     """The autoencoder space of each entry: its stored UMAP frame (or the nearest one), else principal
     axes rotated onto the previous frame so points do not jump."""
-    if run.nearest_layout(entries[0].seq) is not None:
-        return [run.layout(e.seq) if run.layout(e.seq) is not None else run.nearest_layout(e.seq)
-                for e in entries], "UMAP"
+    if run.frames.nearest(entries[0].seq) is not None:
+        return [run.frames.nearest(e.seq)[1] for e in entries], "UMAP"
     frames, previous = [], None
     for entry in entries:
         layout = pca_layout(entry.snapshot.embedding)

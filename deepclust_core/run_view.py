@@ -3,20 +3,20 @@ from the store (`StoredRun`) both satisfy `RunView`, so live view and replay sha
 rendering path.
 
     run.history()            Entries (seq, display-size Snapshot), oldest first
-    run.layout(seq)          the UMAP frame of a snapshot, if there is one
-    run.nearest_layout(seq)  the frame closest to it, for snapshots not projected
+    run.frames               their UMAP frames, made newest first and on demand (frames.Frames)
     run.data                 the Dataset the display rows index (y, class_names, X...)
-    run.config, run.status, run.error, run.active, run.newest_projected, run.run_id (None when not recorded)
+    run.config, run.status, run.error, run.active, run.run_id (None when not recorded)
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Protocol
+from typing import Protocol
 
 import numpy as np
 
 from .config import TrainConfig
 from .dataset import Dataset
+from .frames import Frames, frame_seconds
 from .snapshot import Snapshot
 
 
@@ -33,26 +33,28 @@ class RunView(Protocol):
     status: str  # running, paused, finished, converged, stopped, failed, interrupted
     error: str | None
     run_id: str | None  # its id in the run store; None when it is not recorded
+    frames: Frames
 
     @property
     def active(self) -> bool: ...
 
-    @property
-    def newest_projected(self) -> bool: ...  # the view keeps refreshing until the newest snapshot has its frame
-
     def history(self) -> list[Entry]: ...
 
-    def layout(self, seq: int) -> np.ndarray | None: ...
 
-    def nearest_layout(self, seq: int) -> np.ndarray | None: ...
+MOST_EPOCHS_BEHIND = 2  # a view following live never holds back further for a frame
 
 
-def nearest_layout(layouts: Mapping[int, np.ndarray], seq: int) -> np.ndarray | None:
-    """The frame closest to `seq`, at or before it when possible."""
-    if not layouts:
-        return None
-    earlier = [s for s in layouts if s <= seq]
-    return layouts[max(earlier) if earlier else min(layouts)]
+def live_edge(entries: list[Entry], frames: Frames, now: float) -> int:
+    """Which entry a view following a live run shows: the newest, unless its UMAP frame is still
+    being made and a frame takes longer than the newest entry has existed; then the newest entry
+    that has its frame, so both panels show one epoch, at most one frame-time behind."""
+    newest = entries[-1]
+    if newest.published is None or frames.layout(newest.seq) is not None:
+        return len(entries) - 1
+    if now - newest.published > frame_seconds():
+        return len(entries) - 1  # the frame is late: show the newest epoch with an older frame, and say so
+    framed = [i for i, entry in enumerate(entries) if frames.layout(entry.seq) is not None]
+    return framed[-1] if framed and framed[-1] >= len(entries) - 1 - MOST_EPOCHS_BEHIND else len(entries) - 1
 
 
 def display_subsample(n: int, size: int, seed: int) -> np.ndarray:

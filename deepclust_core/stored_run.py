@@ -3,8 +3,10 @@
 Nothing is recomputed and the data set is not reloaded: `data` holds the display rows only
 (features and true labels, as stored), and the snapshots index them 0..n_display-1. A run
 still training elsewhere (another tab, the CLI) grows as it is read: `history()` fetches
-the snapshots and UMAP frames saved since the last call. `decode` sends points through the
-decoder of the weights stored with a snapshot (the store keeps them for some snapshots only).
+the snapshots and UMAP frames saved since the last call. Epochs without a stored frame get
+one when a page looks at them (`frames.look_at`, see frames.py), saved back to the store
+unless it is read-only. `decode` sends points through the decoder of the weights stored with
+a snapshot (the store keeps them for some snapshots only).
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ import numpy as np
 from .dataset import Dataset
 from .run_files import snapshot_from
 from .run_record import RunRecord
-from .run_view import Entry, nearest_layout
+from .frames import Frames
+from .run_view import Entry
 from .snapshot import Snapshot
 from .store import RunStore
 
@@ -35,8 +38,8 @@ class StoredRun:
                             class_names=info.class_names, scaling=info.scaling)
         self._rows = np.arange(len(display.index))  # the snapshots' display rows, renumbered
         self._entries: list[Entry] = []
-        self._layouts: dict[int, np.ndarray] = {}
         self._lock = threading.Lock()
+        self.frames = Frames(self._embeddings, self.config.seed, save=None if store.read_only else self._save_layout)
         self._decoder_lock = threading.Lock()
         self._decoder: tuple[int, Autoencoder] | None = None  # (seq, autoencoder holding that snapshot's weights)
         self._fetch()
@@ -53,11 +56,6 @@ class StoredRun:
     def active(self) -> bool:
         return self.record.active
 
-    @property
-    def newest_projected(self) -> bool:
-        """True: nothing projects a stored run here, so there is no frame to wait for."""
-        return True
-
     def history(self) -> list[Entry]:
         if self.active:
             self.record = self.store.record(self.run_id)
@@ -71,13 +69,12 @@ class StoredRun:
         with self._lock:
             return self._entries[-1].snapshot.display_labels if self._entries else None
 
-    def layout(self, seq: int) -> np.ndarray | None:
+    def _embeddings(self) -> list[tuple[int, np.ndarray]]:
         with self._lock:
-            return self._layouts.get(seq)
+            return [(e.seq, e.snapshot.embedding) for e in self._entries]
 
-    def nearest_layout(self, seq: int) -> np.ndarray | None:
-        with self._lock:
-            return nearest_layout(self._layouts, seq)
+    def _save_layout(self, seq: int, layout: np.ndarray) -> None:
+        self.store.save_layout(self.run_id, seq, layout)
 
     def weights_seq(self, seq: int | None = None) -> int | None:
         """The snapshot whose stored weights `decode` uses for snapshot `seq` (default: the newest):
@@ -116,15 +113,15 @@ class StoredRun:
             return self._decoder[1]
 
     def _fetch(self) -> None:
-        """Read the snapshots and UMAP frames saved since the last fetch (the projector saves frames
+        """Read the snapshots and UMAP frames saved since the last fetch (a projector saves frames
         of older snapshots too, so every stored frame not yet here is read)."""
         with self._lock:
             newest = self._entries[-1].seq if self._entries else -1
             for row in self.store.epoch_rows(self.run_id, after=newest):
                 snapshot = snapshot_from(row, self.store.epoch_arrays(self.run_id, row.seq), self._rows)
                 self._entries.append(Entry(row.seq, snapshot))
-            for seq in set(self.store.layout_seqs(self.run_id)) - set(self._layouts):
-                self._layouts[seq] = self.store.layout(self.run_id, seq)
+        for seq in set(self.store.layout_seqs(self.run_id)) - set(self.frames.seqs()):
+            self.frames.put(seq, self.store.layout(self.run_id, seq))
 
 
 def last_snapshot(store: RunStore, run_id: str) -> Snapshot | None:

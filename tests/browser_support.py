@@ -1,5 +1,5 @@
 """Shared by the browser tests: Debian's Chromium, the flags that work here, and a
-`streamlit run app.py` server on a free port."""
+server started as `make app` starts it (`python -m ui.launch`), on a free port."""
 import contextlib
 import os
 import shutil
@@ -30,7 +30,7 @@ def free_port() -> int:
 def streamlit_server(**env: str):
     """The app on a free port with `env` added to the environment; yields its URL."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    process = subprocess.Popen([sys.executable, "-m", "ui.launch", "--server.port", str(port),
                                 "--server.headless", "true", "--server.fileWatcherType", "none"],
                                cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60

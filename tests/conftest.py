@@ -6,6 +6,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DEEPCLUST_CACHE", str(Path(__file__).resolve().parents[1] / ".cache" / "test-pretrain"))
+# UMAP's compiled code, shared by every app server the tests start (each has its own DEEPCLUST_CACHE)
+os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[1] / ".cache" / "numba"))
 
 from deepclust_core import AutoencoderConfig, TrainConfig  # noqa: E402
 
@@ -65,7 +67,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """`streamlit run app.py` on a free port with its own pretraining cache, one per browser-test module; its URL."""
+    """The app's server on a free port with its own pretraining cache, one per browser-test module; its URL."""
     from browser_support import streamlit_server
 
     with streamlit_server(DEEPCLUST_CACHE=str(tmp_path_factory.mktemp("cache"))) as url:

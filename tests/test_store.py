@@ -64,8 +64,8 @@ def test_stored_run_replays_with_layouts(tmp_path, tiny_run):
     store.save_layout(run_id, 2, layout)
     run = StoredRun(store, run_id)
     assert len(run.history()) == len(tiny_run.snapshots) and not run.active
-    assert np.allclose(run.layout(2), layout, atol=1e-2) and run.layout(1) is None
-    assert run.nearest_layout(5) is run.layout(2) and run.nearest_layout(0) is run.layout(2)
+    assert np.allclose(run.frames.layout(2), layout, atol=1e-2) and run.frames.layout(1) is None
+    assert run.frames.nearest(5)[0] == 2 and run.frames.nearest(0)[0] == 2
     newest = run.history()[-1].snapshot
     assert run.data.n_samples == 100 and np.array_equal(newest.display_index, np.arange(100))
     assert np.array_equal(run.data.y[newest.display_index], tiny_run.data.y[tiny_run.snapshots[-1].display_index])
@@ -200,10 +200,10 @@ def test_delete(tmp_path, tiny_run):
 @pytest.fixture
 def no_umap(monkeypatch):
     """LiveRun's projector without the UMAP process: an instant stand-in frame."""
-    from deepclust_core import live
+    from deepclust_core import frames
 
-    monkeypatch.setattr(live.projection, "warm_up", lambda: None)
-    monkeypatch.setattr(live.projection, "project", lambda H, previous, seed: H[:, :2].copy())
+    monkeypatch.setattr(frames.projection, "warm_up", lambda: None)
+    monkeypatch.setattr(frames.projection, "project", lambda H, previous, seed: H[:, :2].copy())
 
 
 def wait_until_over(run, seconds: float = 60) -> None:
@@ -217,6 +217,7 @@ def test_a_live_run_records_its_snapshots_and_frames(tmp_path, tiny_run, no_umap
 
     store = RunStore(tmp_path)
     run = LiveRun(tiny_run.data, tiny_run.config, store=store).start()
+    run.frames.look_at(0)  # a page shows the run: the frames it skipped are filled in after the newest
     wait_until_over(run)
     deadline = time.time() + 10
     while len(store.layout_seqs(run.run_id)) < len(run.history()) and time.time() < deadline:
@@ -225,7 +226,20 @@ def test_a_live_run_records_its_snapshots_and_frames(tmp_path, tiny_run, no_umap
     assert record_.origin == "app" and record_.status == run.status and run.status in ("finished", "converged")
     assert record_.n_snapshots == len(run.history()) and store.layout_seqs(run.run_id) == list(range(len(run.history())))
     replay = StoredRun(store, run.run_id)
-    assert np.allclose(replay.layout(2), run.layout(2), atol=1e-2)
+    assert np.allclose(replay.frames.layout(2), run.frames.layout(2), atol=1e-2)
+
+
+def test_a_stored_run_gets_the_frame_looked_at_and_saves_it(tmp_path, tiny_run, no_umap):
+    store = RunStore(tmp_path)
+    run_id = record(store, tiny_run).run_id
+    run = StoredRun(store, run_id)
+    time.sleep(0.3)
+    assert store.layout_seqs(run_id) == []  # nothing projects a stored run nobody looks at
+    run.frames.look_at(3)
+    deadline = time.time() + 10
+    while run.frames.pending() and time.time() < deadline:
+        time.sleep(0.05)
+    assert run.frames.layout(3) is not None and 3 in store.layout_seqs(run_id)
 
 
 def test_a_live_run_whose_tab_closed_is_interrupted(tmp_path, tiny_run, no_umap):

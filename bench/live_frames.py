@@ -1,0 +1,143 @@
+"""Live-view budget, measurements 8 and 9: whether the autoencoder panel is live.
+
+8. Live frames: a run started from the page on a fresh server whose projection is warm; which
+   clustering epochs the page showed with their own UMAP frame while the run was active, and
+   how long after the last snapshot its frame was on screen.
+9. First UMAP frame: a server started for the first time on a machine (empty cache folder:
+   numba compiles UMAP) and started again on the same cache folder; from the server's launch
+   and from the click on Start to the first UMAP frame in the page.
+
+Both read the hidden epoch marker of ui/live_view.py (seq, phase, epoch, publication time,
+whether the newest snapshot's frame is drawn, whether the run is active).
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.browser import VIEWPORT, Server, open_app, run_ready_to_start, set_epochs, start_button, wait_for_end
+from bench.budget import BudgetTable, seconds, verdict
+
+LIVE_SHARE_TARGET = 0.8  # clustering epochs shown with their own frame while the run is active (issue 15)
+LAST_FRAME_TARGET = 2.0  # seconds from the last snapshot to its frame on screen
+UMAP_AXIS = "UMAP 1"  # the autoencoder panel's x-axis title once a UMAP frame is drawn
+
+FRAME_TIMER = """() => {
+  const rows = window.__frames = {};
+  const note = () => {
+    for (const m of document.querySelectorAll("span.epoch-published")) {
+      const row = rows[m.dataset.seq] ??= {seq: Number(m.dataset.seq), phase: m.dataset.phase,
+        epoch: Number(m.dataset.epoch), published: Number(m.dataset.published) * 1000, shown: Date.now(),
+        framed: null, framedWhileActive: false};
+      if (m.dataset.projected === "1" && row.framed === null) {
+        row.framed = Date.now();
+        row.framedWhileActive = m.dataset.active === "1";
+      }
+    }
+  };
+  new MutationObserver(note).observe(document.body, {subtree: true, childList: true, attributes: true,
+    attributeFilter: ["data-seq", "data-projected", "data-active"]});
+}"""
+
+FIRST_UMAP_TIMER = """() => {
+  const marks = window.__firstUmap = {};
+  document.addEventListener("click", (event) => {
+    if (marks.click === undefined && event.target.closest("button")?.innerText.trim() === "Start") marks.click = Date.now();
+  }, true);
+  new MutationObserver(() => {
+    if (marks.click === undefined || marks.umap !== undefined) return;
+    if ([...document.querySelectorAll(".js-plotly-plot .xtitle")].some((t) => t.textContent === %r)) marks.umap = Date.now();
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}""" % UMAP_AXIS
+
+
+@dataclass(frozen=True)
+class LiveFrames:
+    cluster_epochs: int  # clustering snapshots of the run (epoch 0, the start, included)
+    shown: int  # of them, drawn by the page while the run was active
+    framed_live: int  # of them, drawn with their own UMAP frame while the run was active
+    last_frame_delay: float | None  # seconds from the last snapshot's publication to its frame in the page
+
+    @property
+    def live_share(self) -> float:
+        return self.framed_live / max(self.cluster_epochs, 1)
+
+
+def watch_live_frames(page, timeout: float = 1800.0) -> LiveFrames:
+    """Click Start on a page whose settings are in place; watch the run to its end and 3 s beyond."""
+    page.evaluate(FRAME_TIMER)
+    start_button(page).click()
+    wait_for_end(page, timeout)
+    page.wait_for_timeout(3000)  # the last frame, if it is still on its way
+    rows = sorted(page.evaluate("() => Object.values(window.__frames)"), key=lambda row: row["seq"])
+    if not rows:
+        raise RuntimeError("the page showed no epoch marker")
+    cluster = [row for row in rows if row["phase"] == "cluster"]
+    last = rows[-1]
+    return LiveFrames(
+        cluster_epochs=last["epoch"] + 1 if last["phase"] == "cluster" else 0,
+        shown=sum(row["shown"] is not None for row in cluster),
+        framed_live=sum(row["framedWhileActive"] for row in cluster),
+        last_frame_delay=None if last["framed"] is None else (last["framed"] - last["published"]) / 1000)
+
+
+def live_frames(browser, machine: str, pretrain: int, cluster: int, workdir: Path, settle: float) -> str:
+    """Measurement 8: one run from the page (fresh server, empty pretraining cache, projection warm)."""
+    with run_ready_to_start(browser, workdir, pretrain, cluster, settle) as (_, page, waited):
+        result = watch_live_frames(page)
+    table = BudgetTable(
+        "8. Live UMAP frames",
+        f"digits, DEKM, {pretrain} pretraining + at most {cluster} clustering epochs started from the page in headless "
+        "Chromium (fresh server, empty pretraining cache); the clustering epochs the page drew while the run was "
+        "active, those drawn with their own UMAP frame, and the seconds from the last snapshot to its frame in the "
+        "page (epoch marker of ui/live_view.py).",
+        machine, ["Clustering epochs", "Drawn live", "With their own frame", "Share", "Target", "Last frame s",
+                  "Target", "Result"])
+    share, last = verdict(result.live_share, LIVE_SHARE_TARGET, below=False), verdict(result.last_frame_delay,
+                                                                                       LAST_FRAME_TARGET)
+    table.add(result.cluster_epochs, result.shown, result.framed_live, f"{result.live_share:.0%}",
+              f"≥ {LIVE_SHARE_TARGET:.0%}", seconds(result.last_frame_delay), f"≤ {LAST_FRAME_TARGET:g} s",
+              "PASS" if share == last == "PASS" else "FAIL")
+    table.notes.append(f"Before Start the server was left {waited:.0f} s to go quiet (the projection process warm).")
+    return table.markdown()
+
+
+def first_umap_frame_once(browser, cache_dir: Path, pretrain: int, cluster: int,
+                          timeout: float = 300.0) -> tuple[float, float]:
+    """A fresh server on `cache_dir`; the page opened as soon as it serves, epochs typed, Start
+    clicked at once: seconds from the launch, and from the click, to the first UMAP frame."""
+    page = browser.new_page(viewport=VIEWPORT)
+    server = Server.launch(cache_dir)
+    try:
+        server.wait_for_port()
+        open_app(page, server.url)
+        set_epochs(page, pretrain, cluster)
+        page.evaluate(FIRST_UMAP_TIMER)
+        start_button(page).click()
+        page.locator(".js-plotly-plot .xtitle", has_text=UMAP_AXIS).first.wait_for(timeout=timeout * 1000)
+        marks = page.evaluate("() => window.__firstUmap")
+        now_wall, now_perf = time.time() * 1000, time.perf_counter()
+        launched_wall = now_wall - (now_perf - server.launched) * 1000
+        return (marks["umap"] - launched_wall) / 1000, (marks["umap"] - marks["click"]) / 1000
+    finally:
+        page.close()
+        server.stop()
+
+
+def first_umap_frame(browser, machine: str, pretrain: int, cluster: int, workdir: Path) -> str:
+    """Measurement 9: a first start on this machine (empty cache folder), then a second one on it."""
+    cache_dir = Path(tempfile.mkdtemp(prefix="cache-first-umap-", dir=workdir))
+    table = BudgetTable(
+        "9. First UMAP frame after a server start",
+        f"the server launched (`python -m ui.launch`, as `make app`), the page opened as soon as it serves, digits, "
+        f"DEKM, {pretrain} + {cluster} epochs typed in and Start clicked at once; until the autoencoder panel first "
+        "shows a UMAP frame (its axis titled 'UMAP 1'). First start: an empty cache folder (no compiled UMAP code, "
+        "no pretrained autoencoder); second start: the same folder afterwards.",
+        machine, ["Start", "From launch s", "From Start click s"])
+    for name in ("first start on this machine", "second start"):
+        from_launch, from_click = first_umap_frame_once(browser, cache_dir, pretrain, cluster)
+        table.add(name, seconds(from_launch, 1), seconds(from_click, 1))
+    return table.markdown()
+

@@ -1,0 +1,95 @@
+"""Which UMAP frame is made next (deepclust_core.frames): newest first, then what a page looks
+at, then, only for the run on screen, the frames it skipped."""
+import time
+
+import numpy as np
+import pytest
+
+from deepclust_core import frames as frames_module
+from deepclust_core.frames import FILL, LOOKED_AT, NEWEST, Frames, _next_job
+
+
+def embeddings(n: int):
+    rng = np.random.default_rng(0)
+    items = [(seq, rng.normal(size=(30, 4)).astype(np.float32)) for seq in range(n)]
+    return lambda: items
+
+
+@pytest.fixture
+def no_projector(monkeypatch):
+    """Only these tests' Frames are known, and nothing projects them behind the test's back."""
+    import weakref
+
+    monkeypatch.setattr(frames_module, "_all_frames", weakref.WeakSet())
+    monkeypatch.setattr(frames_module, "_wake", lambda: None)
+
+
+def test_a_live_run_wants_its_newest_frame_and_nothing_else_until_looked_at(no_projector):
+    live = Frames(embeddings(5), seed=0, follows_newest=lambda: True)
+    assert _next_job() == (NEWEST, live, 4)
+    live.put(4, np.zeros((30, 2)))
+    assert _next_job() is None  # nobody looks at it: its skipped frames are not made
+    live.look_at(1)
+    assert _next_job() == (LOOKED_AT, live, 1)
+    live.put(1, np.zeros((30, 2)))
+    fills = []
+    while (job := _next_job()) is not None:
+        assert job[0] == FILL
+        fills.append(job[2])
+        live.put(job[2], np.zeros((30, 2)))
+    assert fills == [2, 0, 3]  # nearest the epoch looked at first
+
+
+def test_a_stored_run_gets_frames_only_when_looked_at(no_projector):
+    stored = Frames(embeddings(4), seed=0)
+    assert _next_job() is None and not stored.pending()
+    stored.look_at(3)
+    assert stored.pending() and _next_job() == (LOOKED_AT, stored, 3)
+
+
+def test_a_newest_frame_comes_before_any_looked_at_one_and_fill_is_for_the_run_on_screen(no_projector):
+    stored = Frames(embeddings(4), seed=0)
+    stored.look_at(0)
+    other = Frames(embeddings(4), seed=0)
+    other.look_at(2)
+    for seq in range(4):
+        if seq != 0:
+            stored.put(seq, np.zeros((30, 2)))
+    live = Frames(embeddings(6), seed=0, follows_newest=lambda: True)
+    assert _next_job() == (NEWEST, live, 5)
+    live.put(5, np.zeros((30, 2)))
+    assert _next_job() == (LOOKED_AT, other, 2)  # looked at last: the run on screen goes first
+    other.put(2, np.zeros((30, 2)))
+    stored.put(0, np.zeros((30, 2)))
+    job = _next_job()
+    assert job[0] == FILL and job[1] is other  # only the run on screen is filled in
+
+
+def test_nearest_is_at_or_before_when_possible(no_projector):
+    frames = Frames(embeddings(6), seed=0)
+    frames.put(2, np.ones((30, 2)))
+    frames.put(4, 2 * np.ones((30, 2)))
+    assert frames.nearest(3)[0] == 2 and frames.nearest(5)[0] == 4 and frames.nearest(0)[0] == 2
+    assert frames.nearest(4)[0] == 4
+
+
+def test_the_projector_thread_makes_the_newest_frame_warm_started_from_the_nearest(monkeypatch):
+    calls = []
+
+    def fake_project(H, previous, seed):
+        calls.append(previous is not None)
+        return H[:, :2].copy()
+
+    monkeypatch.setattr(frames_module.projection, "warm_up", lambda: None)
+    monkeypatch.setattr(frames_module.projection, "project", fake_project)
+    saved = {}
+    live = Frames(embeddings(3), seed=0, follows_newest=lambda: True, save=saved.__setitem__)
+    live.changed()
+    deadline = time.time() + 10
+    while live.pending() and time.time() < deadline:
+        time.sleep(0.02)
+    assert live.seqs() == [2] and list(saved) == [2] and calls == [False]
+    live.look_at(0)
+    while len(live.seqs()) < 3 and time.time() < deadline:
+        time.sleep(0.02)
+    assert live.seqs() == [0, 1, 2] and calls[1:] == [True, True]
