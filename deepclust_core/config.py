@@ -31,6 +31,8 @@ class TrainConfig:
         for name, (value, least) in checks.items():
             if not isinstance(value, int) or value < least:
                 raise ValueError(f"{name} must be an integer of at least {least}, got {value!r}")
+        if not isinstance(self.seed, int) or not 0 <= self.seed < 2**32:
+            raise ValueError(f"seed must be a whole number from 0 to {2**32 - 1}, got {self.seed!r}")
         if not self.lr > 0:
             raise ValueError(f"learning rate must be positive, got {self.lr}")
         if self.device not in ("auto", "cpu") and not self.device.startswith("cuda"):

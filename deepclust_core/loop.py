@@ -4,8 +4,9 @@
         print(snapshot.step_name, snapshot.metrics)
 
 Stopping is the caller's `break`, or `control.stop()` from another thread, honoured
-between batches. A loss that turns NaN or infinite raises `TrainingDiverged`; every
-snapshot yielded before it stays valid.
+between batches. A loss that turns NaN or infinite, or explodes while staying finite
+(`divergence.DivergenceGuard`), raises `TrainingDiverged`; every snapshot yielded before it
+stays valid.
 
 A snapshot needs every row's embedding. Where the training batches already computed it with
 the same function (no dropout) and nothing else needs it fresh (pretraining; the clustering
@@ -27,6 +28,7 @@ from .batch_embeddings import BatchEmbeddings
 from .config import TrainConfig
 from .control import TrainingControl
 from .dataset import Dataset, validate_for_clustering
+from .divergence import DivergenceGuard, TrainingDiverged  # noqa: F401  (TrainingDiverged: imported from here too)
 from .kmeans import kmeans
 from .methods import Method, TrainingContext, make_method
 from .metrics import clustering_scores
@@ -35,10 +37,6 @@ from .recorder import SnapshotRecorder
 from .snapshot import Snapshot
 
 LossFunction = Callable[[torch.Tensor, torch.Tensor], dict[str, torch.Tensor]]
-
-
-class TrainingDiverged(RuntimeError):
-    """A loss became NaN or infinite; the message says where and what to try."""
 
 
 def resolve_device(name: str = "auto") -> torch.device:
@@ -109,10 +107,11 @@ def _cluster(method, autoencoder, X, data, config, recorder, batches, control, e
         ctx.step += 1
         method.after_step(ctx)
 
+    guard = DivergenceGuard()
     for epoch in range(1, config.cluster_epochs + 1):
         losses = _run_epoch(lambda x, i: method.batch_loss(x, i, ctx), optimizer, X, batches, control, embeddings,
                             on_step, shuffle=method.shuffle_batches, where=f"clustering epoch {epoch}",
-                            done=lambda: method.converged)
+                            done=lambda: method.converged, guard=guard)
         if losses is None:
             return
         ctx.epoch = epoch
@@ -150,9 +149,10 @@ def _pretrain(autoencoder, X, data, config, recorder, batches, control, embeddin
         loss = torch.nn.functional.mse_loss(autoencoder(x)[1], x)
         return {"reconstruction": loss, "total": loss}
 
-    history = []
+    history, guard = [], DivergenceGuard()
     for epoch in range(1, config.pretrain_epochs + 1):
-        losses = _run_epoch(reconstruction, optimizer, X, batches, control, embeddings, where=f"pretraining epoch {epoch}")
+        losses = _run_epoch(reconstruction, optimizer, X, batches, control, embeddings,
+                            where=f"pretraining epoch {epoch}", guard=guard)
         if losses is None:
             return
         history.append(losses["total"])
@@ -177,9 +177,12 @@ class _Batches:
 
 def _run_epoch(loss_fn: LossFunction, optimizer, X, batches: _Batches, control: TrainingControl,
                embeddings: BatchEmbeddings | None = None, on_step: Callable[[], None] | None = None,
-               shuffle: bool = True, where: str = "", done: Callable[[], bool] = lambda: False) -> dict[str, float] | None:
+               shuffle: bool = True, where: str = "", done: Callable[[], bool] = lambda: False,
+               guard: DivergenceGuard | None = None) -> dict[str, float] | None:
     """One pass over the data (cut short when `done()`); mean of every loss term, or None when stopped.
-    The batches' embeddings are kept in `embeddings` when given."""
+    The batches' embeddings are kept in `embeddings` when given; `guard`, one per phase, raises
+    TrainingDiverged before a step on a NaN, infinite or exploded loss."""
+    guard = guard or DivergenceGuard()
     sums: dict[str, float] = {}
     rows_done = 0
     if embeddings is not None:
@@ -189,16 +192,13 @@ def _run_epoch(loss_fn: LossFunction, optimizer, X, batches: _Batches, control: 
             return None
         with embeddings.batch(index) if embeddings is not None else contextlib.nullcontext():
             terms = loss_fn(X[index], index)
-        total = terms["total"]
-        if not torch.isfinite(total):
-            bad = [name for name, value in terms.items() if not torch.isfinite(value)]
-            raise TrainingDiverged(f"the loss ({', '.join(bad)}) became NaN or infinite in {where}, batch "
-                                   f"{batch_number}; try a lower learning rate")
+        values = {name: float(value.detach()) for name, value in terms.items()}
+        guard.check(values, where, batch_number)
         optimizer.zero_grad(set_to_none=True)
-        total.backward()
+        terms["total"].backward()
         optimizer.step()
-        for name, value in terms.items():
-            sums[name] = sums.get(name, 0.0) + float(value.detach()) * len(index)
+        for name, value in values.items():
+            sums[name] = sums.get(name, 0.0) + value * len(index)
         rows_done += len(index)
         if on_step is not None:
             on_step()

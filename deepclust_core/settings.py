@@ -1,10 +1,12 @@
-"""A run's TrainConfig from three layers: TrainConfig's defaults, then the method's
-card's `suggested` settings (its paper or reference code), then what the user set explicitly.
+"""A run's TrainConfig from three layers: TrainConfig's defaults, then one of the method's
+presets, then what the user set explicitly.
 
-`suggested` may hold TrainConfig fields (pretrain_epochs, cluster_epochs, batch_size, lr),
+The presets are the card's `suggested` settings (its paper or reference code; "paper") and
+those with the card's `quick_look` on top ("quick": shorter epochs for a first run in class).
+Both may hold TrainConfig fields (pretrain_epochs, cluster_epochs, batch_size, lr),
 AutoencoderConfig fields (kind, hidden, embedding_dim, activation) and fields of the
 method's own config. The CLI and the benchmarks build their configs here; the app starts
-its widgets from the same `suggested` values.
+its widgets from the same presets.
 """
 from __future__ import annotations
 
@@ -16,14 +18,22 @@ from .config import TrainConfig
 
 TRAIN_FIELDS = ("pretrain_epochs", "cluster_epochs", "batch_size", "lr")
 AUTOENCODER_FIELDS = tuple(f.name for f in fields(AutoencoderConfig))
+PRESETS = ("paper", "quick")  # the card's `suggested`; the same with its `quick_look` on top
 
 
-def split_suggested(method: str) -> tuple[dict, dict, dict]:
-    """A method's `suggested` dict as (TrainConfig fields, AutoencoderConfig fields, method options)."""
+def preset(method: str, name: str = "paper") -> dict:
+    """The settings of a method's preset: its card's `suggested`, with `quick_look` on top for "quick"."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
     card = CARDS[method]
-    option_names = {f.name for f in fields(card.config_class)}
+    return {**card.suggested, **(card.quick_look if name == "quick" else {})}
+
+
+def split_suggested(method: str, preset_name: str = "paper") -> tuple[dict, dict, dict]:
+    """A method's preset as (TrainConfig fields, AutoencoderConfig fields, method options)."""
+    option_names = {f.name for f in fields(CARDS[method].config_class)}
     train, autoencoder, options = {}, {}, {}
-    for key, value in card.suggested.items():
+    for key, value in preset(method, preset_name).items():
         if key in TRAIN_FIELDS:
             train[key] = value
         elif key in AUTOENCODER_FIELDS:
@@ -40,14 +50,14 @@ def _given(values: dict | None) -> dict:
 
 
 def config_for(method: str, n_clusters: int, *, train: dict | None = None, autoencoder: dict | None = None,
-               options: dict | None = None, **run) -> TrainConfig:
-    """TrainConfig defaults < `CARDS[method].suggested` < the explicit (non-None) values given.
+               options: dict | None = None, preset_name: str = "paper", **run) -> TrainConfig:
+    """TrainConfig defaults < the method's preset (`preset_name`) < the explicit (non-None) values given.
 
     `run` takes the remaining TrainConfig fields as they are (seed, device, cache_dir, ...).
     """
     if method not in CARDS:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(CARDS)}")
-    suggested_train, suggested_autoencoder, suggested_options = split_suggested(method)
+    suggested_train, suggested_autoencoder, suggested_options = split_suggested(method, preset_name)
     return TrainConfig(
         n_clusters=n_clusters, method=method,
         method_options={**suggested_options, **_given(options)},

@@ -11,8 +11,9 @@ from deepclust_core.options import option_specs
 
 HEAVY = ("torch", "scipy", "sklearn", "pandas")
 # what pages/train.py imports: the first page draws its sidebar and Start before torch and friends load
-FIRST_PAGE_MODULES = ("ui.settings_form", "ui.branch", "ui.data_picker", "ui.data_preview", "ui.live_view",
-                      "ui.run_state", "deepclust_core.settings", "deepclust_core.catalog")
+FIRST_PAGE_MODULES = ("ui.settings_form", "ui.presets", "ui.run_buttons", "ui.branch", "ui.data_picker",
+                      "ui.data_preview", "ui.live_view", "ui.run_state", "deepclust_core.settings",
+                      "deepclust_core.catalog")
 
 
 def test_the_first_page_imports_no_training_code():

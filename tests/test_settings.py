@@ -36,3 +36,17 @@ def test_unknown_suggestion_is_an_error(monkeypatch):
 def test_every_method_suggests_a_valid_config(method):
     config = config_for(method, 10)
     CARDS[method].config_class(**config.method_options)
+
+
+@pytest.mark.parametrize("method", list(CARDS))
+def test_every_quick_look_is_a_valid_shorter_run(method):
+    paper, quick = config_for(method, 10), config_for(method, 10, preset_name="quick")
+    CARDS[method].config_class(**quick.method_options)
+    assert quick.pretrain_epochs <= paper.pretrain_epochs and quick.cluster_epochs <= paper.cluster_epochs
+    assert quick.pretrain_epochs + quick.cluster_epochs < paper.pretrain_epochs + paper.cluster_epochs
+    assert (quick.batch_size, quick.lr, quick.autoencoder) == (paper.batch_size, paper.lr, paper.autoencoder)
+
+
+def test_an_unknown_preset_is_an_error():
+    with pytest.raises(ValueError, match="unknown preset 'slow'"):
+        config_for("dekm", 10, preset_name="slow")

@@ -14,7 +14,7 @@ from deepclust_core.run_record import EpochRow, RunRecord
 from deepclust_core.run_view import Entry, RunView
 from deepclust_core.store import RunStore
 
-from . import run_library, run_state
+from . import run_library, run_state, settings_form
 from .live_view import label
 
 KEPT = ("Snapshots whose weights the store kept: every epoch of a small model; for larger ones every 2nd, 4th, … "
@@ -48,15 +48,17 @@ def settings(record: RunRecord, pretraining_left: int | None) -> dict:
     first, second, third = st.columns(3)
     changes = {
         "method": method,
-        "n_clusters": int(first.number_input("Clusters K", 2, 100, parent.n_clusters, key="branch:k")),
-        "cluster_epochs": int(second.number_input("Clustering epochs", 0, 5000, parent.cluster_epochs,
+        # no bounds: TrainConfig explains a bad number where a bound would put back the old one silently
+        "n_clusters": int(first.number_input("Clusters K", value=parent.n_clusters, step=1, key="branch:k")),
+        "cluster_epochs": int(second.number_input("Clustering epochs", value=parent.cluster_epochs, step=1,
                                                   key="branch:cluster_epochs")),
-        "lr": float(third.number_input("Learning rate", 1e-6, 1.0, parent.lr, format="%g", key="branch:lr")),
-        "batch_size": int(first.number_input("Batch size", 1, 4096, parent.batch_size, key="branch:batch")),
-        "seed": int(second.number_input("Seed", 0, 2**31 - 1, parent.seed, key="branch:seed")),
+        "lr": float(third.number_input("Learning rate", value=float(parent.lr), step=1e-4, format="%g",
+                                       key="branch:lr")),
+        "batch_size": int(first.number_input("Batch size", value=parent.batch_size, step=1, key="branch:batch")),
+        "seed": int(second.number_input("Seed", value=parent.seed, step=1, key="branch:seed")),
     }
     if pretraining_left is not None:
-        changes["pretrain_epochs"] = int(third.number_input("Pretraining epochs left", 0, 2000, pretraining_left,
+        changes["pretrain_epochs"] = int(third.number_input("Pretraining epochs left", value=pretraining_left, step=1,
                                                             key="branch:pretrain"))
     with st.expander("Method options"):
         own = parent.method_options if method == parent.method else {}
@@ -85,6 +87,7 @@ def _start(run: RunView, store: RunStore, record: RunRecord, at: EpochRow, chang
         st.session_state["branch:error"] = str(error)
         return
     child = run_state.start_run(data, config, branch_from=start)
+    settings_form.show_config(config, data)  # the sidebar shows what the branch runs with
     st.session_state.opened_run = child.run_id  # Compare then shows it beside its parent
     st.session_state["branch:started"] = True
 

@@ -1,18 +1,29 @@
 """The sidebar's model and training sections, generated from the config dataclasses.
 
 Each method keeps its own widget values (keys carry the method's name), starting from the
-settings its paper used (`MethodCard.suggested`). Nothing here imports torch: the
-first page draws this form before any training code is loaded.
+settings its paper used (`deepclust_core.settings.preset`). Every widget keeps its value for
+the whole session (`persist_state="session"`): Streamlit otherwise forgets the value of a
+widget that a run does not draw, so a change to DEKM's epochs would be lost on a visit to DKM.
+A widget's first value is put into session state before it is drawn, never passed as `value=`,
+so that presets and branches (ui/presets.py, ui/branch.py) can set the same keys from their
+callbacks.
+
+Numbers have no bounds in the widgets: a bound makes Streamlit put back the old value without a
+word when a number is out of range. TrainConfig and the method's config check them instead, and
+`build_choice` says what is wrong next to Start. Nothing here imports torch: the first page
+draws this form before any training code is loaded.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import streamlit as st
 
 from deepclust_core import AutoencoderConfig, DataError, Dataset, TrainConfig, validate_for_clustering
 from deepclust_core.catalog import CARDS
 from deepclust_core.options import OptionSpec, option_specs
+from deepclust_core.settings import config_for
 
 SUBSAMPLE_DEFAULT = 10000  # large sets train on a seeded subsample unless the user asks for more
 
@@ -24,69 +35,127 @@ class Choice:
     problem: str | None  # why Start is disabled, shown next to it
 
 
+def train_key(method: str, name: str) -> str:
+    return f"{method}:train:{name}"
+
+
+def option_key(method: str, name: str) -> str:
+    return f"{method}:{name}"
+
+
+def k_key(data: Dataset | None) -> str:
+    # keyed by data set and class count: choosing a label column resets K to the new number of classes
+    return f"k:{data.name}:{data.n_classes}" if data is not None else "k:"
+
+
+def widget_values(config: TrainConfig) -> dict:
+    """What the method's widgets show for `config`, by widget key (K and the seed aside)."""
+    method, ae = config.method, config.autoencoder
+    values = {train_key(method, "pretrain"): config.pretrain_epochs,
+              train_key(method, "cluster"): config.cluster_epochs,
+              train_key(method, "batch"): config.batch_size, train_key(method, "lr"): float(config.lr),
+              train_key(method, "kind"): ae.kind, train_key(method, "hidden"): ",".join(map(str, ae.hidden)),
+              train_key(method, "embedding"): ae.embedding_dim}
+    for spec in option_specs(CARDS[method].config_class):
+        values[option_key(method, spec.name)] = config.method_options.get(spec.name, spec.default)
+    return values
+
+
+def preset_values(method: str, preset_name: str = "paper") -> dict:
+    """A preset of the method (settings.PRESETS) as its widget values, by widget key."""
+    return widget_values(config_for(method, 2, preset_name=preset_name))  # K is no part of a preset
+
+
+def put(values: dict) -> None:
+    """Set widgets by key before they are drawn (from a callback: a preset's or a branch's values)."""
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def show_config(config: TrainConfig, data: Dataset) -> None:
+    """Put a run's settings into the form (from a callback): method, K, seed, epochs, options, autoencoder."""
+    put({"method": config.method, k_key(data): config.n_clusters, "seed": config.seed, **widget_values(config)})
+
+
+def kept(draw: Callable, label: str, key: str, default, **kwargs):
+    """`draw` a widget that keeps its value for the session, starting at `default` (see the module docstring)."""
+    options = kwargs.get("options")
+    if key not in st.session_state or (options is not None and st.session_state[key] not in options):
+        st.session_state[key] = default if options is None or default in options else options[0]
+    return draw(label, key=key, persist_state="session", **kwargs)
+
+
 def method_picker() -> str:
-    names = list(CARDS)
-    return st.selectbox("Method", names, index=names.index("dekm"), format_func=lambda n: CARDS[n].title,
-                        key="method", help="See the Learn page for what each method optimises.")
+    return kept(st.selectbox, "Method", "method", "dekm", options=list(CARDS), format_func=lambda n: CARDS[n].title,
+                help="See the Learn page for what each method optimises.")
 
 
-def option_widget(method: str, spec: OptionSpec):
-    key = f"{method}:{spec.name}"
-    label = spec.name.replace("_", " ")
+def option_widget(method: str, spec: OptionSpec, default):
+    key, label = option_key(method, spec.name), spec.name.replace("_", " ")
     if spec.choices:
-        return st.selectbox(label, spec.choices, index=spec.choices.index(spec.default), key=key, help=spec.help)
+        return kept(st.selectbox, label, key, default, options=list(spec.choices), help=spec.help)
     if spec.type is bool:
-        return st.checkbox(label, bool(spec.default), key=key, help=spec.help)
+        return kept(st.checkbox, label, key, bool(default), help=spec.help)
     if spec.type is int:
-        return int(st.number_input(label, value=int(spec.default), step=1, key=key, help=spec.help))
+        return int(kept(st.number_input, label, key, int(default), step=1, help=spec.help))
     if spec.type is float:
-        return float(st.number_input(label, value=float(spec.default), format="%g", key=key, help=spec.help))
-    return st.text_input(label, str(spec.default), key=key, help=spec.help)
+        return float(kept(st.number_input, label, key, float(default), step=0.01, format="%g", help=spec.help))
+    return kept(st.text_input, label, key, str(default), help=spec.help)
 
 
 def method_options(method: str) -> dict:
+    paper = preset_values(method)
     with st.expander("Method options", expanded=False):
-        return {spec.name: option_widget(method, spec) for spec in option_specs(CARDS[method].config_class)}
-
-
-def _suggested(method: str, name: str, fallback):
-    return CARDS[method].suggested.get(name, fallback)
+        return {spec.name: option_widget(method, spec, paper[option_key(method, spec.name)])
+                for spec in option_specs(CARDS[method].config_class)}
 
 
 def training_settings(method: str, data: Dataset | None) -> dict:
     """Epochs, batch, learning rate, seed, autoencoder and subsample widgets."""
-    key = lambda name: f"{method}:train:{name}"  # noqa: E731
+    paper = preset_values(method)
+
+    def number(label: str, name: str, **kwargs):
+        return kept(st.number_input, label, train_key(method, name), paper[train_key(method, name)], **kwargs)
+
     values = {
-        "pretrain_epochs": int(st.number_input("Pretraining epochs", 0, 2000, _suggested(method, "pretrain_epochs", 200),
-                                               key=key("pretrain"), help="Autoencoder reconstruction epochs (cached once done).")),
-        "cluster_epochs": int(st.number_input("Clustering epochs (at most)", 0, 5000, _suggested(method, "cluster_epochs", 100),
-                                              key=key("cluster"), help="The method's own stopping rule may end sooner.")),
-        "batch_size": int(st.number_input("Batch size", 1, 4096, _suggested(method, "batch_size", 256), key=key("batch"))),
-        "lr": float(st.number_input("Learning rate", 1e-6, 1.0, float(_suggested(method, "lr", 1e-3)), format="%g",
-                                    key=key("lr"), help="Adam's step size.")),
-        "seed": int(st.number_input("Seed", 0, 2**31 - 1, 0, key="seed", help="Same seed, same labels on this machine.")),
+        "pretrain_epochs": int(number("Pretraining epochs", "pretrain", step=1,
+                                      help="Autoencoder reconstruction epochs (cached once done).")),
+        "cluster_epochs": int(number("Clustering epochs (at most)", "cluster", step=1,
+                                     help="The method's own stopping rule may end sooner.")),
+        "batch_size": int(number("Batch size", "batch", step=1)),
+        "lr": float(number("Learning rate", "lr", step=1e-4, format="%g", help="Adam's step size.")),
+        "seed": int(kept(st.number_input, "Seed", "seed", 0, step=1, help="Same seed, same labels on this machine.")),
     }
     with st.expander("Autoencoder", expanded=False):
-        kinds = ["mlp", "conv"] if data is not None and data.is_image else ["mlp"]
-        default_kind = _suggested(method, "kind", "mlp")
-        kind = st.selectbox("Kind", kinds, index=kinds.index(default_kind) if default_kind in kinds else 0,
-                            key=key("kind"), help="conv: DEKM's convolutional autoencoder, for images.")
-        hidden = st.text_input("Hidden widths", ",".join(map(str, _suggested(method, "hidden", (500, 500, 2000)))),
-                               key=key("hidden"), help="MLP layer widths, comma separated (d-500-500-2000-10 by default).")
-        if not all(w.strip().isdigit() and int(w) > 0 for w in hidden.split(",") if w.strip()):
-            st.error("Hidden widths must be positive whole numbers separated by commas, e.g. 500,500,2000.")
-        embedding = int(st.number_input("Embedding size", 1, 512, _suggested(method, "embedding_dim", 10), key=key("embedding")))
+        default_kind = paper[train_key(method, "kind")]
+        kinds = ["mlp"] + (["conv"] if data is not None and data.is_image else []) + (
+            [default_kind] if default_kind not in ("mlp", "conv") else [])  # DEPICT's own network
+        kind = kept(st.selectbox, "Kind", train_key(method, "kind"), default_kind, options=kinds,
+                    help="conv: DEKM's convolutional autoencoder, for images; depict: DEPICT's dropout network.")
+        hidden = kept(st.text_input, "Hidden widths", train_key(method, "hidden"), paper[train_key(method, "hidden")],
+                      help="MLP layer widths, comma separated (d-500-500-2000-10 by default).")
+        try:
+            widths(hidden)
+        except ValueError as error:
+            st.error(str(error))
+        embedding = int(number("Embedding size", "embedding", step=1))
         values["autoencoder"] = dict(kind=kind, hidden=hidden, embedding_dim=embedding,
-                                     activation=_suggested(method, "activation", "relu"))
+                                     activation=CARDS[method].suggested.get("activation", "relu"))
     return values
+
+
+def widths(text: str) -> tuple[int, ...]:
+    """The hidden widths typed, e.g. "500, 500, 2000"; ValueError with a one-line message."""
+    parts = [w.strip() for w in text.split(",") if w.strip()]
+    if not all(w.isdigit() and int(w) > 0 for w in parts):
+        raise ValueError("Hidden widths must be positive whole numbers separated by commas, e.g. 500,500,2000.")
+    return tuple(int(w) for w in parts)
 
 
 def choose_k(data: Dataset | None) -> int:
     default = data.n_classes if data is not None and data.n_classes else 4
-    # keyed by data set and class count: choosing a label column resets K to the new number of classes
-    key = f"k:{data.name}:{data.n_classes}" if data is not None else "k:"
-    k = int(st.number_input("Clusters K", 2, 100, default, key=key,
-                            help="Defaults to the number of classes when the data has labels."))
+    k = int(kept(st.number_input, "Clusters K", k_key(data), default, step=1,
+                 help="Defaults to the number of classes when the data has labels."))
     if data is not None:
         try:
             validate_for_clustering(data, k)
@@ -115,10 +184,11 @@ def build_choice(data: Dataset | None, k: int, method: str, options: dict, train
     try:
         validate_for_clustering(data, k)
         ae = training.pop("autoencoder")
-        hidden = tuple(int(w) for w in ae.pop("hidden").replace(" ", "").split(",") if w)  # ValueError: explained
+        hidden = widths(ae.pop("hidden"))
         config = TrainConfig(n_clusters=k, method=method, method_options=options,
                              autoencoder=AutoencoderConfig(hidden=hidden, **ae), **training)
         CARDS[method].config_class(**options)
     except (DataError, ValueError) as error:
-        return Choice(data, None, str(error))
+        problem = str(error)
+        return Choice(data, None, problem[:1].upper() + problem[1:])
     return Choice(data, config, None)

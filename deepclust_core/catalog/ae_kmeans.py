@@ -15,4 +15,5 @@ class AEKMeansConfig:
             raise ValueError(f"n_init must be positive, got {self.n_init}")
 
 
-AE_KMEANS_CARD = MethodCard(name="ae-kmeans", title="AE + k-means (baseline)", config_class=AEKMeansConfig)
+AE_KMEANS_CARD = MethodCard(name="ae-kmeans", title="AE + k-means (baseline)", config_class=AEKMeansConfig,
+                            quick_look={"pretrain_epochs": 50})  # quick look: 32 s, ACC 0.79

@@ -57,9 +57,11 @@ DEC_CARD = MethodCard(
     name="dec", title="DEC (Deep Embedded Clustering)", config_class=DECConfig,
     # DEC-keras: pretrain() 200 epochs (300 on MNIST), batch 256, at most 2e4 steps (about 73 MNIST epochs)
     suggested={"pretrain_epochs": 200, "cluster_epochs": 75, "batch_size": 256, "lr": 1e-3},
+    quick_look={"pretrain_epochs": 50, "cluster_epochs": 30},  # quick look: 35 s, ACC 0.78 (stops at epoch 18)
 )
 IDEC_CARD = MethodCard(
     name="idec", title="IDEC (Improved Deep Embedded Clustering)", config_class=IDECConfig,
     # IDEC.py on MNIST: DEC-keras' pretrained autoencoder, Adam (Keras default lr 1e-3), batch 256, 2e4 steps at most
     suggested={"pretrain_epochs": 200, "cluster_epochs": 75, "batch_size": 256, "lr": 1e-3},
+    quick_look={"pretrain_epochs": 50, "cluster_epochs": 30},  # quick look: 47 s, ACC 0.82
 )

@@ -25,4 +25,5 @@ class DEKMConfig:
 DEKM_CARD = MethodCard(
     name="dekm", title="DEKM (Deep Embedded K-Means)", config_class=DEKMConfig,
     suggested={"pretrain_epochs": 200, "cluster_epochs": 200, "batch_size": 256, "lr": 1e-3},  # DEKM_dense.py
+    quick_look={"pretrain_epochs": 50, "cluster_epochs": 40},  # quick look: 38 s, ACC 0.81 (stops itself at epoch 20)
 )

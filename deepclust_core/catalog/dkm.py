@@ -34,4 +34,5 @@ DKM_CARD = MethodCard(
     # dkm.py with pretraining: 50 epochs, then 20 alpha values x 5 epochs, Adam (lr 1e-3), batch 256;
     # MLP d-500-500-2000-K (mnist_specs.py: embedding size = K).
     suggested={"pretrain_epochs": 50, "cluster_epochs": 100, "batch_size": 256, "lr": 1e-3},
+    quick_look={"cluster_epochs": 40},  # quick look: 43 s, ACC 0.80
 )

@@ -1,0 +1,148 @@
+"""The Train page's sidebar and run buttons through AppTest: settings that stay, presets, the Start guard."""
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from deepclust_core.gallery import GALLERY_DIR
+from deepclust_core.settings import preset
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def settings_line(at: AppTest) -> str:
+    return next(c.value for c in at.sidebar.caption if "Settings:" in c.value)
+
+
+def test_changed_values_survive_a_method_switch_and_back(app):
+    app.sidebar.number_input(key="dekm:train:pretrain").set_value(7).run()
+    app.sidebar.number_input(key="dekm:train:lr").set_value(0.002).run()
+    app.sidebar.number_input(key="dekm:update_interval").set_value(5).run()
+    app.sidebar.text_input(key="dekm:train:hidden").set_value("64,64").run()
+    app.sidebar.selectbox(key="method").set_value("dkm").run()
+    assert app.sidebar.number_input(key="dkm:train:pretrain").value == preset("dkm")["pretrain_epochs"]
+    app.sidebar.number_input(key="dkm:train:cluster").set_value(11).run()
+    app.switch_page("pages/learn.py").run()  # another page draws none of the sidebar's widgets
+    app.switch_page("pages/train.py").run()
+    assert app.sidebar.selectbox(key="method").value == "dkm"
+    assert app.sidebar.number_input(key="dkm:train:cluster").value == 11
+    app.sidebar.selectbox(key="method").set_value("dekm").run()
+    assert not app.exception
+    assert app.sidebar.number_input(key="dekm:train:pretrain").value == 7
+    assert app.sidebar.number_input(key="dekm:train:lr").value == 0.002
+    assert app.sidebar.number_input(key="dekm:update_interval").value == 5
+    assert app.sidebar.text_input(key="dekm:train:hidden").value == "64,64"
+    assert "custom" in settings_line(app)
+
+
+def test_presets_are_shown_and_applied(app):
+    quick = preset("dekm", "quick")
+    assert "the paper's" in settings_line(app) and button(app, "Paper's settings").disabled
+    button(app, "Quick look").click().run()
+    assert app.sidebar.number_input(key="dekm:train:pretrain").value == quick["pretrain_epochs"]
+    assert app.sidebar.number_input(key="dekm:train:cluster").value == quick["cluster_epochs"]
+    assert "quick look" in settings_line(app) and button(app, "Quick look").disabled
+    app.sidebar.number_input(key="dekm:train:batch").set_value(128).run()
+    assert "custom" in settings_line(app)
+    button(app, "Paper's settings").click().run()
+    assert app.sidebar.number_input(key="dekm:train:batch").value == preset("dekm")["batch_size"]
+    assert app.sidebar.number_input(key="dekm:train:pretrain").value == preset("dekm")["pretrain_epochs"]
+    assert "the paper's" in settings_line(app) and not app.exception
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("k:digits:10", 1, "K must be an integer of at least 2, got 1"),
+    ("dekm:train:batch", 0, "Batch size must be an integer of at least 1, got 0"),
+    ("dekm:train:lr", 0.0, "Learning rate must be positive, got 0.0"),
+    ("dekm:train:cluster", -3, "Clustering epochs must be an integer of at least 0, got -3"),
+    ("dekm:train:embedding", 0, "Autoencoder widths and embedding size must be positive"),
+    ("seed", -1, "Seed must be a whole number from 0"),
+])
+def test_an_invalid_number_is_explained_and_blocks_start(app, key, value, message):
+    app.sidebar.number_input(key=key).set_value(value).run()
+    assert not app.exception
+    assert app.sidebar.number_input(key=key).value == value  # kept as typed, not put back to the old value
+    assert button(app, "Start").disabled
+    errors = [e.value for e in app.main.error]  # one line, next to Start
+    assert len(errors) == 1 and errors[0].startswith(message)
+
+
+def test_start_during_a_run_asks_first(app):
+    app.sidebar.selectbox(key="data_choice").set_value("blobs (synthetic, 2-D)").run()
+    app.sidebar.number_input(key="synthetic_n").set_value(300).run()
+    app.sidebar.number_input(key="dekm:train:pretrain").set_value(500).run()
+    app.sidebar.text_input(key="dekm:train:hidden").set_value("32,32").run()
+    button(app, "Start").click().run()
+    first = app.session_state["run"]
+    try:
+        button(app, "Pause").click().run()  # a paused run is still active: it would be lost
+        button(app, "Start").click().run()
+        assert app.session_state["run"] is first and first.active
+        assert any("Starting a new one stops it" in w.value for w in app.warning)
+        assert button(app, "Start").disabled
+        button(app, "Keep the current run").click().run()
+        assert app.session_state["run"] is first and not app.warning and not button(app, "Start").disabled
+        button(app, "Start").click().run()
+        button(app, "Stop it and start the new run").click().run()
+        second = app.session_state["run"]
+        assert second is not first and not app.exception
+        deadline = time.time() + 30
+        while first.active and time.time() < deadline:
+            time.sleep(0.2)
+        assert first.status == "stopped"
+    finally:
+        app.session_state["run"].stop()
+        first.stop()
+
+
+def test_a_branch_puts_its_settings_into_the_sidebar(app):
+    app.switch_page("pages/runs.py").run()
+    app.selectbox(key="open_run").set_value("example-digits-dekm").run()
+    from deepclust_core.store import RunStore
+
+    example = RunStore(GALLERY_DIR, read_only=True).record("example-digits-dekm").config
+    app.selectbox(key="branch:seq").set_value(example.pretrain_epochs).run()  # the pretrained autoencoder
+    app.selectbox(key="branch:method").set_value("dkm").run()
+    app.number_input(key="branch:cluster_epochs").set_value(1).run()
+    app.number_input(key="branch:lr").set_value(0.0005).run()
+    app.number_input(key="branch:seed").set_value(3).run()
+    app.button(key="branch:start").click().run()  # and on to the Train page, where the branch trains
+    try:
+        assert not app.exception
+        assert app.sidebar.selectbox(key="method").value == "dkm"
+        assert app.sidebar.number_input(key="dkm:train:cluster").value == 1
+        assert app.sidebar.number_input(key="dkm:train:pretrain").value == 0
+        assert app.sidebar.number_input(key="dkm:train:lr").value == 0.0005
+        assert app.sidebar.number_input(key="seed").value == 3
+        assert app.sidebar.number_input(key="k:digits:10").value == example.n_clusters
+        assert app.sidebar.text_input(key="dkm:train:hidden").value == ",".join(map(str, example.autoencoder.hidden))
+    finally:
+        app.session_state["run"].stop()
+
+
+def test_a_run_whose_loss_explodes_says_so(app, monkeypatch, tmp_path):
+    monkeypatch.setenv("DEEPCLUST_CACHE", str(tmp_path))  # pretraining runs here, whatever an earlier run cached
+    app.sidebar.selectbox(key="data_choice").set_value("blobs (synthetic, 2-D)").run()
+    app.sidebar.number_input(key="synthetic_n").set_value(300).run()
+    app.sidebar.text_input(key="dekm:train:hidden").set_value("32,32").run()
+    app.sidebar.number_input(key="dekm:train:batch").set_value(64).run()
+    app.sidebar.number_input(key="dekm:train:lr").set_value(1.0).run()
+    button(app, "Start").click().run()
+    run = app.session_state["run"]
+    deadline = time.time() + 60
+    while run.active and time.time() < deadline:
+        time.sleep(0.2)
+    app.run()
+    assert run.status == "failed" and not app.exception
+    assert any("Training diverged" in e.value and "exploded" in e.value for e in app.error)
+    assert not any("Finished" in s.value for s in app.success)

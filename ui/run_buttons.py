@@ -1,0 +1,65 @@
+"""Start, Pause / Resume and Stop, with a note beside them.
+
+Start is disabled while the settings are invalid, and the note says why in one line. Pressed
+while a run is training, Start asks first: starting stops the current run (its epochs so far
+stay recorded), so a stray click never throws away a lecture's run.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from . import run_state
+from .settings_form import Choice
+
+if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
+    from deepclust_core.live import LiveRun
+
+CONFIRM = "confirm_start"  # session-state flag: Start was pressed while a run was active
+
+
+def _start(choice: Choice) -> None:
+    st.session_state[CONFIRM] = False
+    run_state.start_run(choice.data, choice.config)
+
+
+def _ask(asking: bool) -> None:
+    st.session_state[CONFIRM] = asking
+
+
+def _confirm(choice: Choice, run: LiveRun) -> None:
+    """The question asked when Start is pressed during a run, with its two answers."""
+    with st.container(border=True):
+        st.warning(f"A run is {'paused' if run.status == 'paused' else 'training'}. Starting a new one stops it; "
+                   "its epochs so far stay recorded.", icon=":material/help:")
+        with st.container(horizontal=True):
+            st.button("Stop it and start the new run", key="start:confirm", type="primary", on_click=_start,
+                      args=(choice,))
+            st.button("Keep the current run", key="start:cancel", on_click=_ask, args=(False,))
+
+
+def run_buttons(choice: Choice, run: LiveRun | None) -> None:
+    active = run is not None and run.active
+    asking = active and choice.config is not None and st.session_state.get(CONFIRM, False)
+    start, pause, stop, note = st.columns([1, 1, 1, 4])
+    start.button("Start", type="primary", disabled=choice.config is None or asking, width="stretch",
+                 on_click=_ask if active else _start, args=(True,) if active else (choice,),
+                 help="Asks first while a run is training." if active else None)
+    paused = run is not None and run.status == "paused"
+    if pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch"):
+        run.resume() if paused else run.pause()
+        st.rerun()
+    if stop.button("Stop", disabled=not active, width="stretch"):
+        run.stop()
+    if choice.problem:
+        note.error(choice.problem, icon=":material/block:")
+    elif asking:
+        with note:
+            _confirm(choice, run)
+    elif run is None:
+        note.info("Press Start to train. The page shows every epoch as it happens.")
+    elif run.status == "failed" and not run.history():  # failed before its first epoch: no view to say so
+        note.error(run.error, icon=":material/error:")
+    if not asking:  # the run ended, or the settings turned invalid: ask again on the next Start
+        st.session_state[CONFIRM] = False
