@@ -1,29 +1,34 @@
 """Train: pick data and a method, press Start, and watch every epoch."""
 import streamlit as st
 
-from ui import branch, data_picker, run_state, settings_form
+from ui import branch, data_picker, presets, run_state, settings_form
 from ui.data_preview import data_preview
-from ui.live_view import live_view, run_buttons
+from ui.live_view import live_view
 from ui.navigation import inside_app
+from ui.run_buttons import run_buttons
 
 inside_app()
 
-st.title("Watch deep clustering learn")
-
 with st.sidebar:
+    lecture = st.toggle("Lecture layout", key="lecture", persist_state="session",
+                        help="For a projector: panels, scoreboard and ACC curve on one 1280 x 720 screen. "
+                             "Collapse this sidebar with « at its top.")
     st.header("Data")
     data = settings_form.choose_subsample(data_picker.pick_data())
     k = settings_form.choose_k(data)
     st.header("Method")
     method = settings_form.method_picker()
+    presets.preset_bar(method)
     options = settings_form.method_options(method)
     st.header("Training")
     training = settings_form.training_settings(method, data)
 
 choice = settings_form.build_choice(data, k, method, options, training)
 run = run_state.current_run()
+if not lecture:
+    st.title("Watch deep clustering learn")
 run_buttons(choice, run)
-live_view(run)
+live_view(run, lecture)
 if data is not None:
     with st.expander("Data preview", expanded=run is None):
         data_preview(data)

@@ -56,7 +56,9 @@ def test_short_run_draws_both_panels_and_the_curves(app):
     assert any("Finished" in message.value for message in at.success)
     assert at.select_slider(key="replay").value.startswith("cluster")
 
-    at.session_state["selected_rows"] = list(range(100))  # as a lasso over 100 points leaves it
+    from ui.selection import run_key
+
+    at.session_state["selection"] = {"run": run_key(at.session_state["run"]), "rows": list(range(100))}  # a lasso's
     at.run()
     assert not at.exception
     assert any("100 selected points" in m.value and "first 60 shown" in m.value for m in at.markdown)

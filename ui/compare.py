@@ -19,7 +19,7 @@ from . import run_library
 from .charts import MARGIN, colour, points_figure
 
 PNG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}  # the camera button saves a PNG
-MAX_PICTURES = 4  # WebGL charts on one page: a browser allows only so many contexts
+MAX_PICTURES = 4  # final clustering spaces drawn side by side
 
 
 def short_name(index: int, record: RunRecord) -> str:
@@ -102,7 +102,8 @@ def pictures(runs: list[tuple[str, RunRecord, list[EpochRow]]]) -> None:
         figure = points_figure(view.coords[:, [x, y]], labels, [f"cluster {k}" for k in range(int(labels.max()) + 1)],
                                np.column_stack([np.arange(len(labels)), labels]),
                                "cluster %{customdata[1]}<extra></extra>", f"{name}<br><sup>{view.title}</sup>",
-                               axis_names=(view.axis_names[x], view.axis_names[y]), centroids=centroids, height=360)
+                               axis_names=(view.axis_names[x], view.axis_names[y]), centroids=centroids, height=360,
+                               webgl=False)  # small multiples: SVG, leaving the browser's few WebGL contexts alone
         figure.update_layout(showlegend=False)
         column.plotly_chart(figure, key=f"compare:picture:{record.id}", config=PNG, width="stretch")
     if len(runs) > MAX_PICTURES:

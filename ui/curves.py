@@ -45,34 +45,47 @@ def collapse_warning(entry: Entry) -> str | None:
     return None
 
 
-def curves(entries: list[Entry], selected: Entry, pretrain_epochs: int, n_clusters: int) -> None:
+def epoch_axis(entries: list[Entry], selected: Entry, pretrain_epochs: int) -> tuple[np.ndarray, int, int | None]:
+    """Every entry's place on the run's epoch axis, the selected one's, and where clustering starts."""
     x = np.array([global_epoch(e, pretrain_epochs) for e in entries])
-    marker = global_epoch(selected, pretrain_epochs)
     boundary = next((global_epoch(e, pretrain_epochs) for e in entries if e.snapshot.phase == "cluster"), None)
-    reference = entries[-1].snapshot.reference_metrics
-    charts = st.columns(2)
+    return x, global_epoch(selected, pretrain_epochs), boundary
+
+
+def metric_chart(entries: list[Entry], selected: Entry, pretrain_epochs: int, height: int = 260) -> None:
+    """ACC / NMI / ARI over the run, the AE + k-means ACC dashed across it."""
     metrics = {name.upper(): values for name, values in series(entries, "metrics").items()}
-    if metrics:
-        references = {"AE + k-means ACC": reference["acc"]} if "acc" in reference else {}
-        charts[0].plotly_chart(curves_figure(x, metrics, "ACC / NMI / ARI", marker, references, boundary),
-                               key="metric_curves", width="stretch")
-    else:
-        charts[0].info("The data has no labels, so there is no ACC / NMI / ARI; losses and label changes still show learning.")
-    charts[1].plotly_chart(curves_figure(x, loss_series(entries), "Loss terms", marker, None, boundary, log_y=True),
-                           key="loss_curves", width="stretch")
-    changes = {"labels changed since the previous epoch": np.array([e.snapshot.changed for e in entries])}
-    charts = st.columns(2)
-    charts[0].plotly_chart(curves_figure(x, changes, "Fraction of labels that changed", marker, None, boundary),
-                           key="change_curves", width="stretch")
+    if not metrics:
+        st.info("The data has no labels, so there is no ACC / NMI / ARI; losses and label changes still show learning.")
+        return
+    x, marker, boundary = epoch_axis(entries, selected, pretrain_epochs)
+    reference = entries[-1].snapshot.reference_metrics
+    references = {"AE + k-means ACC": reference["acc"]} if "acc" in reference else {}
+    st.plotly_chart(curves_figure(x, metrics, "ACC / NMI / ARI", marker, references, boundary, height=height),
+                    key="metric_curves", width="stretch")
+
+
+def curves(entries: list[Entry], selected: Entry, pretrain_epochs: int, n_clusters: int,
+           with_metrics: bool = True) -> None:
+    """Metrics (unless the page shows them elsewhere), loss terms, label changes, cluster sizes and the
+    method's own quantities, two charts to a row."""
+    x, marker, boundary = epoch_axis(entries, selected, pretrain_epochs)
     sizes = np.array([e.snapshot.cluster_sizes[:n_clusters] for e in entries])  # (epochs, K)
-    charts[1].plotly_chart(curves_figure(x, {f"cluster {k}": sizes[:, k] for k in range(n_clusters)},
-                                         "Cluster sizes", marker, None, boundary),
-                           key="size_curves", width="stretch")
     scalars = series(entries, "scalars")
     scalars.pop("cached", None)
-    if scalars:
-        st.plotly_chart(curves_figure(x, scalars, "Method quantities", marker, None, boundary),
-                        key="scalar_curves", width="stretch")
+    charts = [
+        ("loss_curves", "Loss terms", loss_series(entries), True),
+        ("change_curves", "Fraction of labels that changed",
+         {"labels changed since the previous epoch": np.array([e.snapshot.changed for e in entries])}, False),
+        ("size_curves", "Cluster sizes", {f"cluster {k}": sizes[:, k] for k in range(n_clusters)}, False),
+    ] + ([("scalar_curves", "Method quantities", scalars, False)] if scalars else [])
+    places = st.columns(2) + st.columns(2) + ([st.container()] if len(charts) + with_metrics > 4 else [])
+    if with_metrics:
+        with places.pop(0):
+            metric_chart(entries, selected, pretrain_epochs)
+    for place, (key, title, lines, log_y) in zip(places, charts):
+        place.plotly_chart(curves_figure(x, lines, title, marker, None, boundary, log_y=log_y), key=key,
+                           width="stretch")
     warning = collapse_warning(selected)
     if warning:
         st.warning(warning)

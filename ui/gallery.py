@@ -6,6 +6,9 @@ import streamlit as st
 
 from deepclust_core import Dataset
 from deepclust_core.images import to_picture
+from deepclust_core.run_view import RunView
+
+from . import selection
 
 MAX_SHOWN = 60
 
@@ -39,9 +42,9 @@ def items(data: Dataset, rows: np.ndarray, clusters: np.ndarray | None, width: i
     st.dataframe(table, height=min(400, 35 * (len(rows) + 1)))
 
 
-def selection_gallery(data: Dataset, display_index: np.ndarray, display_labels: np.ndarray) -> None:
-    """The points picked with box or lasso in either panel, with their current clusters."""
-    rows = st.session_state.get("selected_rows")
+def selection_gallery(run: RunView, display_index: np.ndarray, display_labels: np.ndarray) -> None:
+    """The points picked with box or lasso in either panel of this run, with their current clusters."""
+    rows = selection.selected_rows(run)
     if not rows:
         st.caption("Select points with the box or lasso tool in either panel to see what is behind them.")
         return
@@ -50,6 +53,6 @@ def selection_gallery(data: Dataset, display_index: np.ndarray, display_labels: 
     header, clear = st.columns([5, 1])
     header.markdown(f"**{len(rows)} selected points**" + (f" (first {MAX_SHOWN} shown)" if len(rows) > MAX_SHOWN else ""))
     if clear.button("Clear selection"):
-        st.session_state.selected_rows = []
+        selection.clear()
         st.rerun(scope="fragment")
-    items(data, np.array(rows), clusters)
+    items(run.data, np.array(rows), clusters)

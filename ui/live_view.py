@@ -1,40 +1,41 @@
-"""The live view: run buttons, progress, replay slider, both panels and the curves.
+"""The live view: progress, scoreboard, replay controls, both panels and the curves.
+The lecture layout fits the panels, the scoreboard and the ACC curve on a 1280 x 720 screen.
 
 A fragment with `run_every` redraws from the newest snapshot while a run is active (or a
 replay is playing); the training thread never calls st.*.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import time
 
 import streamlit as st
 
 from deepclust_core.cores import few_cores
-from deepclust_core.run_view import Entry, RunView, display_subsample
+from deepclust_core.run_view import Entry, RunView, display_subsample, live_edge
 
-from . import run_state
-from .curves import curves, global_epoch
+from . import replay
+from .curves import curves, global_epoch, metric_chart
 from .gallery import selection_gallery
 from .hover_thumbnails import hover_thumbnails
-from .panels import COLOURINGS, autoencoder_panel, clustering_panel
-from .settings_form import Choice
-
-if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
-    from deepclust_core.live import LiveRun
+from .panels import COLOURINGS, PANEL_HEIGHT, autoencoder_panel, clustering_panel
+from .replay import label  # noqa: F401  (ui/branch.py names the epoch shown by it)
+from .scoreboard import scoreboard
+from .selection import selected_rows
 
 # How often the live view redraws while training. Every redraw costs the browser a full render of
 # both point panels and the curves; on a machine of few cores the browser shares them with
 # training, so it redraws half as often there (docs/benchmarks.md, training slowdown).
-# Replays play at one epoch a second.
-REFRESH_SECONDS = 2.0 if few_cores() else 1.0
-PLAY_SECONDS = 1.0
+# A replay redraws at its own pace (ui/replay.py).
+REFRESH_SECONDS = 0.5 if few_cores() else 0.5
+FRAME_WAIT_SECONDS = 0.5  # after a run, or on a stored run's epoch, how often to look for the frame on its way
 FIRST_SNAPSHOT_WAIT = 2.0  # seconds the first draw after Start waits for epoch 0 (cached AE: ~0.5 s)
-# For bench/live_redraw.py and bench/live_scale.py, which time epoch end -> redrawn page in the browser:
-# the newest snapshot's number, publication time and whether its UMAP frame is ready, in a marker
+# For bench/live_redraw.py, bench/live_scale.py and bench/live_frames.py, which time epoch end -> redrawn
+# page in the browser: the newest snapshot's number, publication time, phase, whether its UMAP frame is
+# ready and whether the run is still active, in a marker
 # whose element container takes no room in the layout.
 EPOCH_MARKER = ('<style>[data-testid="stElementContainer"]:has(> * .epoch-published) {{display: none}}</style>'
                 '<span hidden class="epoch-published" data-seq="{seq}" data-published="{published:.3f}" '
-                'data-projected="{projected:d}"></span>')
+                'data-projected="{projected:d}" data-phase="{phase}" data-epoch="{epoch}" data-active="{active:d}"></span>')
 PHASES = {"pretrain": "Pretraining the autoencoder", "cluster": "Clustering"}
 ENDINGS = {
     "finished": "Finished: all planned epochs ran.",
@@ -42,32 +43,25 @@ ENDINGS = {
     "stopped": "Stopped. Everything up to the last finished epoch is kept.",
     "interrupted": "Interrupted (the tab closed, or the process training it ended). Everything up to the last saved epoch is kept.",
 }
+# The lecture layout: less padding around the page (the top clears Streamlit's header), and panels
+# short enough that the run buttons, the scoreboard and the panels fit 720 pixels.
+LECTURE_STYLE = ('<style>[data-testid="stMainBlockContainer"] '
+                 '{padding: 3.75rem 1.5rem 1rem 1.5rem; max-width: none}</style>')
+LECTURE_PANEL_HEIGHT = 400
+LECTURE_CHART_HEIGHT = 240
 
 
-def run_buttons(choice: Choice, run: LiveRun | None) -> None:
-    start, pause, stop, note = st.columns([1, 1, 1, 4])
-    if start.button("Start", type="primary", disabled=choice.config is None, width="stretch"):
-        run_state.start_run(choice.data, choice.config)
-        st.rerun()
-    active = run is not None and run.active
-    paused = run is not None and run.status == "paused"
-    if pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch"):
-        run.resume() if paused else run.pause()
-        st.rerun()
-    if stop.button("Stop", disabled=not active, width="stretch"):
-        run.stop()
-    if choice.problem:
-        note.error(choice.problem)
-    elif run is None:
-        note.info("Press Start to train. The page shows every epoch as it happens.")
+def epoch_marker(run: RunView, shown: Entry) -> None:
+    """The hidden marker the benchmarks read: the epoch on screen, and whether with its own frame."""
+    if shown.published is not None:  # a live run
+        st.html(EPOCH_MARKER.format(seq=shown.seq, published=shown.published, phase=shown.snapshot.phase,
+                                    epoch=shown.snapshot.epoch, projected=run.frames.layout(shown.seq) is not None,
+                                    active=run.active))
 
 
-def label(entry: Entry) -> str:
-    s = entry.snapshot
-    return f"{s.phase} {s.epoch}" + (" (cached)" if s.scalars.get("cached") else "")
-
-
-def progress(run: RunView, newest: Entry) -> None:
+def progress(run: RunView, newest: Entry, lecture: bool = False) -> None:
+    """A progress bar while training, how the run ended after; the lecture layout leaves both to the
+    scoreboard and keeps only a failure's message."""
     s = newest.snapshot
     config = run.config
     total = config.pretrain_epochs + config.cluster_epochs
@@ -76,48 +70,12 @@ def progress(run: RunView, newest: Entry) -> None:
         left = (s.epochs_in_phase - s.epoch) * s.seconds
         text = (f"{PHASES[s.phase]} · epoch {s.epoch} of {s.epochs_in_phase} · {s.seconds:.2f} s per epoch · "
                 f"about {left:.0f} s left in this phase{' · paused' if run.status == 'paused' else ''}")
-        st.progress(min(done / max(total, 1), 1.0), text=text)
-        if newest.published is not None:
-            st.html(EPOCH_MARKER.format(seq=newest.seq, published=newest.published,
-                                        projected=run.layout(newest.seq) is not None))
+        if not lecture:
+            st.progress(min(done / max(total, 1), 1.0), text=text)
     elif run.status == "failed":
         st.error(run.error)
-    else:
+    elif not lecture:
         st.success(f"{ENDINGS[run.status]} {PHASES[s.phase]} epoch {s.epoch}, {s.elapsed:.1f} s in all, on {s.device}.")
-
-
-def _start_replay(labels: list[str]) -> None:
-    state = st.session_state
-    state.follow_live, state.playing = False, True
-    if state.get("replay") == labels[-1]:
-        state.replay = labels[0]
-
-
-def _pause_replay() -> None:
-    st.session_state.playing = False
-
-
-def replay_slider(entries: list[Entry]) -> Entry:
-    """The epoch shown: the newest while following live, else the one picked or playing."""
-    labels = [label(e) for e in entries]
-    state = st.session_state
-    state.setdefault("follow_live", True)
-    if state.follow_live or state.get("replay") not in labels:
-        state.replay = labels[-1]
-    elif state.get("playing"):
-        position = labels.index(state.replay) + 1
-        state.replay = labels[min(position, len(labels) - 1)]
-        state.playing = position < len(labels) - 1
-    follow, slider, play = st.columns([1.2, 6, 1])
-    follow.toggle("Follow live", key="follow_live", help="Show the newest epoch; turn off to scrub back in time.")
-    slider.select_slider("Epoch", labels, key="replay", disabled=state.follow_live,
-                         help="Scrub back through the run; both panels and the curve marker follow.")
-    if state.get("playing"):
-        play.button("Pause replay", on_click=_pause_replay, width="stretch")
-    else:
-        play.button("Play", on_click=_start_replay, args=(labels,), width="stretch", icon=":material/play_arrow:",
-                    help="Animate the run from the epoch shown to the newest one.")
-    return entries[labels.index(state.replay)]
 
 
 def colour_controls(run: RunView, entry: Entry) -> tuple[str, bool]:
@@ -126,22 +84,50 @@ def colour_controls(run: RunView, entry: Entry) -> tuple[str, bool]:
                and (c != "confidence" or entry.snapshot.view.point_values is not None)]
     if st.session_state.get("colour_by") not in options:
         st.session_state.colour_by = options[0]
-    colour, highlight = st.columns([2, 1])
-    colour_by = colour.radio("Colour by", options, horizontal=True, key="colour_by",
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
+        colour_by = st.radio("Colour by", options, horizontal=True, key="colour_by",
                              help="confidence: the method's own per-point certainty, when it has one")
-    wrong = highlight.checkbox("Highlight misclustered points", key="highlight", disabled=run.data.y is None)
+        wrong = st.checkbox("Ring misclustered points", key="highlight", disabled=run.data.y is None,
+                            help="Points whose cluster, matched to a class, is not their class.")
     return colour_by, wrong
 
 
-def live_view(run: RunView | None) -> None:
+def controls_and_panels(run: RunView, entries: list[Entry], lecture: bool) -> Entry:
+    """The replay and colour controls, then both point panels side by side; the lecture layout puts
+    the ACC curve and the controls in a third column beside the panels. Returns the entry shown."""
+    if lecture:
+        left, right, side = st.columns([5, 5, 4])
+        chart = side.container()
+        with side:
+            entry = replay.replay_controls(entries)
+            colour_by, wrong = colour_controls(run, entry)
+        with chart:
+            metric_chart(entries, entry, run.config.pretrain_epochs, height=LECTURE_CHART_HEIGHT)
+    else:
+        entry = replay.replay_controls(entries)
+        colour_by, wrong = colour_controls(run, entry)
+        left, right = st.columns(2)
+    height = LECTURE_PANEL_HEIGHT if lecture else PANEL_HEIGHT
+    with left:
+        autoencoder_panel(run, entries, entry, colour_by, wrong, height)
+    with right:
+        clustering_panel(run, entry, colour_by, wrong, height)
+    return entry
+
+
+def live_view(run: RunView | None, lecture: bool = False) -> None:
     if run is None:
         return
+    if lecture:
+        st.html(LECTURE_STYLE)
     def needs_ticking() -> bool:
-        return run.active or not run.newest_projected or st.session_state.get("playing", False)
+        return run.active or run.frames.pending() or st.session_state.get("playing", False)
 
     ticking = needs_ticking()
+    playing = st.session_state.get("playing", False)
 
-    @st.fragment(run_every=None if not ticking else REFRESH_SECONDS if run.active else PLAY_SECONDS)
+    @st.fragment(run_every=None if not ticking else REFRESH_SECONDS if run.active
+                 else replay.tick_seconds() if playing else FRAME_WAIT_SECONDS)
     def view() -> None:
         if ticking and not needs_ticking():
             st.rerun(scope="app")  # the run ended and its last frame is drawn: redraw buttons, stop ticking
@@ -151,17 +137,18 @@ def live_view(run: RunView | None) -> None:
         if not entries:
             st.info("Starting: the first epoch is on its way…")
             return
-        progress(run, entries[-1])
-        entry = replay_slider(entries)
-        colour_by, wrong = colour_controls(run, entry)
-        left, right = st.columns(2)
-        with left:
-            autoencoder_panel(run, entries, entry, colour_by, wrong)
-        with right:
-            clustering_panel(run, entry, colour_by, wrong)
-        with st.expander("Selected points", expanded=bool(st.session_state.get("selected_rows"))):
-            selection_gallery(run.data, entry.snapshot.display_index, entry.snapshot.display_labels)
-        curves(entries, entry, run.config.pretrain_epochs, run.config.n_clusters)
+        with st.container():  # its own container, so that what follows keeps its place (and its charts)
+            progress(run, entries[-1], lecture)
+        if st.session_state.get("follow_live", True):
+            entries = entries[:live_edge(entries, run.frames, time.time()) + 1]
+        board = st.container()
+        entry = controls_and_panels(run, entries, lecture)
+        epoch_marker(run, entry)
+        with board:
+            scoreboard(run, entries, entry)
+        with st.expander("Selected points", expanded=bool(selected_rows(run))):
+            selection_gallery(run, entry.snapshot.display_index, entry.snapshot.display_labels)
+        curves(entries, entry, run.config.pretrain_epochs, run.config.n_clusters, with_metrics=not lecture)
 
     view()
     hover_thumbnails(run.data, display_subsample(run.data.n_samples, run.config.display_size, run.config.seed))

@@ -6,10 +6,13 @@ calls st.navigation. So when the first request after the server starts is a page
 folder's automatic menu (which lists app.py too). `inside_app()`, at the top of every page,
 switches that mode off on a session's first run and reruns; the rerun goes through app.py,
 which opens the page asked for. (Later runs are left alone: a rerun would swallow a click.)
+It also mounts the page's WebGL janitor (ui/webgl_contexts.py) before any chart.
 """
 from __future__ import annotations
 
 import streamlit as st
+
+from .webgl_contexts import release_webgl_contexts
 
 
 def inside_app() -> None:
@@ -20,3 +23,4 @@ def inside_app() -> None:
     if first_run and PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+    release_webgl_contexts()

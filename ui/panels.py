@@ -8,10 +8,12 @@ from deepclust_core import projection
 from deepclust_core.metrics import best_matching, contingency
 from deepclust_core.run_view import Entry, RunView
 
+from . import selection
 from .charts import points_figure, spectrum_figure, values_figure
 
 
 COLOURINGS = ("predicted cluster", "true label", "confidence")
+PANEL_HEIGHT = 460  # pixels; the lecture layout passes less
 
 
 def colouring(run: RunView, entry: Entry, by_label: bool) -> tuple[np.ndarray, list[str], np.ndarray | None]:
@@ -27,19 +29,21 @@ def colouring(run: RunView, entry: Entry, by_label: bool) -> tuple[np.ndarray, l
 
 
 def draw_points(run: RunView, entry: Entry, xy: np.ndarray, title: str, axis_names: tuple[str, str],
-                colour_by: str, highlight: bool, centroids: np.ndarray | None, key: str) -> None:
+                colour_by: str, highlight: bool, centroids: np.ndarray | None, key: str,
+                height: int = PANEL_HEIGHT) -> None:
     """One point panel, coloured by cluster, label or the method's confidence; selectable."""
     customdata, template = hover_data(run, entry)
     view = entry.snapshot.view
     if colour_by == "confidence" and view.point_values is not None:
         figure = values_figure(xy, view.point_values, view.point_values_name, customdata, template, title,
-                               axis_names, centroids)
+                               axis_names, centroids, height)
     else:
         groups, names, wrong = colouring(run, entry, colour_by == "true label")
         figure = points_figure(xy, groups, names, customdata, template, title, axis_names,
-                               wrong if highlight else None, centroids)
+                               wrong if highlight else None, centroids, height)
+    key = f"{key}:{selection.run_key(run)}"  # a new run starts with a new chart, free of the last run's selection
     event = st.plotly_chart(figure, key=key, width="stretch", on_select="rerun", selection_mode=("box", "lasso"))
-    remember_selection(event)
+    remember_selection(run, key, event)
 
 
 def misclustered(clusters: np.ndarray, truth: np.ndarray) -> np.ndarray:
@@ -78,12 +82,10 @@ def _row_of(point: dict) -> int | None:
     return int(data[0]) if data else None
 
 
-def remember_selection(event) -> None:
-    """Keep the data-set rows of a box or lasso selection for the gallery."""
+def remember_selection(run: RunView, key: str, event) -> None:
+    """Keep the data-set rows of a box or lasso selection for the gallery, as this run's selection."""
     points = (event or {}).get("selection", {}).get("points", [])
-    rows = sorted({row for row in map(_row_of, points) if row is not None})
-    if rows:
-        st.session_state.selected_rows = rows
+    selection.take_event(run, key, sorted({row for row in map(_row_of, points) if row is not None}))
 
 
 def pretrained_entry(entries: list[Entry]) -> Entry | None:
@@ -91,40 +93,52 @@ def pretrained_entry(entries: list[Entry]) -> Entry | None:
     return next((e for e in entries if e.snapshot.phase == "cluster"), None)
 
 
-def autoencoder_panel(run: RunView, entries: list[Entry], entry: Entry, colour_by: str, highlight: bool) -> None:
+def autoencoder_panel(run: RunView, entries: list[Entry], entry: Entry, colour_by: str, highlight: bool,
+                      height: int = PANEL_HEIGHT) -> None:
     show_pretrained = st.toggle("Show the pretrained space", key="show_pretrained",
                                 help="The autoencoder space before clustering began: the 'before' of before/after.")
     shown = pretrained_entry(entries) if show_pretrained else entry
     if shown is None:
         st.caption("Clustering has not started yet: this is still the pretraining space.")
         shown = entry
-    layout, axes = run.layout(shown.seq), ("UMAP 1", "UMAP 2")
-    note = "UMAP of the embedding, warm-started from the previous frame"
-    if layout is None:
-        layout = run.nearest_layout(shown.seq)
-        note = "UMAP frame of a nearby epoch (the projection catches up in the background)"
-    if layout is None:
-        layout, axes = projection.pca_layout(shown.snapshot.embedding), ("principal axis 1", "principal axis 2")
-        note = ("UMAP is warming up (it compiles once: about 15 s on an idle machine, longer while training "
-                "keeps the cores busy); principal axes meanwhile"
-                if not projection.is_ready() else "principal axes until the first UMAP frame is ready")
+    run.frames.look_at(shown.seq)
+    layout, axes, note = frame_of(run, entries, shown)
     title = "Autoencoder space" + (" (pretrained)" if show_pretrained else "")
-    draw_points(run, shown, layout, title, axes, colour_by, highlight, None, "autoencoder_panel")
+    draw_points(run, shown, layout, title, axes, colour_by, highlight, None, "autoencoder_panel", height)
     st.caption(note)
 
 
-def clustering_panel(run: RunView, entry: Entry, colour_by: str, highlight: bool) -> None:
+def frame_of(run: RunView, entries: list[Entry], shown: Entry) -> tuple[np.ndarray, tuple[str, str], str]:
+    """The 2-D layout to draw `shown` with, its axis names, and a note saying whose frame it is."""
+    nearest = run.frames.nearest(shown.seq)
+    if nearest is None:
+        note = ("UMAP is starting (its first start on a machine compiles it: about 25 s; later starts take a "
+                "few seconds); principal axes meanwhile" if not projection.is_ready()
+                else "principal axes until the first UMAP frame is ready")
+        return projection.pca_layout(shown.snapshot.embedding), ("principal axis 1", "principal axis 2"), note
+    seq, layout = nearest
+    if seq == shown.seq:
+        return layout, ("UMAP 1", "UMAP 2"), "UMAP of this epoch's embedding, warm-started from the previous frame"
+    seqs = [e.seq for e in entries]
+    behind = seqs.index(shown.seq) - seqs.index(seq) if seq in seqs and shown.seq in seqs else None
+    if behind is not None and behind > 0:
+        epochs = f"{behind} epoch{'s' if behind > 1 else ''} behind"
+        return layout, ("UMAP 1", "UMAP 2"), f"UMAP frame {epochs} (this epoch's frame is on its way)"
+    return layout, ("UMAP 1", "UMAP 2"), "UMAP frame of a nearby epoch (this epoch's frame is on its way)"
+
+
+def clustering_panel(run: RunView, entry: Entry, colour_by: str, highlight: bool, height: int = PANEL_HEIGHT) -> None:
     view = entry.snapshot.view
     names = list(view.axis_names)
-    pick_x, pick_y = st.columns(2)
     key = f"axes:{run.config.method}:{view.title}"
-    x = pick_x.selectbox("x axis", range(len(names)), index=view.default_axes[0], format_func=names.__getitem__,
-                         key=key + ":x")
-    y = pick_y.selectbox("y axis", range(len(names)), index=view.default_axes[1], format_func=names.__getitem__,
-                         key=key + ":y")
+    with st.container(horizontal=True):  # as tall as the autoencoder panel's toggle, so both panels line up
+        x = st.selectbox("x axis", range(len(names)), index=view.default_axes[0], key=key + ":x",
+                         format_func=lambda i: f"x: {names[i]}", label_visibility="collapsed")
+        y = st.selectbox("y axis", range(len(names)), index=view.default_axes[1], key=key + ":y",
+                         format_func=lambda i: f"y: {names[i]}", label_visibility="collapsed")
     centroids = None if view.centroids is None else view.centroids[:, [x, y]]
     draw_points(run, entry, view.coords[:, [x, y]], view.title, (names[x], names[y]), colour_by, highlight, centroids,
-                "clustering_panel")
+                "clustering_panel", height)
     if view.note:
         st.caption(view.note)
     if view.spectrum is not None:

@@ -11,12 +11,12 @@ from . import run_library
 
 def filtered(records: list[RunRecord]) -> list[RunRecord]:
     """Filter widgets above the table; the records that pass them."""
-    method, data, status, examples = st.columns([2, 2, 2, 1])
-    methods = method.multiselect("Method", sorted({r.method for r in records}), key="runs:method")
-    datasets = data.multiselect("Data", sorted({r.data.name for r in records}), key="runs:data")
-    statuses = status.multiselect("Status", sorted({r.status for r in records}), key="runs:status")
-    show_examples = examples.toggle("Examples", value=True, key="runs:examples",
-                                    help="The recorded runs that ship with the app (read-only).")
+    with st.container(horizontal=True, vertical_alignment="bottom"):  # the toggle as wide as its label
+        methods = st.multiselect("Method", sorted({r.method for r in records}), key="runs:method")
+        datasets = st.multiselect("Data", sorted({r.data.name for r in records}), key="runs:data")
+        statuses = st.multiselect("Status", sorted({r.status for r in records}), key="runs:status")
+        show_examples = st.toggle("Examples", value=True, key="runs:examples",
+                                  help="The recorded runs that ship with the app (read-only).")
     return [r for r in records
             if (not methods or r.method in methods) and (not datasets or r.data.name in datasets)
             and (not statuses or r.status in statuses) and (show_examples or not r.read_only)]
