@@ -53,8 +53,11 @@ def live_edge(entries: list[Entry], frames: Frames, now: float) -> int:
         return len(entries) - 1
     if now - newest.published > frame_seconds():
         return len(entries) - 1  # the frame is late: show the newest epoch with an older frame, and say so
-    framed = [i for i, entry in enumerate(entries) if frames.layout(entry.seq) is not None]
-    return framed[-1] if framed and framed[-1] >= len(entries) - 1 - MOST_EPOCHS_BEHIND else len(entries) - 1
+    newest_index = len(entries) - 1
+    for index in range(newest_index - 1, max(newest_index - 1 - MOST_EPOCHS_BEHIND, -1), -1):
+        if frames.layout(entries[index].seq) is not None:
+            return index
+    return newest_index
 
 
 def display_subsample(n: int, size: int, seed: int) -> np.ndarray:

@@ -93,3 +93,19 @@ def test_the_projector_thread_makes_the_newest_frame_warm_started_from_the_neare
     while len(live.seqs()) < 3 and time.time() < deadline:
         time.sleep(0.02)
     assert live.seqs() == [0, 1, 2] and calls[1:] == [True, True]
+
+
+def test_a_view_following_live_holds_back_at_most_a_frame_time_for_a_frame(no_projector, monkeypatch):
+    from deepclust_core.run_view import Entry, live_edge
+
+    monkeypatch.setattr(frames_module, "_frame_seconds", 0.3)
+    frames = Frames(embeddings(5), seed=0)
+    entries = [Entry(seq, snapshot=None, published=100.0 + seq) for seq in range(5)]
+    frames.put(2, np.zeros((30, 2)))
+    assert live_edge(entries, frames, now=104.1) == 2  # the newest frame is on its way: show epoch 2, framed
+    assert live_edge(entries, frames, now=104.5) == 4  # later than a frame-time: the newest, with an older frame
+    frames.put(4, np.zeros((30, 2)))
+    assert live_edge(entries, frames, now=104.1) == 4
+    frames.forget([4, 2])
+    frames.put(0, np.zeros((30, 2)))
+    assert live_edge(entries, frames, now=104.1) == 4  # the framed one is too far back

@@ -66,9 +66,9 @@ def metric_chart(entries: list[Entry], selected: Entry, pretrain_epochs: int, he
 
 
 def curves(entries: list[Entry], selected: Entry, pretrain_epochs: int, n_clusters: int,
-           with_metrics: bool = True) -> None:
+           with_metrics: bool = True, only_losses: bool = False) -> None:
     """Metrics (unless the page shows them elsewhere), loss terms, label changes, cluster sizes and the
-    method's own quantities, two charts to a row."""
+    method's own quantities, two charts to a row; `only_losses` leaves out all but the first two."""
     x, marker, boundary = epoch_axis(entries, selected, pretrain_epochs)
     sizes = np.array([e.snapshot.cluster_sizes[:n_clusters] for e in entries])  # (epochs, K)
     scalars = series(entries, "scalars")
@@ -79,6 +79,8 @@ def curves(entries: list[Entry], selected: Entry, pretrain_epochs: int, n_cluste
          {"labels changed since the previous epoch": np.array([e.snapshot.changed for e in entries])}, False),
         ("size_curves", "Cluster sizes", {f"cluster {k}": sizes[:, k] for k in range(n_clusters)}, False),
     ] + ([("scalar_curves", "Method quantities", scalars, False)] if scalars else [])
+    if only_losses:
+        charts = charts[:1]
     places = st.columns(2) + st.columns(2) + ([st.container()] if len(charts) + with_metrics > 4 else [])
     if with_metrics:
         with places.pop(0):

@@ -10,7 +10,6 @@ import time
 
 import streamlit as st
 
-from deepclust_core.cores import few_cores
 from deepclust_core.run_view import Entry, RunView, display_subsample, live_edge
 
 from . import replay
@@ -22,11 +21,15 @@ from .replay import label  # noqa: F401  (ui/branch.py names the epoch shown by 
 from .scoreboard import scoreboard
 from .selection import selected_rows
 
-# How often the live view redraws while training. Every redraw costs the browser a full render of
-# both point panels and the curves; on a machine of few cores the browser shares them with
-# training, so it redraws half as often there (docs/benchmarks.md, training slowdown).
+# How often the live view redraws while training: about as often as a clustering epoch ends on digits,
+# so most epochs are drawn, each with its own UMAP frame (docs/benchmarks.md, live UMAP frames).
 # A replay redraws at its own pace (ui/replay.py).
-REFRESH_SECONDS = 0.5 if few_cores() else 0.5
+REFRESH_SECONDS = 0.5
+# While a run trains, the page redraws every chart it shows at each refresh, and on 2 cores the browser's
+# redraws were what held the live view back (docs/benchmarks.md, live UMAP frames): the charts a lecture
+# watches stay live, the others are drawn when the run pauses or ends.
+DEFERRED_CURVES = ("Label changes, cluster sizes and the method's own quantities are drawn when the run pauses "
+                   "or ends, so that the panels keep up with training.")
 FRAME_WAIT_SECONDS = 0.5  # after a run, or on a stored run's epoch, how often to look for the frame on its way
 FIRST_SNAPSHOT_WAIT = 2.0  # seconds the first draw after Start waits for epoch 0 (cached AE: ~0.5 s)
 # For bench/live_redraw.py, bench/live_scale.py and bench/live_frames.py, which time epoch end -> redrawn
@@ -120,6 +123,7 @@ def live_view(run: RunView | None, lecture: bool = False) -> None:
         return
     if lecture:
         st.html(LECTURE_STYLE)
+
     def needs_ticking() -> bool:
         return run.active or run.frames.pending() or st.session_state.get("playing", False)
 
@@ -135,7 +139,8 @@ def live_view(run: RunView | None, lecture: bool = False) -> None:
         if not entries and hasattr(run, "wait_for_first_snapshot"):  # a live run, just started
             entries = run.wait_for_first_snapshot(FIRST_SNAPSHOT_WAIT)
         if not entries:
-            st.info("Starting: the first epoch is on its way…")
+            if run.active:  # a run that failed before its first epoch has its message beside Start
+                st.info("Starting: the first epoch is on its way…")
             return
         with st.container():  # its own container, so that what follows keeps its place (and its charts)
             progress(run, entries[-1], lecture)
@@ -148,7 +153,11 @@ def live_view(run: RunView | None, lecture: bool = False) -> None:
             scoreboard(run, entries, entry)
         with st.expander("Selected points", expanded=bool(selected_rows(run))):
             selection_gallery(run, entry.snapshot.display_index, entry.snapshot.display_labels)
-        curves(entries, entry, run.config.pretrain_epochs, run.config.n_clusters, with_metrics=not lecture)
+        training = run.status == "running"
+        curves(entries, entry, run.config.pretrain_epochs, run.config.n_clusters, with_metrics=not lecture,
+               only_losses=training)
+        if training:
+            st.caption(DEFERRED_CURVES)
 
     view()
     hover_thumbnails(run.data, display_subsample(run.data.n_samples, run.config.display_size, run.config.seed))

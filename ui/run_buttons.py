@@ -47,11 +47,10 @@ def run_buttons(choice: Choice, run: LiveRun | None) -> None:
                  on_click=_ask if active else _start, args=(True,) if active else (choice,),
                  help="Asks first while a run is training." if active else None)
     paused = run is not None and run.status == "paused"
-    if pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch"):
-        run.resume() if paused else run.pause()
-        st.rerun()
-    if stop.button("Stop", disabled=not active, width="stretch"):
-        run.stop()
+    toggle = None if run is None else run.resume if paused else run.pause
+    # callbacks run before the page does: the one rerun a click starts already shows the new state
+    pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch", on_click=toggle)
+    stop.button("Stop", disabled=not active, width="stretch", on_click=None if run is None else run.stop)
     if choice.problem:
         note.error(choice.problem, icon=":material/block:")
     elif asking:
