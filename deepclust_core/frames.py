@@ -168,6 +168,7 @@ def _next_job() -> tuple[int, Frames, int] | None:
 
 
 def _project_forever() -> None:
+    global _frame_seconds
     projection.warm_up()
     while True:
         with _wishes:
@@ -178,14 +179,15 @@ def _project_forever() -> None:
             priority, frames, seq = job
             embedding, previous = frames._embedding(seq), frames._nearest(seq)
             anyone_training = any(f.training for f in _all_frames)
-        if embedding is None:  # thinned out meanwhile
-            continue
+            if embedding is None:  # the run no longer keeps that snapshot (thinned out): nothing to make
+                if frames._looked_at == seq:
+                    frames._looked_at = None
+                continue
         began = time.perf_counter()
         try:
             layout = projection.project(embedding, None if previous is None else previous[1], frames.seed)
         except projection.ProjectionFailed:  # say, a degenerate embedding: its principal axes stand in
             layout = projection.pca_layout(np.nan_to_num(embedding))
-        global _frame_seconds
         with _wishes:
             frames._layouts[seq] = layout
             _frame_seconds = 0.8 * _frame_seconds + 0.2 * (time.perf_counter() - began)
