@@ -133,31 +133,36 @@ def live_view(run: RunView | None, lecture: bool = False) -> None:
     @st.fragment(run_every=None if not ticking else REFRESH_SECONDS if run.active
                  else replay.tick_seconds() if playing else FRAME_WAIT_SECONDS)
     def view() -> None:
-        if ticking and not needs_ticking():
-            st.rerun(scope="app")  # the run ended and its last frame is drawn: redraw buttons, stop ticking
-        entries = run.history()
-        if not entries and hasattr(run, "wait_for_first_snapshot"):  # a live run, just started
-            entries = run.wait_for_first_snapshot(FIRST_SNAPSHOT_WAIT)
-        if not entries:
-            if run.active:  # a run that failed before its first epoch has its message beside Start
-                st.info("Starting: the first epoch is on its way…")
-            return
-        with st.container():  # its own container, so that what follows keeps its place (and its charts)
-            progress(run, entries[-1], lecture)
-        if st.session_state.get("follow_live", True):
-            entries = entries[:live_edge(entries, run.frames, time.time()) + 1]
-        board = st.container()
-        entry = controls_and_panels(run, entries, lecture)
-        epoch_marker(run, entry)
-        with board:
-            scoreboard(run, entries, entry)
-        with st.expander("Selected points", expanded=bool(selected_rows(run))):
-            selection_gallery(run, entry.snapshot.display_index, entry.snapshot.display_labels)
-        training = run.status == "running"
-        curves(entries, entry, run.config.pretrain_epochs, run.config.n_clusters, with_metrics=not lecture,
-               only_losses=training)
-        if training:
-            st.caption(DEFERRED_CURVES)
+        draw(run, lecture)
+        if ticking and not needs_ticking():  # the run ended and its last frame is drawn (just now, above):
+            st.rerun(scope="app")  # redraw the buttons and the curves drawn at the end, stop ticking
 
     view()
     hover_thumbnails(run.data, display_subsample(run.data.n_samples, run.config.display_size, run.config.seed))
+
+
+def draw(run: RunView, lecture: bool) -> None:
+    """One redraw of the live view from the run's newest state (or the epoch picked or replayed)."""
+    entries = run.history()
+    if not entries and hasattr(run, "wait_for_first_snapshot"):  # a live run, just started
+        entries = run.wait_for_first_snapshot(FIRST_SNAPSHOT_WAIT)
+    if not entries:
+        if run.active:  # a run that failed before its first epoch has its message beside Start
+            st.info("Starting: the first epoch is on its way…")
+        return
+    with st.container():  # its own container, so that what follows keeps its place (and its charts)
+        progress(run, entries[-1], lecture)
+    if st.session_state.get("follow_live", True):
+        entries = entries[:live_edge(entries, run.frames, time.time()) + 1]
+    board = st.container()
+    entry = controls_and_panels(run, entries, lecture)
+    epoch_marker(run, entry)
+    with board:
+        scoreboard(run, entries, entry)
+    with st.expander("Selected points", expanded=bool(selected_rows(run))):
+        selection_gallery(run, entry.snapshot.display_index, entry.snapshot.display_labels)
+    training = run.status == "running"
+    curves(entries, entry, run.config.pretrain_epochs, run.config.n_clusters, with_metrics=not lecture,
+           only_losses=training)
+    if training:
+        st.caption(DEFERRED_CURVES)
