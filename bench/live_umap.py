@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 
@@ -103,7 +102,7 @@ def align_times(reference: np.ndarray, rng: np.random.Generator, repeats: int) -
 
 def umap_frames(machine: str, sizes: list[int], repeats: int) -> str:
     """Measurement 3: a table row per size, medians of `repeats` frames each, after the warm-up."""
-    numba_cache = Path(projection._worker_environment()["NUMBA_CACHE_DIR"])
+    numba_cache = projection.compiled_code_folder()
     compiled_before = numba_cache.is_dir() and any(numba_cache.rglob("*.nbi"))
     warm_up, _ = timed(projection.warm_up)
     table = BudgetTable(

@@ -44,17 +44,18 @@ class Frames:
 
     `embeddings()` gives the run's snapshots as (seq, embedding) pairs, oldest first;
     `follows_newest()` says whether the newest one is wanted without being looked at (a live
-    run: yes; a stored run: no)."""
+    run: yes; a stored run: no); `training()` whether the run trains now (fill frames then
+    pause between them)."""
 
     def __init__(self, embeddings: Callable[[], list[tuple[int, np.ndarray]]], seed: int, *,
-                 follows_newest: Callable[[], bool] = lambda: False,
+                 follows_newest: Callable[[], bool] = lambda: False, training: Callable[[], bool] = lambda: False,
                  save: Callable[[int, np.ndarray], None] | None = None):
         self._embeddings, self._follows_newest, self._save, self.seed = embeddings, follows_newest, save, seed
+        self._training = training
         self._layouts: dict[int, np.ndarray] = {}
         self._looked_at: int | None = None
         self._look_order = -1
         self._look_time = -np.inf
-        self.training = False  # set by a live run while it trains: fill frames then pause between them
         with _wishes:
             _all_frames.add(self)
 
@@ -178,7 +179,7 @@ def _project_forever() -> None:
                 job = _next_job()
             priority, frames, seq = job
             embedding, previous = frames._embedding(seq), frames._nearest(seq)
-            anyone_training = any(f.training for f in _all_frames)
+            anyone_training = any(f._training() for f in _all_frames)
             if embedding is None:  # the run no longer keeps that snapshot (thinned out): nothing to make
                 if frames._looked_at == seq:
                     frames._looked_at = None

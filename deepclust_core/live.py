@@ -59,12 +59,12 @@ class LiveRun:
         self.recording = Recording((store or default_store()) if record else None, data, config, origin="app",
                                    autoencoder=self.autoencoder, parent=branch_from and branch_from.parent)
         self.run_id = self.recording.run_id
-        self.frames = Frames(self._embeddings, config.seed, follows_newest=lambda: True, save=self.recording.save_layout)
+        self.frames = Frames(self._embeddings, config.seed, follows_newest=lambda: True,
+                             training=lambda: self.status == "running", save=self.recording.save_layout)
 
     # -- control -----------------------------------------------------------------------
     def start(self) -> "LiveRun":
         self.status = "running"
-        self.frames.training = True
         for target, name in ((self._train, "train"), (self._watch, "watch")):
             threading.Thread(target=target, name=f"deepclust-{name}", daemon=True).start()
         return self
@@ -123,7 +123,6 @@ class LiveRun:
         with self._changed:
             self.status, self.error = self.recording.status, self.recording.error
             self._changed.notify_all()
-        self.frames.training = False
         self.frames.changed()
 
     def _embeddings(self) -> list[tuple[int, np.ndarray]]:

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -66,14 +67,18 @@ def _ensure_worker() -> subprocess.Popen:
     return _worker
 
 
-def _worker_environment() -> dict[str, str]:
-    """One thread for numba and BLAS (training keeps the other cores), and numba's compiled code
-    kept in the user's cache folder, so a second start of the app skips the compilation."""
+def compiled_code_folder() -> Path:
+    """Where the projection process keeps numba's compiled UMAP code: $NUMBA_CACHE_DIR when set,
+    else the user's cache folder, so a second start of the app skips the compilation."""
     from .user_cache import default_cache_dir
 
-    environment = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-                   "NUMBA_CACHE_DIR": str(default_cache_dir() / "numba")}
-    return {**environment, **os.environ}
+    return Path(os.environ.get("NUMBA_CACHE_DIR") or default_cache_dir() / "numba")
+
+
+def _worker_environment() -> dict[str, str]:
+    """One thread for numba and BLAS (training keeps the other cores); compiled code kept on disk."""
+    environment = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    return {**environment, **os.environ, "NUMBA_CACHE_DIR": str(compiled_code_folder())}
 
 
 def warm_up() -> None:

@@ -15,7 +15,7 @@ from deepclust_core.run_view import Entry, RunView
 from deepclust_core.store import RunStore
 
 from . import run_library, run_state, settings_form
-from .live_view import label
+from .replay import label
 
 KEPT = ("Snapshots whose weights the store kept: every epoch of a small model; for larger ones every 2nd, 4th, … "
         "epoch, plus the first clustering epoch and the newest.")

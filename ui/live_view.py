@@ -17,7 +17,6 @@ from .curves import curves, global_epoch, metric_chart
 from .gallery import selection_gallery
 from .hover_thumbnails import hover_thumbnails
 from .panels import COLOURINGS, PANEL_HEIGHT, autoencoder_panel, clustering_panel
-from .replay import label  # noqa: F401  (ui/branch.py names the epoch shown by it)
 from .scoreboard import scoreboard
 from .selection import selected_rows
 
@@ -33,8 +32,8 @@ DEFERRED_CURVES = ("Label changes, cluster sizes and the method's own quantities
 FRAME_WAIT_SECONDS = 0.5  # after a run, or on a stored run's epoch, how often to look for the frame on its way
 FIRST_SNAPSHOT_WAIT = 2.0  # seconds the first draw after Start waits for epoch 0 (cached AE: ~0.5 s)
 # For bench/live_redraw.py, bench/live_scale.py and bench/live_frames.py, which time epoch end -> redrawn
-# page in the browser: the newest snapshot's number, publication time, phase, whether its UMAP frame is
-# ready and whether the run is still active, in a marker
+# page in the browser: the shown snapshot's number, publication time, phase and epoch, whether it is drawn
+# with its own UMAP frame and whether the run is still active, in a marker
 # whose element container takes no room in the layout.
 EPOCH_MARKER = ('<style>[data-testid="stElementContainer"]:has(> * .epoch-published) {{display: none}}</style>'
                 '<span hidden class="epoch-published" data-seq="{seq}" data-published="{published:.3f}" '
