@@ -27,6 +27,9 @@ VIEWPORT = {"width": 1500, "height": 1700}
 PROGRESS = re.compile(r"epoch \d+ of \d+")
 ENDED = re.compile(r"Finished:|Stopped\.|Interrupted|Training diverged|Unexpected error")
 FINISHED = re.compile(r"(Finished: .*?|Stopped\. .*?)(\w+) epoch (\d+), ([\d.]+) s in all, on ([^\s.]+)")
+# Every Plotly chart of a page: the live view's charts are frames of the page (ui/live_chart), the others in it.
+CHARTS_IN_PAGE_JS = ("[document, ...[...document.querySelectorAll('iframe')].map((f) => { try { return f.contentDocument; }"
+                     " catch (e) { return null; } })].filter(Boolean).flatMap((d) => [...d.querySelectorAll('.js-plotly-plot')])")
 
 
 def free_port() -> int:

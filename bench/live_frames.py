@@ -17,7 +17,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.browser import VIEWPORT, Server, open_app, run_ready_to_start, set_epochs, start_button, wait_for_end
+from bench.browser import (CHARTS_IN_PAGE_JS, VIEWPORT, Server, open_app, run_ready_to_start, set_epochs, start_button,
+                           wait_for_end)
 from bench.budget import BudgetTable, seconds, verdict
 
 LIVE_SHARE_TARGET = 0.8  # clustering epochs shown with their own frame while the run is active (issue 15)
@@ -41,16 +42,20 @@ FRAME_TIMER = """() => {
     attributeFilter: ["data-seq", "data-projected", "data-active"]});
 }"""
 
+# The panels are frames of the page (ui/live_chart): their titles are looked for every 50 ms.
 FIRST_UMAP_TIMER = """() => {
   const marks = window.__firstUmap = {};
   document.addEventListener("click", (event) => {
     if (marks.click === undefined && event.target.closest("button")?.innerText.trim() === "Start") marks.click = Date.now();
   }, true);
-  new MutationObserver(() => {
-    if (marks.click === undefined || marks.umap !== undefined) return;
-    if ([...document.querySelectorAll(".js-plotly-plot .xtitle")].some((t) => t.textContent === %r)) marks.umap = Date.now();
-  }).observe(document.body, {subtree: true, childList: true, characterData: true});
-}""" % UMAP_AXIS
+  const timer = setInterval(() => {
+    if (marks.click === undefined) return;
+    if (%s.some((chart) => [...chart.querySelectorAll(".xtitle")].some((t) => t.textContent === %r))) {
+      marks.umap = Date.now();
+      clearInterval(timer);
+    }
+  }, 50);
+}""" % (CHARTS_IN_PAGE_JS, UMAP_AXIS)
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,7 @@ def first_umap_frame_once(browser, cache_dir: Path, pretrain: int, cluster: int,
         set_epochs(page, pretrain, cluster)
         page.evaluate(FIRST_UMAP_TIMER)
         start_button(page).click()
-        page.locator(".js-plotly-plot .xtitle", has_text=UMAP_AXIS).first.wait_for(timeout=timeout * 1000)
+        page.wait_for_function("() => window.__firstUmap.umap !== undefined", timeout=timeout * 1000)
         marks = page.evaluate("() => window.__firstUmap")
         now_wall, now_perf = time.time() * 1000, time.perf_counter()
         launched_wall = now_wall - (now_perf - server.launched) * 1000

@@ -1,4 +1,4 @@
-"""Live view performance budget (issues 4, 8 and 15): nine measurements, one Markdown table each.
+"""Live view performance budget (issues 4, 8 and 15): ten measurements, one Markdown table each.
 
     .venv/bin/python -m bench.live_view                       # the full budget (an hour or more)
     .venv/bin/python -m bench.live_view --quick               # tiny settings: checks the script works
@@ -10,9 +10,10 @@ with the page open), memory (5. memory on a long, large run), redraw (6. epoch e
 page, timed in the browser), scale (7. all 70,000 Fashion-MNIST images trained from the page,
 watched in the browser), live-frames (8. clustering epochs drawn with their own UMAP frame
 while the run trains, and the last frame's delay), first-umap (9. first UMAP frame after a
-server's first and second start). Each table gives the measured numbers, and the target and
+server's first and second start), pause (10. Pause and Resume clicked while a run
+trains, click to page). Each table gives the measured numbers, and the target and
 PASS/FAIL where there is one. Tables go to stdout as each measurement ends (and to --out);
-progress goes to stderr. Needs Debian's Chromium at /usr/bin/chromium for 1, 2, 4, 6 to 9, and
+progress goes to stderr. Needs Debian's Chromium at /usr/bin/chromium for 1, 2, 4, 6 to 10, and
 Debian's dataset-fashion-mnist for 5 and 7.
 Caches and the run store ($DEEPCLUST_HOME) live in a temporary folder, removed at the end.
 """
@@ -36,6 +37,7 @@ from bench.browser import chromium  # noqa: E402
 from bench.budget import failed_table  # noqa: E402
 from bench.live_memory import long_run_memory  # noqa: E402
 from bench.live_page import first_frame, page_usable  # noqa: E402
+from bench.live_pause import pause_latency  # noqa: E402
 from bench.live_redraw import redraw_latency  # noqa: E402
 from bench.live_scale import full_size_run  # noqa: E402
 from bench.live_slowdown import slowdown  # noqa: E402
@@ -43,21 +45,23 @@ from bench.live_frames import first_umap_frame, live_frames  # noqa: E402
 from bench.live_umap import umap_frames  # noqa: E402
 from bench.machine import describe_machine, machine_line  # noqa: E402
 
-MEASUREMENTS = ("page", "first-frame", "umap", "live-frames", "first-umap", "slowdown", "redraw", "scale", "memory")
-BROWSER = {"page", "first-frame", "live-frames", "first-umap", "slowdown", "redraw", "scale"}
+MEASUREMENTS = ("page", "first-frame", "umap", "live-frames", "first-umap", "pause", "slowdown", "redraw", "scale",
+                "memory")
+BROWSER = {"page", "first-frame", "live-frames", "first-umap", "pause", "slowdown", "redraw", "scale"}
 TITLES = {"page": "1. Page usable", "first-frame": "2. First frame after Start", "umap": "3. UMAP frame time",
           "slowdown": "4. Training slowdown with the page open", "memory": "5. Memory on a long, large run",
           "redraw": "6. Epoch end to redrawn page", "scale": "7. All of Fashion-MNIST in the app",
-          "live-frames": "8. Live UMAP frames", "first-umap": "9. First UMAP frame after a server start"}
+          "live-frames": "8. Live UMAP frames", "first-umap": "9. First UMAP frame after a server start",
+          "pause": "10. Pause and Resume"}
 # Full settings, then what --quick shrinks them to (the whole script in about a minute on a quiet machine).
 FULL = dict(page_repeats=3, frame_repeats=3, frame_pretrain=20, frame_cluster=20, umap_sizes=[1000, 2000, 5000, 20000],
             umap_repeats=5, slow_pretrain=40, slow_cluster=40, redraw_pretrain=40, redraw_cluster=20, scale_pretrain=10,
             scale_cluster=2, scale_minutes=20.0, memory_subsample=None, rss_interval=2.0, settle=90.0, live_pretrain=20,
-            live_cluster=20)
+            live_cluster=20, pause_pretrain=200, pause_repeats=3)
 QUICK = dict(page_repeats=1, frame_repeats=1, frame_pretrain=2, frame_cluster=2, umap_sizes=[500, 1000],
              umap_repeats=1, slow_pretrain=2, slow_cluster=2, redraw_pretrain=3, redraw_cluster=2, scale_pretrain=1,
              scale_cluster=1, scale_minutes=1.0, memory_subsample=5000, rss_interval=0.5, settle=0.0, live_pretrain=2,
-             live_cluster=3)
+             live_cluster=3, pause_pretrain=30, pause_repeats=1)
 
 
 def names(text: str) -> list[str]:
@@ -102,6 +106,8 @@ def measure(name: str, settings: dict, machine: str, browser, workdir: Path) -> 
         return live_frames(browser, machine, s["live_pretrain"], s["live_cluster"], workdir, s["settle"])
     if name == "first-umap":
         return first_umap_frame(browser, machine, s["live_pretrain"], s["live_cluster"], workdir)
+    if name == "pause":
+        return pause_latency(browser, machine, s["pause_pretrain"], s["pause_repeats"], workdir, s["settle"])
     if name == "slowdown":
         return slowdown(browser, machine, s["slow_pretrain"], s["slow_cluster"], workdir, s["settle"])
     if name == "redraw":

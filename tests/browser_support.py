@@ -46,6 +46,20 @@ def streamlit_server(**env: str):
         process.wait(timeout=20)
 
 
+def chart_frame(page, title: str, timeout: float = 60.0):
+    """The frame holding the live view's chart titled `title` (ui/live_chart draws each in a frame of the page)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.locator(".gtitle", has_text=title).count():
+                    return frame
+            except Exception:  # noqa: BLE001 - a frame that left the page during the look
+                continue
+        page.wait_for_timeout(250)
+    raise TimeoutError(f"no chart titled {title!r} within {timeout:.0f} s")
+
+
 def set_number(page, label: str, value: int) -> None:
     """Type a value into the page's number input of that label and let the page rerun."""
     field = page.get_by_label(label, exact=True)

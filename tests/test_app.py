@@ -3,6 +3,7 @@ import time
 from pathlib import Path
 
 import pytest
+from app_charts import figures
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -51,7 +52,7 @@ def test_short_run_draws_both_panels_and_the_curves(app):
     wait_for_run(at)
     assert not at.exception
     assert at.session_state["run"].status in ("finished", "converged")
-    charts = at.get("plotly_chart")
+    charts = figures(at)
     assert len(charts) >= 7  # two panels, the spectrum, four curve charts
     assert any("Finished" in message.value for message in at.success)
     assert at.select_slider(key="replay").value.startswith("cluster")

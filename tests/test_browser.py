@@ -7,6 +7,8 @@ import re
 
 from browser_support import ARTIFACTS, BROWSER_MARKS, set_number
 
+from bench.browser import CHARTS_IN_PAGE_JS
+
 pytestmark = BROWSER_MARKS
 
 
@@ -28,7 +30,7 @@ def test_live_training_in_the_browser(server, browser):
     page.wait_for_function(f"() => !document.body.innerText.includes({first!r})", timeout=60_000)
     assert progress_text(page) != first  # the epoch counter moves
     # both panels, the ACC and loss curves (the other curves are drawn when the run pauses or ends)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60_000)
+    page.wait_for_function(f"() => {CHARTS_IN_PAGE_JS}.length >= 4", timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "live-training.png"), full_page=True)
 
     ending = page.get_by_text(re.compile(r"(Finished|Stopped).* epoch \d+, ")).first

@@ -9,7 +9,7 @@ Screenshots go to test-artifacts/.
 import re
 import time
 
-from browser_support import ARTIFACTS, BROWSER_MARKS, set_number
+from browser_support import ARTIFACTS, BROWSER_MARKS, chart_frame, set_number
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = BROWSER_MARKS
@@ -26,7 +26,12 @@ HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
   return context;
 };
 """
-LIVE_CONTEXTS = "() => window.__contexts.filter((c) => !c.context.isContextLost()).length"
+LIVE_CONTEXTS = "() => (window.__contexts || []).filter((c) => !c.context.isContextLost()).length"
+
+
+def live_contexts(page) -> int:
+    """Live WebGL contexts in the page and its frames (the init script runs in each)."""
+    return sum(frame.evaluate(LIVE_CONTEXTS) for frame in page.frames)
 
 
 def watched_page(browser):
@@ -80,7 +85,7 @@ def test_a_lecture_on_a_1280_by_720_screen(server, browser):
     assert tiles.count() == 5 and all(in_view(tiles.nth(i)) for i in range(5))  # phase, ACC, NMI, ARI, loss
     assert re.search(r"ACC\s+0\.\d{3}\s+[+-]0\.\d{3}\s+vs AE \+ k-means", tiles.nth(1).inner_text())
     for title in ("Autoencoder space", "DEKM transformed space", "ACC / NMI / ARI"):
-        assert in_view(page.locator(".js-plotly-plot", has_text=title).first), title
+        assert in_view(chart_frame(page, title).frame_element()), title
     for label in ("Follow live", "Colour by", "Show the pretrained space"):  # drawn whole, not "Follo…"
         text = page.get_by_text(label, exact=True).first
         assert text.evaluate("e => e.scrollWidth <= e.clientWidth"), label
@@ -91,7 +96,7 @@ def test_a_lecture_on_a_1280_by_720_screen(server, browser):
     shown = play_to_the_end(page)
     assert shown[-1].startswith("cluster") and len(shown) >= 3, shown  # it played, through epochs, to the end
     page.screenshot(path=str(ARTIFACTS / "lecture-replayed.png"))
-    assert page.evaluate(LIVE_CONTEXTS) <= 8 and not page.warnings
+    assert live_contexts(page) <= 8 and not page.warnings
 
 
 def open_example(page, tries: int = 3) -> None:
@@ -134,5 +139,5 @@ def test_play_and_pause_on_the_runs_page_and_webgl_on_every_page(server, browser
     for name in ("Explore", "Compare", "Train"):
         page.get_by_role("link", name=name, exact=True).click()
         page.wait_for_timeout(6000)
-        assert page.evaluate(LIVE_CONTEXTS) <= 8, name
+        assert live_contexts(page) <= 8, name
     assert not page.warnings

@@ -4,7 +4,9 @@ opened first on a fresh server still runs inside app.py's navigation."""
 import re
 
 import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS, CHROMIUM, CHROMIUM_FLAGS, streamlit_server
+from browser_support import ARTIFACTS, BROWSER_MARKS, CHROMIUM, CHROMIUM_FLAGS, chart_frame, streamlit_server
+
+from bench.browser import CHARTS_IN_PAGE_JS
 
 pytestmark = BROWSER_MARKS
 
@@ -28,9 +30,10 @@ def test_an_example_replays_on_the_runs_page(server):
         page.get_by_role("combobox", name="Open a run").click(timeout=60_000)
         page.get_by_role("option", name=re.compile("example-digits-dekm")).click()
         page.get_by_text(re.compile("Finished: ")).wait_for(timeout=60_000)
-        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 6", timeout=60_000)
-        page.locator(".js-plotly-plot").first.hover()
-        assert page.locator("[data-title='Download plot as a PNG']").count() >= 1
+        page.wait_for_function(f"() => {CHARTS_IN_PAGE_JS}.length >= 6", timeout=60_000)
+        panel = chart_frame(page, "Autoencoder space")
+        panel.locator(".js-plotly-plot").hover()
+        assert panel.locator("[data-title^='Download plot as a' i]").count() >= 1  # the camera button
         assert page.get_by_text(re.compile("camera button")).count() >= 1
         page.screenshot(path=str(ARTIFACTS / "runs-replay.png"), full_page=True)
         browser.close()

@@ -1,9 +1,9 @@
 """The Runs and Compare pages through AppTest, on the shipped gallery and a run of the user's."""
-import json
 import time
 from pathlib import Path
 
 import pytest
+from app_charts import chart_titles
 from streamlit.testing.v1 import AppTest
 
 from deepclust_core.store import GALLERY_DIR
@@ -16,14 +16,6 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 @pytest.fixture
 def app():
     return AppTest.from_file(APP, default_timeout=60).run()
-
-
-def chart_titles(at: AppTest) -> list[str]:
-    titles = []
-    for chart in at.get("plotly_chart"):
-        title = json.loads(chart.proto.spec)["layout"].get("title", {})
-        titles.append(title.get("text", "") if isinstance(title, dict) else str(title))
-    return titles
 
 
 def test_runs_page_lists_the_examples_and_replays_one(app):

@@ -8,7 +8,7 @@ import re
 import zipfile
 
 import numpy as np
-from browser_support import ARTIFACTS, BROWSER_MARKS, set_number
+from browser_support import ARTIFACTS, BROWSER_MARKS, chart_frame, set_number
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -66,8 +66,7 @@ def lasso_autoencoder_panel(page):
     a redraw of the page swallowed it; the gallery's "N selected points" heading."""
     heading = page.get_by_text(re.compile(r"^\d+ selected points")).first
     for _ in range(3):
-        panel = page.locator(".js-plotly-plot").filter(has=page.locator(".gtitle", has_text="Autoencoder space"))
-        box = panel.first.locator(".nsewdrag").first.bounding_box()
+        box = chart_frame(page, "Autoencoder space").locator(".nsewdrag").first.bounding_box()
         left, top = box["x"] + 0.05 * box["width"], box["y"] + 0.05 * box["height"]
         right, bottom = box["x"] + 0.95 * box["width"], box["y"] + 0.95 * box["height"]
         page.mouse.move(left, top)

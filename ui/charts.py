@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 PALETTE = plotly.colors.qualitative.Plotly + plotly.colors.qualitative.D3[::2] + plotly.colors.qualitative.Alphabet
 MARGIN = dict(l=10, r=10, t=40, b=10)
 FONT = dict(size=14)  # Plotly's 12 px is hard to read on a projector
+PNG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}  # the camera button saves a PNG
 WEBGL_POINTS = 1000  # above this many points a panel draws with WebGL (SVG slows down), below it with SVG
 
 

@@ -16,9 +16,8 @@ from deepclust_core.run_record import EpochRow, RunRecord, epoch_position
 from deepclust_core.stored_run import last_snapshot
 
 from . import run_library
-from .charts import MARGIN, colour, points_figure
+from .charts import MARGIN, PNG, colour, points_figure
 
-PNG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}  # the camera button saves a PNG
 MAX_PICTURES = 4  # final clustering spaces drawn side by side
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from deepclust_core.run_view import Entry
 
 from .charts import curves_figure
+from .live_chart import live_chart
 
 
 def global_epoch(entry: Entry, pretrain_epochs: int) -> int:
@@ -61,8 +62,7 @@ def metric_chart(entries: list[Entry], selected: Entry, pretrain_epochs: int, he
     x, marker, boundary = epoch_axis(entries, selected, pretrain_epochs)
     reference = entries[-1].snapshot.reference_metrics
     references = {"AE + k-means ACC": reference["acc"]} if "acc" in reference else {}
-    st.plotly_chart(curves_figure(x, metrics, "ACC / NMI / ARI", marker, references, boundary, height=height),
-                    key="metric_curves", width="stretch")
+    live_chart(curves_figure(x, metrics, "ACC / NMI / ARI", marker, references, boundary, height=height), "metric_curves")
 
 
 def curves(entries: list[Entry], selected: Entry, pretrain_epochs: int, n_clusters: int,
@@ -86,8 +86,8 @@ def curves(entries: list[Entry], selected: Entry, pretrain_epochs: int, n_cluste
         with places.pop(0):
             metric_chart(entries, selected, pretrain_epochs)
     for place, (key, title, lines, log_y) in zip(places, charts):
-        place.plotly_chart(curves_figure(x, lines, title, marker, None, boundary, log_y=log_y), key=key,
-                           width="stretch")
+        with place:
+            live_chart(curves_figure(x, lines, title, marker, None, boundary, log_y=log_y), key)
     warning = collapse_warning(selected)
     if warning:
         st.warning(warning)

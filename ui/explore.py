@@ -23,14 +23,15 @@ PER_GALLERY = 12
 
 def pick_run() -> RunView | None:
     """A picker of this tab's run (if any) and every stored run, the user's and the examples.
-    Default: this tab's run, else the run open on the Runs page, else the first stored one."""
+    Default: this tab's run, else the run open on the Runs page, else the newest stored one with an epoch."""
     live = current_run()
     stored = {r.id: r for r in run_library.records() if live is None or r.id != live.run_id}
     options = ([THIS_TAB] if live is not None else []) + list(stored)
     if not options:
         return None
     opened = st.session_state.get("opened_run")
-    default = THIS_TAB if live is not None else opened if opened in stored else options[0]
+    newest_with_epochs = next((run_id for run_id, record in stored.items() if record.n_snapshots), options[0])
+    default = THIS_TAB if live is not None else opened if opened in stored else newest_with_epochs
 
     def name(option: str) -> str:
         if option == THIS_TAB:

@@ -10,6 +10,7 @@ from deepclust_core.run_view import Entry, RunView
 
 from . import selection
 from .charts import points_figure, spectrum_figure, values_figure
+from .live_chart import live_chart
 
 
 COLOURINGS = ("predicted cluster", "true label", "confidence")
@@ -42,8 +43,7 @@ def draw_points(run: RunView, entry: Entry, xy: np.ndarray, title: str, axis_nam
         figure = points_figure(xy, groups, names, customdata, template, title, axis_names,
                                wrong if highlight else None, centroids, height)
     key = f"{key}:{selection.run_key(run)}"  # a new run starts with a new chart, free of the last run's selection
-    event = st.plotly_chart(figure, key=key, width="stretch", on_select="rerun", selection_mode=("box", "lasso"))
-    remember_selection(run, key, event)
+    remember_selection(run, key, live_chart(figure, key, selectable=True))
 
 
 def misclustered(clusters: np.ndarray, truth: np.ndarray) -> np.ndarray:
@@ -142,5 +142,4 @@ def clustering_panel(run: RunView, entry: Entry, colour_by: str, highlight: bool
     if view.note:
         st.caption(view.note)
     if view.spectrum is not None:
-        st.plotly_chart(spectrum_figure(view.spectrum, view.spectrum_name, reference=view.spectrum_reference),
-                        key="spectrum", width="stretch")
+        live_chart(spectrum_figure(view.spectrum, view.spectrum_name, reference=view.spectrum_reference), "spectrum")

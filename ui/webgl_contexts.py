@@ -2,13 +2,13 @@
 
 Chromium keeps at most 16 WebGL contexts alive in a page and counts a removed canvas's context
 until the garbage collector takes it; past that it warns "Too many active WebGL contexts" and
-drops the oldest, which may be a panel still on screen. Streamlit mounts a chart afresh whenever
-its figure changes (the figure is part of the element's id), so a live panel drawn with WebGL
-gets two new contexts at every redraw, and Plotly's purge removes the old canvases without
-releasing theirs: a run of a minute would pass the limit many times over. This small
+drops the oldest, which may be a panel still on screen. `st.plotly_chart` mounts a chart afresh
+whenever its figure changes (the figure is part of the element's id), and Plotly's purge removes
+the old canvases without releasing their contexts. The live view's charts stay mounted
+(ui/live_chart, each in a frame of its own whose contexts go with it), but a point chart drawn
+with WebGL elsewhere (the Compare page's pictures) would still leak one at each redraw. This small
 browser-side component notes every WebGL context the page creates and releases
-(WEBGL_lose_context) those whose canvas has left the page, twice a second. Only the two big
-point panels draw with WebGL (ui/charts.py), so a page holds at most a handful of contexts.
+(WEBGL_lose_context) those whose canvas has left the page, twice a second.
 """
 from __future__ import annotations
 
