@@ -157,7 +157,8 @@ def from_run_file(args) -> tuple[Dataset, TrainConfig, BranchStart | None]:
 
 def run_training(args) -> int:
     data, config, start = from_run_file(args) if args.config else from_options(args)
-    print(f"{data.name}: {data.n_samples} rows x {data.n_features} features, K={config.n_clusters}, method={config.method}")
+    print(f"{data.name}: {data.n_samples} rows x {data.n_features} features ({data.preprocessing()}), "
+          f"K={config.n_clusters}, method={config.method}")
     store = None if args.no_store else RunStore(args.store)
     autoencoder = start.autoencoder if start else new_autoencoder(data, config)
     recording = Recording(store, data, config, origin="cli", autoencoder=autoencoder, parent=start and start.parent)

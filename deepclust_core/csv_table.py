@@ -166,6 +166,7 @@ def _numbers(cells: list[str], column: str, lines: list[int], name: str) -> np.n
                                 "numbers are clustered: make it the label or ID column, or drop it") from None
     infinite = np.isinf(values)
     if infinite.any():
-        raise DataError(f"{name}: column {column!r} has {int(infinite.sum())} infinite values "
+        count = int(infinite.sum())
+        raise DataError(f"{name}: column {column!r} has {count} infinite value{'s' * (count != 1)} "
                         f"(first on line {lines[int(np.argmax(infinite))]})")
     return values

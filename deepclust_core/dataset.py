@@ -128,7 +128,7 @@ class Dataset:
         if self.dropped_columns:
             parts.append("dropped columns " + ", ".join(repr(c) for c in self.dropped_columns))
         if self.dropped_rows:
-            parts.append(f"{self.dropped_rows} rows with missing values dropped")
+            parts.append(f"{self.dropped_rows} row{'s' * (self.dropped_rows != 1)} with missing values dropped")
         return "; ".join(parts)
 
     def fingerprint(self) -> str:

@@ -34,7 +34,8 @@ def complete_rows(missing: np.ndarray, columns: Sequence[str], name: str, drop: 
                  for j in named[:NAMED_COLUMNS]]
         if len(named) > NAMED_COLUMNS:
             parts.append(f"and some in {len(named) - NAMED_COLUMNS} more columns")
-        raise DataError(f"{name}: missing values: {', '.join(parts)}, in {int(incomplete.sum())} rows; {DROP_HINT}")
+        rows = int(incomplete.sum())
+        raise DataError(f"{name}: missing values: {', '.join(parts)}, in {rows} row{'s' * (rows != 1)}; {DROP_HINT}")
     if incomplete.all():
         raise DataError(f"{name}: every row has a missing value, so dropping them leaves nothing to cluster")
     return np.flatnonzero(~incomplete)

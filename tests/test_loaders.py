@@ -97,7 +97,7 @@ def test_csv_without_header(tmp_path):
     ("", "empty"),
     ("a,b\n1,2\n3,hello\n", "column 'b' holds text \\('hello' on line 3\\)"),
     ("1,2\n3,nan\n", "missing values: 1 in column 'x2' \\(first on line 2\\)"),
-    ("1,2\n3,inf\n", "column 'x2' has 1 infinite values \\(first on line 2\\)"),
+    ("1,2\n3,inf\n", "column 'x2' has 1 infinite value \\(first on line 2\\)"),
     ("1,2\n3\n", "line 2 has 1 cells"),
 ])
 def test_bad_csv_is_explained(tmp_path, content, message):

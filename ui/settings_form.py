@@ -128,7 +128,7 @@ def training_settings(method: str, data: Dataset | None) -> dict:
     }
     with st.expander("Autoencoder", expanded=False):
         default_kind = paper[train_key(method, "kind")]
-        kinds = ["mlp"] + (["conv"] if data is not None and data.is_image else []) + (
+        kinds = ["mlp"] + (["conv"] if data is None or data.is_image else []) + (  # no data yet: keep a conv choice
             [default_kind] if default_kind not in ("mlp", "conv") else [])  # DEPICT's own network
         kind = kept(st.selectbox, "Kind", train_key(method, "kind"), default_kind, options=kinds,
                     help="conv: DEKM's convolutional autoencoder, for images; depict: DEPICT's dropout network.")

@@ -42,6 +42,7 @@ BAD_FILES = {
 def test_a_damaged_upload_gives_one_line_and_keeps_the_sidebar(app, name):
     app.sidebar.number_input(key="dekm:train:pretrain").set_value(7).run()
     app.sidebar.number_input(key="dekm:train:cluster").set_value(11).run()
+    app.sidebar.selectbox(key="dekm:train:kind").set_value("conv").run()  # digits are images
     at = upload(app, name, BAD_FILES[name])
     assert not at.exception
     errors = [e.value for e in at.sidebar.error]
@@ -49,6 +50,7 @@ def test_a_damaged_upload_gives_one_line_and_keeps_the_sidebar(app, name):
     assert {"Data", "Method", "Training"} <= {h.value for h in at.sidebar.header}
     assert at.sidebar.number_input(key="dekm:train:pretrain").value == 7
     assert at.sidebar.number_input(key="dekm:train:cluster").value == 11
+    assert at.sidebar.selectbox(key="dekm:train:kind").value == "conv"
     assert at.button[0].disabled  # Start waits for readable data
 
 
@@ -74,3 +76,28 @@ def test_missing_values_are_named_and_can_be_dropped(app):
     at.sidebar.checkbox(key="drop_missing").check().run()
     assert not at.exception and not at.sidebar.error
     assert any("2 rows with missing values dropped" in c.value for c in at.caption)
+
+
+def test_the_k_helper_scores_k_and_puts_its_suggestion_in_the_sidebar(app):
+    app.sidebar.selectbox(key="data_choice").set_value("blobs (synthetic, 2-D)").run()
+    app.sidebar.number_input(key="synthetic_n").set_value(300).run()
+    app.sidebar.number_input(key="dekm:train:pretrain").set_value(3).run()
+    app.sidebar.text_input(key="dekm:train:hidden").set_value("32,32").run()
+    app.sidebar.number_input(key="k:blobs:4").set_value(7).run()
+    next(b for b in app.button if b.key == "k_helper:score").click().run()
+    assert not app.exception
+    suggestion = next(m.value for m in app.markdown if m.value.startswith("**Suggested K = "))
+    k = int(suggestion.split("= ")[1].split("*")[0])
+    assert 2 <= k <= 15 and "BIC is lowest at K = " in suggestion
+    assert any(chart.proto.spec and "silhouette" in chart.proto.spec for chart in app.get("plotly_chart"))
+    next(b for b in app.button if b.key == "k_helper:use").click().run()
+    assert app.sidebar.number_input(key="k:blobs:4").value == k
+
+
+def test_an_npz_of_images_shows_pictures_and_offers_the_convolutional_autoencoder(app):
+    pictures = np.random.default_rng(0).integers(0, 256, (30, 12, 12, 3)).astype(np.uint8)
+    at = upload(app, "photos.npz", npz_bytes(X=pictures, y=np.repeat(["sky", "sea", "sand"], 10)))
+    assert not at.exception and not at.sidebar.error
+    assert "conv" in at.sidebar.selectbox(key="dekm:train:kind").options
+    assert at.sidebar.number_input(key="k:photos.npz:3").value == 3
+    assert at.get("image") and any("12×12 colour images" in c.value for c in at.caption)
