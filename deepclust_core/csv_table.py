@@ -20,6 +20,7 @@ from .missing import complete_rows, is_missing
 
 SEPARATORS = (",", ";", "\t", "|")
 ENCODINGS = ("utf-8-sig", "cp1252")  # tried in turn, then latin-1, which reads any byte
+HEAD_BYTES = 64 * 1024  # where the column names are looked for
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,9 @@ class TableOptions:
 
 
 def csv_columns(content: bytes) -> list[str]:
-    """The column names of a CSV (its header, or "x1", "x2", ... when it has none)."""
-    rows, _ = _rows(_text(content), "file", limit=1)
+    """The column names of a CSV (its header, or "x1", "x2", ... when it has none), from its first lines only."""
+    head = content[:HEAD_BYTES]
+    rows, _ = _rows(_text(head[: head.rfind(b"\n") + 1] or head), "file", limit=1)
     if not rows:
         return []
     return _header_names(rows[0]) if _is_header(rows[0]) else _numbered(len(rows[0]))
