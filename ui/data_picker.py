@@ -11,6 +11,7 @@ import streamlit as st
 from deepclust_core import DataError, Dataset, load_dataset
 from deepclust_core.idx import FASHION_MNIST_INSTALL_HINT, idx_folder_available
 from deepclust_core.csv_table import TableOptions, csv_columns
+from deepclust_core.file_kinds import file_kind
 from deepclust_core.loaders import SYNTHETIC, load_bytes
 
 UPLOAD = "Your file (CSV, .npy, .npz, .zip of images)"
@@ -81,11 +82,11 @@ def _uploaded() -> Dataset | None:
         st.caption("Upload a file to train on your own data.")
         return None
     content = upload.getvalue()
-    label, ident, dropped = None, None, ()
-    if upload.name.lower().endswith((".csv", ".tsv")):
-        label, ident, dropped = _column_roles(csv_columns(content))
-    drop_missing = st.checkbox("Drop rows with missing values", key="drop_missing",
-                               help="Leave out every row with an empty, NA or NaN value instead of refusing the file.")
+    kind = file_kind(content, upload.name)  # a damaged or mislabelled file stops here, before any column widget
+    label, ident, dropped = _column_roles(csv_columns(content)) if kind == "csv" else (None, None, ())
+    drop_missing = kind != "zip" and st.checkbox(
+        "Drop rows with missing values", key="drop_missing",
+        help="Leave out every row with an empty, NA or NaN value instead of refusing the file.")
     return cached_upload(content, upload.name, label, ident, dropped, drop_missing)
 
 
