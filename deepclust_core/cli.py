@@ -42,8 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
                               formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     data = run.add_argument_group("data")
     data.add_argument("--data", default="digits", choices=BUILT_IN, help="a built-in data set")
-    data.add_argument("--file", help="your own .csv, .npy or .npz file (overrides --data)")
+    data.add_argument("--file", help="your own .csv, .npy, .npz or .zip of images (overrides --data)")
     data.add_argument("--label-column", help="CSV column (name or 0-based index) holding labels, if any")
+    data.add_argument("--id-column", help="CSV column (name or index) of row IDs: kept for exports, not clustered")
+    data.add_argument("--drop-columns", default="", metavar="A,B", help="CSV columns to leave out, comma separated")
+    data.add_argument("--drop-missing", action="store_true",
+                      help="drop rows with a missing value (empty, NA, NaN) instead of refusing the file")
     data.add_argument("--data-dir", help="folder with the four IDX files for fashion-mnist / mnist-idx")
     data.add_argument("--subsample", type=int, help="train on this many random rows (drawn with --data-seed)")
     data.add_argument("--data-seed", type=int, default=0, help="seed of the subsample and of synthetic sets")
@@ -124,8 +128,10 @@ def print_methods() -> None:
 
 
 def from_options(args) -> tuple[Dataset, TrainConfig, BranchStart | None]:
+    dropped = [column.strip() for column in args.drop_columns.split(",") if column.strip()]
     data = load_dataset("file" if args.file else args.data, path=args.file or args.data_dir, subsample=args.subsample,
-                        seed=args.data_seed, n_samples=args.n_samples, noise=args.noise, label_column=args.label_column)
+                        seed=args.data_seed, n_samples=args.n_samples, noise=args.noise, label_column=args.label_column,
+                        id_column=args.id_column, drop_columns=dropped, drop_missing=args.drop_missing)
     return data, config_from_args(args, data.n_classes), None
 
 
@@ -151,7 +157,8 @@ def from_run_file(args) -> tuple[Dataset, TrainConfig, BranchStart | None]:
 
 def run_training(args) -> int:
     data, config, start = from_run_file(args) if args.config else from_options(args)
-    print(f"{data.name}: {data.n_samples} rows x {data.n_features} features, K={config.n_clusters}, method={config.method}")
+    print(f"{data.name}: {data.n_samples} rows x {data.n_features} features ({data.preprocessing()}), "
+          f"K={config.n_clusters}, method={config.method}")
     store = None if args.no_store else RunStore(args.store)
     autoencoder = start.autoencoder if start else new_autoencoder(data, config)
     recording = Recording(store, data, config, origin="cli", autoencoder=autoencoder, parent=start and start.parent)

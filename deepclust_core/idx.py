@@ -82,4 +82,5 @@ def load_idx_folder(folder: str | Path | None = None, name: str = "Fashion-MNIST
         image_shape=(1, height, width),
         class_names=FASHION_MNIST_CLASSES if name == "Fashion-MNIST" else None,
         scaling="pixels [0, 1]",
+        pixel_range=(0.0, 255.0),
     )

@@ -4,12 +4,19 @@ A zip may hold one folder per class (the folder names become labels) or loose im
 Images are resized to one common size (the most frequent one, at most 64 pixels a side),
 kept greyscale when all are grey, RGB otherwise, and scaled to [0, 1]. Nothing in the zip
 is executed or unpickled: members are only decoded as images by Pillow.
+
+A zip is checked before anything is decoded: the sizes its table of contents declares, then
+each picture's size from its header, so a small zip whose pictures would decode to gigabytes
+is refused in a second with one line. Pictures are then decoded one at a time and shrunk at
+once, so memory holds only the small copies.
 """
 from __future__ import annotations
 
 import base64
 import io
+import struct
 import zipfile
+import zlib
 from collections import Counter
 from pathlib import PurePosixPath
 
@@ -20,42 +27,33 @@ from .dataset import DataError, Dataset
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 MAX_IMAGES = 100_000
 MAX_SIDE = 64  # larger images are shrunk to this many pixels on their longer side
-MAX_UNCOMPRESSED = 1 << 30  # refuse archives that expand past 1 GiB (zip bombs)
+MAX_UNCOMPRESSED = 1 << 30  # refuse archives whose image files expand past 1 GiB (zip bombs)
+MAX_IMAGE_PIXELS = 50_000_000  # one picture (a 7,000 x 7,000 photo); Pillow itself warns at 89 million
+MAX_DECODED_BYTES = 2 << 30  # all pictures at full size, one byte per channel: 2 GiB to decode in all
+GREY_TOLERANCE = 2  # RGB pictures whose channels differ by at most this are grey
+DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error, zipfile.BadZipFile, zlib.error)
 
 
 def load_image_zip(content: bytes, name: str) -> Dataset:
-    from PIL import Image, UnidentifiedImageError
-
     members = _image_members(content, name)
-    pictures, folders = [], []
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        for member in members:
-            try:
-                with archive.open(member) as f, Image.open(f) as image:
-                    image.load()
-                    pictures.append(image.copy())
-            except (UnidentifiedImageError, OSError, zipfile.BadZipFile) as error:
-                raise DataError(f"{name}: {member} cannot be read as an image ({error})") from None
-            folders.append(str(PurePosixPath(member).parent))
-    mode = "L" if all(_is_grey(p) for p in pictures) else "RGB"
-    width, height = _common_size(pictures)
-    X = np.stack([np.asarray(p.convert(mode).resize((width, height)), dtype=np.float32) / 255.0 for p in pictures])
-    X = X[:, None] if mode == "L" else X.transpose(0, 3, 1, 2)  # (n, channels, height, width)
-    labels, classes = _folder_labels(folders)
+        width, height = _common_size(_declared_sizes(archive, members, name))
+        pictures = np.stack([_decoded(archive, member, (width, height), name) for member in members])
+    grey = bool(np.abs(np.diff(pictures.astype(np.int16), axis=-1)).max() <= GREY_TOLERANCE)
+    X = (pictures[..., :1] if grey else pictures).transpose(0, 3, 1, 2).astype(np.float32) / 255.0  # (n, c, h, w)
+    labels, classes = _folder_labels([str(PurePosixPath(member).parent) for member in members])
     return Dataset(X=X.reshape(len(X), -1), y=labels, name=name, image_shape=X.shape[1:], class_names=classes,
-                   scaling="pixels [0, 1]")
+                   scaling="pixels [0, 1]", pixel_range=(0.0, 255.0))
 
 
 def _image_members(content: bytes, name: str) -> list[str]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise DataError(f"{name}: not a valid zip archive (truncated or damaged?)") from None
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(IMAGE_SUFFIXES)
                  and not PurePosixPath(i.filename).name.startswith(".") and "__MACOSX" not in i.filename]
-        if archive.testzip() is not None:
-            raise DataError(f"{name}: the zip archive is damaged ({archive.testzip()} fails its checksum)")
     if not infos:
         raise DataError(f"{name}: no images found (looked for {', '.join(IMAGE_SUFFIXES)})")
     if len(infos) > MAX_IMAGES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
@@ -63,15 +61,42 @@ def _image_members(content: bytes, name: str) -> list[str]:
     return sorted(i.filename for i in infos)
 
 
-def _is_grey(image) -> bool:
-    if image.mode in ("1", "L", "LA", "I", "I;16", "F"):
-        return True
-    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
-    return bool((np.abs(rgb[..., 0] - rgb[..., 1]).max() <= 2) and (np.abs(rgb[..., 1] - rgb[..., 2]).max() <= 2))
+def _declared_sizes(archive: zipfile.ZipFile, members: list[str], name: str) -> list[tuple[int, int]]:
+    """Each picture's (width, height) from its header alone; a DataError before decoding would take too much."""
+    from PIL import Image
+
+    sizes, total = [], 0
+    for member in members:
+        try:
+            with archive.open(member) as f, Image.open(f) as image:
+                (width, height), bands = image.size, len(image.getbands())
+        except (*DECODE_ERRORS, Image.DecompressionBombError) as error:
+            raise DataError(f"{name}: {member} cannot be read as an image ({error})") from None
+        if width * height > MAX_IMAGE_PIXELS:
+            raise DataError(f"{name}: {member} is {width:,} × {height:,} pixels; at most {MAX_IMAGE_PIXELS:,} "
+                            "pixels a picture (shrink the pictures first: they are used at 64 pixels a side)")
+        total += width * height * bands
+        if total > MAX_DECODED_BYTES:
+            raise DataError(f"{name}: the pictures would take more than {MAX_DECODED_BYTES >> 30} GiB once decoded "
+                            f"(at {member}); shrink them first: they are used at {MAX_SIDE} pixels a side")
+        sizes.append((width, height))
+    return sizes
 
 
-def _common_size(pictures) -> tuple[int, int]:
-    width, height = Counter(p.size for p in pictures).most_common(1)[0][0]
+def _decoded(archive: zipfile.ZipFile, member: str, size: tuple[int, int], name: str) -> np.ndarray:
+    """One picture as (height, width, 3) uint8 RGB at `size`."""
+    from PIL import Image
+
+    try:
+        with archive.open(member) as f, Image.open(f) as image:
+            image.draft("RGB", size)  # JPEG decodes straight at a fraction of its size
+            return np.asarray(image.convert("RGB").resize(size))
+    except (*DECODE_ERRORS, Image.DecompressionBombError) as error:
+        raise DataError(f"{name}: {member} cannot be read as an image ({error})") from None
+
+
+def _common_size(sizes: list[tuple[int, int]]) -> tuple[int, int]:
+    width, height = Counter(sizes).most_common(1)[0][0]
     shrink = max(width, height) / MAX_SIDE
     if shrink > 1:
         width, height = max(1, round(width / shrink)), max(1, round(height / shrink))

@@ -32,6 +32,7 @@ class DisplayRows:
     index: np.ndarray  # (n_display,) rows of the data set
     X: np.ndarray  # (n_display, d) float32
     y: np.ndarray | None  # (n_display,) int64, None without labels
+    ids: np.ndarray | None = None  # (n_display,) str, the ID column's values (see Dataset.ids)
 
 
 def compact(values: np.ndarray, dtype: str = "float16") -> np.ndarray:

@@ -39,6 +39,11 @@ class DataInfo:
     image_shape: tuple[int, ...] | None = None
     class_names: tuple[str, ...] | None = None
     scaling: str = "none"
+    feature_names: tuple[str, ...] | None = None  # the Dataset fields of the same names (see dataset.py)
+    column_means: tuple[float, ...] | None = None
+    column_stds: tuple[float, ...] | None = None
+    pixel_range: tuple[float, float] | None = None
+    id_column: str | None = None
 
 
 @dataclass(frozen=True)

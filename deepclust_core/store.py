@@ -142,9 +142,13 @@ class RunStore:
         rows = {"index": index, "X": compact(data.X[index], self.config.display_dtype)}
         if data.y is not None:
             rows["y"] = data.y[index]
+        if data.ids is not None:
+            rows["ids"] = data.ids[index]
         write_arrays(folder / "display.npz", **rows)
         info = DataInfo(data.name, data.fingerprint(), data.source, data.n_samples, data.n_features,
-                        data.image_shape, data.class_names, data.scaling)
+                        data.image_shape, data.class_names, data.scaling, data.feature_names,
+                        *(None if v is None else tuple(v.tolist()) for v in (data.column_means, data.column_stds)),
+                        data.pixel_range, data.id_column)
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO runs (id, created, origin, status, config, data, owner_host, owner_pid, owner_started, "
@@ -249,7 +253,7 @@ class RunStore:
 
     def display(self, run_id: str) -> DisplayRows:
         arrays = read_arrays(self.run_folder(run_id) / "display.npz")
-        return DisplayRows(arrays["index"], arrays["X"].astype(np.float32), arrays.get("y"))
+        return DisplayRows(arrays["index"], arrays["X"].astype(np.float32), arrays.get("y"), arrays.get("ids"))
 
     def layout(self, run_id: str, seq: int) -> np.ndarray:
         return read_arrays(self._file(run_id, "layout", seq))["layout"].astype(np.float32)
@@ -282,8 +286,8 @@ class RunStore:
                     db.execute("UPDATE runs SET status = ?, error = ? WHERE id = ? AND status = 'running'",
                                (status, error, row["id"]))
         info = json.loads(row["data"])
-        for name in ("image_shape", "class_names"):
-            info[name] = None if info[name] is None else tuple(info[name])
+        for name in ("image_shape", "class_names", "feature_names", "column_means", "column_stds", "pixel_range"):
+            info[name] = None if info.get(name) is None else tuple(info[name])
         parent = None if row["parent_id"] is None else Parent(row["parent_id"], row["parent_seq"], row["parent_epoch"])
         return RunRecord(
             id=row["id"], created=row["created"], origin=row["origin"], status=status, error=error,

@@ -35,7 +35,9 @@ class StoredRun:
         display = store.display(run_id)
         info = self.record.data
         self.data = Dataset(X=display.X, y=display.y, name=info.name, image_shape=info.image_shape,
-                            class_names=info.class_names, scaling=info.scaling)
+                            class_names=info.class_names, scaling=info.scaling, feature_names=info.feature_names,
+                            column_means=info.column_means, column_stds=info.column_stds,
+                            pixel_range=info.pixel_range, id_column=info.id_column, ids=display.ids)
         self._rows = np.arange(len(display.index))  # the snapshots' display rows, renumbered
         self._entries: list[Entry] = []
         self._lock = threading.Lock()

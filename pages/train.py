@@ -3,6 +3,7 @@ import streamlit as st
 
 from ui import branch, data_picker, presets, run_state, settings_form
 from ui.data_preview import data_preview
+from ui.k_helper import k_helper
 from ui.live_view import live_view
 from ui.navigation import inside_app
 from ui.run_buttons import run_buttons
@@ -32,4 +33,5 @@ live_view(run, lecture)
 if data is not None:
     with st.expander("Data preview", expanded=run is None):
         data_preview(data)
+    k_helper(choice, busy=run is not None and run.active)
 branch.branch_expander(run)

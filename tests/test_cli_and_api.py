@@ -32,7 +32,7 @@ def test_bad_data_prints_one_line(tmp_path, capsys):
     bad.write_text("1,2\n3,oops\n")
     assert main(["train", "--file", str(bad), "--k", "2"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and "text cell 'oops'" in err
+    assert err.count("\n") == 0 and "column 'x2' holds text ('oops' on line 2)" in err
 
 
 def test_train_prints_a_line_per_epoch_and_a_summary(tmp_path, capsys):

@@ -6,6 +6,7 @@ import pytest
 
 from deepclust_core import DataError, load_dataset, validate_for_clustering
 from deepclust_core.idx import load_idx_folder, read_idx
+from deepclust_core.csv_table import TableOptions
 from deepclust_core.loaders import load_file
 
 
@@ -81,8 +82,9 @@ def test_missing_fashion_mnist_folder_gives_install_hint(tmp_path):
 def test_csv_with_header_and_label_column(tmp_path):
     path = tmp_path / "points.csv"
     path.write_text("a,b,kind\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n")
-    data = load_file(path, label_column="kind")
+    data = load_file(path, TableOptions(label_column="kind"))
     assert data.X.shape == (4, 2) and data.y.tolist() == [0, 1, 0, 1]
+    assert data.class_names == ("x", "y") and data.feature_names == ("a", "b")
 
 
 def test_csv_without_header(tmp_path):
@@ -93,8 +95,9 @@ def test_csv_without_header(tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     ("", "empty"),
-    ("a,b\n1,2\n3,hello\n", "text cell 'hello'"),
-    ("1,2\n3,nan\n", "NaN or infinite"),
+    ("a,b\n1,2\n3,hello\n", "column 'b' holds text \\('hello' on line 3\\)"),
+    ("1,2\n3,nan\n", "missing values: 1 in column 'x2' \\(first on line 2\\)"),
+    ("1,2\n3,inf\n", "column 'x2' has 1 infinite value \\(first on line 2\\)"),
     ("1,2\n3\n", "line 2 has 1 cells"),
 ])
 def test_bad_csv_is_explained(tmp_path, content, message):

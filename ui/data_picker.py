@@ -1,11 +1,18 @@
-"""The sidebar's data section: built-in sets, synthetic sets and the user's own file."""
+"""The sidebar's data section: built-in sets, synthetic sets and the user's own file.
+
+A file that cannot be read (damaged, truncated, mislabelled, too large once decoded) gives one
+line under the uploader, and the rest of the sidebar is drawn as before: every loader problem
+is a DataError.
+"""
 from __future__ import annotations
 
 import streamlit as st
 
 from deepclust_core import DataError, Dataset, load_dataset
 from deepclust_core.idx import FASHION_MNIST_INSTALL_HINT, idx_folder_available
-from deepclust_core.loaders import SYNTHETIC, csv_columns, load_bytes
+from deepclust_core.csv_table import TableOptions, csv_columns
+from deepclust_core.file_kinds import file_kind
+from deepclust_core.loaders import SYNTHETIC, load_bytes
 
 UPLOAD = "Your file (CSV, .npy, .npz, .zip of images)"
 UPLOAD_LIMIT_MB = 200  # streamlit's default server.maxUploadSize
@@ -17,8 +24,9 @@ def cached_dataset(name: str, path: str | None, n_samples: int, noise: float, n_
 
 
 @st.cache_data(max_entries=4, show_spinner="Reading your file…")
-def cached_upload(content: bytes, name: str, label_column: str | None) -> Dataset:
-    return load_bytes(content, name, label_column)
+def cached_upload(content: bytes, name: str, label_column: str | None, id_column: str | None,
+                  drop_columns: tuple[str, ...], drop_missing: bool) -> Dataset:
+    return load_bytes(content, name, TableOptions(label_column, id_column, drop_columns, drop_missing))
 
 
 def data_choices() -> dict[str, str]:
@@ -64,18 +72,44 @@ def _fashion_mnist() -> Dataset | None:
 
 
 def _uploaded() -> Dataset | None:
-    upload = st.file_uploader(f"Your data (at most {UPLOAD_LIMIT_MB} MB)", type=["csv", "npy", "npz", "zip"], key="upload",
-                              help="CSV with or without a header; .npy with a 2-D array; .npz with arrays X and "
-                                   "optionally y; .zip of images, one folder per class optional (resized to one size). "
-                                   "Files are read as numbers or pictures only: never unpickled or executed.")
+    upload = st.file_uploader(f"Your data (at most {UPLOAD_LIMIT_MB} MB)", type=["csv", "tsv", "npy", "npz", "zip"],
+                              key="upload",
+                              help="CSV with or without a header (comma, semicolon or tab); .npy or .npz with a table "
+                                   "of rows (N, d) or images (N, H, W) or (N, H, W, C), an .npz's labels in y; .zip of "
+                                   "images, one folder per class optional (resized to one size). Files are read as "
+                                   "numbers or pictures only: never unpickled or executed.")
     if upload is None:
         st.caption("Upload a file to train on your own data.")
         return None
     content = upload.getvalue()
-    label_column = None
-    if upload.name.lower().endswith(".csv"):
-        columns = ["(none)"] + csv_columns(content)
-        chosen = st.selectbox("Label column", columns, key="label_column",
-                              help="A column of known classes, used only to score the clustering.")
-        label_column = None if chosen == "(none)" else chosen
-    return cached_upload(content, upload.name, label_column)
+    kind = file_kind(content, upload.name)  # a damaged or mislabelled file stops here, before any column widget
+    label, ident, dropped = _column_roles(csv_columns(content)) if kind == "csv" else (None, None, ())
+    drop_missing = kind != "zip" and st.checkbox(
+        "Drop rows with missing values", key="drop_missing",
+        help="Leave out every row with an empty, NA or NaN value instead of refusing the file.")
+    return cached_upload(content, upload.name, label, ident, dropped, drop_missing)
+
+
+def _column_roles(columns: list[str]) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """The label column, the ID column and the columns to drop, chosen from a CSV's columns."""
+    label = _none_or(_kept_choice("Label column", "label_column", ["(none)"] + columns,
+                                  "A column of known classes (numbers or names), used only to score the clustering."))
+    ident = _none_or(_kept_choice("ID column", "id_column", ["(none)"] + [c for c in columns if c != label],
+                                  "Each row's name or number: kept for the per-row results, never clustered."))
+    left = [c for c in columns if c not in (label, ident)]
+    if any(c not in left for c in st.session_state.get("drop_columns", [])):
+        st.session_state["drop_columns"] = [c for c in st.session_state["drop_columns"] if c in left]
+    dropped = st.multiselect("Columns to leave out", left, key="drop_columns",
+                             help="Columns not to cluster on (they are not kept).")
+    return label, ident, tuple(dropped)
+
+
+def _kept_choice(label: str, key: str, options: list[str], help: str) -> str:
+    """A selectbox whose choice survives reruns, back to the first option when a new file lacks it."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+    return st.selectbox(label, options, key=key, help=help)
+
+
+def _none_or(choice: str) -> str | None:
+    return None if choice == "(none)" else choice

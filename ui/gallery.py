@@ -5,6 +5,7 @@ import numpy as np
 import streamlit as st
 
 from deepclust_core import Dataset
+from deepclust_core.dataset import round_for_reading
 from deepclust_core.images import to_picture
 from deepclust_core.run_view import RunView
 
@@ -20,25 +21,29 @@ def sharp(picture: np.ndarray, width: int) -> np.ndarray:
 
 
 def items(data: Dataset, rows: np.ndarray, clusters: np.ndarray | None, width: int = 64) -> None:
-    """A grid of pictures or a table of rows, captioned with label and cluster."""
+    """A grid of pictures or a table of rows (named columns, the file's own units), with ID, label and cluster."""
     rows = np.asarray(rows)[:MAX_SHOWN]
     clusters = None if clusters is None else np.asarray(clusters)[:MAX_SHOWN]
-    truth = None if data.y is None else data.y[rows]
-    names = data.class_names
+    labels = None if data.y is None else [data.class_name(c) for c in data.y[rows]]
     if data.is_image:
-        captions = [f"#{r}" + (f" · {names[t] if names else t}" if truth is not None else "")
-                    + (f" · c{c}" if clusters is not None else "")
-                    for r, t, c in zip(rows, truth if truth is not None else rows, clusters if clusters is not None else rows)]
+        captions = []
+        for i, row in enumerate(rows):
+            parts = [str(data.ids[row]) if data.ids is not None else f"#{row}"]
+            parts += [] if labels is None else [labels[i]]
+            parts += [] if clusters is None else [f"c{clusters[i]}"]
+            captions.append(" · ".join(parts))
         st.image([sharp(to_picture(data.X[r], data.image_shape), width) for r in rows], caption=captions, width=width)
         return
     import pandas as pd  # only tables need it; the digits page shows pictures
 
-    table = pd.DataFrame(data.X[rows], index=pd.Index(rows, name="point"),
-                         columns=[f"x{j + 1}" for j in range(data.n_features)])
-    if truth is not None:
-        table.insert(0, "label", truth)
+    table = pd.DataFrame(round_for_reading(data.in_file_units(data.X[rows])), index=pd.Index(rows, name="point"),
+                         columns=list(data.column_names()))
+    if labels is not None:
+        table.insert(0, "label", labels, allow_duplicates=True)
     if clusters is not None:
-        table.insert(0, "cluster", clusters)
+        table.insert(0, "cluster", clusters, allow_duplicates=True)
+    if data.ids is not None:
+        table.insert(0, data.id_column or "ID", data.ids[rows], allow_duplicates=True)
     st.dataframe(table, height=min(400, 35 * (len(rows) + 1)))
 
 

@@ -1,10 +1,13 @@
 """The two point panels: the autoencoder space (UMAP) and the method's clustering space."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import streamlit as st
 
 from deepclust_core import projection
+from deepclust_core.dataset import round_for_reading
 from deepclust_core.metrics import best_matching, contingency
 from deepclust_core.run_view import Entry, RunView
 
@@ -59,18 +62,33 @@ MAX_HOVER_FEATURES = 8
 
 
 def hover_data(run: RunView, entry: Entry) -> tuple[np.ndarray, str]:
-    """Per-point hover columns (index, label, cluster, and feature values for tables) and their template."""
+    """Per-point hover columns and their template: the row (and its ID), the label's name, the
+    cluster, and for tables the first feature values, named and in the file's own units."""
     snapshot, data = entry.snapshot, run.data
-    truth = np.full(len(snapshot.display_index), -1) if data.y is None else data.y[snapshot.display_index]
-    columns = [snapshot.display_index, truth, snapshot.display_labels]
-    template = "point %{customdata[0]}<br>label %{customdata[1]}<br>cluster %{customdata[2]}"
+    index = snapshot.display_index
+    columns: list[np.ndarray] = [index]
+    lines = ["point %{customdata[0]}"]
+
+    def add(values, line: str) -> None:
+        columns.append(values)
+        lines.append(f"{line} %{{customdata[{len(columns) - 1}]}}")
+
+    if data.ids is not None:
+        add(data.ids[index], html.escape(data.id_column or "ID"))
+    if data.y is not None:
+        add(np.array([data.class_name(c) for c in data.y[index]], dtype=object), "label")
+    add(snapshot.display_labels, "cluster")
     if not data.is_image:
         shown = min(data.n_features, MAX_HOVER_FEATURES)
-        columns += [np.round(data.X[snapshot.display_index, j], 3) for j in range(shown)]
-        template += "".join(f"<br>x{j + 1} = %{{customdata[{3 + j}]}}" for j in range(shown))
+        values = round_for_reading(data.in_file_units(data.X[index])[:, :shown])
+        for j, column in enumerate(data.column_names()[:shown]):
+            add(values[:, j], f"{html.escape(column)} =")
         if data.n_features > shown:
-            template += f"<br>… {data.n_features - shown} more features"
-    return np.column_stack(columns), template + "<extra></extra>"
+            lines.append(f"… {data.n_features - shown} more features")
+    customdata = np.empty((len(index), len(columns)), dtype=object)  # numbers and names side by side
+    for j, values in enumerate(columns):
+        customdata[:, j] = values
+    return customdata, "<br>".join(lines) + "<extra></extra>"
 
 
 def _row_of(point: dict) -> int | None:

@@ -128,7 +128,7 @@ def training_settings(method: str, data: Dataset | None) -> dict:
     }
     with st.expander("Autoencoder", expanded=False):
         default_kind = paper[train_key(method, "kind")]
-        kinds = ["mlp"] + (["conv"] if data is not None and data.is_image else []) + (
+        kinds = ["mlp"] + (["conv"] if data is None or data.is_image else []) + (  # no data yet: keep a conv choice
             [default_kind] if default_kind not in ("mlp", "conv") else [])  # DEPICT's own network
         kind = kept(st.selectbox, "Kind", train_key(method, "kind"), default_kind, options=kinds,
                     help="conv: DEKM's convolutional autoencoder, for images; depict: DEPICT's dropout network.")
@@ -165,7 +165,7 @@ def choose_k(data: Dataset | None) -> int:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _subsample(_data: Dataset, name: str, n: int) -> Dataset:
+def _subsample(_data: Dataset, what: tuple, n: int) -> Dataset:
     return _data.subsample(n, seed=0)
 
 
@@ -174,7 +174,9 @@ def choose_subsample(data: Dataset | None) -> Dataset | None:
         return data
     n = int(st.number_input("Rows to train on", 100, data.n_samples, SUBSAMPLE_DEFAULT, step=1000,
                             key=f"subsample:{data.name}", help=f"A seeded random subset of the {data.n_samples:,} rows."))
-    return _subsample(data, data.name, n)
+    # the cache key: what tells one reading of a file from another (label, ID and dropped columns, dropped rows)
+    what = (data.name, data.n_features, data.class_names, data.id_column, data.dropped_columns, data.dropped_rows)
+    return _subsample(data, what, n)
 
 
 def build_choice(data: Dataset | None, k: int, method: str, options: dict, training: dict) -> Choice:
