@@ -74,7 +74,7 @@ class Assigner:
 
     def assign(self, H: np.ndarray, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
         """Each embedded row's cluster (as the run shows it) and confidence (see `confidence_name`)."""
-        H = np.asarray(H, dtype=np.float32)
+        H = np.array(H, dtype=np.float32)  # writable: torch takes it without a warning
         if self.method is None:
             return nearest_centre(H, self.state["centroids"])
         method = restored_method(self.method, self.state, config)

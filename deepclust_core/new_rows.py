@@ -5,12 +5,14 @@ that names it.
     new = read_new_rows(content, "new.csv", preprocessing)    # NewRows, X scaled like the run's X
 
 CSV columns are matched by name when both the run and the file have a header (in any order; the
-run's label column, when present, gives true labels), by count otherwise. .npy / .npz hold a 2-D
+run's label column, when present, gives true labels, its ID column the rows' IDs), by count otherwise. .npy / .npz hold a 2-D
 array of rows, or images (n, H, W), (n, H, W, C) or (n, C, H, W) for a run on images; a .zip holds
 images. Images of another size are resized to the run's, grey or colour converted to the run's.
 """
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +32,14 @@ class NewRows:
     X: np.ndarray  # (m, d) float32, scaled as the run's X
     name: str
     true_labels: np.ndarray | None = None  # (m,) as the file writes them
+    ids: np.ndarray | None = None  # (m,) the values of the run's ID column, when the file has it
 
 
 def read_new_rows(content: bytes, name: str, preprocessing: Preprocessing) -> NewRows:
     suffix = Path(name).suffix.lower()
+    ids = None
     if suffix == ".csv":
+        content, ids = _id_column(content, preprocessing.id_column)
         values, labels = _csv_values(content, name, preprocessing)
     elif suffix in (".npy", ".npz"):
         values, labels = read_numpy(content, suffix, name)
@@ -44,12 +49,27 @@ def read_new_rows(content: bytes, name: str, preprocessing: Preprocessing) -> Ne
     else:
         raise DataError(f"{name}: unsupported file type {suffix or '(none)'}; use .csv, .npy, .npz or a .zip of images")
     X = preprocessing.scale(_checked(values, name), name)
-    return NewRows(X, name, None if labels is None else np.asarray(labels).astype(str))
+    return NewRows(X, name, None if labels is None else np.asarray(labels).astype(str), ids)
 
 
 def _checked(values, name: str) -> np.ndarray:
     """Numbers only, finite, a 2-D table with rows (Dataset's checks, one line each)."""
     return Dataset(X=values, y=None, name=name).X
+
+
+def _id_column(content: bytes, id_column: str | None) -> tuple[bytes, np.ndarray | None]:
+    """The CSV without the run's ID column, and that column's values (None when the file has no such column)."""
+    if id_column is None or id_column not in csv_columns(content):
+        return content, None
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content, None  # read_csv says what is wrong with the file
+    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    at = [cell.strip() for cell in rows[0]].index(id_column)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([cell for j, cell in enumerate(row) if j != at] for row in rows)
+    return out.getvalue().encode(), np.array([row[at].strip() if at < len(row) else "" for row in rows[1:]])
 
 
 def _csv_values(content: bytes, name: str, preprocessing: Preprocessing) -> tuple[np.ndarray, np.ndarray | None]:

@@ -51,7 +51,7 @@ def stored_autoencoder(store: RunStore, record: RunRecord, seq: int) -> Autoenco
     return autoencoder.eval()
 
 
-def assign_rows(store: RunStore, record: RunRecord, new: NewRows) -> RowTable:
+def assign_rows(store: RunStore, record: RunRecord, new: NewRows, id_column: str | None = None) -> RowTable:
     """Cluster and confidence of each new row (X scaled as the run's), with its embedding."""
     import torch
 
@@ -59,9 +59,7 @@ def assign_rows(store: RunStore, record: RunRecord, new: NewRows) -> RowTable:
 
     arrays = store.run_arrays(record.id, "assigner")
     if arrays is None:
-        raise ValueError(f"run {record.id} cannot assign new rows: it " + (
-            "is still training" if record.active else "ended before its first epoch" if record.n_snapshots == 0
-            else "was recorded before runs kept what assigns new rows; train it again to assign new rows"))
+        raise ValueError(f"run {record.id} cannot assign new rows: {_why_no_assigner(store, record)}")
     assigner = Assigner.from_arrays(arrays)
     try:
         autoencoder = stored_autoencoder(store, record, int(arrays["seq"]))
@@ -69,8 +67,18 @@ def assign_rows(store: RunStore, record: RunRecord, new: NewRows) -> RowTable:
         raise ValueError(f"run {record.id} no longer has the weights of its last epoch") from None
     H = embed(autoencoder, torch.as_tensor(new.X))
     labels, confidence = assigner.assign(H, record.config)
-    return RowTable(rows=np.arange(len(H)), cluster=labels, true_labels=new.true_labels, confidence=confidence,
-                    confidence_name=assigner.confidence_name, embedding=H)
+    return RowTable(rows=np.arange(len(H)), cluster=labels, true_labels=new.true_labels, ids=new.ids,
+                    id_column=id_column, confidence=confidence, confidence_name=assigner.confidence_name, embedding=H)
+
+
+def _why_no_assigner(store: RunStore, record: RunRecord) -> str:
+    if record.active:
+        return "it is still training"
+    if record.n_snapshots == 0:
+        return "it ended before its first epoch"
+    if store.run_arrays(record.id, "rows") is not None:
+        return f"the state of {record.method} is not kept (assignment.METHOD_STATE lists the methods that are)"
+    return "it was recorded before runs kept what assigns new rows; train it again"
 
 
 def predict_file(store: RunStore, run_id: str, path: str | Path, name: str | None = None) -> RowTable:
@@ -85,7 +93,8 @@ def predict_file(store: RunStore, run_id: str, path: str | Path, name: str | Non
 def predict_bytes(store: RunStore, run_id: str, content: bytes, name: str) -> RowTable:
     """The rows of a file's contents (its type from the extension of `name`) assigned with run `run_id`."""
     record = stored_record(store, run_id)
-    return assign_rows(store, record, read_new_rows(content, name, run_preprocessing(store, record)))
+    preprocessing = run_preprocessing(store, record)
+    return assign_rows(store, record, read_new_rows(content, name, preprocessing), preprocessing.id_column)
 
 
 def assign_values(store: RunStore, run_id: str, values: np.ndarray, name: str = "rows") -> RowTable:

@@ -6,7 +6,8 @@ row's result as a downloadable CSV. It opens with no network and no Python.
 
 Small and quick to open: plotly.js's basic bundle (scatter and bar charts, 0.4 MB gzip-compressed,
 assets/README.md) instead of the full 4.8 MB one, unpacked by the page itself, and the animation
-packed as report_animation.py says. A digits run's report is about 1 MB (docs/benchmarks.md).
+packed as report_animation.py says. A digits run of the quick look (73 snapshots, 1,797 rows) makes
+a 1.0 MB report, where the full bundle and Plotly's own JSON of the frames made 8.4 MB.
 """
 from __future__ import annotations
 

@@ -183,9 +183,12 @@ class RunStore:
 
     def save_results(self, run_id: str, rows: dict[str, np.ndarray], assigner: dict[str, np.ndarray] | None) -> None:
         """Every row's results at the newest snapshot, and what assigns new rows (row_results.stored_arrays)."""
-        write_arrays(self.run_folder(run_id) / "rows.npz", **rows)
+        folder = self.run_folder(run_id)
+        if not folder.is_dir():  # the run was deleted meanwhile
+            return
+        write_arrays(folder / "rows.npz", **rows)
         if assigner is not None:
-            write_arrays(self.run_folder(run_id) / "assigner.npz", **assigner)
+            write_arrays(folder / "assigner.npz", **assigner)
 
     def _thin_weights(self, db: sqlite3.Connection, run_id: str, newest: int, size: int) -> list[int]:
         """Keep weights of snapshots on the run's stride (doubled until they fit the budget), the first

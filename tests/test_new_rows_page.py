@@ -1,6 +1,7 @@
 """New rows in the app (AppTest): a finished run on the Runs page takes a file of new rows, draws them in
 both panels, marked, and offers their per-row CSV; a file whose columns differ gets one line."""
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -54,3 +55,26 @@ def test_a_finished_run_assigns_an_uploaded_file_and_marks_its_rows(tmp_path):
     (error,) = [e.value for e in app.error]
     assert "\n" not in error and "missing 'depth'" in error and "not in the run 'width'" in error
     assert all("new rows" not in names for names in panel_traces(app))
+
+
+def test_the_train_page_exports_a_finished_run_and_takes_new_rows():
+    import io
+
+    app = AppTest.from_file(APP, default_timeout=60).run()  # digits, the first page's data
+    for key, value in (("dekm:train:pretrain", 2), ("dekm:train:cluster", 2)):
+        app.sidebar.number_input(key=key).set_value(value).run()
+    app.sidebar.text_input(key="dekm:train:hidden").set_value("32").run()
+    app.button[0].click().run()
+    run = app.session_state["run"]
+    deadline = time.time() + 120
+    while run.active and time.time() < deadline:
+        time.sleep(0.5)
+    app.run()
+    assert not app.exception and run.status in ("finished", "converged")
+    assert len(app.get("download_button")) == 6  # "Export this run"
+    new = io.BytesIO()
+    np.save(new, load_dataset("digits").X[:12].reshape(12, 8, 8))  # 12 pictures, pixels in [0, 1]
+    app.get("file_uploader")[-1].set_value(("new.npy", new.getvalue(), "application/octet-stream")).run()
+    assert not app.exception
+    assert len(app.session_state["new_rows"]["table"]) == 12
+    assert all("new rows" in names for names in panel_traces(app))

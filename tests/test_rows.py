@@ -196,3 +196,19 @@ def test_the_shipped_examples_export_every_row_and_the_digits_ones_assign_new_ro
             digits = load_dataset("digits")
             assigned = run.assign(digits.X[:300])
             assert np.mean(assigned.cluster == table.cluster[:300]) >= 0.97
+
+
+def test_new_rows_are_read_with_the_runs_columns_scaling_and_id_column():
+    from deepclust_core.new_rows import read_new_rows
+    from deepclust_core.preprocessing import Preprocessing
+
+    preprocessing = Preprocessing("standardised columns", 2, feature_names=("a", "b"), label_column="kind",
+                                  id_column="sample", column_means=np.array([10.0, 0.0]),
+                                  column_stds=np.array([2.0, 0.5]))
+    content = b"b,sample,kind,a\n1,s-1,x,12\n-0.5,s-2,y,8\n"
+    new = read_new_rows(content, "new.csv", preprocessing)
+    assert np.allclose(new.X, [[1.0, 2.0], [-1.0, -1.0]])
+    assert list(new.ids) == ["s-1", "s-2"] and list(new.true_labels) == ["x", "y"]
+    with pytest.raises(ValueError, match="text cell 's-1'"):  # without an ID column, IDs are not features
+        read_new_rows(content, "new.csv", Preprocessing("none", 3, feature_names=("a", "b", "sample"),
+                                                        label_column="kind"))
