@@ -29,7 +29,8 @@ from .stored_run import StoredRun
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 PALETTE = plotly.colors.qualitative.Plotly + plotly.colors.qualitative.D3[::2] + plotly.colors.qualitative.Alphabet
-CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}  # the camera saves a PNG
+CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2},
+          "modeBarButtonsToRemove": ["sendChartToCloud"]}  # the report stays offline; the camera saves a PNG
 PREVIEW_ROWS = 20  # rows of the per-row table shown in the page (the CSV has them all)
 CHART_MARGIN = dict(l=60, r=20, t=50, b=10)
 
