@@ -2,9 +2,11 @@
 the same steps (column order, scaling, image size) and per-row exports name rows as the file did.
 
     preprocessing = preprocessing_of(data)       # when a run is created; the store keeps it
-    X = preprocessing.scale(values)              # new rows in the file's units -> rows like the run's X
+    X = preprocessing.scale(values, "new.csv")   # new rows in the file's units -> rows like the run's X
 
-The Dataset is read in three functions only (`preprocessing_of`, `row_ids`, `file_rows`).
+The Dataset is read in three functions only (`preprocessing_of`, `row_ids`, `file_rows`): column
+names, ID columns, file rows and column statistics are not Dataset fields yet, so today they give
+the scaling, the label column and the image shape, no IDs, and rows numbered 0..n-1.
 Runs recorded without column statistics (before they were kept) get them back from their
 training file when it is still where it was and unchanged (`recovered`).
 """
