@@ -1,5 +1,6 @@
 """Turns the loop's state at an epoch end into a Snapshot: labels aligned to the previous
-epoch, metrics, cluster sizes, the display subsample and timings."""
+epoch, metrics, cluster sizes, the display subsample, timings, and every row's results
+(row_results.py: embedding, confidence, what assigns new rows)."""
 from __future__ import annotations
 
 import time
@@ -12,6 +13,7 @@ from .kmeans import kmeans
 from .methods import Method
 from .methods.views import principal_view
 from .metrics import alignment, changed_fraction, clustering_scores
+from .row_results import centre_results, method_results
 from .run_view import display_subsample
 from .snapshot import ClusterView, Snapshot
 
@@ -35,19 +37,21 @@ class SnapshotRecorder:
         labels = method.assign(H)
         view = method.clustering_view(H[self.display_index], labels[self.display_index])
         return self._snapshot("cluster", epoch, epochs, losses, H, labels, method.centroids(), view,
-                              converged=method.converged, scalars=method.scalars(), reference=reference)
+                              converged=method.converged, scalars=method.scalars(), reference=reference, method=method)
 
-    def _snapshot(self, phase, epoch, epochs, losses, H, labels, centroids, view: ClusterView,
-                  converged=False, scalars=None, reference=None) -> Snapshot:
+    def _snapshot(self, phase, epoch, epochs, losses, H, method_labels, centroids, view: ClusterView,
+                  converged=False, scalars=None, reference=None, method: Method | None = None) -> Snapshot:
+        """`method_labels`, `centroids`: as the method (or pretraining's k-means) numbers its clusters."""
         K = self.config.n_clusters
-        mapping = alignment(labels, self.previous, n_ids=K)
-        labels = mapping[labels]
+        mapping = alignment(method_labels, self.previous, n_ids=K)
+        labels = mapping[method_labels]
         if centroids is not None:
             centroids = _permute_rows(centroids, mapping)
             if view.centroids is not None:
                 view = _with_centroids(view, _permute_rows(view.centroids, mapping))
         changed = changed_fraction(labels, self.previous)
         self.previous = labels
+        rows = centre_results(H, labels, centroids) if method is None else method_results(method, H, method_labels, mapping)
         now = time.perf_counter()
         seconds, self.last = now - self.last, now
         return Snapshot(
@@ -57,6 +61,7 @@ class SnapshotRecorder:
             display_index=self.display_index, embedding=H[self.display_index], centroids=centroids,
             view=view, seconds=seconds, elapsed=now - self.started, device=self.device,
             converged=converged, scalars=scalars or {}, reference_metrics=reference or {},
+            rows=rows,
         )
 
 

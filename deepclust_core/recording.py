@@ -22,6 +22,7 @@ from .config import TrainConfig
 from .control import TrainingControl
 from .dataset import Dataset
 from .loop import TrainingDiverged
+from .row_results import stored_arrays
 from .run_record import Parent
 from .snapshot import Snapshot
 from .store import RunStore
@@ -39,6 +40,8 @@ class Recording:
         self.run_id = None if store is None else store.create_run(data, config, origin=origin, parent=parent,
                                                                     run_id=run_id)
         self.seq = -1  # the newest saved snapshot: the same arrival numbers as LiveRun's entries
+        self.data = data
+        self._results: tuple[int, Snapshot] | None = None  # the newest saved snapshot with every row's results
         self._beat = time.monotonic()
 
     def save(self, snapshot: Snapshot) -> None:
@@ -47,6 +50,8 @@ class Recording:
             weights = None if self.autoencoder is None else self.autoencoder.state_dict()
             self.store.save_epoch(self.run_id, self.seq, snapshot, weights)
             self._beat = time.monotonic()
+            if snapshot.rows is not None:
+                self._results = self.seq, snapshot
 
     def save_layout(self, seq: int, layout: np.ndarray) -> None:
         if self.store is not None:
@@ -59,8 +64,12 @@ class Recording:
             self._beat = time.monotonic()
 
     def finish(self, status: str, error: str | None = None) -> None:
+        """Record how the run ended, after every row's results at its newest snapshot (row_results.py)."""
         self.status, self.error = status, error
         if self.store is not None:
+            if self._results is not None:
+                self.store.save_results(self.run_id, *stored_arrays(*self._results, self.data,
+                                                                    self.store.config.display_dtype))
             self.store.finish(self.run_id, status, error)
 
 

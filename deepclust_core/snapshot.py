@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .row_results import RowResults
 
 
 def frozen_array(values, dtype=None) -> np.ndarray:
@@ -75,6 +78,7 @@ class Snapshot:
     scalars: Mapping[str, float] = field(default_factory=dict)  # extra curves: alpha, learning rate...
     reference_metrics: Mapping[str, float] = field(default_factory=dict)  # AE + k-means on the pretrained embedding
     labels_cover_display_only: bool = False  # True in the light copies made by for_display()
+    rows: RowResults | None = None  # every row's embedding and confidence, and the state that assigns new rows
 
     def __post_init__(self):
         for name in ("labels", "cluster_sizes", "display_index"):
@@ -98,4 +102,4 @@ class Snapshot:
         """A light copy that keeps labels of the display subsample only (for long histories)."""
         if self.labels_cover_display_only:
             return self
-        return replace(self, labels=self.display_labels, labels_cover_display_only=True)
+        return replace(self, labels=self.display_labels, labels_cover_display_only=True, rows=None)

@@ -6,6 +6,9 @@
                      layout-000012.npz      its UMAP frame, when the projector made one
                      weights-000012.pt      the autoencoder's weights, float16, thinned (StoreConfig)
                      labels.npz             every row's label at the newest snapshot
+                     preprocessing.npz      how the rows were made from the file (preprocessing.py), once
+                     rows.npz               every row's label, confidence, embedding and true label, and
+                     assigner.npz           what assigns new rows, at the newest snapshot, when the run ends
 
 <home> is $DEEPCLUST_HOME, else $XDG_DATA_HOME/deepclust, else ~/.local/share/deepclust.
 
@@ -37,6 +40,7 @@ from .config import TrainConfig
 from .config_file import config_from_dict, config_to_dict
 from .dataset import Dataset
 from .owner import Owner
+from .preprocessing import preprocessing_of
 from .run_files import (DisplayRows, compact, read_arrays, read_weights, snapshot_arrays, view_fields, write_arrays,
                         write_weights)
 from .run_record import DataInfo, EpochRow, Parent, RunRecord
@@ -145,6 +149,7 @@ class RunStore:
         if data.ids is not None:
             rows["ids"] = data.ids[index]
         write_arrays(folder / "display.npz", **rows)
+        write_arrays(folder / "preprocessing.npz", **preprocessing_of(data).to_arrays())
         info = DataInfo(data.name, data.fingerprint(), data.source, data.n_samples, data.n_features,
                         data.image_shape, data.class_names, data.scaling, data.feature_names,
                         *(None if v is None else tuple(v.tolist()) for v in (data.column_means, data.column_stds)),
@@ -179,6 +184,15 @@ class RunStore:
             dropped = [] if size is None else self._thin_weights(db, run_id, seq, size)
         for old in dropped:
             self._file(run_id, "weights", old, "pt").unlink(missing_ok=True)
+
+    def save_results(self, run_id: str, rows: dict[str, np.ndarray], assigner: dict[str, np.ndarray] | None) -> None:
+        """Every row's results at the newest snapshot, and what assigns new rows (row_results.stored_arrays)."""
+        folder = self.run_folder(run_id)
+        if not folder.is_dir():  # the run was deleted meanwhile
+            return
+        write_arrays(folder / "rows.npz", **rows)
+        if assigner is not None:
+            write_arrays(folder / "assigner.npz", **assigner)
 
     def _thin_weights(self, db: sqlite3.Connection, run_id: str, newest: int, size: int) -> list[int]:
         """Keep weights of snapshots on the run's stride (doubled until they fit the budget), the first
@@ -275,6 +289,11 @@ class RunStore:
         """Every row's label at the newest snapshot saved with all labels (None before the first)."""
         path = self.run_folder(run_id) / "labels.npz"
         return read_arrays(path)["labels"].astype(np.int64) if path.is_file() else None
+
+    def run_arrays(self, run_id: str, name: str) -> dict[str, np.ndarray] | None:
+        """The arrays of <run folder>/<name>.npz (preprocessing, rows, assigner); None when the run has none."""
+        path = self.run_folder(run_id) / f"{name}.npz"
+        return read_arrays(path) if path.is_file() else None
 
     def _record(self, row: sqlite3.Row) -> RunRecord:
         status, error = row["status"], row["error"]

@@ -6,11 +6,13 @@ still training elsewhere (another tab, the CLI) grows as it is read: `history()`
 the snapshots and UMAP frames saved since the last call. Epochs without a stored frame get
 one when a page looks at them (`frames.look_at`, see frames.py), saved back to the store
 unless it is read-only. `decode` sends points through the decoder of the weights stored with
-a snapshot (the store keeps them for some snapshots only).
+a snapshot (the store keeps them for some snapshots only). `rows()` exports every row's result,
+`assign(file)` assigns new rows to the run's clusters.
 """
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,6 +27,7 @@ from .store import RunStore
 
 if TYPE_CHECKING:
     from .autoencoder import Autoencoder
+    from .row_table import RowTable
 
 
 class StoredRun:
@@ -101,18 +104,28 @@ class StoredRun:
     def _autoencoder(self, seq: int) -> Autoencoder:
         """The autoencoder holding snapshot `seq`'s weights, on the CPU in evaluation mode; the last
         one loaded is kept, so redrawing a page does not read the weights again."""
-        import torch
-
-        from .autoencoder import build_autoencoder
+        from .predict import stored_autoencoder
 
         with self._decoder_lock:
             if self._decoder is None or self._decoder[0] != seq:
-                with torch.device("meta"):  # no initialisation: it would draw from a training run's global RNG
-                    autoencoder = build_autoencoder(self.config.autoencoder, self.data.n_features, self.data.image_shape)
-                weights = {name: tensor.float() for name, tensor in self.store.load_weights(self.run_id, seq).items()}
-                autoencoder.load_state_dict(weights, assign=True)
-                self._decoder = (seq, autoencoder.eval())
+                self._decoder = (seq, stored_autoencoder(self.store, self.record, seq))
             return self._decoder[1]
+
+    def rows(self) -> RowTable:
+        """Every row's result at the newest snapshot: index, true label, cluster, confidence, embedding
+        (row_table.py); `.to_csv()`, `.to_npz()`."""
+        from .row_table import stored_table
+
+        return stored_table(self.store, self.record)
+
+    def assign(self, new: str | Path | np.ndarray) -> RowTable:
+        """New rows (a file, or an array in the file's units) assigned to this run's clusters, with its
+        preprocessing, weights and method state (predict.py); the same columns as `rows()`."""
+        from .predict import assign_values, predict_file
+
+        if isinstance(new, (str, Path)):
+            return predict_file(self.store, self.run_id, new)
+        return assign_values(self.store, self.run_id, new)
 
     def _fetch(self) -> None:
         """Read the snapshots and UMAP frames saved since the last fetch (a projector saves frames

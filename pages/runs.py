@@ -2,7 +2,7 @@
 Open one to replay it in the live view's panels and curves, export it, or branch from it."""
 import streamlit as st
 
-from ui import branch, exports, run_library, runs_table
+from ui import branch, exports, new_rows, run_library, runs_table
 from ui.live_view import live_view
 from ui.navigation import inside_app
 
@@ -26,4 +26,5 @@ if record is not None:
         run = run_library.open_run(record.id)
         live_view(run)
         exports.export_buttons(run)
+        new_rows.new_rows_section(run)
         branch.branch_expander(run)

@@ -1,7 +1,7 @@
 """Train: pick data and a method, press Start, and watch every epoch."""
 import streamlit as st
 
-from ui import branch, data_picker, presets, run_state, settings_form
+from ui import branch, data_picker, exports, new_rows, presets, run_state, settings_form
 from ui.data_preview import data_preview
 from ui.k_helper import k_helper
 from ui.live_view import live_view
@@ -30,6 +30,8 @@ if not lecture:
     st.title("Watch deep clustering learn")
 run_buttons(choice, run)
 live_view(run, lecture)
+exports.finished_run_exports(run)
+new_rows.new_rows_section(run)
 if data is not None:
     with st.expander("Data preview", expanded=run is None):
         data_preview(data)

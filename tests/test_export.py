@@ -74,13 +74,15 @@ def test_no_store_records_nothing(tmp_path):
 
 
 def test_report_without_umap_frames_animates_principal_axes(stored, tiny_run):
-    from deepclust_core.report import animation_figure, frame_entries, html_report
+    from deepclust_core.report import html_report
+    from deepclust_core.report_animation import frame_entries, packed_animation
     from deepclust_core.stored_run import StoredRun
 
     store, record = stored
     run = StoredRun(store, record.id)
-    figure = animation_figure(run)
-    assert len(figure.frames) == len(tiny_run.snapshots) and "principal axes" in figure.layout.annotations[0].text
-    assert [f.name for f in figure.frames][:2] == ["pretrain 1", "pretrain 2"]
-    assert "plotly" in html_report(run) and len(frame_entries(list(range(400)), 150)) == 150
+    animation = packed_animation(run)
+    assert len(animation["frames"]) == len(tiny_run.snapshots) and animation["n_points"] == 100
+    assert "principal axes" in animation["layout"]["annotations"][0]["text"]
+    assert [f["name"] for f in animation["frames"]][:2] == ["pretrain 1", "pretrain 2"]
+    assert "Plotly" in html_report(run) and len(frame_entries(list(range(400)), 150)) == 150
     assert frame_entries(list(range(400)), 150)[-1] == 399

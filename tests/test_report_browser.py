@@ -1,4 +1,5 @@
-"""The HTML report opens in headless Chromium with no network, and animates one frame per snapshot."""
+"""The HTML report opens in headless Chromium with no network, animates one frame per snapshot, keeps axis
+titles clear of tick labels, and downloads every row's result."""
 
 import numpy as np
 import pytest
@@ -24,6 +25,17 @@ def report(tmp_path, tiny_run):
     return path, text
 
 
+# Each chart's x-axis title and tick labels, as boxes on the page: they must not overlap.
+AXIS_BOXES = """[...document.querySelectorAll('.js-plotly-plot')].map((chart) => ({
+  titles: [...chart.querySelectorAll('.g-xtitle text, .g-x2title text')].map((t) => t.getBoundingClientRect().toJSON()),
+  ticks: [...chart.querySelectorAll('.xtick text, .x2tick text')].map((t) => t.getBoundingClientRect().toJSON()),
+}))"""
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
 def test_report_opens_offline_and_animates(report, tiny_run):
     from playwright.sync_api import sync_playwright
 
@@ -32,14 +44,23 @@ def test_report_opens_offline_and_animates(report, tiny_run):
     requests = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page()
+        page = browser.new_page(accept_downloads=True)
         page.on("request", lambda request: requests.append(request.url))
         page.goto(path.as_uri())
-        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length == 2", timeout=30_000)
-        frames = page.evaluate("document.querySelectorAll('.js-plotly-plot')[1]._transitionData._frames.length")
-        steps = page.evaluate("document.querySelectorAll('.js-plotly-plot')[1].layout.sliders[0].steps.length")
+        page.wait_for_function("document.getElementById('animation')._transitionData"
+                               " && document.getElementById('rows-download').href.startsWith('blob:')", timeout=30_000)
+        assert page.evaluate("document.querySelectorAll('.js-plotly-plot').length") == 5  # 4 curves, the animation
+        frames = page.evaluate("document.getElementById('animation')._transitionData._frames.length")
+        steps = page.evaluate("document.getElementById('animation').layout.sliders[0].steps.length")
         assert frames == steps == len(tiny_run.snapshots)
-        page.evaluate("window.seen = []; document.querySelectorAll('.js-plotly-plot')[1]"
+        for chart in page.evaluate(AXIS_BOXES):
+            assert chart["titles"] and chart["ticks"]
+            assert not any(overlaps(title, tick) for title in chart["titles"] for tick in chart["ticks"])
+        with page.expect_download() as download:
+            page.click("#rows-download")
+        rows = open(download.value.path()).read().splitlines()
+        assert rows[0].startswith("row,true_label,cluster,") and len(rows) == tiny_run.data.n_samples + 1
+        page.evaluate("window.seen = []; document.getElementById('animation')"
                       ".on('plotly_animatingframe', (event) => window.seen.push(event.name))")
         page.get_by_text("Play", exact=True).click()
         page.wait_for_function(f"window.seen.length == {frames}", timeout=20_000)  # every frame is shown
@@ -48,4 +69,4 @@ def test_report_opens_offline_and_animates(report, tiny_run):
         assert page.locator("[data-title='Download plot as a PNG']").count() >= 1
         assert page.locator("[data-title='Share chart...']").count() == 0
         browser.close()
-    assert all(url.startswith("file:") or url.startswith("data:") for url in requests)
+    assert all(url.startswith(("file:", "data:", "blob:")) for url in requests)

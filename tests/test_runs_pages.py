@@ -29,7 +29,7 @@ def test_runs_page_lists_the_examples_and_replays_one(app):
     assert any(t.startswith("Autoencoder space") for t in titles)  # the live view's two panels
     assert any("ACC / NMI / ARI" in t for t in titles) and len(titles) >= 6
     assert app.select_slider(key="replay").value.startswith("cluster")
-    assert len(app.get("download_button")) == 4
+    assert len(app.get("download_button")) == 6  # metrics CSV / JSON, run file, report, per-row CSV / .npz
     assert any("Finished" in s.value for s in app.success)
 
 

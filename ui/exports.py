@@ -1,14 +1,18 @@
-"""Download buttons for a stored run: metrics (CSV, JSON), its run file, an HTML report."""
+"""Download buttons for a stored run: metrics (CSV, JSON), its run file, an HTML report, and every
+row's result (CSV, or .npz with the embedding)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from deepclust_core.export import config_json, metrics_csv, metrics_json
 from deepclust_core.report import html_report
+from deepclust_core.run_view import RunView
 from deepclust_core.stored_run import StoredRun
 
 PNG_HINT = ("PNG of any chart: the camera button in its toolbar (top right, when the pointer is over the chart) "
             "downloads it.")
+ROWS_HELP = ("Every row of the data: its index, true label (when known), cluster and the method's confidence, "
+             "named after what it is (its soft assignment, or the distance to the cluster's centre).")
 
 
 def export_buttons(run: StoredRun) -> None:
@@ -25,6 +29,23 @@ def export_buttons(run: StoredRun) -> None:
                              help="`python -m deepclust_core train --config FILE` trains this run again"
                                   if record.data.source else "The data was uploaded: a run file cannot reload it.")
     report.download_button("HTML report", lambda: html_report(run), f"{name}.html", "text/html", width="stretch",
-                           on_click="ignore", help="One self-contained file: the curves and an animation of both "
-                                                   "spaces with a play button; opens without network or Python.")
+                           on_click="ignore", help="One self-contained file: the curves, an animation of both "
+                                                   "spaces with a play button and the per-row results; opens "
+                                                   "without network or Python.")
+    per_row, with_embedding, _, _ = st.columns(4)
+    per_row.download_button("Per-row results (CSV)", lambda: run.rows().to_csv(), f"{name}-rows.csv", "text/csv",
+                            width="stretch", on_click="ignore", help=ROWS_HELP)
+    with_embedding.download_button("Per-row results + embedding (.npz)", lambda: run.rows().to_npz(),
+                                   f"{name}-rows.npz", "application/octet-stream", width="stretch", on_click="ignore",
+                                   help=ROWS_HELP + " Adds each row's embedding; numpy.load(allow_pickle=False).")
     st.caption(PNG_HINT)
+
+
+def finished_run_exports(run: RunView | None) -> None:
+    """The exports of this page's run once it has ended with an epoch recorded (the Train page)."""
+    if run is None or run.active or run.run_id is None or not run.history():
+        return
+    from .run_library import open_run
+
+    with st.expander("Export this run"):
+        export_buttons(open_run(run.run_id))

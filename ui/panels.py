@@ -14,6 +14,7 @@ from deepclust_core.run_view import Entry, RunView
 from . import selection
 from .charts import points_figure, spectrum_figure, values_figure
 from .live_chart import live_chart
+from .new_rows import add_new_rows
 
 
 COLOURINGS = ("predicted cluster", "true label", "confidence")
@@ -45,6 +46,7 @@ def draw_points(run: RunView, entry: Entry, xy: np.ndarray, title: str, axis_nam
         groups, names, wrong = colouring(run, entry, colour_by == "true label")
         figure = points_figure(xy, groups, names, customdata, template, title, axis_names,
                                wrong if highlight else None, centroids, height)
+    add_new_rows(figure, run, entry, xy, colour_by == "predicted cluster")
     key = f"{key}:{selection.run_key(run)}"  # a new run starts with a new chart, free of the last run's selection
     remember_selection(run, key, live_chart(figure, key, selectable=True))
 

@@ -1,0 +1,114 @@
+"""New rows assigned to a stored run's clusters, with the run's own preprocessing, autoencoder
+weights and method state at its newest snapshot (kept when the run ended: assigner.npz).
+
+    table = predict_file(store, run_id, "new.csv")      # a RowTable, as the run's own rows export
+    table = assign_values(store, run_id, values)        # rows in the file's units, columns in the run's order
+
+`python -m deepclust_core predict RUN_ID --file new.csv` writes the table as CSV.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .assignment import Assigner
+from .dataset import DataError
+from .new_rows import NewRows, read_new_rows
+from .preprocessing import Preprocessing, recovered
+from .row_table import RowTable
+from .run_record import RunRecord
+from .store import RunStore
+
+if TYPE_CHECKING:
+    from .autoencoder import Autoencoder
+
+
+def run_preprocessing(store: RunStore, record: RunRecord) -> Preprocessing:
+    """How the run's rows were made from its file (recorded with the run; rebuilt for older runs)."""
+    arrays = store.run_arrays(record.id, "preprocessing")
+    if arrays is not None:
+        preprocessing = Preprocessing.from_arrays(arrays)
+    else:
+        label_column = (record.data.source or {}).get("label_column")
+        preprocessing = Preprocessing(record.data.scaling, record.data.n_features, record.data.image_shape,
+                                      label_column=None if label_column in (None, "") else str(label_column))
+    return recovered(preprocessing, record)
+
+
+def stored_autoencoder(store: RunStore, record: RunRecord, seq: int) -> Autoencoder:
+    """The run's autoencoder with the weights of snapshot `seq`, on the CPU in evaluation mode;
+    KeyError when the store kept none for it."""
+    import torch
+
+    from .autoencoder import build_autoencoder
+
+    with torch.device("meta"):  # no initialisation: it would draw from a training run's global RNG
+        autoencoder = build_autoencoder(record.config.autoencoder, record.data.n_features, record.data.image_shape)
+    weights = {name: tensor.float() for name, tensor in store.load_weights(record.id, seq).items()}
+    autoencoder.load_state_dict(weights, assign=True)
+    return autoencoder.eval()
+
+
+def assign_rows(store: RunStore, record: RunRecord, new: NewRows, id_column: str | None = None) -> RowTable:
+    """Cluster and confidence of each new row (X scaled as the run's), with its embedding."""
+    import torch
+
+    from .loop import embed
+
+    arrays = store.run_arrays(record.id, "assigner")
+    if arrays is None:
+        raise ValueError(f"run {record.id} cannot assign new rows: {_why_no_assigner(store, record)}")
+    assigner = Assigner.from_arrays(arrays)
+    try:
+        autoencoder = stored_autoencoder(store, record, int(arrays["seq"]))
+    except KeyError:
+        raise ValueError(f"run {record.id} no longer has the weights of its last epoch") from None
+    H = embed(autoencoder, torch.as_tensor(new.X))
+    labels, confidence = assigner.assign(H, record.config)
+    return RowTable(rows=np.arange(len(H)), cluster=labels, true_labels=new.true_labels, ids=new.ids,
+                    id_column=id_column, confidence=confidence, confidence_name=assigner.confidence_name, embedding=H)
+
+
+def _why_no_assigner(store: RunStore, record: RunRecord) -> str:
+    if record.active:
+        return "it is still training"
+    if record.n_snapshots == 0:
+        return "it ended before its first epoch"
+    if store.run_arrays(record.id, "rows") is not None:
+        return f"the state of {record.method} is not kept (assignment.METHOD_STATE lists the methods that are)"
+    return "it was recorded before runs kept what assigns new rows; train it again"
+
+
+def predict_file(store: RunStore, run_id: str, path: str | Path, name: str | None = None) -> RowTable:
+    """The rows of the file at `path` assigned with run `run_id` (DataError / ValueError: one line)."""
+    path = Path(path)
+    name = name or path.name
+    if not path.is_file():
+        raise DataError(f"{name}: file not found")
+    return predict_bytes(store, run_id, path.read_bytes(), name)
+
+
+def predict_bytes(store: RunStore, run_id: str, content: bytes, name: str) -> RowTable:
+    """The rows of a file's contents (its type from the extension of `name`) assigned with run `run_id`."""
+    record = stored_record(store, run_id)
+    preprocessing = run_preprocessing(store, record)
+    return assign_rows(store, record, read_new_rows(content, name, preprocessing), preprocessing.id_column)
+
+
+def assign_values(store: RunStore, run_id: str, values: np.ndarray, name: str = "rows") -> RowTable:
+    """Rows in the file's units, columns in the run's order, assigned with run `run_id`."""
+    record = stored_record(store, run_id)
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 2 or values.shape[1] != record.data.n_features:
+        raise DataError(f"{name}: shape {values.shape}, but the run was trained on rows of {record.data.n_features} values")
+    X = run_preprocessing(store, record).scale(values, name)
+    return assign_rows(store, record, NewRows(X, name))
+
+
+def stored_record(store: RunStore, run_id: str) -> RunRecord:
+    try:
+        return store.record(run_id)
+    except KeyError:
+        raise ValueError(f"no run {run_id!r} in {store.folder} (see `python -m deepclust_core runs`)") from None
