@@ -20,8 +20,11 @@ class MethodCard:
     suggested: Mapping = field(default_factory=dict)
     # A quick look: what replaces `suggested` for a first run in class (fewer epochs, the same recipe otherwise)
     # that ends within about a minute on digits on 2 CPU cores; the app's "Quick look" button and the CLI's --quick.
-    # Each card's comment gives the time of `python -m deepclust_core train --data digits --method NAME --quick
-    # --no-cache --no-store` on a 2-core machine that other work shared (its load is given with each time).
+    # Each card's comment gives the wall time of `OMP_NUM_THREADS=1 python -m deepclust_core train --data digits
+    # --method NAME --quick --no-cache --no-store` on a 2-core machine that other work shared (its load average
+    # with it) and the final ACC, next to the AE + k-means line the CLI prints (k-means, n_init 10, same AE).
+    # Methods with the same pretraining recipe find it in the cache after the first of them: DEC, IDEC and AE +
+    # k-means share DEC-keras' 50 quick epochs, DKM and K-means-friendly their 50 Adam epochs.
     quick_look: Mapping = field(default_factory=dict)
     # What the recipe changes for a data set, on top of `suggested` (the quick look still on top of both): a
     # function of the Dataset (its name, image_shape) giving settings as `suggested` does; None: no such choice.
