@@ -41,6 +41,7 @@ from deepclust_core.dataset import DataError  # noqa: E402
 from deepclust_core.loop import new_autoencoder, train  # noqa: E402
 from deepclust_core.kmeans import kmeans  # noqa: E402
 from deepclust_core.methods import make_method  # noqa: E402
+from deepclust_core.pretrain import pretrain_optimizer  # noqa: E402
 
 OVERHEAD_TARGET = 10.0  # percent of epoch time, on 10,000 points
 
@@ -76,7 +77,7 @@ def bare_pretraining(data, config):
     autoencoder = new_autoencoder(data, config)
     torch.manual_seed(config.seed)
     X = torch.tensor(data.X, device=next(autoencoder.parameters()).device)
-    optimizer = torch.optim.Adam(autoencoder.parameters(), lr=config.lr)
+    optimizer = pretrain_optimizer(autoencoder.parameters(), config)
     generator = torch.Generator().manual_seed(config.seed)
 
     def epoch() -> float:
@@ -134,7 +135,7 @@ def median(values) -> float:
 
 
 def pretraining_table(data, spec: str, epochs: int, seed: int) -> str:
-    config = build_config("ae-kmeans", data.n_classes, seed, Overrides(pretrain_epochs=epochs), use_cache=False)
+    config = build_config("ae-kmeans", data.n_classes, seed, Overrides(pretrain_epochs=epochs), data=data, use_cache=False)
     bare_epoch, bare_times = bare_pretraining(data, config), []
     _, seconds, timers = timed_run(data, config, between=lambda: bare_times.append(bare_epoch()))
     bare, ours = median(bare_times[1:epochs]), median(seconds[1:epochs])
@@ -154,7 +155,7 @@ def clustering_rows(data, spec: str, methods: list[str], epochs: int, seed: int)
     rows = []
     for method in methods:
         config = build_config(method, data.n_classes, seed, Overrides(pretrain_epochs=epochs, cluster_epochs=epochs),
-                              use_cache=False)
+                              data=data, use_cache=False)
         snapshots, _, timers = timed_run(data, config)
         clustering = [(s, t) for s, t in zip(snapshots, timers.epochs) if s.phase == "cluster" and s.epoch >= 2]
         if not clustering:

@@ -15,7 +15,7 @@ How each run is matched with ours (the table's notes in bench/peer_table.py repe
 - Pretraining: ClustPy's own `get_trained_network` (Adam, lr --lr, --pretrain-epochs epochs, batch
   --batch-size, shuffled batches, its default loss `mean_squared_error`: squared error summed over
   features, averaged over the batch). It runs as a separate step so that (1) DEC can pretrain with Adam
-  and fine-tune with SGD as DEC-keras and our DEC do (ClustPy uses one `optimizer_class` for both
+  and fine-tune with SGD, as our DEC does in these runs (ClustPy uses one `optimizer_class` for both
   phases) and (2) it can be timed apart. The weights go to --weights; a later run of the same recipe
   (DEC and IDEC of one seed, DKM and DCN of one seed) loads them through ClustPy's own
   `neural_network_weights`, as our runs share a pretrained autoencoder through deepclust's cache.

@@ -50,9 +50,12 @@ def libraries_of(method: str) -> tuple[str, ...]:
 
 
 def our_config(method: str, n_clusters: int, seed: int, args, cache_dir: str) -> TrainConfig:
-    """The settings of `method`'s runs on both sides: its reference settings, then the command line's overrides."""
-    return build_config(SETTINGS_OF_PEER_ONLY.get(method, method), n_clusters, seed, overrides_from(args),
-                        cache_dir=cache_dir, device=args.device)
+    """The settings of `method`'s runs on both sides: its reference settings, then the command line's overrides,
+    with pretraining as ClustPy's get_trained_network does it (Adam at the run's lr, PyTorch's default init),
+    so that both libraries start from the same kind of autoencoder (DEC-keras' SGD pretraining is not ClustPy's)."""
+    config = build_config(SETTINGS_OF_PEER_ONLY.get(method, method), n_clusters, seed, overrides_from(args),
+                          cache_dir=cache_dir, device=args.device)
+    return replace(config, pretrain_optimizer="adam", autoencoder=replace(config.autoencoder, init="default"))
 
 
 def run_ours(data: Dataset, config: TrainConfig, spec: str, settings: str, ae_seconds: dict) -> PeerResult:

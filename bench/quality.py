@@ -1,12 +1,13 @@
-"""Quality benchmark: every (data, method, seed) trained to the end, one Markdown table.
+"""Quality benchmark: every (data, method, seed) trained to the end, one Markdown table per data set.
 
-    .venv/bin/python -m bench.quality --methods dekm,ae-kmeans --data digits,fashion-mnist:10000 --seeds 0,1,2
+    .venv/bin/python -m bench.quality --methods dekm,ae-kmeans --data digits,fashion-mnist:10000
     python bench/quality.py --data blobs --seeds 0 --pretrain-epochs 2 --cluster-epochs 2 --hidden 16,16
 
-Each method runs with its own `suggested` settings (paper / reference code) merged over
-TrainConfig's defaults, unless --pretrain-epochs / --cluster-epochs / --batch-size / --lr /
---hidden / --embedding-dim say otherwise. A progress line per run goes to stderr; the table
-goes to stdout, and to --out; --json keeps every run's raw numbers.
+Each method runs with its reference's recipe for the data set (deepclust_core.settings) merged
+over TrainConfig's defaults, unless --pretrain-epochs / --cluster-epochs / --batch-size / --lr /
+--hidden / --embedding-dim say otherwise; 5 seeds unless --seeds says otherwise. Each row has
+both starting points and the gain over each (bench/runs.py). A progress line per run goes to
+stderr; the tables go to stdout, and to --out; --json keeps every run's raw numbers.
 """
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="comma list of data specs: name or name:n (n-row subsample drawn with seed "
                              f"{SUBSAMPLE_SEED}; for synthetic sets, n generated rows), e.g. digits,fashion-mnist:10000,blobs")
     parser.add_argument("--data-dir", help="folder with the IDX files (fashion-mnist: default Debian's package folder)")
-    parser.add_argument("--seeds", type=int_list, default="0,1,2", help="model seeds, comma separated")
+    parser.add_argument("--seeds", type=int_list, default="0,1,2,3,4", help="model seeds, comma separated")
     add_override_arguments(parser, int_list)
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda[:n]")
     parser.add_argument("--cache-dir", help="pretrained autoencoder cache (default $DEEPCLUST_CACHE or ~/.cache/deepclust)")
@@ -73,7 +74,7 @@ def plan_runs(args) -> list[tuple]:
         data = load_spec(spec, args.data_dir)
         print(f"{spec.text}: {data.n_samples} rows x {data.n_features} features, K={data.n_classes}", file=sys.stderr)
         for method in args.methods:
-            config = build_config(method, data.n_classes, args.seeds[0], overrides, cache_dir=args.cache_dir,
+            config = build_config(method, data.n_classes, args.seeds[0], overrides, data=data, cache_dir=args.cache_dir,
                                   device=args.device, use_cache=not args.no_cache)
             plan += [(data, replace(config, seed=seed), spec.text, describe(config)) for seed in args.seeds]
     return plan
@@ -110,7 +111,7 @@ def save_files(args, argv: list[str], results: list[RunResult], machine: dict, s
         write(args.out, text)
     if args.json:
         payload = {"command": argv, "started": started, "machine": machine, "subsample_seed": SUBSAMPLE_SEED,
-                   "runs": [asdict(r) | {"delta_acc": r.delta_acc} for r in results]}
+                   "runs": [asdict(r) | {"delta_acc": r.delta_acc, "delta_start_acc": r.delta_start_acc} for r in results]}
         write(args.json, json.dumps(payload, indent=2) + "\n")
     return text
 

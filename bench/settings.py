@@ -1,6 +1,6 @@
-"""The training settings of one benchmark row: a method's `suggested` settings (from its
-paper or reference code) merged over TrainConfig's defaults, then the command line's
-overrides (see deepclust_core.settings), and their one-line description for the table.
+"""The training settings of one benchmark row: a method's recipe for the data set (its paper or
+reference code: `suggested` and `for_data`) merged over TrainConfig's defaults, then the command
+line's overrides (see deepclust_core.settings), and their one-line description for the table.
 """
 from __future__ import annotations
 
@@ -39,14 +39,14 @@ def overrides_from(args) -> Overrides:
                      hidden=tuple(args.hidden) if args.hidden else None, embedding_dim=args.embedding_dim)
 
 
-def build_config(method: str, n_clusters: int, seed: int, overrides: Overrides, *, cache_dir: str | None = None,
-                 device: str = "auto", use_cache: bool = True) -> TrainConfig:
-    """The TrainConfig of one run: TrainConfig defaults < method's suggested < overrides."""
+def build_config(method: str, n_clusters: int, seed: int, overrides: Overrides, *, data=None,
+                 cache_dir: str | None = None, device: str = "auto", use_cache: bool = True) -> TrainConfig:
+    """The TrainConfig of one run: TrainConfig defaults < the method's recipe for `data` < overrides."""
     values = asdict(overrides)
-    train = {name: values[name] for name in TRAIN_FIELDS}
+    train = {name: values[name] for name in TRAIN_FIELDS if name in values}
     autoencoder = {name: values[name] for name in ("hidden", "embedding_dim")}
-    return config_for(method, n_clusters, train=train, autoencoder=autoencoder, seed=seed, cache_dir=cache_dir,
-                      device=device, use_cache=use_cache)
+    return config_for(method, n_clusters, train=train, autoencoder=autoencoder, data=data, seed=seed,
+                      cache_dir=cache_dir, device=device, use_cache=use_cache)
 
 
 def describe(config: TrainConfig) -> str:
@@ -54,7 +54,15 @@ def describe(config: TrainConfig) -> str:
     ae = config.autoencoder
     widths = "-".join(str(w) for w in (*ae.hidden, ae.embedding_dim)) if ae.kind == "mlp" else f"d{ae.embedding_dim}"
     clustering = f"clu ≤{config.cluster_epochs}" if METHODS[config.method].fine_tunes else "no clustering epochs"
-    parts = [f"pre {config.pretrain_epochs}", clustering, f"bs {config.batch_size}",
-             f"lr {config.lr:g}", f"AE {ae.kind} {widths} {ae.activation}"]
+    pretraining = f"pre {config.pretrain_epochs}"
+    if config.pretrain_optimizer == "sgd":
+        pretraining += f" SGD({config.pretrain_sgd_lr:g}, {config.pretrain_momentum:g})"
+    if config.pretrain_holdout:
+        pretraining += f" stop on {config.pretrain_holdout:.0%} hold-out ({config.pretrain_patience})"
+    if config.pretrain_hidden_weight:
+        pretraining += f" hidden {config.pretrain_hidden_weight:g}"
+    init = "" if ae.init == "default" else f" init {ae.init}"
+    parts = [pretraining, clustering, f"bs {config.batch_size}", f"lr {config.lr:g}",
+             f"AE {ae.kind} {widths} {ae.activation}{init}"]
     parts += [f"{name}={value}" for name, value in sorted(config.method_options.items())]
     return ", ".join(parts)

@@ -53,13 +53,41 @@ def build_autoencoder(config: AutoencoderConfig, n_features: int, image_shape: t
     if config.kind == "depict":
         from .depict_net import depict_autoencoder  # imported here: depict_net builds on this module
 
-        return depict_autoencoder(config, n_features, image_shape)
-    if config.kind == "conv":
+        autoencoder = depict_autoencoder(config, n_features, image_shape)
+    elif config.kind == "conv":
         if image_shape is None:
             raise ValueError("the convolutional autoencoder needs image data; use the MLP for tables")
-        return conv_autoencoder(image_shape, config)
-    widths = [n_features, *config.hidden, config.embedding_dim]
-    return Autoencoder(mlp(widths, config.activation), mlp(widths[::-1], config.activation), config.embedding_dim, "mlp")
+        autoencoder = conv_autoencoder(image_shape, config)
+    else:
+        widths = [n_features, *config.hidden, config.embedding_dim]
+        autoencoder = Autoencoder(mlp(widths, config.activation), mlp(widths[::-1], config.activation),
+                                  config.embedding_dim, "mlp")
+    return initialise(autoencoder, config.init)
+
+
+def glorot_normal_bias_(bias: torch.Tensor, generator: torch.Generator | None = None) -> None:
+    """Keras' glorot_normal on a vector of size n: truncated normal (2 std), std sqrt(1 / n) / 0.8796."""
+    std = (1.0 / len(bias)) ** 0.5 / 0.87962566
+    nn.init.trunc_normal_(bias, std=std, a=-2 * std, b=2 * std, generator=generator)
+
+
+@torch.no_grad()
+def initialise(autoencoder: Autoencoder, init: str) -> Autoencoder:
+    """Re-initialise every dense and convolutional layer as `init` says (AutoencoderConfig.init), from torch's
+    global generator (seeded by the loop). PyTorch's default weights are Keras' VarianceScaling(1/3, fan_in,
+    uniform) already, so "zero_bias" only zeroes the biases, as Keras does."""
+    if init == "default":
+        return autoencoder
+    for layer in autoencoder.modules():
+        if not isinstance(layer, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+            continue
+        if init == "glorot":
+            nn.init.xavier_uniform_(layer.weight)
+            if layer.bias is not None:
+                glorot_normal_bias_(layer.bias)
+        elif layer.bias is not None:
+            layer.bias.zero_()
+    return autoencoder
 
 
 class _Unflatten(nn.Module):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")  # the layers autoencoder.ACTIVATIONS builds for each name
+INITS = ("default", "zero_bias", "glorot")  # the weight initialisations autoencoder.initialise applies
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,7 @@ class AutoencoderConfig:
     hidden: tuple[int, ...] = (500, 500, 2000)  # MLP widths, the DEC/DEKM default
     embedding_dim: int = 10  # d_emb: 10 in DEKM and DKM
     activation: str = "relu"  # AE-CM's reference uses leaky_relu (slope 0.2)
+    init: str = "default"  # "default": PyTorch's, weights and biases uniform in ±1/sqrt(fan_in); "zero_bias": the same weights (Keras' VarianceScaling(1/3, fan_in, uniform)), zero biases (DEC-keras); "glorot": glorot_uniform weights, glorot_normal biases (AECM.py)
 
     def __post_init__(self):
         if self.kind not in ("mlp", "conv", "depict"):
@@ -21,4 +23,6 @@ class AutoencoderConfig:
             raise ValueError("autoencoder widths and embedding size must be positive")
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {self.activation!r}")
+        if self.init not in INITS:
+            raise ValueError(f"autoencoder init must be one of {', '.join(INITS)}, got {self.init!r}")
         object.__setattr__(self, "hidden", tuple(int(w) for w in self.hidden))

@@ -8,6 +8,7 @@ starting with "error:" and exit with status 2. The run-store commands are in cli
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -95,9 +96,9 @@ def method_options(method: str, pairs: list[str]) -> dict:
     return options
 
 
-def config_from_args(args, n_classes: int | None) -> TrainConfig:
-    """The method's suggested settings, with every option given on the command line on top."""
-    k = args.k if args.k is not None else n_classes
+def config_from_args(args, data: Dataset) -> TrainConfig:
+    """The method's recipe for the data set, with every option given on the command line on top."""
+    k = args.k if args.k is not None else data.n_classes
     if k is None:
         raise ValueError("the data has no labels: give the number of clusters with --k")
     hidden = None if args.hidden is None else tuple(int(w) for w in args.hidden.split(",") if w.strip())
@@ -106,7 +107,7 @@ def config_from_args(args, n_classes: int | None) -> TrainConfig:
         train=dict(pretrain_epochs=args.pretrain_epochs, cluster_epochs=args.cluster_epochs,
                    batch_size=args.batch_size, lr=args.lr),
         autoencoder=dict(kind=args.autoencoder, hidden=hidden, embedding_dim=args.embedding_dim),
-        preset_name="quick" if args.quick else "paper",
+        preset_name="quick" if args.quick else "paper", data=data,
         seed=args.seed, device=args.device, cache_dir=args.cache_dir, use_cache=not args.no_cache,
     )
 
@@ -121,10 +122,17 @@ def format_line(snapshot) -> str:
 def print_methods() -> None:
     for name, card in CARDS.items():
         print(f"{name}: {card.title}")
+        print(f"  recipe: {card.source}")
         print("  suggested: " + (", ".join(f"{k}={v}" for k, v in card.suggested.items()) or "TrainConfig defaults"))
+        if card.for_data is not None:
+            print(f"  for the data set (--data / --file): {first_sentence(inspect.getdoc(card.for_data))}")
         print("  quick look (--quick): " + ", ".join(f"{k}={v}" for k, v in card.quick_look.items()))
         for spec in option_specs(card.config_class):
             print(f"  --option {spec.name}={spec.default}  ({spec.type.__name__}) {spec.help}")
+
+
+def first_sentence(text: str) -> str:
+    return " ".join(text.split()).split(". ")[0].rstrip(".") + "."
 
 
 def from_options(args) -> tuple[Dataset, TrainConfig, BranchStart | None]:
@@ -132,7 +140,7 @@ def from_options(args) -> tuple[Dataset, TrainConfig, BranchStart | None]:
     data = load_dataset("file" if args.file else args.data, path=args.file or args.data_dir, subsample=args.subsample,
                         seed=args.data_seed, n_samples=args.n_samples, noise=args.noise, label_column=args.label_column,
                         id_column=args.id_column, drop_columns=dropped, drop_missing=args.drop_missing)
-    return data, config_from_args(args, data.n_classes), None
+    return data, config_from_args(args, data), None
 
 
 def from_run_file(args) -> tuple[Dataset, TrainConfig, BranchStart | None]:

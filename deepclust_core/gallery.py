@@ -22,7 +22,7 @@ from .store import GALLERY_DIR, RunStore, StoreConfig
 from .stored_run import StoredRun
 
 GALLERY_STORE = StoreConfig(weights_budget_mb=0.1)  # the fewest checkpoints the store keeps: three
-DIGITS_AUTOENCODER = dict(hidden=(64, 64, 128), embedding_dim=10)  # 36 k parameters, 72 kB in float16
+DIGITS_AUTOENCODER = dict(kind="mlp", hidden=(64, 64, 128), embedding_dim=10)  # 36 k parameters, 72 kB in float16
 PLANE_AUTOENCODER = dict(hidden=(64, 64, 128), embedding_dim=4)  # for the 2-D synthetic sets
 DISPLAY_SIZE = 500
 
@@ -44,7 +44,8 @@ EXAMPLES = (  # batch 64: four times the steps per epoch of the papers' 256, so 
     Example("example-digits-idec-branch", dict(name="digits"), "idec", dict(cluster_epochs=15),
             branch_of="example-digits-dekm"),
     Example("example-blobs-dec", dict(name="blobs", n_samples=500, noise=0.1, n_clusters=4), "dec",
-            dict(pretrain_epochs=30, cluster_epochs=15, batch_size=64), PLANE_AUTOENCODER),
+            dict(pretrain_epochs=30, cluster_epochs=15, batch_size=64), PLANE_AUTOENCODER,
+            options=dict(update_interval=0)),  # P refreshed every epoch: 15 epochs of 8 steps hold fewer than 140
     Example("example-moons-dekm", dict(name="moons", n_samples=500, noise=0.08), "dekm",
             dict(pretrain_epochs=30, cluster_epochs=15, batch_size=64), PLANE_AUTOENCODER),
 )
@@ -54,7 +55,8 @@ def record_example(store: RunStore, example: Example) -> None:
     data = load_dataset(**example.data)
     if example.branch_of is None:
         config = config_for(example.method, data.n_classes, train=example.train, autoencoder=example.autoencoder,
-                            options=example.options, seed=0, display_size=DISPLAY_SIZE, device="cpu", use_cache=False)
+                            options=example.options, data=data, seed=0, display_size=DISPLAY_SIZE, device="cpu",
+                            use_cache=False)
         autoencoder, parent = new_autoencoder(data, config), None
     else:
         parent_config = store.record(example.branch_of).config

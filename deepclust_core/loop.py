@@ -32,7 +32,7 @@ from .divergence import DivergenceGuard, TrainingDiverged  # noqa: F401  (Traini
 from .kmeans import kmeans
 from .methods import Method, TrainingContext, make_method
 from .metrics import clustering_scores
-from .pretrain import PretrainCache, pretrain_key
+from .pretrain import EarlyStopping, PretrainCache, pretrain_key, pretrain_optimizer, reconstruction_terms
 from .recorder import SnapshotRecorder
 from .snapshot import Snapshot
 
@@ -127,11 +127,12 @@ def _cluster(method, autoencoder, X, data, config, recorder, batches, control, e
 
 
 def _pretrain(autoencoder, X, data, config, recorder, batches, control, embeddings) -> Iterator[Snapshot]:
-    """Reconstruction epochs (MSE, Adam), or the cached result of the same recipe.
+    """Reconstruction epochs (pretrain.py's recipe: optimiser, loss, early stopping), or the cached result.
 
     The snapshots keep the embeddings of the training batches (`embeddings`; the display rows are
     embedded afresh), except after the first epoch, when the weights move most, and the last, which
-    a cached autoencoder and the clustering phase start from: those embed every row again.
+    a cached autoencoder and the clustering phase start from: those embed every row again. With a
+    hold-out (`EarlyStopping`) the batches leave its rows out, so every snapshot embeds every row.
     """
     if config.pretrain_epochs == 0:
         return
@@ -143,21 +144,24 @@ def _pretrain(autoencoder, X, data, config, recorder, batches, control, embeddin
                                          {"reconstruction": history[-1], "total": history[-1]},
                                          embed(autoencoder, X), cached=True)
         return
-    optimizer = torch.optim.Adam(autoencoder.parameters(), lr=config.lr)
-
-    def reconstruction(x, index):
-        loss = torch.nn.functional.mse_loss(autoencoder(x)[1], x)
-        return {"reconstruction": loss, "total": loss}
-
+    optimizer = pretrain_optimizer(autoencoder.parameters(), config)
+    stopping = EarlyStopping(autoencoder, X, config) if config.pretrain_holdout else None
     history, guard = [], DivergenceGuard()
     for epoch in range(1, config.pretrain_epochs + 1):
-        losses = _run_epoch(reconstruction, optimizer, X, batches, control, embeddings,
-                            where=f"pretraining epoch {epoch}", guard=guard)
+        losses = _run_epoch(lambda x, index: reconstruction_terms(autoencoder, x, config.pretrain_hidden_weight),
+                            optimizer, X, batches, control, embeddings, where=f"pretraining epoch {epoch}",
+                            guard=guard, rows=None if stopping is None else stopping.train_rows)
         if losses is None:
             return
         history.append(losses["total"])
+        if stopping is not None:
+            losses["hold-out (not trained on)"] = stopping.after_epoch()
         H = None if epoch in (1, config.pretrain_epochs) else embeddings.take()
         yield recorder.pretrain_snapshot(epoch, config.pretrain_epochs, losses, embed(autoencoder, X) if H is None else H)
+        if stopping is not None and stopping.should_stop:
+            break
+    if stopping is not None:
+        stopping.restore_best()
     if config.use_cache:
         cache.save(key, autoencoder, history)
 
@@ -169,25 +173,29 @@ class _Batches:
         self.n, self.batch_size, self.device = n, batch_size, device
         self.generator = torch.Generator().manual_seed(seed)
 
-    def epoch(self, shuffle: bool = True):
-        order = torch.randperm(self.n, generator=self.generator) if shuffle else torch.arange(self.n)
-        for start in range(0, self.n, self.batch_size):
+    def epoch(self, shuffle: bool = True, rows: torch.Tensor | None = None):
+        """Batches of every row, or only of `rows` (CPU indices) when given."""
+        n = self.n if rows is None else len(rows)
+        order = torch.randperm(n, generator=self.generator) if shuffle else torch.arange(n)
+        if rows is not None:
+            order = rows[order]
+        for start in range(0, n, self.batch_size):
             yield order[start:start + self.batch_size].to(self.device)
 
 
 def _run_epoch(loss_fn: LossFunction, optimizer, X, batches: _Batches, control: TrainingControl,
                embeddings: BatchEmbeddings | None = None, on_step: Callable[[], None] | None = None,
                shuffle: bool = True, where: str = "", done: Callable[[], bool] = lambda: False,
-               guard: DivergenceGuard | None = None) -> dict[str, float] | None:
-    """One pass over the data (cut short when `done()`); mean of every loss term, or None when stopped.
-    The batches' embeddings are kept in `embeddings` when given; `guard`, one per phase, raises
+               guard: DivergenceGuard | None = None, rows: torch.Tensor | None = None) -> dict[str, float] | None:
+    """One pass over the data, or over `rows` (cut short when `done()`); mean of every loss term, or None when
+    stopped. The batches' embeddings are kept in `embeddings` when given; `guard`, one per phase, raises
     TrainingDiverged before a step on a NaN, infinite or exploded loss."""
     guard = guard or DivergenceGuard()
     sums: dict[str, float] = {}
     rows_done = 0
     if embeddings is not None:
         embeddings.start_epoch()
-    for batch_number, index in enumerate(batches.epoch(shuffle), start=1):
+    for batch_number, index in enumerate(batches.epoch(shuffle, rows), start=1):
         if control.should_stop():
             return None
         with embeddings.batch(index) if embeddings is not None else contextlib.nullcontext():

@@ -7,27 +7,31 @@ Every fit is recorded in the run store (`model.run_id_`), unless `record=False`.
 """
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import numpy as np
 import torch
 
 from .autoencoder_config import AutoencoderConfig
-from .config import TrainConfig
 from .dataset import Dataset
 from .loop import embed, new_autoencoder, resolve_device, train
 from .methods import make_method
 from .recording import Recording, recorded
+from .settings import config_for
 from .store import RunStore
 
 
 class DeepClusterer:
     """Deep clustering with any registered method. Parameters are only stored here;
-    randomness is resolved in `fit` (scikit-learn's convention)."""
+    randomness is resolved in `fit` (scikit-learn's convention). Settings left at None (and
+    the method options and autoencoder settings not given) are the method's recipe for the
+    data `fit` receives (`deepclust_core.settings.config_for`), as in the CLI and the app."""
 
     def __init__(self, n_clusters: int = 10, *, method: str = "dekm", method_options: dict | None = None,
-                 autoencoder: AutoencoderConfig | None = None, pretrain_epochs: int = 200,
-                 cluster_epochs: int = 100, batch_size: int = 256, lr: float = 1e-3, seed: int = 0,
-                 device: str = "auto", cache_dir: str | None = None, image_shape: tuple[int, ...] | None = None,
-                 record: bool = True, store: str | None = None):
+                 autoencoder: AutoencoderConfig | None = None, pretrain_epochs: int | None = None,
+                 cluster_epochs: int | None = None, batch_size: int | None = None, lr: float | None = None,
+                 seed: int = 0, device: str = "auto", cache_dir: str | None = None,
+                 image_shape: tuple[int, ...] | None = None, record: bool = True, store: str | None = None):
         self.n_clusters = n_clusters
         self.method = method
         self.method_options = method_options
@@ -46,11 +50,12 @@ class DeepClusterer:
     def fit(self, X, y=None) -> "DeepClusterer":
         """Train on rows X (already scaled as you want them); `y` is ignored, as in scikit-learn."""
         data = X if isinstance(X, Dataset) else Dataset(X=X, y=None, name="array", image_shape=self.image_shape)
-        config = TrainConfig(
-            n_clusters=self.n_clusters, method=self.method, method_options=dict(self.method_options or {}),
-            autoencoder=self.autoencoder or AutoencoderConfig(), pretrain_epochs=self.pretrain_epochs,
-            cluster_epochs=self.cluster_epochs, batch_size=self.batch_size, lr=self.lr, seed=self.seed,
-            device=self.device, cache_dir=self.cache_dir,
+        config = config_for(
+            self.method, self.n_clusters, data=data, options=self.method_options,
+            autoencoder=None if self.autoencoder is None else asdict(self.autoencoder),
+            train=dict(pretrain_epochs=self.pretrain_epochs, cluster_epochs=self.cluster_epochs,
+                       batch_size=self.batch_size, lr=self.lr),
+            seed=self.seed, device=self.device, cache_dir=self.cache_dir,
         )
         self.method_ = make_method(config.method, config.n_clusters, config.seed, config.method_options)
         self.autoencoder_ = new_autoencoder(data, config)

@@ -19,8 +19,8 @@ with st.sidebar:
     k = settings_form.choose_k(data)
     st.header("Method")
     method = settings_form.method_picker()
-    presets.preset_bar(method)
-    options = settings_form.method_options(method)
+    presets.preset_bar(method, data)
+    options = settings_form.method_options(method, data)
     st.header("Training")
     training = settings_form.training_settings(method, data)
 

@@ -5,11 +5,13 @@ import torch
 from deepclust_core import load_dataset, train
 from deepclust_core.autoencoder import build_autoencoder
 from deepclust_core.autoencoder_config import AutoencoderConfig
-from deepclust_core.catalog.aecm import AECMConfig
+from deepclust_core.catalog.aecm import AECMConfig, tuned_row
+from deepclust_core.dataset import Dataset
 from deepclust_core.kmeans import kmeans
 from deepclust_core.loop import embed, new_autoencoder
 from deepclust_core.methods import METHODS, TrainingContext, make_method
 from deepclust_core.methods.aecm import AECM, ClusteringModule, dirichlet_prior, distortion_terms
+from deepclust_core.settings import config_for
 
 FAST = {"n_init": 2}  # k-means on the final embedding: few restarts keep the tests quick
 JOINT_TERMS = {"E1 embedding fit", "E2 gamma(1-gamma)", "orthonormality", "prior", "reconstruction", "total"}
@@ -71,6 +73,7 @@ def test_pre_init_sets_the_module_from_kmeans():
     assert np.allclose(method.centroids(), centers, atol=1e-5)  # u_k = k-means centroids, zero biases
     assert np.allclose(method.cm.assign.weight.detach().numpy(), np.linalg.pinv(centers).T, atol=1e-4)
     assert method.cm_only_epochs == 100
+    assert np.array_equal(method.start_labels, kmeans(ctx.embed(), 3, 0, n_init=3).labels)  # the partition it starts from
 
 
 def test_e1_e2_e3_add_up_to_the_expected_distortion():
@@ -148,12 +151,32 @@ def test_last_epoch_loads_the_average_of_its_weights(blobs, small_config):
 
 def test_config_validation_and_defaults():
     assert AECMConfig().weights() == (230.0, 5.0, 1.0)
+    assert AECMConfig(tuned_row="Fashion-MNIST").weights() == (13.0, 47.0, 1.0)
+    assert AECMConfig(tuned_row="USPS", alpha=2.0).weights() == (2.0, 0.04, 1.0)
     assert AECMConfig(loss="normalised", beta=0.0).weights() == (1.1, 0.0, 0.1)
-    for bad in ({"init": "kmeans"}, {"loss": "mean"}, {"alpha": 0.0}, {"beta": -2.0}, {"cm_epochs": -1}, {"n_init": 0}):
+    assert AECMConfig(loss="normalised", tuned_row="USPS").weights() == (1.1, 100.0, 0.1)  # the rows tune the reference loss
+    for bad in ({"init": "kmeans"}, {"loss": "mean"}, {"alpha": 0.0}, {"beta": -2.0}, {"cm_epochs": -1}, {"n_init": 0},
+                {"tuned_row": "CIFAR10"}):
         with pytest.raises(ValueError):
             AECMConfig(**bad)
     assert AECM.card.suggested["pretrain_epochs"] == 0 and AECM.card.suggested["activation"] == "leaky_relu"
-    AutoencoderConfig(**{k: AECM.card.suggested[k] for k in ("activation", "embedding_dim")})  # valid autoencoder fields
+    AutoencoderConfig(**{k: AECM.card.suggested[k] for k in ("activation", "embedding_dim", "init")})
+
+
+@pytest.mark.parametrize("name, row, embedding, batch, weights", [
+    ("Fashion-MNIST (10000 of 70000)", "Fashion-MNIST", 10, 175, (13.0, 47.0, 1.0)),  # Tuned_Param.py, AECM_UNIF
+    ("usps.npz", "USPS", 30, 45, (3.0, 0.04, 1.0)),
+    ("MNIST", "MNIST", 10, 500, (230.0, 5.0, 1.0)),
+    ("digits", "MNIST", 10, 500, (230.0, 5.0, 1.0)),  # no row of its own: the MNIST row
+])
+def test_the_recipe_takes_the_data_sets_tuned_row(name, row, embedding, batch, weights):
+    data = Dataset(X=np.zeros((20, 4), dtype=np.float32), y=None, name=name)
+    assert tuned_row(name) == row
+    config = config_for("aecm", 10, data=data)
+    assert (config.autoencoder.embedding_dim, config.batch_size, config.method_options["tuned_row"]) == (embedding, batch, row)
+    assert AECMConfig(**config.method_options).weights() == weights
+    assert (config.autoencoder.init, config.autoencoder.activation, config.pretrain_epochs, config.cluster_epochs) == (
+        "glorot", "leaky_relu", 0, 1001)  # AECM.py: glorot_uniform weights and glorot_normal biases, 1000 + 1 epochs
 
 
 def test_cluster_module_is_seeded():

@@ -60,6 +60,22 @@ def test_presets_are_shown_and_applied(app):
     assert "the paper's" in settings_line(app) and not app.exception
 
 
+def test_the_recipe_follows_the_data_set_unless_changed(app):
+    """DEKM.py's conv network for digits (images), DEKM_dense.py's MLP for a table; the recipe's source is shown."""
+    assert app.sidebar.selectbox(key="dekm:train:kind").value == "conv" and "the paper's" in settings_line(app)
+    assert any("github.com/spdj2271/DEKM" in caption.value for caption in app.sidebar.caption)
+    app.sidebar.selectbox(key="data_choice").set_value("blobs (synthetic, 2-D)").run()
+    assert app.sidebar.selectbox(key="dekm:train:kind").value == "mlp" and "the paper's" in settings_line(app)
+    app.sidebar.selectbox(key="method").set_value("dec").run()
+    assert app.sidebar.selectbox(key="dec:train:pretrain_optimizer").value == "adam"  # SGD(1, 0.9) is for pixels
+    app.sidebar.number_input(key="dec:train:batch").set_value(128).run()
+    app.sidebar.selectbox(key="data_choice").set_value("digits (scikit-learn, 1,797 8×8 images)").run()
+    assert app.sidebar.selectbox(key="dec:train:pretrain_optimizer").value == "adam"  # custom values stay
+    assert app.sidebar.number_input(key="dec:train:batch").value == 128 and "custom" in settings_line(app)
+    button(app, "Paper's settings").click().run()
+    assert app.sidebar.selectbox(key="dec:train:pretrain_optimizer").value == "sgd" and not app.exception
+
+
 @pytest.mark.parametrize("key, value, message", [
     ("k:digits:10", 1, "K must be an integer of at least 2, got 1"),
     ("dekm:train:batch", 0, "Batch size must be an integer of at least 1, got 0"),

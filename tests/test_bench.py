@@ -14,24 +14,38 @@ def table_rows(markdown: str) -> tuple[list[str], list[list[str]]]:
 
 def test_tiny_benchmark_table(tmp_path, capsys):
     out, raw = tmp_path / "quality.md", tmp_path / "quality.json"
-    status = main(["--methods", "dekm,ae-kmeans", "--data", "blobs:300", "--seeds", "0",
+    status = main(["--methods", "dec,ae-kmeans,dekm", "--data", "blobs:300,anisotropic:200", "--seeds", "0",
                    "--pretrain-epochs", "2", "--cluster-epochs", "2", "--batch-size", "64",
                    "--hidden", "16,16", "--embedding-dim", "3", "--device", "cpu",
                    "--cache-dir", str(tmp_path / "cache"), "--out", str(out), "--json", str(raw)])
     assert status == 0
     printed = capsys.readouterr()
-    assert out.read_text() in printed.out + "\n" and "[2/2] blobs:300 ae-kmeans seed 0: ACC" in printed.err
-    header, rows = table_rows(out.read_text())
-    assert tuple(header) == COLUMNS
-    assert [(row[0], row[1]) for row in rows] == [("blobs:300", "dekm"), ("blobs:300", "ae-kmeans")]
-    for row in rows:
-        assert row[2] == "1/1" and len(row) == len(COLUMNS)
-        for column in ("ACC", "NMI", "ARI", "AE + k-means ACC (same AE)"):
-            assert 0.0 <= float(row[COLUMNS.index(column)]) <= 1.0
-    assert "only the model seed varies" in out.read_text() and "torch" in out.read_text()
-    runs = json.loads(raw.read_text())["runs"]
-    assert [run["epochs"] for run in runs] == [2, 0]
-    assert runs[1]["acc"] == runs[1]["reference_acc"] and runs[1]["pretrain_cached"]  # ae-kmeans reuses dekm's AE
+    text = out.read_text()
+    assert text in printed.out + "\n" and "[2/6] blobs:300 ae-kmeans seed 0: ACC" in printed.err
+    tables = text.split("#### ")[1:]  # one table per data set, every method in it
+    assert [table.splitlines()[0] for table in tables] == ["blobs:300", "anisotropic:200"]
+    for table in tables:
+        header, rows = table_rows(table)
+        assert tuple(header) == COLUMNS and [row[0] for row in rows] == ["dec", "ae-kmeans", "dekm"]
+        for row in rows:
+            assert row[1] == "1/1" and len(row) == len(COLUMNS)
+            for column in ("ACC", "NMI", "ARI", "Start ACC (own initial partition)", "AE + k-means ACC (n_init 10, same AE)"):
+                assert 0.0 <= float(row[COLUMNS.index(column)]) <= 1.0
+            for column in ("Δ ACC vs start", "Δ ACC vs AE + k-means"):
+                assert row[COLUMNS.index(column)][0] in "+-"
+    assert "only the model seed varies" in text and "torch" in text and "never for training or model selection" in text
+    runs = {(run["data"], run["method"]): run for run in json.loads(raw.read_text())["runs"]}
+    dec, baseline = runs[("blobs:300", "dec")], runs[("blobs:300", "ae-kmeans")]
+    assert (dec["epochs"], baseline["epochs"]) == (2, 0) and baseline["pretrain_cached"]  # DEC-keras' AE, shared
+    assert baseline["acc"] == baseline["start_acc"] and baseline["delta_start_acc"] == 0.0
+    assert dec["start_acc"] == baseline["acc"]  # DEC starts from the k-means (n_init 20) the baseline stops at
+    assert dec["delta_start_acc"] == dec["acc"] - dec["start_acc"] and dec["delta_acc"] == dec["acc"] - dec["reference_acc"]
+
+
+def test_five_seeds_by_default():
+    from bench.quality import build_parser
+
+    assert build_parser().parse_args([]).seeds == [0, 1, 2, 3, 4]
 
 
 def test_loop_overhead_tables(capsys):

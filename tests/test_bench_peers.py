@@ -75,7 +75,8 @@ def test_table_from_fake_results():
 def test_settings_handed_to_clustpy():
     dec = our_config("dec", 10, 0, build_parser().parse_args([]), "/tmp/unused")
     assert peer_options("dec", dec) == {"alpha": 1.0, "n_init": 20, "optimizer": "sgd", "sgd_lr": 0.01, "momentum": 0.9}
-    assert (dec.pretrain_epochs, dec.cluster_epochs, dec.batch_size, dec.lr) == (200, 75, 256, 1e-3)
+    assert (dec.pretrain_epochs, dec.cluster_epochs, dec.batch_size, dec.lr) == (300, 73, 256, 1e-3)
+    assert (dec.pretrain_optimizer, dec.autoencoder.init) == ("adam", "default")  # pretrained as ClustPy does
     dkm = our_config("dkm", 10, 0, build_parser().parse_args(["--cluster-epochs", "500"]), "/tmp/unused")
     assert peer_options("dkm", dkm) == {"alpha": 1000.0, "lam": 1.0, "n_init": 10}
     assert peer_epochs("dkm", dkm) == 100  # our DKM ends with its schedule: 20 alphas x 5 epochs

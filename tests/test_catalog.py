@@ -36,5 +36,10 @@ def test_every_card_has_a_form():
         card.config_class()  # the defaults are valid
 
 
+def test_every_card_names_the_source_of_its_recipe():
+    for card in CARDS.values():
+        assert "github.com/" in card.source or "arXiv" in card.source, card.name
+
+
 def test_activation_names_match_the_layers():
     assert tuple(ACTIVATIONS) == ACTIVATION_NAMES

@@ -9,6 +9,7 @@ from deepclust_core.catalog.dec import DECConfig, IDECConfig
 from deepclust_core.loop import embed, new_autoencoder
 from deepclust_core.methods import METHODS, TrainingContext, make_method
 from deepclust_core.methods.dec import DEC, IDEC, student_t, target_distribution
+from deepclust_core.settings import config_for
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +92,7 @@ def test_batch_losses_by_hand():
 
 def test_stops_when_fewer_than_a_thousandth_of_labels_change():
     ctx = tiny_context(n=200)
-    method = make_method("dec", 3, 0, {"n_init": 2})
+    method = make_method("dec", 3, 0, {"n_init": 2, "update_interval": 0})
     method.setup(ctx)
     H = ctx.embed()
     method.end_epoch(ctx, H)
@@ -118,7 +119,7 @@ def test_update_interval_refreshes_the_target_every_t_steps():
     assert torch.allclose(method.target, expected)
     method.end_epoch(ctx, ctx.embed())
     assert method.refreshes == 3  # no second refresh at the epoch end
-    every_epoch = make_method("idec", 3, 0, {"n_init": 2})
+    every_epoch = make_method("idec", 3, 0, {"n_init": 2, "update_interval": 0})
     every_epoch.setup(ctx)
     every_epoch.after_step(ctx)
     assert every_epoch.refreshes == 1 and every_epoch.fresh_embedding_each_epoch
@@ -143,8 +144,37 @@ def test_optimizers_and_validation():
     assert isinstance(idec.make_optimizer(params, 1e-3), torch.optim.Adam)
     assert not DEC.trains_decoder and IDEC.trains_decoder and IDECConfig().gamma == 0.1
     for bad in ({"alpha": 0.0}, {"n_init": 0}, {"stop_tolerance": 1.0}, {"optimizer": "rmsprop"}, {"momentum": 1.0},
-                {"update_interval": -1}):
+                {"update_interval": -1}, {"max_iterations": 0}):
         with pytest.raises(ValueError):
             DECConfig(**bad)
     with pytest.raises(ValueError):
         IDECConfig(gamma=-0.1)
+
+
+def test_the_step_cap_ends_the_run():
+    ctx = tiny_context(n=60)
+    method = make_method("dec", 3, 0, {"n_init": 2, "max_iterations": 5, "stop_tolerance": 0.0})
+    method.setup(ctx)
+    for step in range(1, 5):
+        ctx.step = step
+        method.after_step(ctx)
+        assert not method.converged
+    ctx.step = 5
+    method.after_step(ctx)
+    assert method.converged
+
+
+@pytest.mark.parametrize("name", ["dec", "idec"])
+def test_the_recipe_is_dec_keras(name):
+    """DEC.py on mnist and fmnist: 300 epochs of SGD(1, 0.9) with zero biases; refresh every 140 steps, 2e4 steps."""
+    digits = load_dataset("digits")
+    config = config_for(name, 10, data=digits)
+    assert (config.pretrain_epochs, config.pretrain_optimizer, config.pretrain_sgd_lr, config.pretrain_momentum,
+            config.batch_size, config.autoencoder.init) == (300, "sgd", 1.0, 0.9, 256, "zero_bias")
+    options = METHODS[name].card.config_class(**config.method_options)
+    assert (options.update_interval, options.max_iterations, options.n_init) == (140, 20000, 20)
+    assert config.cluster_epochs == 2500  # 8 steps an epoch on 1,797 rows: the 2e4-step cap, not the epochs, ends it
+    assert config_for(name, 10).cluster_epochs == 73  # the card alone: 274 steps an epoch on MNIST's 70,000 rows
+    assert config_for(name, 10, data=digits, preset_name="quick").pretrain_optimizer == "sgd"
+    tables = config_for(name, 4, data=load_dataset("blobs", n_samples=100))  # SGD(1, 0.9) diverges on standardised columns
+    assert (tables.pretrain_optimizer, tables.pretrain_epochs, tables.autoencoder.init) == ("adam", 300, "zero_bias")

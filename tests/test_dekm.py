@@ -7,6 +7,7 @@ from deepclust_core.autoencoder import build_autoencoder
 from deepclust_core.autoencoder_config import AutoencoderConfig
 from deepclust_core.loop import embed
 from deepclust_core.methods import TrainingContext, make_method
+from deepclust_core.settings import config_for
 
 
 def test_dekm_on_easy_blobs(small_config):
@@ -50,3 +51,25 @@ def test_dekm_does_not_train_the_decoder(small_config):
             decoder_before = [p.detach().clone() for p in ae.decoder.parameters()]
         snapshots.append(snapshot)
     assert all(torch.equal(a, b) for a, b in zip(decoder_before, ae.decoder.parameters()))
+
+
+def test_the_recipe_is_conv_for_images_and_the_mlp_for_tables():
+    """DEKM.py for images (T = 40), DEKM_dense.py for tables (T = 10); on 8x8 digits DEKM.py's own layers."""
+    digits, blobs = load_dataset("digits", subsample=60), load_dataset("blobs", n_samples=60)
+    image, table = config_for("dekm", 10, data=digits), config_for("dekm", 4, data=blobs)
+    assert (image.autoencoder.kind, table.autoencoder.kind) == ("conv", "mlp")
+    assert config_for("dekm", 10, data=digits, preset_name="quick").autoencoder.kind == "conv"
+    assert (image.pretrain_epochs, image.batch_size, image.lr, image.pretrain_optimizer) == (200, 256, 1e-3, "adam")
+    conv = build_autoencoder(image.autoencoder, 64, digits.image_shape)
+    shapes = []
+    for layer in (m for m in conv.encoder if isinstance(m, torch.nn.Conv2d)):
+        layer.register_forward_hook(lambda module, inputs, output: shapes.append(tuple(output.shape[1:])))
+    conv.encoder(torch.zeros(2, 64))
+    assert shapes == [(32, 4, 4), (64, 2, 2), (128, 1, 1)]  # 8 divides by 8: the third pads 'same', 8 -> 4 -> 2 -> 1
+    assert conv.decoder(conv.encoder(torch.zeros(2, 64))).shape == (2, 64)
+    for data, T in ((digits, 40), (blobs, 10)):
+        method = make_method("dekm", 3, 0)
+        ae = build_autoencoder(config_for("dekm", 3, data=data).autoencoder, data.n_features, data.image_shape)
+        X = torch.tensor(data.X)
+        method.setup(TrainingContext(ae, X, embed=lambda: embed(ae, X), seed=0))
+        assert method.interval == T

@@ -8,6 +8,7 @@ from deepclust_core.depict_net import conv_geometry
 from deepclust_core.loop import embed
 from deepclust_core.methods import TrainingContext, make_method
 from deepclust_core.methods.depict import target_distribution
+from deepclust_core.settings import config_for
 
 DEPICT_MLP = AutoencoderConfig(kind="depict", hidden=(16, 16), embedding_dim=4)
 
@@ -128,3 +129,22 @@ def test_warm_up_on_k_means_labels_ends_without_progress(blobs):
 def test_bad_options_are_explained(options):
     with pytest.raises(ValueError):
         make_method("depict", 4, options=options)
+
+
+def test_the_recipe_is_functions_py():
+    """Pretraining with the hidden layers (0.1) and early stopping on a 10 % hold-out (patience 100), at most 4000
+    epochs each phase: the hold-out and Q's tolerance end them."""
+    config = config_for("depict", 10)
+    assert (config.pretrain_hidden_weight, config.pretrain_holdout, config.pretrain_patience) == (0.1, 0.1, 100)
+    assert (config.pretrain_epochs, config.cluster_epochs, config.batch_size, config.lr) == (4000, 4000, 100, 1e-4)
+    assert config.autoencoder.kind == "depict" and config.method_options == {}  # stop_tolerance 1e-7 by default
+    quick = config_for("depict", 10, preset_name="quick")
+    assert (quick.pretrain_epochs, quick.cluster_epochs, quick.pretrain_holdout) == (20, 20, 0.1)
+
+
+def test_it_starts_from_its_k_means(blobs):
+    ae = build_autoencoder(DEPICT_MLP, 2, None)
+    X = torch.tensor(blobs.X)
+    method = make_method("depict", 4, 0, {"n_init": 3})
+    method.setup(TrainingContext(ae, X, embed=lambda: embed(ae, X), seed=0))
+    assert np.array_equal(method.start_labels, method.kmeans_labels) and method.start_labels.shape == (300,)

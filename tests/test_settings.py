@@ -1,7 +1,9 @@
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pytest
 
+from deepclust_core import Dataset, load_dataset
 from deepclust_core.catalog import CARDS, MethodCard
 from deepclust_core.settings import config_for
 
@@ -50,3 +52,32 @@ def test_every_quick_look_is_a_valid_shorter_run(method):
 def test_an_unknown_preset_is_an_error():
     with pytest.raises(ValueError, match="unknown preset 'slow'"):
         config_for("dekm", 10, preset_name="slow")
+
+
+def test_the_data_set_chooses_between_the_suggested_and_the_quick_look(monkeypatch):
+    """TrainConfig defaults < suggested < for_data(data) < quick look < explicit values."""
+    def for_data(data):
+        return {"pretrain_epochs": 70, "embedding_dim": len(data.name), "n_init": 4}
+
+    monkeypatch.setitem(CARDS, "suggesting", replace(SUGGESTING, for_data=for_data, quick_look={"pretrain_epochs": 5}))
+    data = Dataset(X=np.zeros((10, 2), dtype=np.float32), y=None, name="twelve chars")
+    paper = config_for("suggesting", 4, data=data)
+    assert (paper.pretrain_epochs, paper.autoencoder.embedding_dim, paper.method_options) == (70, 12, {"n_init": 4})
+    assert config_for("suggesting", 4).pretrain_epochs == 50  # without data: the card's suggested alone
+    quick = config_for("suggesting", 4, data=data, preset_name="quick", options={"n_init": 9})
+    assert (quick.pretrain_epochs, quick.autoencoder.embedding_dim, quick.method_options) == (5, 12, {"n_init": 9})
+
+
+def test_every_entry_point_gets_the_recipe_for_its_data(tmp_path):
+    """The CLI, the benchmarks and DeepClusterer all build DEKM's conv network for digits, through config_for."""
+    from bench.settings import Overrides, build_config
+    from deepclust_core.cli import build_parser, config_from_args
+    from deepclust_core.sklearn_api import DeepClusterer
+
+    digits = load_dataset("digits", subsample=100)
+    cli = config_from_args(build_parser().parse_args(["train", "--data", "digits"]), digits)
+    bench = build_config("dekm", 10, 0, Overrides(), data=digits)
+    model = DeepClusterer(10, pretrain_epochs=1, cluster_epochs=1, cache_dir=str(tmp_path), record=False)
+    model.fit(digits)
+    assert cli.autoencoder.kind == bench.autoencoder.kind == "conv" and model.autoencoder_.kind == "conv"
+    assert model.batch_size is None and cli.batch_size == 256  # DeepClusterer's None: the recipe's

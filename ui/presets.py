@@ -1,22 +1,26 @@
 """Which of the method's presets the sidebar shows, and buttons that apply either.
 
 A preset (deepclust_core.settings.PRESETS) sets the method's epochs, batch size, learning rate,
-autoencoder and options: "paper", the paper's settings (`MethodCard.suggested`), or "quick",
-a quick look (`MethodCard.quick_look`: shorter epochs that finish in about a minute on a
-2-core CPU on digits). Any other values are "custom". K, the seed and the data are no part of
-a preset.
+autoencoder, pretraining and options: "paper", the recipe of the method's paper or reference
+code for the chosen data set (`MethodCard.suggested` and `for_data`), or "quick", a quick look
+(`MethodCard.quick_look`: shorter epochs that finish in about a minute on a 2-core CPU on
+digits). Any other values are "custom". K, the seed and the data are no part of a preset, but
+the recipe may depend on the data (DEKM's network, AE-CM's tuned row): when the data set changes,
+widgets that showed a preset show that preset for the new data, unless the user changed them.
 """
 from __future__ import annotations
 
 import streamlit as st
 
+from deepclust_core import Dataset
+from deepclust_core.catalog import CARDS
 from deepclust_core.settings import PRESETS, config_for
 
 from .settings_form import preset_values, put
 
 BUTTONS = {"paper": "Paper's settings", "quick": "Quick look"}
-HELP = {"paper": "The epochs, batch size, learning rate, autoencoder and options of the method's paper "
-                 "or reference code.",
+HELP = {"paper": "The epochs, batch size, learning rate, autoencoder, pretraining and options of the method's paper "
+                 "or reference code, for this data set.",
         "quick": "The paper's recipe with fewer epochs: about a minute on a 2-core CPU on digits."}
 
 
@@ -27,31 +31,45 @@ def _same(shown: dict, values: dict) -> bool:
     return all(plain(shown[key]) == plain(value) for key, value in values.items())
 
 
-def active_preset(method: str) -> str | None:
+def active_preset(method: str, data: Dataset | None) -> str | None:
     """The preset the method's widgets show now ("paper" or "quick"), or None for custom values."""
-    shown = {key: st.session_state.get(key, value) for key, value in preset_values(method).items()}
-    return next((name for name in PRESETS if _same(shown, preset_values(method, name))), None)
+    shown = {key: st.session_state.get(key, value) for key, value in preset_values(method, data=data).items()}
+    return next((name for name in PRESETS if _same(shown, preset_values(method, name, data))), None)
 
 
-def _epochs(method: str, preset_name: str) -> str:
-    config = config_for(method, 2, preset_name=preset_name)
+def follow_data(method: str, data: Dataset | None) -> None:
+    """Widgets that showed a preset for the previous data set show it for this one (before they are drawn)."""
+    shown = st.session_state.get(f"{method}:preset shown")  # (preset, its widget values) at the last rerun, or None
+    if shown is not None:
+        name, values = shown
+        now = preset_values(method, name, data)
+        if now != values and _same({key: st.session_state.get(key, value) for key, value in values.items()}, values):
+            put(now)
+
+
+def _epochs(method: str, preset_name: str, data: Dataset | None) -> str:
+    config = config_for(method, 2, preset_name=preset_name, data=data)
     return f"{config.pretrain_epochs} + {config.cluster_epochs} epochs"
 
 
-def _apply(method: str, preset_name: str) -> None:
-    put(preset_values(method, preset_name))
+def _apply(method: str, preset_name: str, data: Dataset | None) -> None:
+    put(preset_values(method, preset_name, data))
 
 
-def preset_bar(method: str) -> None:
-    """One line saying which preset is active (or "custom"), and a button for each preset."""
-    active = active_preset(method)
+def preset_bar(method: str, data: Dataset | None) -> None:
+    """One line saying which preset is active (or "custom") and where the recipe comes from, and a button for each."""
+    follow_data(method, data)
+    active = active_preset(method, data)
+    st.session_state[f"{method}:preset shown"] = (active, preset_values(method, active, data)) if active else None
     if active == "paper":
-        st.caption(f":material/menu_book: Settings: **the paper's** ({_epochs(method, 'paper')})")
+        st.caption(f":material/menu_book: Settings: **the paper's** ({_epochs(method, 'paper', data)})")
     elif active == "quick":
-        st.caption(f":material/bolt: Settings: **quick look** ({_epochs(method, 'quick')}, about a minute on digits)")
+        st.caption(f":material/bolt: Settings: **quick look** ({_epochs(method, 'quick', data)}, about a minute on digits)")
     else:
         st.caption(":material/tune: Settings: **custom** (changed from the presets)")
+    if CARDS[method].source:
+        st.caption(f"Recipe: {CARDS[method].source}")
     with st.container(horizontal=True):
         for name, label in BUTTONS.items():
-            st.button(label, key=f"preset:{name}", on_click=_apply, args=(method, name), disabled=active == name,
-                      help=f"{HELP[name]} ({_epochs(method, name)})", width="content")
+            st.button(label, key=f"preset:{name}", on_click=_apply, args=(method, name, data), disabled=active == name,
+                      help=f"{HELP[name]} ({_epochs(method, name, data)})", width="content")

@@ -1,7 +1,7 @@
 """The sidebar's model and training sections, generated from the config dataclasses.
 
-Each method keeps its own widget values (keys carry the method's name), starting from the
-settings its paper used (`deepclust_core.settings.preset`). Every widget keeps its value for
+Each method keeps its own widget values (keys carry the method's name), starting from its
+reference's recipe for the chosen data set (`deepclust_core.settings.preset`). Every widget keeps its value for
 the whole session (`persist_state="session"`): Streamlit otherwise forgets the value of a
 widget that a run does not draw, so a change to DEKM's epochs would be lost on a visit to DKM.
 A widget's first value is put into session state before it is drawn, never passed as `value=`,
@@ -21,11 +21,18 @@ from typing import Callable
 import streamlit as st
 
 from deepclust_core import AutoencoderConfig, DataError, Dataset, TrainConfig, validate_for_clustering
+from deepclust_core.autoencoder_config import INITS
 from deepclust_core.catalog import CARDS
+from deepclust_core.config import PRETRAIN_OPTIMIZERS
 from deepclust_core.options import OptionSpec, option_specs
 from deepclust_core.settings import config_for
 
 SUBSAMPLE_DEFAULT = 10000  # large sets train on a seeded subsample unless the user asks for more
+PRETRAIN_NUMBERS = {"pretrain_sgd_lr": "SGD step size", "pretrain_momentum": "SGD momentum",
+                    "pretrain_hidden_weight": "Hidden layers' reconstruction weight",
+                    "pretrain_holdout": "Hold-out share (early stopping)"}  # float widgets, by TrainConfig field
+TRAIN_HELP = {spec.name: spec.help for spec in option_specs(TrainConfig)}  # TrainConfig's comments
+AUTOENCODER_HELP = {spec.name: spec.help for spec in option_specs(AutoencoderConfig)}
 
 
 @dataclass(frozen=True)
@@ -55,15 +62,19 @@ def widget_values(config: TrainConfig) -> dict:
               train_key(method, "cluster"): config.cluster_epochs,
               train_key(method, "batch"): config.batch_size, train_key(method, "lr"): float(config.lr),
               train_key(method, "kind"): ae.kind, train_key(method, "hidden"): ",".join(map(str, ae.hidden)),
-              train_key(method, "embedding"): ae.embedding_dim}
+              train_key(method, "embedding"): ae.embedding_dim, train_key(method, "init"): ae.init,
+              train_key(method, "pretrain_optimizer"): config.pretrain_optimizer,
+              train_key(method, "pretrain_patience"): config.pretrain_patience}
+    for name in PRETRAIN_NUMBERS:
+        values[train_key(method, name)] = float(getattr(config, name))
     for spec in option_specs(CARDS[method].config_class):
         values[option_key(method, spec.name)] = config.method_options.get(spec.name, spec.default)
     return values
 
 
-def preset_values(method: str, preset_name: str = "paper") -> dict:
-    """A preset of the method (settings.PRESETS) as its widget values, by widget key."""
-    return widget_values(config_for(method, 2, preset_name=preset_name))  # K is no part of a preset
+def preset_values(method: str, preset_name: str = "paper", data: Dataset | None = None) -> dict:
+    """A preset of the method (settings.PRESETS) for the data set as its widget values, by widget key."""
+    return widget_values(config_for(method, 2, preset_name=preset_name, data=data))  # K is no part of a preset
 
 
 def put(values: dict) -> None:
@@ -103,16 +114,17 @@ def option_widget(method: str, spec: OptionSpec, default):
     return kept(st.text_input, label, key, str(default), help=spec.help)
 
 
-def method_options(method: str) -> dict:
-    paper = preset_values(method)
+def method_options(method: str, data: Dataset | None) -> dict:
+    paper = preset_values(method, data=data)
     with st.expander("Method options", expanded=False):
         return {spec.name: option_widget(method, spec, paper[option_key(method, spec.name)])
                 for spec in option_specs(CARDS[method].config_class)}
 
 
 def training_settings(method: str, data: Dataset | None) -> dict:
-    """Epochs, batch, learning rate, seed, autoencoder and subsample widgets."""
-    paper = preset_values(method)
+    """Epochs, batch, learning rate, seed, autoencoder and pretraining widgets."""
+    recipe = config_for(method, 2, data=data)
+    paper = widget_values(recipe)
 
     def number(label: str, name: str, **kwargs):
         return kept(st.number_input, label, train_key(method, name), paper[train_key(method, name)], **kwargs)
@@ -139,8 +151,24 @@ def training_settings(method: str, data: Dataset | None) -> dict:
         except ValueError as error:
             st.error(str(error))
         embedding = int(number("Embedding size", "embedding", step=1))
-        values["autoencoder"] = dict(kind=kind, hidden=hidden, embedding_dim=embedding,
-                                     activation=CARDS[method].suggested.get("activation", "relu"))
+        init = kept(st.selectbox, "Weight initialisation", train_key(method, "init"), paper[train_key(method, "init")],
+                    options=list(INITS), help=AUTOENCODER_HELP["init"])
+        values["autoencoder"] = dict(kind=kind, hidden=hidden, embedding_dim=embedding, init=init,
+                                     activation=recipe.autoencoder.activation)
+    with st.expander("Pretraining", expanded=False):
+        values.update(pretraining_settings(method, paper, number))
+    return values
+
+
+def pretraining_settings(method: str, paper: dict, number: Callable) -> dict:
+    """The pretraining optimiser, its loss and its early stopping; the help of each is TrainConfig's comment."""
+    key = train_key(method, "pretrain_optimizer")
+    values = {"pretrain_optimizer": kept(st.selectbox, "Optimiser", key, paper[key], options=list(PRETRAIN_OPTIMIZERS),
+                                         help=TRAIN_HELP["pretrain_optimizer"])}
+    for name, label in PRETRAIN_NUMBERS.items():
+        values[name] = float(number(label, name, step=0.1, format="%g", help=TRAIN_HELP[name]))
+    values["pretrain_patience"] = int(number("Patience (epochs)", "pretrain_patience", step=1,
+                                             help=TRAIN_HELP["pretrain_patience"]))
     return values
 
 

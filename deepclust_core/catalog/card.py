@@ -2,24 +2,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 
 
 @dataclass(frozen=True)
 class MethodCard:
     """A method's name, title, hyperparameters (its config dataclass) and its two presets of training
-    settings, the paper's and a quick look: what the app's forms and the CLI need, without importing the
-    method's training code."""
+    settings, the reference's recipe and a quick look: what the app's forms and the CLI need, without
+    importing the method's training code. `deepclust_core.settings` layers them into a TrainConfig."""
 
     name: str  # the key in CARDS and METHODS, and TrainConfig.method
     title: str  # what the app and the CLI show
     config_class: type  # the method's frozen config dataclass; option_specs builds the forms from it
-    # Training settings of the paper or reference code (pretrain_epochs, cluster_epochs, batch_size, lr,
-    # autoencoder fields); the CLI and the app start from these when the user changes nothing.
+    # Training settings of the paper or reference code (pretrain_epochs, cluster_epochs, batch_size, lr, the
+    # pretrain_* fields, autoencoder fields, method options); the CLI and the app start from these when the user
+    # changes nothing.
     suggested: Mapping = field(default_factory=dict)
     # A quick look: what replaces `suggested` for a first run in class (fewer epochs, the same recipe otherwise)
     # that ends within about a minute on digits on 2 CPU cores; the app's "Quick look" button and the CLI's --quick.
-    # Each card's comment gives the time of `python -m deepclust_core train --data digits --method NAME --quick
-    # --no-cache --no-store` on a 2-core machine that other work shared (load 2 to 4). The MLP methods share 50
-    # pretraining epochs, so after the first quick look the others find the autoencoder in the cache.
+    # Each card's comment gives the wall time of `OMP_NUM_THREADS=1 python -m deepclust_core train --data digits
+    # --method NAME --quick --no-cache --no-store` on a 2-core machine that other work shared (its load average
+    # with it) and the final ACC, next to the AE + k-means line the CLI prints (k-means, n_init 10, same AE).
+    # Methods with the same pretraining recipe find it in the cache after the first of them: DEC, IDEC and AE +
+    # k-means share DEC-keras' 50 quick epochs, DKM and K-means-friendly their 50 Adam epochs.
     quick_look: Mapping = field(default_factory=dict)
+    # What the recipe changes for a data set, on top of `suggested` (the quick look still on top of both): a
+    # function of the Dataset (its name, image_shape) giving settings as `suggested` does; None: no such choice.
+    for_data: Callable[[object], Mapping] | None = None
+    # Where the recipe comes from (paper, repository and file), shown with the settings in the form and `methods`.
+    source: str = ""

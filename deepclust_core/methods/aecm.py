@@ -27,6 +27,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..autoencoder import glorot_normal_bias_
 from ..catalog.aecm import AECM_CARD, AECMConfig
 from ..kmeans import kmeans
 from ..metrics import cluster_accuracy
@@ -45,9 +46,8 @@ class ClusteringModule(nn.Module):
         generator = torch.Generator().manual_seed(seed)
         for layer in (self.assign, self.decode):
             nn.init.xavier_uniform_(layer.weight, generator=generator)
-            if bias:  # glorot_normal on a vector: truncated normal, std sqrt(1 / size) / 0.8796
-                std = (1.0 / len(layer.bias)) ** 0.5 / 0.87962566
-                nn.init.trunc_normal_(layer.bias, std=std, a=-2 * std, b=2 * std, generator=generator)
+            if bias:
+                glorot_normal_bias_(layer.bias, generator)
 
     def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         gamma = torch.softmax(self.assign(z), dim=1)  # (b, K)
@@ -147,7 +147,8 @@ class AECM(Method):
     @torch.no_grad()
     def _init_from_kmeans(self, H: np.ndarray) -> None:
         """pre_fit: W_mu = k-means centroids, W_g = pinv(centroids), biases zero."""
-        centers = kmeans(H, self.n_clusters, self.seed, self.config.n_init).centers.astype(np.float64)  # (K, d)
+        result = kmeans(H, self.n_clusters, self.seed, self.config.n_init)
+        self.start_labels, centers = result.labels, result.centers.astype(np.float64)  # (n,), (K, d)
         weights = (np.linalg.pinv(centers).T, centers.T)  # (K, d): logits = z pinv(U); (d, K): z_hat = gamma U
         for layer, weight in zip((self.cm.assign, self.cm.decode), weights):
             layer.weight.copy_(torch.as_tensor(weight, dtype=torch.float32))

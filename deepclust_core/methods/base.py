@@ -60,6 +60,9 @@ class Method:
         self.n_clusters = n_clusters
         self.seed = seed
         self.converged = False  # set by a method's own stopping rule
+        # The partition the method starts from, when its first assignment is not that partition (DEPICT's head only
+        # approximates the k-means it is then trained towards); None: its first assignment is. Evaluation only.
+        self.start_labels: np.ndarray | None = None
 
     def setup(self, ctx: TrainingContext) -> None:
         """Initialise clusters from the pretrained embedding (k-means, usually)."""

@@ -20,8 +20,10 @@ warm-up measures agreement on all rows (not a 10 % split) and keeps the last wei
 than restoring the best ones, and the target uses one clean pass at the epoch's end (the
 reference stores each batch's clean p right after its step).
 
-Pretraining is the loop's: input reconstruction through the noisy path (denoising), without
-the reference's hidden-layer terms, which start with the clustering phase. With a plain
+Pretraining is the loop's, set by the card's recipe as in functions.py's train_depict_ae: the
+same layer-wise reconstruction (`reconstruction.py`, hidden weight 0.1) with Adam, stopped early
+on a random 10 % hold-out (functions.py splits stratified on the true labels; here the split
+never sees them) and ending on the weights with the lowest hold-out loss. With a plain
 autoencoder ("mlp", "conv") DEPICT still runs: no dropout, so both paths coincide, and the
 reconstruction is the input term alone.
 """
@@ -31,10 +33,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..autoencoder import Autoencoder
 from ..catalog.depict import DEPICT_CARD
 from ..kmeans import kmeans
 from ..metrics import nmi
+from ..reconstruction import layerwise_reconstruction
 from ..snapshot import ClusterView
 from .base import Lesson, Method, TrainingContext
 from .dkm import closest_pair
@@ -48,16 +50,6 @@ def target_distribution(P: np.ndarray, formula: str = "reference") -> np.ndarray
     frequency = P.sum(axis=0)  # (K,) soft cluster sizes
     Q = P ** 2 / frequency if formula == "reference" else P / np.sqrt(frequency)
     return Q / Q.sum(axis=1, keepdims=True)
-
-
-def layer_outputs(autoencoder: Autoencoder, x: torch.Tensor, noisy: bool) -> list[torch.Tensor]:
-    """encode_layers(x) with dropout on (noisy) or off (clean); gradients flow either way, as in build_MdA."""
-    was_training = autoencoder.training
-    autoencoder.train(noisy)
-    try:
-        return autoencoder.encode_layers(x)
-    finally:
-        autoencoder.train(was_training)
 
 
 class DEPICT(Method):
@@ -102,7 +94,7 @@ class DEPICT(Method):
         self.q_change: float | None = None
         P = self.probabilities(H)
         self.frequencies = P.mean(axis=0)
-        self.kmeans_labels = result.labels
+        self.kmeans_labels = self.start_labels = result.labels
         self.agreement = self.best_agreement = nmi(result.labels, P.argmax(axis=1))
         self.epochs_without_progress = 0
         self.warming_up = self.config.warmup_patience > 0
@@ -121,18 +113,12 @@ class DEPICT(Method):
             return torch.softmax(z @ self.theta + self.bias, dim=1).cpu().numpy()
 
     def batch_loss(self, x, index, ctx):
-        ae = ctx.autoencoder
-        noisy = layer_outputs(ae, x, noisy=True)  # [input, ..., z~]
-        clean = layer_outputs(ae, x, noisy=False)  # [input, ..., z]
-        decoded = ae.decode_layers(noisy[-1])  # deepest layer first, the reconstruction last
-        log_p = torch.log_softmax(noisy[-1] @ self.theta + self.bias, dim=1)  # (b, K)
+        terms = layerwise_reconstruction(ctx.autoencoder, x, self.config.hidden_weight)
+        log_p = torch.log_softmax(terms.embedding @ self.theta + self.bias, dim=1)  # (b, K) from the noisy z~
         cross_entropy = -(self.q[index] * log_p).sum(dim=1).mean()
-        errors = [F.mse_loss(rebuilt, target) for rebuilt, target in zip(decoded, reversed(clean[:-1]))]
-        input_term = errors[-1]
-        hidden_term = self.config.hidden_weight * sum(errors[:-1], torch.zeros((), device=x.device))
-        total = cross_entropy + self.config.reconstruction_weight * (input_term + hidden_term)
-        return {"cross-entropy": cross_entropy, "reconstruction (input)": input_term,
-                "reconstruction (hidden)": hidden_term, "total": total}
+        total = cross_entropy + self.config.reconstruction_weight * (terms.input_term + terms.hidden_term)
+        return {"cross-entropy": cross_entropy, "reconstruction (input)": terms.input_term,
+                "reconstruction (hidden)": terms.hidden_term, "total": total}
 
     def end_epoch(self, ctx: TrainingContext, H: np.ndarray) -> None:
         """The new target from the clean p of every row, once the warm-up is over."""
