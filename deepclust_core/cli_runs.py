@@ -36,8 +36,11 @@ def add_commands(commands) -> None:
                                   formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     predict.add_argument("run_id", help="the run's id (see `runs`)")
     predict.add_argument("--file", required=True, help="new rows: .csv (the run's columns, by name or in order), "
-                         ".npy / .npz (array X), or a .zip of images for a run on images")
+                         ".npy / .npz (array X, in the units of the run's file), or a .zip of images for a run on "
+                         "images")
     predict.add_argument("-o", "--output", metavar="FILE", help="where to write (default: <file>-<run id>.csv)")
+    predict.add_argument("--drop-missing", action="store_true",
+                         help="leave out rows with a missing value (the output's `row` column says which are kept)")
     predict.add_argument("--store", metavar="DIR", help=STORE_HELP)
     gallery = commands.add_parser("gallery", help="record the example runs that ship with the app (a few minutes)")
     gallery.add_argument("--out", metavar="DIR", help="where (default: the gallery/ folder beside the package)")
@@ -63,7 +66,7 @@ def run_command(args) -> int:
 def predict(store: RunStore, args) -> int:
     from .predict import predict_file
 
-    table = predict_file(store, args.run_id, args.file)
+    table = predict_file(store, args.run_id, args.file, drop_missing=args.drop_missing)
     path = Path(args.output or f"{Path(args.file).stem}-{args.run_id}.csv")
     path.write_text(table.to_csv(), encoding="utf-8")
     counts = ", ".join(f"{k}: {n}" for k, n in zip(*np.unique(table.cluster, return_counts=True)))

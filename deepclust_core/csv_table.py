@@ -39,7 +39,7 @@ def csv_columns(content: bytes) -> list[str]:
     rows, _ = _rows(_text(head[: head.rfind(b"\n") + 1] or head), "file", limit=1)
     if not rows:
         return []
-    return _header_names(rows[0]) if _is_header(rows[0]) else _numbered(len(rows[0]))
+    return _header_names(rows[0]) if _is_header(rows[0]) else numbered_columns(len(rows[0]))
 
 
 def read_csv(content: bytes, name: str, options: TableOptions = TableOptions()) -> Dataset:
@@ -51,7 +51,7 @@ def read_csv(content: bytes, name: str, options: TableOptions = TableOptions()) 
         rows, lines = rows[1:], lines[1:]
     if not rows:
         raise DataError(f"{name}: the file has a header but no rows")
-    columns = header or _numbered(len(rows[0]))
+    columns = header or numbered_columns(len(rows[0]))
     for row, line in zip(rows, lines):
         if len(row) != len(columns):
             raise DataError(f"{name}: line {line} has {len(row)} cells, expected {len(columns)}")
@@ -76,7 +76,8 @@ def read_csv(content: bytes, name: str, options: TableOptions = TableOptions()) 
     return Dataset(
         X=((X - means) / stds).astype(np.float32), y=y, name=name, class_names=class_names,
         scaling="standardised columns", feature_names=tuple(columns[j] for j in features), column_means=means,
-        column_stds=stds, id_column=None if ident is None else columns[ident],
+        column_stds=stds, label_column=None if label is None else columns[label],
+        id_column=None if ident is None else columns[ident],
         ids=None if ident is None else np.array([rows[i][ident].strip() for i in file_rows]),
         file_rows=kept, dropped_columns=tuple(columns[j] for j in sorted(dropped)),
         dropped_rows=0 if kept is None else len(rows) - len(kept),
@@ -122,7 +123,7 @@ def _is_header(row: list[str]) -> bool:
     return any(not _is_number(cell) and not is_missing(cell) for cell in row)
 
 
-def _numbered(width: int) -> list[str]:
+def numbered_columns(width: int) -> list[str]:
     return [f"x{j + 1}" for j in range(width)]
 
 

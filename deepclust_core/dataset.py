@@ -40,6 +40,8 @@ class Dataset:
     """(d,) float64: each column's standard deviation in the file (1 for a constant column)."""
     pixel_range: tuple[float, float] | None = None
     """(low, high) for "pixels [0, 1]": X = (file value - low) / (high - low); (0, 255) for 8-bit pictures."""
+    label_column: str | None = None
+    """The name of the column holding the true labels (a CSV's); None when they came from elsewhere or not at all."""
     id_column: str | None = None
     """The name of the column holding each row's ID: kept in `ids` for exports, never clustered."""
     ids: np.ndarray | None = None

@@ -1,130 +1,108 @@
-"""A user's file of new rows, read the way a stored run's data was read: the run's columns in the
-run's order, its scaling, its image size. What differs from the run's data is one line (DataError)
-that names it.
+"""A user's file of new rows, read through the data layer as any file is (csv_table, numpy_files,
+images: the same checks, one line for a damaged file), then put in a stored run's terms: its
+columns in its order, its scaling, its image size. What differs from the run's data is one line
+(DataError) that names it.
 
-    new = read_new_rows(content, "new.csv", preprocessing)    # NewRows, X scaled like the run's X
+    new = read_new_rows(content, "new.csv", run_data)   # a Dataset: X scaled as the run's X
 
-CSV columns are matched by name when both the run and the file have a header (in any order; the
-run's label column, when present, gives true labels, its ID column the rows' IDs), by count otherwise. .npy / .npz hold a 2-D
-array of rows, or images (n, H, W), (n, H, W, C) or (n, C, H, W) for a run on images; a .zip holds
-images. Images of another size are resized to the run's, grey or colour converted to the run's.
+`run_data` describes the data the run trained on (the Dataset itself, or `DataInfo.with_rows`).
+CSV: the run's label column gives true labels and its ID column the rows' IDs when the file has
+them, the columns the run dropped are dropped, and the rest must be the run's feature columns,
+matched by name in any order (by position when the file or the run has no header). .npy / .npz:
+a table of the run's width, or images for a run on images; arrays hold values in the units of
+the run's file (digits: 0 to 16). A .zip holds 8-bit pictures. Images of another size are
+resized, grey or colour converted to the run's.
 """
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
 
+from .csv_table import TableOptions, csv_columns, numbered_columns, read_csv
 from .dataset import DataError, Dataset
+from .file_kinds import file_kind
 from .images import load_image_zip
-from .loaders import csv_columns, read_csv, read_numpy
-from .preprocessing import Preprocessing, file_column_names, label_index
-from .row_table import label_names
+from .numpy_files import read_npy, read_npz
 
 LUMINANCE = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601, as Pillow's convert("L")
 
 
-@dataclass(frozen=True, eq=False)
-class NewRows:
-    X: np.ndarray  # (m, d) float32, scaled as the run's X
-    name: str
-    true_labels: np.ndarray | None = None  # (m,) as the file writes them
-    ids: np.ndarray | None = None  # (m,) the values of the run's ID column, when the file has it
-
-
-def read_new_rows(content: bytes, name: str, preprocessing: Preprocessing) -> NewRows:
-    suffix = Path(name).suffix.lower()
-    ids = None
-    if suffix == ".csv":
-        content, ids = _id_column(content, preprocessing.id_column)
-        values, labels = _csv_values(content, name, preprocessing)
-    elif suffix in (".npy", ".npz"):
-        values, labels = read_numpy(content, suffix, name)
-        values = _as_rows(values, name, preprocessing)
-    elif suffix == ".zip":
-        return _images(content, name, preprocessing)
+def read_new_rows(content: bytes, name: str, run: Dataset, drop_missing: bool = False) -> Dataset:
+    """The rows of a file's contents (its kind from `name`, checked against the content) as the run's rows:
+    X scaled as the run's X, with the file's true labels, IDs and row numbers (`rows_in_file()`)."""
+    kind = file_kind(content, name)
+    if kind == "csv":
+        new = read_csv(content, name, _table_options(content, run, drop_missing))
+    elif kind == "zip":
+        new = load_image_zip(content, name)
     else:
-        raise DataError(f"{name}: unsupported file type {suffix or '(none)'}; use .csv, .npy, .npz or a .zip of images")
-    X = preprocessing.scale(_checked(values, name), name)
-    return NewRows(X, name, None if labels is None else np.asarray(labels).astype(str), ids)
+        new = (read_npy if kind == "npy" else read_npz)(content, name, drop_missing)
+    if new.is_image:
+        X = _images_like_run(new, run, name, pictures=kind == "zip")
+    else:
+        X = scaled_like_run(_columns_like_run(new, run, name), run, name)
+    return Dataset(X=X, y=new.y, name=name, image_shape=run.image_shape, class_names=new.class_names,
+                   scaling=run.scaling, id_column=new.id_column, ids=new.ids, file_rows=new.file_rows,
+                   dropped_rows=new.dropped_rows)
 
 
-def _checked(values, name: str) -> np.ndarray:
-    """Numbers only, finite, a 2-D table with rows (Dataset's checks, one line each)."""
-    return Dataset(X=values, y=None, name=name).X
+def scaled_like_run(values: np.ndarray, run: Dataset, name: str) -> np.ndarray:
+    """Rows in the run's file units, columns in its order, scaled as its X (`Dataset.scale_like_file`)."""
+    if run.scaling != "none" and run.column_means is None and run.pixel_range is None:
+        raise DataError(f"{name}: the run was recorded before its scaling ({run.scaling}) was kept with it, so new "
+                        "rows cannot be scaled as its rows were; train it again to assign new rows")
+    return run.scale_like_file(values)
 
 
-def _id_column(content: bytes, id_column: str | None) -> tuple[bytes, np.ndarray | None]:
-    """The CSV without the run's ID column, and that column's values (None when the file has no such column)."""
-    if id_column is None or id_column not in csv_columns(content):
-        return content, None
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content, None  # read_csv says what is wrong with the file
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
-    at = [cell.strip() for cell in rows[0]].index(id_column)
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([cell for j, cell in enumerate(row) if j != at] for row in rows)
-    return out.getvalue().encode(), np.array([row[at].strip() if at < len(row) else "" for row in rows[1:]])
-
-
-def _csv_values(content: bytes, name: str, preprocessing: Preprocessing) -> tuple[np.ndarray, np.ndarray | None]:
-    """The file's feature columns in the run's order, and its true labels when it has the run's label column."""
+def _table_options(content: bytes, run: Dataset, drop_missing: bool) -> TableOptions:
+    """The run's label, ID and dropped columns, those of them the file has; none for a file without a
+    header that holds as many columns as the run has features (they are its features, in order)."""
     header = csv_columns(content)
-    labels_at = label_index(header, preprocessing.label_column)
-    names = file_column_names(header, preprocessing.label_column if labels_at is not None else None)
-    expected = preprocessing.feature_names
-    if labels_at is not None and names is None and len(header) != preprocessing.n_features + 1:
-        labels_at = None  # numbered columns: the label column is there only if there is one column more
-    values, labels = read_csv(content, labels_at, name)
-    if names is not None and expected is not None:
+    if header == numbered_columns(len(header)) and len(header) == run.n_features:
+        return TableOptions(drop_missing=drop_missing)
+
+    def present(column: str | None) -> str | None:
+        return column if column in header else None
+
+    return TableOptions(present(run.label_column), present(run.id_column),
+                        tuple(c for c in run.dropped_columns if c in header), drop_missing)
+
+
+def _columns_like_run(new: Dataset, run: Dataset, name: str) -> np.ndarray:
+    """The new table's values in the file's units, its columns in the run's order: by name when both name
+    their columns, else by position."""
+    values = new.in_file_units(new.X)
+    names, expected = new.feature_names, run.feature_names
+    if names and expected and not _unnamed(names) and not _unnamed(expected):
         missing = [c for c in expected if c not in names]
         extra = [c for c in names if c not in expected]
         if missing or extra:
             raise DataError(f"{name}: its columns differ from the run's: " + "; ".join(
                 part for part in (_listed("missing", missing), _listed("not in the run", extra)) if part))
-        return values[:, [names.index(c) for c in expected]], labels
-    if values.shape[1] != preprocessing.n_features:
-        shown = f" ({', '.join(expected)})" if expected else ""
-        raise DataError(f"{name}: {values.shape[1]} feature columns, but the run was trained on "
-                        f"{preprocessing.n_features}{shown}")
-    return values, labels
+        return values[:, [names.index(c) for c in expected]]
+    if values.shape[1] != run.n_features:
+        trained_on = (f"images of shape {'x'.join(map(str, run.image_shape))} ({run.n_features} values each)"
+                      if run.is_image else f"{run.n_features} ({', '.join(run.column_names())})")
+        raise DataError(f"{name}: {values.shape[1]} feature columns, but the run was trained on {trained_on}")
+    return values
+
+
+def _unnamed(columns: tuple[str, ...]) -> bool:
+    return list(columns) == numbered_columns(len(columns))
 
 
 def _listed(what: str, columns: list[str]) -> str:
     return f"{what} {', '.join(repr(c) for c in columns)}" if columns else ""
 
 
-def _as_rows(values: np.ndarray, name: str, preprocessing: Preprocessing) -> np.ndarray:
-    """A 2-D array of the run's width; images of the run's kind as such rows."""
-    values = np.asarray(values)
-    if values.ndim in (3, 4) and preprocessing.image_shape is not None:
-        if values.ndim == 3:
-            values = values[:, None]
-        elif values.shape[1] not in (1, 3) and values.shape[-1] in (1, 3, 4):
-            values = values.transpose(0, 3, 1, 2)  # (n, H, W, C) -> (n, C, H, W)
-        return fit_images(values.astype(np.float32), preprocessing.image_shape).reshape(len(values), -1)
-    if values.ndim != 2 or values.shape[1] != preprocessing.n_features:
-        kind = "images of shape " + "x".join(map(str, preprocessing.image_shape)) if preprocessing.image_shape \
-            else "rows"
-        raise DataError(f"{name}: an array of shape {values.shape}, but the run was trained on {kind} of "
-                        f"{preprocessing.n_features} values each")
-    return values
-
-
-def _images(content: bytes, name: str, preprocessing: Preprocessing) -> NewRows:
-    """A zip of images (already in [0, 1]) at the run's size and colours."""
-    if preprocessing.image_shape is None:
-        raise DataError(f"{name}: images, but the run was trained on a table of {preprocessing.n_features} columns")
-    pictures = load_image_zip(content, name)
-    images = pictures.X.reshape(pictures.n_samples, *pictures.image_shape)
-    X = fit_images(images, preprocessing.image_shape).reshape(pictures.n_samples, -1)
-    labels = None if pictures.y is None else label_names(pictures.y, pictures.class_names)
-    return NewRows(X.astype(np.float32), name, labels)
+def _images_like_run(new: Dataset, run: Dataset, name: str, pictures: bool) -> np.ndarray:
+    """New images at the run's size and colours, scaled as its X: arrays from the run's file units,
+    8-bit `pictures` (a zip) as the data layer scales them, to [0, 1]."""
+    if not run.is_image:
+        raise DataError(f"{name}: images, but the run was trained on a table of {run.n_features} columns")
+    values = new.X if pictures else new.in_file_units(new.X)
+    images = values.reshape(new.n_samples, *new.image_shape).astype(np.float32)
+    fitted = fit_images(images, run.image_shape).reshape(new.n_samples, -1)
+    return fitted.astype(np.float32) if pictures else scaled_like_run(fitted, run, name)
 
 
 def fit_images(images: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

@@ -1,5 +1,6 @@
-"""New rows assigned to a stored run's clusters, with the run's own preprocessing, autoencoder
-weights and method state at its newest snapshot (kept when the run ended: assigner.npz).
+"""New rows assigned to a stored run's clusters, with the run's own preprocessing (its DataInfo:
+scaling, columns, ID column, image size), autoencoder weights and method state at its newest
+snapshot (kept when the run ended: assigner.npz).
 
     table = predict_file(store, run_id, "new.csv")      # a RowTable, as the run's own rows export
     table = assign_values(store, run_id, values)        # rows in the file's units, columns in the run's order
@@ -14,10 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .assignment import Assigner
-from .dataset import DataError
-from .new_rows import NewRows, read_new_rows
-from .preprocessing import Preprocessing, recovered
-from .row_table import RowTable
+from .dataset import DataError, Dataset
+from .new_rows import read_new_rows, scaled_like_run
+from .row_table import RowTable, label_names
 from .run_record import RunRecord
 from .store import RunStore
 
@@ -25,16 +25,10 @@ if TYPE_CHECKING:
     from .autoencoder import Autoencoder
 
 
-def run_preprocessing(store: RunStore, record: RunRecord) -> Preprocessing:
-    """How the run's rows were made from its file (recorded with the run; rebuilt for older runs)."""
-    arrays = store.run_arrays(record.id, "preprocessing")
-    if arrays is not None:
-        preprocessing = Preprocessing.from_arrays(arrays)
-    else:
-        label_column = (record.data.source or {}).get("label_column")
-        preprocessing = Preprocessing(record.data.scaling, record.data.n_features, record.data.image_shape,
-                                      label_column=None if label_column in (None, "") else str(label_column))
-    return recovered(preprocessing, record)
+def run_data(store: RunStore, record: RunRecord) -> Dataset:
+    """The run's stored display rows, with everything its record says about how they were read."""
+    display = store.display(record.id)
+    return record.data.with_rows(display.X, display.y, display.ids)
 
 
 def stored_autoencoder(store: RunStore, record: RunRecord, seq: int) -> Autoencoder:
@@ -51,7 +45,7 @@ def stored_autoencoder(store: RunStore, record: RunRecord, seq: int) -> Autoenco
     return autoencoder.eval()
 
 
-def assign_rows(store: RunStore, record: RunRecord, new: NewRows, id_column: str | None = None) -> RowTable:
+def assign_rows(store: RunStore, record: RunRecord, new: Dataset) -> RowTable:
     """Cluster and confidence of each new row (X scaled as the run's), with its embedding."""
     import torch
 
@@ -65,10 +59,12 @@ def assign_rows(store: RunStore, record: RunRecord, new: NewRows, id_column: str
         autoencoder = stored_autoencoder(store, record, int(arrays["seq"]))
     except KeyError:
         raise ValueError(f"run {record.id} no longer has the weights of its last epoch") from None
-    H = embed(autoencoder, torch.as_tensor(new.X))
+    H = embed(autoencoder, torch.tensor(new.X))
     labels, confidence = assigner.assign(H, record.config)
-    return RowTable(rows=np.arange(len(H)), cluster=labels, true_labels=new.true_labels, ids=new.ids,
-                    id_column=id_column, confidence=confidence, confidence_name=assigner.confidence_name, embedding=H)
+    return RowTable(rows=new.rows_in_file(), cluster=labels,
+                    true_labels=None if new.y is None else label_names(new.y, new.class_names), ids=new.ids,
+                    id_column=new.id_column, confidence=confidence, confidence_name=assigner.confidence_name,
+                    embedding=H)
 
 
 def _why_no_assigner(store: RunStore, record: RunRecord) -> str:
@@ -81,30 +77,32 @@ def _why_no_assigner(store: RunStore, record: RunRecord) -> str:
     return "it was recorded before runs kept what assigns new rows; train it again"
 
 
-def predict_file(store: RunStore, run_id: str, path: str | Path, name: str | None = None) -> RowTable:
+def predict_file(store: RunStore, run_id: str, path: str | Path, name: str | None = None,
+                 drop_missing: bool = False) -> RowTable:
     """The rows of the file at `path` assigned with run `run_id` (DataError / ValueError: one line)."""
     path = Path(path)
     name = name or path.name
     if not path.is_file():
         raise DataError(f"{name}: file not found")
-    return predict_bytes(store, run_id, path.read_bytes(), name)
+    return predict_bytes(store, run_id, path.read_bytes(), name, drop_missing)
 
 
-def predict_bytes(store: RunStore, run_id: str, content: bytes, name: str) -> RowTable:
-    """The rows of a file's contents (its type from the extension of `name`) assigned with run `run_id`."""
+def predict_bytes(store: RunStore, run_id: str, content: bytes, name: str, drop_missing: bool = False) -> RowTable:
+    """The rows of a file's contents (read as new_rows.py says) assigned with run `run_id`; rows with a
+    missing value are dropped when `drop_missing`, else named in a DataError."""
     record = stored_record(store, run_id)
-    preprocessing = run_preprocessing(store, record)
-    return assign_rows(store, record, read_new_rows(content, name, preprocessing), preprocessing.id_column)
+    return assign_rows(store, record, read_new_rows(content, name, run_data(store, record), drop_missing))
 
 
 def assign_values(store: RunStore, run_id: str, values: np.ndarray, name: str = "rows") -> RowTable:
-    """Rows in the file's units, columns in the run's order, assigned with run `run_id`."""
+    """Rows in the file's units (images: the run's pixel range), columns in the run's order, assigned
+    with run `run_id`."""
     record = stored_record(store, run_id)
     values = np.asarray(values, dtype=np.float64)
     if values.ndim != 2 or values.shape[1] != record.data.n_features:
         raise DataError(f"{name}: shape {values.shape}, but the run was trained on rows of {record.data.n_features} values")
-    X = run_preprocessing(store, record).scale(values, name)
-    return assign_rows(store, record, NewRows(X, name))
+    X = scaled_like_run(values, run_data(store, record), name)
+    return assign_rows(store, record, Dataset(X=X, y=None, name=name))
 
 
 def stored_record(store: RunStore, run_id: str) -> RunRecord:

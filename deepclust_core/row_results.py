@@ -10,7 +10,6 @@ import numpy as np
 
 from .assignment import DISTANCE, Assigner, assigner_of, distance_to_centre, row_confidence
 from .dataset import Dataset
-from .preprocessing import file_rows, row_ids
 from .run_files import compact
 from .snapshot import Snapshot, frozen_array
 
@@ -45,10 +44,9 @@ def stored_arrays(seq: int, snapshot: Snapshot, data: Dataset, dtype: str) -> tu
     rows = snapshot.rows
     arrays = {"seq": np.array(seq), "labels": compact(snapshot.labels), "confidence": rows.confidence,
               "confidence_name": np.array(rows.confidence_name), "embedding": compact(rows.embedding, dtype),
-              "rows": file_rows(data)}
+              "rows": data.rows_in_file()}
     if data.y is not None:
         arrays["y"] = compact(data.y)
-    ids = row_ids(data)
-    if ids is not None:
-        arrays["ids"] = np.asarray(ids, dtype=str)
+    if data.ids is not None:
+        arrays["ids"] = data.ids
     return arrays, None if rows.assigner is None else {"seq": np.array(seq), **rows.assigner.to_arrays()}

@@ -41,7 +41,9 @@ class RowTable:
         """The CSV's columns, in order."""
         columns = {"row": self.rows}
         if self.ids is not None:
-            columns[self.id_column or "id"] = self.ids
+            name = self.id_column or "id"
+            taken = name in ("row", "true_label", "cluster", self.confidence_name)
+            columns[f"id: {name}" if taken else name] = self.ids
         if self.true_labels is not None:
             columns["true_label"] = self.true_labels
         columns["cluster"] = self.cluster
@@ -90,14 +92,9 @@ def stored_table(store: RunStore, record: RunRecord) -> RowTable:
     note = "" if record.status != "running" else "the run is still training: these are its newest epoch's results"
     return RowTable(rows=rows["rows"].astype(np.int64), cluster=rows["labels"].astype(np.int64),
                     true_labels=None if y is None else label_names(y.astype(np.int64), record.data.class_names),
-                    ids=ids, id_column=_id_column(store, record) if ids is not None else None,
+                    ids=ids, id_column=record.data.id_column if ids is not None else None,
                     confidence=rows["confidence"], confidence_name=str(rows["confidence_name"]),
                     embedding=rows["embedding"].astype(np.float32), note=note)
-
-
-def _id_column(store: RunStore, record: RunRecord) -> str | None:
-    arrays = store.run_arrays(record.id, "preprocessing") or {}
-    return str(arrays["id_column"]) if "id_column" in arrays else None
 
 
 def _labels_only(store: RunStore, record: RunRecord) -> RowTable:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from .config import TrainConfig
+from .dataset import Dataset
 
 STATUSES = ("running", "finished", "converged", "stopped", "failed", "interrupted")
 
@@ -29,7 +30,8 @@ class Parent:
 
 @dataclass(frozen=True)
 class DataInfo:
-    """The data set a run trained on: enough to name it, check it and load it again."""
+    """The data set a run trained on: enough to name it, check it, load it again, and read new rows
+    as its rows were read (its scaling, columns, ID column). The one record of a run's preprocessing."""
 
     name: str
     fingerprint: str  # Dataset.fingerprint()
@@ -40,10 +42,29 @@ class DataInfo:
     class_names: tuple[str, ...] | None = None
     scaling: str = "none"
     feature_names: tuple[str, ...] | None = None  # the Dataset fields of the same names (see dataset.py)
-    column_means: tuple[float, ...] | None = None
+    column_means: tuple[float, ...] | None = None  # None in runs recorded before they were kept
     column_stds: tuple[float, ...] | None = None
-    pixel_range: tuple[float, float] | None = None
+    pixel_range: tuple[float, float] | None = None  # None in runs recorded before it was kept
     id_column: str | None = None
+    label_column: str | None = None
+    dropped_columns: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, data: Dataset) -> "DataInfo":
+        def floats(values):
+            return None if values is None else tuple(values.tolist())
+
+        return cls(data.name, data.fingerprint(), data.source, data.n_samples, data.n_features, data.image_shape,
+                   data.class_names, data.scaling, data.feature_names, floats(data.column_means),
+                   floats(data.column_stds), data.pixel_range, data.id_column, data.label_column,
+                   data.dropped_columns)
+
+    def with_rows(self, X, y=None, ids=None) -> Dataset:
+        """Rows of this data set (say the stored display rows) as a Dataset that says all this record does."""
+        return Dataset(X=X, y=y, name=self.name, image_shape=self.image_shape, class_names=self.class_names,
+                       scaling=self.scaling, feature_names=self.feature_names, column_means=self.column_means,
+                       column_stds=self.column_stds, pixel_range=self.pixel_range, label_column=self.label_column,
+                       id_column=self.id_column, ids=ids, dropped_columns=self.dropped_columns)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@
                      layout-000012.npz      its UMAP frame, when the projector made one
                      weights-000012.pt      the autoencoder's weights, float16, thinned (StoreConfig)
                      labels.npz             every row's label at the newest snapshot
-                     preprocessing.npz      how the rows were made from the file (preprocessing.py), once
                      rows.npz               every row's label, confidence, embedding and true label, and
                      assigner.npz           what assigns new rows, at the newest snapshot, when the run ends
 
@@ -40,7 +39,6 @@ from .config import TrainConfig
 from .config_file import config_from_dict, config_to_dict
 from .dataset import Dataset
 from .owner import Owner
-from .preprocessing import preprocessing_of
 from .run_files import (DisplayRows, compact, read_arrays, read_weights, snapshot_arrays, view_fields, write_arrays,
                         write_weights)
 from .run_record import DataInfo, EpochRow, Parent, RunRecord
@@ -149,11 +147,7 @@ class RunStore:
         if data.ids is not None:
             rows["ids"] = data.ids[index]
         write_arrays(folder / "display.npz", **rows)
-        write_arrays(folder / "preprocessing.npz", **preprocessing_of(data).to_arrays())
-        info = DataInfo(data.name, data.fingerprint(), data.source, data.n_samples, data.n_features,
-                        data.image_shape, data.class_names, data.scaling, data.feature_names,
-                        *(None if v is None else tuple(v.tolist()) for v in (data.column_means, data.column_stds)),
-                        data.pixel_range, data.id_column)
+        info = DataInfo.of(data)
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO runs (id, created, origin, status, config, data, owner_host, owner_pid, owner_started, "
@@ -214,6 +208,8 @@ class RunStore:
     def save_layout(self, run_id: str, seq: int, layout: np.ndarray) -> None:
         """A UMAP frame of snapshot `seq`, so replay needs no projection."""
         path = self._file(run_id, "layout", seq)
+        if not path.parent.is_dir():  # the run was deleted meanwhile
+            return
         write_arrays(path, layout=compact(layout, self.config.display_dtype))
         with self._transaction() as db:
             found = db.execute("UPDATE epochs SET has_layout = 1 WHERE run_id = ? AND seq = ?", (run_id, seq)).rowcount
@@ -291,7 +287,7 @@ class RunStore:
         return read_arrays(path)["labels"].astype(np.int64) if path.is_file() else None
 
     def run_arrays(self, run_id: str, name: str) -> dict[str, np.ndarray] | None:
-        """The arrays of <run folder>/<name>.npz (preprocessing, rows, assigner); None when the run has none."""
+        """The arrays of <run folder>/<name>.npz (rows, assigner); None when the run has none."""
         path = self.run_folder(run_id) / f"{name}.npz"
         return read_arrays(path) if path.is_file() else None
 
@@ -307,6 +303,7 @@ class RunStore:
         info = json.loads(row["data"])
         for name in ("image_shape", "class_names", "feature_names", "column_means", "column_stds", "pixel_range"):
             info[name] = None if info.get(name) is None else tuple(info[name])
+        info["dropped_columns"] = tuple(info.get("dropped_columns", ()))
         parent = None if row["parent_id"] is None else Parent(row["parent_id"], row["parent_seq"], row["parent_epoch"])
         return RunRecord(
             id=row["id"], created=row["created"], origin=row["origin"], status=status, error=error,

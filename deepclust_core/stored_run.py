@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .dataset import Dataset
 from .run_files import snapshot_from
 from .run_record import RunRecord
 from .frames import Frames
@@ -36,11 +35,7 @@ class StoredRun:
         self.record: RunRecord = store.record(run_id)
         self.config = self.record.config
         display = store.display(run_id)
-        info = self.record.data
-        self.data = Dataset(X=display.X, y=display.y, name=info.name, image_shape=info.image_shape,
-                            class_names=info.class_names, scaling=info.scaling, feature_names=info.feature_names,
-                            column_means=info.column_means, column_stds=info.column_stds,
-                            pixel_range=info.pixel_range, id_column=info.id_column, ids=display.ids)
+        self.data = self.record.data.with_rows(display.X, display.y, display.ids)
         self._rows = np.arange(len(display.index))  # the snapshots' display rows, renumbered
         self._entries: list[Entry] = []
         self._lock = threading.Lock()

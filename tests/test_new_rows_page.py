@@ -1,6 +1,5 @@
 """New rows in the app (AppTest): a finished run on the Runs page takes a file of new rows, draws them in
 both panels, marked, and offers their per-row CSV; a file whose columns differ gets one line."""
-import json
 import time
 from pathlib import Path
 
@@ -12,14 +11,15 @@ from deepclust_core.loop import new_autoencoder, train
 from deepclust_core.recording import Recording, recorded
 from deepclust_core.store import RunStore
 
+from app_charts import figures
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def panel_traces(at: AppTest) -> list[list[str]]:
-    """The trace names of each point panel on the page."""
-    charts = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-    return [[trace.get("name") for trace in chart["data"]] for chart in charts
-            if chart["layout"].get("dragmode") == "lasso"]
+    """The trace names of each point panel on the page (st.plotly_chart's and the live view's)."""
+    return [[trace.get("name") for trace in figure["data"]] for figure in figures(at)
+            if figure["layout"].get("dragmode") == "lasso"]
 
 
 def test_a_finished_run_assigns_an_uploaded_file_and_marks_its_rows(tmp_path):
@@ -39,7 +39,8 @@ def test_a_finished_run_assigns_an_uploaded_file_and_marks_its_rows(tmp_path):
     app = AppTest.from_file(APP, default_timeout=60).run()
     app.switch_page("pages/runs.py").run()
     app.selectbox(key="open_run").set_value(recording.run_id).run()
-    assert not app.exception and all("new rows" not in names for names in panel_traces(app))
+    panels = panel_traces(app)
+    assert not app.exception and len(panels) == 2 and all("new rows" not in names for names in panels)
     uploader = app.get("file_uploader")[-1]
     new_rows = "depth,area\n" + "".join(f"{b},{a}\n" for a, b in X[:7])  # columns in another order
     uploader.set_value(("new.csv", new_rows.encode(), "text/csv")).run()
@@ -55,6 +56,13 @@ def test_a_finished_run_assigns_an_uploaded_file_and_marks_its_rows(tmp_path):
     (error,) = [e.value for e in app.error]
     assert "\n" not in error and "missing 'depth'" in error and "not in the run 'width'" in error
     assert all("new rows" not in names for names in panel_traces(app))
+
+    app.get("file_uploader")[-1].set_value(("gaps.csv", b"area,depth\n1,2\n3,\n5,6\n", "text/csv")).run()
+    (error,) = [e.value for e in app.error]
+    assert "missing values: 1 in column 'depth'" in error
+    app.checkbox(key=f"new_rows_file:{recording.run_id}:drop_missing").check().run()
+    assert not app.exception and not app.error
+    assert list(app.session_state["new_rows"]["table"].rows) == [0, 2]  # the file's rows, the gap left out
 
 
 def test_the_train_page_exports_a_finished_run_and_takes_new_rows():
@@ -73,8 +81,11 @@ def test_the_train_page_exports_a_finished_run_and_takes_new_rows():
     assert not app.exception and run.status in ("finished", "converged")
     assert len(app.get("download_button")) == 6  # "Export this run"
     new = io.BytesIO()
-    np.save(new, load_dataset("digits").X[:12].reshape(12, 8, 8))  # 12 pictures, pixels in [0, 1]
+    digits = load_dataset("digits")
+    np.save(new, digits.in_file_units(digits.X[:12]).reshape(12, 8, 8))  # 12 pictures in the file's units, 0-16
     app.get("file_uploader")[-1].set_value(("new.npy", new.getvalue(), "application/octet-stream")).run()
     assert not app.exception
-    assert len(app.session_state["new_rows"]["table"]) == 12
+    table = app.session_state["new_rows"]["table"]
+    assert len(table) == 12  # scaled from 0-16 as the run's rows were: assigned as the run labelled them
+    assert np.sum(table.cluster == run.history()[-1].snapshot.labels[:12]) >= 10
     assert all("new rows" in names for names in panel_traces(app))

@@ -14,6 +14,7 @@ from deepclust_core.assignment import METHOD_STATE
 from deepclust_core.cli import main
 from deepclust_core.loop import new_autoencoder, train
 from deepclust_core.methods import METHODS
+from deepclust_core.predict import predict_file
 from deepclust_core.recording import Recording, recorded
 from deepclust_core.store import RunStore
 from deepclust_core.stored_run import StoredRun
@@ -33,13 +34,15 @@ def record_run(store, data, method="dec", **changes):
 
 @pytest.fixture(scope="module")
 def blobs_csv(tmp_path_factory):
-    """A CSV with a header and a text label column: 150 rows of three blobs in their own units."""
+    """A CSV with a header, an ID column, a text label column and a column to drop: 150 rows of three
+    blobs in their own units."""
     from sklearn.datasets import make_blobs
 
     X, y = make_blobs(150, centers=3, cluster_std=0.6, random_state=3)
     X = X * [10.0, 0.1] + [50.0, -2.0]  # columns of very different units: scaling matters
     path = tmp_path_factory.mktemp("data") / "blobs.csv"
-    path.write_text("width,height,kind\n" + "".join(f"{a},{b},k{c}\n" for (a, b), c in zip(X, y)))
+    path.write_text("sample,width,height,kind,note\n" + "".join(
+        f"s{i},{a},{b},k{c},n{i % 2}\n" for i, ((a, b), c) in enumerate(zip(X, y))))
     return path, X, y
 
 
@@ -93,22 +96,26 @@ def test_every_row_exports_with_its_true_label_cluster_and_confidence(tmp_path, 
 def test_cli_exports_rows_and_assigns_new_rows_with_the_runs_scaling(tmp_path, blobs_csv, capsys):
     path, X, y = blobs_csv
     store = str(tmp_path / "store")
-    assert main(["train", "--file", str(path), "--label-column", "kind", "--method", "dec", "--hidden", "16,16",
+    assert main(["train", "--file", str(path), "--label-column", "kind", "--id-column", "sample",
+                 "--drop-columns", "note", "--method", "dec", "--hidden", "16,16",
                  "--embedding-dim", "3", "--pretrain-epochs", "3", "--cluster-epochs", "3", "--no-cache",
                  "--store", store]) == 0
     (run,) = RunStore(store).runs()
     out = tmp_path / "rows.csv"
     assert main(["export", run.id, "--format", "rows", "-o", str(out), "--store", store]) == 0
     exported = list(csv.DictReader(out.open()))
-    assert len(exported) == 150 and list(exported[0]) == ["row", "true_label", "cluster", "confidence_max_q"]
+    assert len(exported) == 150 and list(exported[0]) == ["row", "sample", "true_label", "cluster", "confidence_max_q"]
+    assert [r["sample"] for r in exported] == [f"s{i}" for i in range(150)]
+    assert [r["true_label"] for r in exported] == [f"k{c}" for c in y]  # the file's class names
     assert main(["export", run.id, "--format", "rows-npz", "-o", str(tmp_path / "rows.npz"), "--store", store]) == 0
     assert np.load(tmp_path / "rows.npz", allow_pickle=False)["embedding"].shape == (150, 3)
 
-    shuffled = tmp_path / "new.csv"  # the training rows again, columns swapped, labels left out
-    shuffled.write_text("height,width\n" + "".join(f"{b},{a}\n" for a, b in X))
+    shuffled = tmp_path / "new.csv"  # the training rows again, columns swapped, labels left out, IDs kept
+    shuffled.write_text("height,note,width,sample\n" + "".join(f"{b},n,{a},s{i}\n" for i, (a, b) in enumerate(X)))
     assert main(["predict", run.id, "--file", str(shuffled), "-o", str(tmp_path / "new-rows.csv"), "--store", store]) == 0
     assigned = list(csv.DictReader((tmp_path / "new-rows.csv").open()))
     assert [r["cluster"] for r in assigned] == [r["cluster"] for r in exported]
+    assert [r["sample"] for r in assigned] == [r["sample"] for r in exported] and "true_label" not in assigned[0]
     assert np.allclose([float(r["confidence_max_q"]) for r in assigned],
                        [float(r["confidence_max_q"]) for r in exported], atol=1e-3)
     capsys.readouterr()
@@ -126,7 +133,7 @@ def test_cli_exports_rows_and_assigns_new_rows_with_the_runs_scaling(tmp_path, b
 def test_new_rows_keep_their_true_labels_and_are_matched_by_count_without_names(tmp_path, blobs_csv):
     path, X, y = blobs_csv
     store = RunStore(tmp_path)
-    data = load_dataset("file", path=str(path), label_column="kind")
+    data = load_dataset("file", path=str(path), label_column="kind", id_column="sample", drop_columns=["note"])
     run_id, snapshots = record_run(store, data, method="idec")
     run = StoredRun(store, run_id)
     labelled = tmp_path / "labelled.csv"
@@ -139,8 +146,13 @@ def test_new_rows_keep_their_true_labels_and_are_matched_by_count_without_names(
     assert np.array_equal(run.assign(unnamed).cluster, table.cluster)
     assert np.array_equal(run.assign(X[:5]).cluster, table.cluster)  # an array in the file's units
     unnamed.write_text("1,2,3\n")
-    with pytest.raises(ValueError, match="3 feature columns, but the run was trained on 2"):
+    with pytest.raises(ValueError, match=r"3 feature columns, but the run was trained on 2 \(width, height\)"):
         run.assign(unnamed)
+    unnamed.write_text("1,2\n3,\n5,6\n")
+    with pytest.raises(ValueError, match="missing values: 1 in column 'x2'"):
+        run.assign(unnamed)
+    table = predict_file(store, run_id, unnamed, drop_missing=True)
+    assert list(table.rows) == [0, 2]  # the rows kept, numbered as in the file
 
 
 def _zip_of_images(size: int, colour: bool) -> bytes:
@@ -174,12 +186,12 @@ def test_images_of_another_size_and_colour_are_assigned_at_the_runs_size(tmp_pat
     assert sorted(set(table.true_labels)) == ["bottom", "top"]
     assert np.mean(table.cluster == snapshots[-1].labels) >= 0.9
     arrays = tmp_path / "images.npy"
-    np.save(arrays, data.X.reshape(-1, 8, 8))  # (n, H, W) arrays of the run's pixels in [0, 1]
+    np.save(arrays, data.in_file_units(data.X).reshape(-1, 8, 8))  # (n, H, W) arrays in the zip's units, 0-255
     assert np.array_equal(run.assign(arrays).cluster, snapshots[-1].labels)
     np.save(arrays, np.zeros((3, 5, 7)))
     assert len(run.assign(arrays)) == 3  # resized too
     np.save(arrays, np.zeros((3, 10)))
-    with pytest.raises(ValueError, match=r"shape \(3, 10\), but the run was trained on images of shape 1x8x8"):
+    with pytest.raises(ValueError, match=r"10 feature columns, but the run was trained on images of shape 1x8x8"):
         run.assign(arrays)
 
 
@@ -192,23 +204,47 @@ def test_the_shipped_examples_export_every_row_and_the_digits_ones_assign_new_ro
         table = run.rows()
         assert len(table) == record.data.n_samples and table.confidence is not None and not table.note
         assert table.embedding.shape == (record.data.n_samples, record.config.autoencoder.embedding_dim)
-        if record.data.name == "digits":  # pixels in [0, 1]: rows of the same kind assign as they were labelled
-            digits = load_dataset("digits")
-            assigned = run.assign(digits.X[:300])
+        digits = load_dataset("digits")
+        if record.data.name == "digits":  # rows in the file's units, pixels 0-16, assign as they were labelled
+            assigned = run.assign(digits.in_file_units(digits.X[:300]))
             assert np.mean(assigned.cluster == table.cluster[:300]) >= 0.97
+        else:  # blobs and moons reload and assign in their own units, standardised as the run's rows were
+            data = load_dataset(**record.data.source)
+            assigned = run.assign(data.in_file_units(data.X))
+            assert np.mean(assigned.cluster == table.cluster) >= 0.97
 
 
 def test_new_rows_are_read_with_the_runs_columns_scaling_and_id_column():
+    from deepclust_core.dataset import Dataset
     from deepclust_core.new_rows import read_new_rows
-    from deepclust_core.preprocessing import Preprocessing
 
-    preprocessing = Preprocessing("standardised columns", 2, feature_names=("a", "b"), label_column="kind",
-                                  id_column="sample", column_means=np.array([10.0, 0.0]),
-                                  column_stds=np.array([2.0, 0.5]))
-    content = b"b,sample,kind,a\n1,s-1,x,12\n-0.5,s-2,y,8\n"
-    new = read_new_rows(content, "new.csv", preprocessing)
+    run = Dataset(X=np.zeros((2, 2)), y=None, name="run", scaling="standardised columns", feature_names=("a", "b"),
+                  label_column="kind", id_column="sample", dropped_columns=("note",),
+                  column_means=np.array([10.0, 0.0]), column_stds=np.array([2.0, 0.5]))
+    content = b"b,sample,note,kind,a\n1,s-1,x,dog,12\n-0.5,s-2,y,cat,8\n"
+    new = read_new_rows(content, "new.csv", run)
     assert np.allclose(new.X, [[1.0, 2.0], [-1.0, -1.0]])
-    assert list(new.ids) == ["s-1", "s-2"] and list(new.true_labels) == ["x", "y"]
-    with pytest.raises(ValueError, match="text cell 's-1'"):  # without an ID column, IDs are not features
-        read_new_rows(content, "new.csv", Preprocessing("none", 3, feature_names=("a", "b", "sample"),
-                                                        label_column="kind"))
+    assert list(new.ids) == ["s-1", "s-2"] and [new.class_name(c) for c in new.y] == ["dog", "cat"]
+    with pytest.raises(ValueError, match="column 'sample' holds text"):  # without an ID column, IDs are features
+        read_new_rows(content, "new.csv", Dataset(X=np.zeros((2, 3)), y=None, name="run", label_column="kind",
+                                                  feature_names=("a", "b", "sample"), dropped_columns=("note",)))
+    older = Dataset(X=np.zeros((2, 2)), y=None, name="run", scaling="standardised columns", feature_names=("a", "b"))
+    with pytest.raises(ValueError, match="recorded before its scaling"):  # a run whose column statistics were not kept
+        read_new_rows(b"a,b\n1,2\n", "new.csv", older)
+
+
+def test_a_damaged_file_of_new_rows_is_one_line_from_the_cli(tmp_path, capsys):
+    store = RunStore(tmp_path / "store")
+    run_id, _ = record_run(store, load_dataset("blobs", n_samples=90, n_clusters=3))
+    damaged = tmp_path / "new.npz"
+    out = io.BytesIO()
+    np.savez(out, X=np.zeros((5, 2)))
+    damaged.write_bytes(out.getvalue()[:60])  # truncated inside the archive
+    capsys.readouterr()
+    assert main(["predict", run_id, "--file", str(damaged), "--store", str(store.folder)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("error: new.npz:") and "\n" not in error and "Traceback" not in error
+    lying = tmp_path / "new.csv"
+    lying.write_bytes(out.getvalue())  # an .npz under a .csv name
+    assert main(["predict", run_id, "--file", str(lying), "--store", str(store.folder)]) == 2
+    assert "rename it to new.npz" in capsys.readouterr().err

@@ -34,7 +34,8 @@ def _assign(run_id: str, key: str) -> None:
         return
     store = store_of(run_id)
     try:
-        table = predict_bytes(store, run_id, upload.getvalue(), upload.name)
+        table = predict_bytes(store, run_id, upload.getvalue(), upload.name,
+                              bool(st.session_state.get(f"{key}:drop_missing")))
     except (DataError, ValueError) as error:
         st.session_state[STATE] = {"run": run_id, "error": str(error)}
         return
@@ -58,7 +59,11 @@ def new_rows_section(run: RunView | None) -> None:
         st.file_uploader("New rows: the run's columns (CSV, by name or in order), .npy / .npz, or a .zip of images",
                          type=["csv", "npy", "npz", "zip"], key=key, on_change=_assign, args=(run.run_id, key),
                          help="Scaled, ordered and resized as the run's data was, then assigned with the run's last "
-                              "weights and method state. Files are read as numbers or pictures only.")
+                              "weights and method state. Files are read as numbers or pictures only; arrays hold "
+                              "values in the units of the run's file.")
+        st.checkbox("Drop rows with missing values", key=f"{key}:drop_missing", on_change=_assign,
+                    args=(run.run_id, key),
+                    help="Rows with an empty or NA cell are left out; the results' `row` column says which are kept.")
         if state and state["run"] == run.run_id and "error" in state:
             st.error(state["error"], icon=":material/error:")
             return
