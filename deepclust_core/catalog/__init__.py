@@ -11,8 +11,9 @@ from .dekm import DEKM_CARD
 from .depict import DEPICT_CARD
 from .dkm import DKM_CARD
 from .kmeans_friendly import KMEANS_FRIENDLY_CARD
+from .n2d import N2D_CARD
 
 CARDS: dict[str, MethodCard] = {card.name: card for card in (
-    DEKM_CARD, AE_KMEANS_CARD, DKM_CARD, KMEANS_FRIENDLY_CARD, DEPICT_CARD, AECM_CARD, DEC_CARD, IDEC_CARD)}
+    DEKM_CARD, AE_KMEANS_CARD, DKM_CARD, KMEANS_FRIENDLY_CARD, DEPICT_CARD, AECM_CARD, DEC_CARD, IDEC_CARD, N2D_CARD)}
 
 __all__ = ["CARDS", "MethodCard"]

@@ -12,8 +12,9 @@ from .dekm import DEKM
 from .depict import DEPICT
 from .dkm import DKM
 from .kmeans_friendly import KMeansFriendly
+from .n2d import N2D
 
-METHODS: dict[str, type[Method]] = {cls.card.name: cls for cls in (DEKM, AEKMeans, DKM, KMeansFriendly, DEPICT, AECM, DEC, IDEC)}
+METHODS: dict[str, type[Method]] = {cls.card.name: cls for cls in (DEKM, AEKMeans, DKM, KMeansFriendly, DEPICT, AECM, DEC, IDEC, N2D)}
 
 
 def make_method(name: str, n_clusters: int, seed: int = 0, options: dict | None = None) -> Method:
