@@ -110,10 +110,10 @@ def chromium():
 
 
 @contextlib.contextmanager
-def run_ready_to_start(browser, workdir: Path, pretrain: int, cluster: int, settle: float):
+def run_ready_to_start(browser, workdir: Path, pretrain: int, cluster: int, settle: float, kind: str | None = None):
     """A fresh server with an empty cache (so pretraining runs), a page on it with the epochs
-    typed in, once the server has gone quiet (UMAP compiles once per server): yields the server,
-    the page and the seconds waited; the caller clicks Start."""
+    typed in (and the autoencoder `kind` chosen, if given), once the server has gone quiet (UMAP
+    compiles once per server): yields the server, the page and the seconds waited; the caller clicks Start."""
     from bench.procs import wait_until_quiet
 
     with serving(Path(tempfile.mkdtemp(prefix="cache-run-", dir=workdir))) as server:
@@ -122,6 +122,8 @@ def run_ready_to_start(browser, workdir: Path, pretrain: int, cluster: int, sett
             open_app(page, server.url)
             waited = wait_until_quiet(server.process.pid, timeout=settle)
             set_epochs(page, pretrain, cluster)
+            if kind is not None:
+                choose_autoencoder(page, kind)
             yield server, page, waited
         finally:
             page.close()
@@ -150,6 +152,14 @@ def set_number(page, label: str, value: int) -> None:
 def set_epochs(page, pretrain: int, cluster: int) -> None:
     set_number(page, "Pretraining epochs", pretrain)
     set_number(page, "Clustering epochs (at most)", cluster)
+
+
+def choose_autoencoder(page, kind: str) -> None:
+    """Pick the autoencoder's kind (mlp, conv) in the sidebar's Autoencoder section."""
+    page.get_by_test_id("stSidebar").get_by_text("Autoencoder", exact=True).click()
+    page.get_by_role("combobox", name="Kind").click()
+    page.get_by_role("option", name=kind, exact=True).click()
+    page.wait_for_timeout(400)
 
 
 def wait_for_end(page, timeout: float) -> str:
