@@ -37,4 +37,5 @@ N2D_CARD = MethodCard(
     # defaults, lr 1e-3), batch 256, 1000 pretraining epochs; no clustering epochs.
     suggested={"pretrain_epochs": 1000, "batch_size": 256, "lr": 1e-3},
     quick_look={"pretrain_epochs": 50},  # quick look: 39 s, ACC 0.80 (AE + k-means 0.80)
+    source="McConville et al., ICPR 2020 (arXiv 1908.05968); github.com/rymc/n2d, n2d.py and run.sh",
 )
