@@ -90,8 +90,7 @@ def test_a_lecture_on_a_1280_by_720_screen(server, browser):
         text = page.get_by_text(label, exact=True).first
         assert text.evaluate("e => e.scrollWidth <= e.clientWidth"), label
 
-    page.get_by_role("combobox", name="Speed").click()
-    page.get_by_role("option", name="1 epoch/s").click()
+    pick(page, "Speed", "1 epoch/s")
     page.wait_for_timeout(1500)
     shown = play_to_the_end(page)
     assert shown[-1].startswith("cluster") and len(shown) >= 3, shown  # it played, through epochs, to the end
@@ -99,18 +98,23 @@ def test_a_lecture_on_a_1280_by_720_screen(server, browser):
     assert live_contexts(page) <= 8 and not page.warnings
 
 
-def open_example(page, tries: int = 3) -> None:
-    """Pick the digits DEKM example in "Open a run" (again if a rerun closed the list meanwhile)."""
+def pick(page, box: str, option, tries: int = 3) -> None:
+    """Pick `option` in the combobox named `box`, again if a rerun closed the list meanwhile (a stored
+    run's view redraws while its frames are made)."""
     for attempt in range(tries):
-        page.get_by_role("combobox", name="Open a run").click(timeout=60_000)
-        option = page.get_by_role("option", name=re.compile("example-digits-dekm"))
+        page.get_by_role("combobox", name=box).click(timeout=60_000)
         try:
-            option.click(timeout=15_000)
+            page.get_by_role("option", name=option).click(timeout=15_000)
             return
         except PlaywrightTimeout:
             if attempt == tries - 1:
                 raise
             page.keyboard.press("Escape")
+
+
+def open_example(page) -> None:
+    """Pick the digits DEKM example in "Open a run"."""
+    pick(page, "Open a run", re.compile("example-digits-dekm"))
 
 
 def test_play_and_pause_on_the_runs_page_and_webgl_on_every_page(server, browser):
@@ -120,14 +124,12 @@ def test_play_and_pause_on_the_runs_page_and_webgl_on_every_page(server, browser
     page.get_by_role("link", name="Runs", exact=True).click()
     open_example(page)
     page.get_by_role("button", name="Play").wait_for(timeout=60_000)
-    page.get_by_role("combobox", name="Speed").click()
-    page.get_by_role("option", name="2 epochs/s").click()
+    pick(page, "Speed", "2 epochs/s")
     page.wait_for_timeout(1500)
     shown = play_to_the_end(page)
     assert len(shown) >= 3 and shown[0].startswith("pretrain"), shown
 
-    page.get_by_role("combobox", name="Speed").click()
-    page.get_by_role("option", name="0.5 epochs/s").click()
+    pick(page, "Speed", "0.5 epochs/s")
     page.wait_for_timeout(1500)
     page.get_by_role("button", name="Play").click()
     page.get_by_role("button", name="Pause replay").click(timeout=30_000)
