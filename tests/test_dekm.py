@@ -73,3 +73,21 @@ def test_the_recipe_is_conv_for_images_and_the_mlp_for_tables():
         X = torch.tensor(data.X)
         method.setup(TrainingContext(ae, X, embed=lambda: embed(ae, X), seed=0))
         assert method.interval == T
+
+
+def test_between_updates_the_centres_follow_the_embedding_and_the_targets_stay():
+    """After an epoch without a k-means update, each centre is its cluster's mean embedding now (what
+    predict() and the view use), while the targets are still the update's."""
+    torch.manual_seed(0)
+    data = load_dataset("blobs", n_samples=300, noise=0.0, seed=0)
+    ae = build_autoencoder(AutoencoderConfig(hidden=(16,), embedding_dim=3), 2, None)
+    X = torch.tensor(data.X)
+    ctx = TrainingContext(ae, X, embed=lambda: embed(ae, X), seed=0)
+    method = make_method("dekm", 4, 0, {"update_interval": 1000})
+    method.setup(ctx)
+    targets = method.targets.clone()
+    H = embed(ae, X) + 0.5  # the embedding after an epoch of steps, moved away from the update's centres
+    method.end_epoch(ctx, H)
+    for k in range(4):
+        assert np.allclose(method.centers[k], H[method.assignment == k].mean(axis=0), atol=1e-5)
+    assert torch.equal(method.targets, targets)

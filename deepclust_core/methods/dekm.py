@@ -88,6 +88,13 @@ class DEKM(Method):
         elif ctx.step % self.interval == 0:
             self._update(ctx)
 
+    def end_epoch(self, ctx: TrainingContext, H: np.ndarray) -> None:
+        """Between k-means updates the embedding moves on: each centre becomes the mean of its cluster's
+        rows now, so that predict() (new rows) and the view agree with the labels shown. The targets stay
+        those of the last update, as in the reference."""
+        for k in np.unique(self.assignment):
+            self.centers[k] = H[self.assignment == k].mean(axis=0)
+
     def assign(self, H: np.ndarray) -> np.ndarray:
         """The last k-means labelling, as the reference outputs it."""
         return self.assignment
