@@ -1,11 +1,10 @@
 """The Train page with the user's own files through AppTest: a bad file gives one line under the
 uploader and leaves the sidebar and the user's settings as they were; a named CSV keeps its names."""
-import io
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from file_bytes import npz_bytes
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -15,12 +14,6 @@ UPLOAD_CHOICE = "Your file (CSV, .npy, .npz, .zip of images)"
 @pytest.fixture
 def app():
     return AppTest.from_file(APP, default_timeout=60).run()
-
-
-def npz_bytes(**arrays) -> bytes:
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    return buffer.getvalue()
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:

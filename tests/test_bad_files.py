@@ -4,43 +4,17 @@ import io
 import re
 import struct
 import time
-import zipfile
 import zlib
 
 import numpy as np
 import pytest
-from PIL import Image
+
+from file_bytes import npy_bytes, npz_bytes, png_bytes, zip_bytes
 
 from deepclust_core import DataError
 from deepclust_core.cli import main
 from deepclust_core.loaders import load_bytes
 from deepclust_core.numpy_files import MAX_ARRAY_BYTES
-
-
-def npy_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, array)
-    return buffer.getvalue()
-
-
-def npz_bytes(compressed: bool = False, **arrays) -> bytes:
-    buffer = io.BytesIO()
-    (np.savez_compressed if compressed else np.savez)(buffer, **arrays)
-    return buffer.getvalue()
-
-
-def png_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(array.astype(np.uint8)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def zip_bytes(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 RNG = np.random.default_rng(0)

@@ -1,35 +1,22 @@
 import io
-import zipfile
 
 import numpy as np
 import pytest
 from PIL import Image
+
+from file_bytes import png_bytes, zip_bytes
 
 from deepclust_core import DataError
 from deepclust_core.images import thumbnail_url, to_picture
 from deepclust_core.loaders import load_bytes
 
 
-def png(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(array.astype(np.uint8)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def make_zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
 def test_class_folders_become_labels_and_sizes_are_unified():
     rng = np.random.default_rng(0)
-    files = {f"cats/{i}.png": png(rng.integers(0, 255, (8, 8))) for i in range(3)}
-    files |= {f"dogs/{i}.png": png(rng.integers(0, 255, (10, 12))) for i in range(2)}
+    files = {f"cats/{i}.png": png_bytes(rng.integers(0, 255, (8, 8))) for i in range(3)}
+    files |= {f"dogs/{i}.png": png_bytes(rng.integers(0, 255, (10, 12))) for i in range(2)}
     files["notes.txt"] = b"ignored"
-    data = load_bytes(make_zip(files), "pets.zip")
+    data = load_bytes(zip_bytes(files), "pets.zip")
     assert data.X.shape == (5, 64) and data.image_shape == (1, 8, 8)
     assert data.y.tolist() == [0, 0, 0, 1, 1] and data.class_names == ("cats", "dogs")
     assert 0.0 <= data.X.min() and data.X.max() <= 1.0
@@ -37,21 +24,21 @@ def test_class_folders_become_labels_and_sizes_are_unified():
 
 def test_colour_images_stay_rgb_and_loose_images_have_no_labels():
     rng = np.random.default_rng(1)
-    files = {f"{i}.png": png(rng.integers(0, 255, (6, 6, 3))) for i in range(4)}
-    data = load_bytes(make_zip(files), "colour.zip")
+    files = {f"{i}.png": png_bytes(rng.integers(0, 255, (6, 6, 3))) for i in range(4)}
+    data = load_bytes(zip_bytes(files), "colour.zip")
     assert data.image_shape == (3, 6, 6) and data.y is None
     assert to_picture(data.X[0], data.image_shape).shape == (6, 6, 3)
 
 
 def test_large_images_are_shrunk():
-    data = load_bytes(make_zip({"a.png": png(np.zeros((200, 100))), "b.png": png(np.ones((200, 100)))}), "big.zip")
+    data = load_bytes(zip_bytes({"a.png": png_bytes(np.zeros((200, 100))), "b.png": png_bytes(np.ones((200, 100)))}), "big.zip")
     assert data.image_shape == (1, 64, 32)
 
 
 @pytest.mark.parametrize("content, message", [
     (b"PK\x03\x04 truncated", "damaged or truncated zip archive"),
-    (make_zip({"readme.txt": b"no pictures"}), "no images found"),
-    (make_zip({"broken.png": b"\x89PNG not really"}), "cannot be read as an image"),
+    (zip_bytes({"readme.txt": b"no pictures"}), "no images found"),
+    (zip_bytes({"broken.png": b"\x89PNG not really"}), "cannot be read as an image"),
 ])
 def test_bad_zips_are_explained(content, message):
     with pytest.raises(DataError, match=message):
