@@ -6,32 +6,15 @@ with the aligned UMAP layout on stdout. Runs one thread (its environment comes f
 at a lower one, the browser and the server starved it on 2 cores and the panel fell seconds
 behind the epochs (docs/benchmarks.md, live UMAP frames).
 """
-import os
 import sys
 
 
-def cache_compiled_code() -> None:
-    """Make numba keep everything it compiles for UMAP in NUMBA_CACHE_DIR.
-
-    umap-learn marks few of its numba functions `cache=True`, so each start of the process
-    compiled them again: 10 to 15 s before the first frame. Asking for `cache=True` by default,
-    before umap is imported, lets a second start load them from disk (docs/benchmarks.md)."""
-    import numba
-
-    def caching(decorate):
-        def decorate_and_cache(*args, **kwargs):
-            kwargs.setdefault("cache", True)
-            return decorate(*args, **kwargs)
-        return decorate_and_cache
-
-    numba.njit, numba.jit = caching(numba.njit), caching(numba.jit)
-
-
 def main() -> None:
-    cache_compiled_code()
     import numpy as np
 
-    from deepclust_core.projection import receive_arrays, send_arrays, umap_layout
+    from deepclust_core.projection import cache_compiled_code, receive_arrays, send_arrays, umap_layout
+
+    cache_compiled_code()  # before umap is imported (by umap_layout)
 
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     first = umap_layout(np.random.default_rng(0).normal(size=(200, 5)).astype(np.float32), None, n_epochs=20)

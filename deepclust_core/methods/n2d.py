@@ -27,8 +27,7 @@ import numpy as np
 import torch
 
 from ..catalog.n2d import N2D_CARD
-from ..projection import compiled_code_folder
-from ..projection_worker import cache_compiled_code
+from ..projection import cache_compiled_code, compiled_code_folder
 from ..snapshot import ClusterView
 from .base import Lesson, Method, TrainingContext
 from .views import principal_view
