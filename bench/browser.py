@@ -25,6 +25,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1500, "height": 1700}
 PROGRESS = re.compile(r"epoch \d+ of \d+")
+PACE_TOGGLE = "Show every clustering epoch"  # the sidebar switch of ui/run_state.py, on by default
 ENDED = re.compile(r"Finished:|Stopped\.|Interrupted|Training diverged|Unexpected error")
 FINISHED = re.compile(r"(Finished: .*?|Stopped\. .*?)(\w+) epoch (\d+), ([\d.]+) s in all, on ([^\s.]+)")
 # Every Plotly chart of a page: the live view's charts are frames of the page (ui/live_chart), the others in it.
@@ -110,10 +111,12 @@ def chromium():
 
 
 @contextlib.contextmanager
-def run_ready_to_start(browser, workdir: Path, pretrain: int, cluster: int, settle: float, kind: str | None = None):
+def run_ready_to_start(browser, workdir: Path, pretrain: int, cluster: int, settle: float, kind: str | None = None,
+                       paced: bool = True):
     """A fresh server with an empty cache (so pretraining runs), a page on it with the epochs
-    typed in (and the autoencoder `kind` chosen, if given), once the server has gone quiet (UMAP
-    compiles once per server): yields the server, the page and the seconds waited; the caller clicks Start."""
+    typed in (and the autoencoder `kind` chosen, if given; "Show every clustering epoch" off unless
+    `paced`), once the server has gone quiet (UMAP compiles once per server): yields the server, the
+    page and the seconds waited; the caller clicks Start."""
     from bench.procs import wait_until_quiet
 
     with serving(Path(tempfile.mkdtemp(prefix="cache-run-", dir=workdir))) as server:
@@ -124,6 +127,9 @@ def run_ready_to_start(browser, workdir: Path, pretrain: int, cluster: int, sett
             set_epochs(page, pretrain, cluster)
             if kind is not None:
                 choose_autoencoder(page, kind)
+            if not paced:
+                page.get_by_test_id("stSidebar").get_by_text(PACE_TOGGLE, exact=True).click()
+                page.wait_for_timeout(400)
             yield server, page, waited
         finally:
             page.close()

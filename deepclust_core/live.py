@@ -8,7 +8,9 @@ the UI reads without ever touching tensors.
 
 The UI polls; nothing here calls back into it. `is_alive` (optional) lets the owner say
 whether anyone still watches: when it stays False for `orphan_grace` seconds, the run stops
-and is recorded as interrupted. Every run is saved to the run store as it trains (snapshots,
+and is recorded as interrupted. A `paced` run waits after each clustering epoch until the page
+has drawn it with its own UMAP frame (`shown`), so that a lecture sees every step even when an
+epoch is faster than a frame; it never waits long, nor for a page that stopped drawing. Every run is saved to the run store as it trains (snapshots,
 weights, and each UMAP frame as the projector makes it) unless `record=False`.
 """
 from __future__ import annotations
@@ -35,12 +37,17 @@ from .store import RunStore, default_store
 
 __all__ = ["Entry", "LiveRun"]
 
+PACE_MOST_SECONDS = 2.0  # a paced run waits at most this long for one epoch to be drawn
+WATCHED_SECONDS = 2.0  # a page that drew the run this recently still watches it (it redraws every 0.5 s)
+
 
 class LiveRun:
     def __init__(self, data: Dataset, config: TrainConfig, *, is_alive: Callable[[], bool] | None = None,
                  max_history: int = 1000, orphan_grace: float = 3.0,
-                 branch_from: BranchStart | None = None, store: RunStore | None = None, record: bool = True):
-        """`branch_from`: start from a stored run's weights; `store`: where to record (None: the user's store)."""
+                 branch_from: BranchStart | None = None, store: RunStore | None = None, record: bool = True,
+                 paced: bool = False):
+        """`branch_from`: start from a stored run's weights; `store`: where to record (None: the user's store);
+        `paced`: wait for the page to draw each clustering epoch (it can be changed while the run trains)."""
         self.data, self.config = data, config
         self.control = TrainingControl()
         self.status = "starting"  # running, paused, finished, converged, stopped, failed, interrupted
@@ -53,6 +60,8 @@ class LiveRun:
         self._max_history = max_history
         self._orphan_grace = orphan_grace
         self.started = time.time()
+        self.paced = paced
+        self._drawn_seq, self._drawn_at = -1, self.started  # the newest seq a page drew with its frame, and when
         # trained in place by the worker thread
         self.autoencoder = branch_from.autoencoder if branch_from else new_autoencoder(data, config)
         self.method = make_method(config.method, config.n_clusters, config.seed, config.method_options)
@@ -99,6 +108,12 @@ class LiveRun:
             self._changed.wait_for(lambda: self._entries or not self.active, timeout=timeout)
             return list(self._entries)
 
+    def shown(self, seq: int) -> None:
+        """A page drew snapshot `seq` with its own UMAP frame: a paced run goes on."""
+        with self._changed:
+            self._drawn_seq, self._drawn_at = max(self._drawn_seq, seq), time.time()
+            self._changed.notify_all()
+
     def decode(self, points: np.ndarray) -> np.ndarray:
         """Rows of the input space that the decoder makes of embedded points (K, d_emb), say centres."""
         import torch
@@ -115,7 +130,9 @@ class LiveRun:
         snapshots = train(self.data, self.config, self.control, self.method, self.autoencoder)
         try:
             for snapshot in recorded(snapshots, self.recording, self.control):
-                self._append(snapshot)
+                seq = self._append(snapshot)
+                if self.paced and snapshot.phase == "cluster":
+                    self._wait_until_drawn(seq)
         except (TrainingDiverged, DataError, ValueError):
             pass  # recorded() kept the reason, worded for the user
         except Exception:  # a bug: keep the history, show the message, log the trace
@@ -129,7 +146,17 @@ class LiveRun:
         with self._lock:
             return [(e.seq, e.snapshot.embedding) for e in self._entries]
 
-    def _append(self, snapshot: Snapshot) -> None:
+    def _wait_until_drawn(self, seq: int) -> None:
+        """Hold training (between two epochs) until a page has drawn `seq`, it stopped drawing, the run
+        is stopped, or PACE_MOST_SECONDS passed."""
+        deadline = time.time() + PACE_MOST_SECONDS
+        with self._changed:
+            while (self.paced and self._drawn_seq < seq and not self.control.stopped and time.time() < deadline
+                   and time.time() - self._drawn_at < WATCHED_SECONDS):
+                self._changed.wait(timeout=0.05)
+
+    def _append(self, snapshot: Snapshot) -> int:
+        """Add a snapshot to the history; its seq."""
         with self._changed:
             seq = self._entries[-1].seq + 1 if self._entries else 0
             self._entries.append(Entry(seq, snapshot.for_display(), published=time.time()))
@@ -138,6 +165,7 @@ class LiveRun:
             self._changed.notify_all()
         self.frames.forget(dropped)  # outside the run's lock: the projector takes the frames' lock first
         self.frames.changed()
+        return seq
 
     def _thin(self) -> list[int]:
         """Keep memory bounded on long runs: drop every other entry of the older half; their seqs."""

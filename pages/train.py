@@ -14,6 +14,7 @@ with st.sidebar:
     lecture = st.toggle("Lecture layout", key="lecture", persist_state="session",
                         help="For a projector: panels, scoreboard and ACC curve on one 1280 x 720 screen. "
                              "Collapse this sidebar with « at its top.")
+    run_state.pace_toggle()
     st.header("Data")
     data = settings_form.choose_subsample(data_picker.pick_data())
     k = settings_form.choose_k(data)

@@ -280,3 +280,26 @@ def test_the_first_draw_after_start_waits_for_the_first_snapshot(tmp_path, tiny_
         run.stop()
         wait_until_over(run)
     assert run.wait_for_first_snapshot(timeout=30) == run.history()  # an ended run does not wait
+
+
+def test_a_paced_run_waits_for_the_page_to_draw_each_clustering_epoch(tmp_path, tiny_run, no_umap):
+    from deepclust_core.live import LiveRun
+
+    run = LiveRun(tiny_run.data, tiny_run.config, store=RunStore(tmp_path), paced=True).start()
+    try:
+        deadline = time.time() + 30
+        while not any(e.snapshot.phase == "cluster" for e in run.history()) and time.time() < deadline:
+            run.shown(0)  # a page watching, drawing an old epoch
+            time.sleep(0.05)
+        first_clustering = run.history()[-1]
+        for _ in range(10):  # one second of a page that never draws the new epoch: training holds
+            run.shown(0)
+            time.sleep(0.1)
+        assert first_clustering.snapshot.phase == "cluster" and run.history()[-1] == first_clustering
+        while run.active and time.time() < deadline:  # a page that draws every epoch: training goes on
+            run.shown(run.history()[-1].seq)
+            time.sleep(0.05)
+        assert run.status in ("finished", "converged") and run.history()[-1].snapshot.epoch > first_clustering.snapshot.epoch
+    finally:
+        run.stop()
+        wait_until_over(run)

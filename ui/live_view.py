@@ -156,6 +156,8 @@ def draw(run: RunView, lecture: bool) -> None:
     board = st.container()
     entry = controls_and_panels(run, entries, lecture)
     epoch_marker(run, entry)
+    if hasattr(run, "shown") and run.frames.layout(entry.seq) is not None:  # a paced live run goes on
+        run.shown(entry.seq)
     with board:
         scoreboard(run, entries, entry)
     with st.expander("Selected points", expanded=bool(selected_rows(run))):

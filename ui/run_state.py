@@ -13,8 +13,22 @@ if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, n
     from deepclust_core.live import LiveRun
 
 
+PACE_HELP = ("Training waits after each clustering epoch (at most 2 s) until both panels have drawn it, so "
+             "the audience sees every step even when an epoch is faster than a UMAP frame. Off: training runs "
+             "at full speed and the panels show the newest epoch they can. The results are the same either way.")
+
+
 def current_run() -> LiveRun | None:
     return st.session_state.get("run")
+
+
+def pace_toggle() -> None:
+    """The switch that makes training wait for the page to draw each clustering epoch; it applies at once."""
+    paced = st.toggle("Show every clustering epoch", key="paced", value=True, persist_state="session",
+                      help=PACE_HELP)
+    run = current_run()
+    if run is not None:
+        run.paced = paced
 
 
 def _session_watcher():
@@ -36,7 +50,8 @@ def start_run(data: Dataset, config: TrainConfig, branch_from: BranchStart | Non
     previous = current_run()
     if previous is not None:
         previous.stop()
-    run = LiveRun(data, config, is_alive=_session_watcher(), branch_from=branch_from).start()
+    run = LiveRun(data, config, is_alive=_session_watcher(), branch_from=branch_from,
+                  paced=st.session_state.get("paced", True)).start()
     st.session_state.run = run
     st.session_state.follow_live = True
     st.session_state.playing = False
