@@ -3,13 +3,13 @@ import threading
 
 import streamlit as st
 
-from deepclust_core import projection
+from deepclust_core.projection import umap as projection
 
 st.set_page_config(page_title="deepclust", page_icon=":material/scatter_plot:", layout="wide")
 
 
 def _warm_up() -> None:
-    import deepclust_core.live  # noqa: F401  (the training code, torch: about 2 s that Start need not wait)
+    import deepclust_core.training.live  # noqa: F401  (the training code, torch: about 2 s that Start need not wait)
     projection.warm_up()  # UMAP, in its own process: 10 to 15 s of import and compilation
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from deepclust_core import Dataset, load_dataset
-from deepclust_core.dataset import DataError
-from deepclust_core.loaders import BUILT_IN, SYNTHETIC
+from deepclust_core.data.dataset import DataError
+from deepclust_core.data.loaders import BUILT_IN, SYNTHETIC
 
 SUBSAMPLE_SEED = 0  # the data subsample (and synthetic generator) seed, the same for every model seed
 
@@ -18,7 +18,7 @@ SUBSAMPLE_SEED = 0  # the data subsample (and synthetic generator) seed, the sam
 @dataclass(frozen=True)
 class DataSpec:
     text: str  # as given on the command line, used as the row label of the table
-    name: str  # a name from deepclust_core.loaders.BUILT_IN
+    name: str  # a name from deepclust_core.data.loaders.BUILT_IN
     size: int | None  # subsample size (image sets) or generated rows (synthetic sets); None: all / default
 
 

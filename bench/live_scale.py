@@ -19,7 +19,7 @@ from bench.budget import BudgetTable, median, seconds, verdict
 from bench.live_memory import PEAK_TARGET_GB, gb
 from bench.live_redraw import REDRAW_TIMER, percentile
 from bench.procs import GB, RssSampler, descendants, wait_until_quiet
-from deepclust_core.idx import FASHION_MNIST_INSTALL_HINT, idx_folder_available
+from deepclust_core.data.idx import FASHION_MNIST_INSTALL_HINT, idx_folder_available
 
 FASHION_MNIST = "Fashion-MNIST (70,000 28×28 images)"  # ui/data_picker.py's label when it is installed
 ROWS = 70_000

@@ -12,7 +12,7 @@ from pathlib import Path
 from bench.browser import ROOT, parse_finished, run_ready_to_start, start_button, wait_for_end
 from bench.budget import BudgetTable, seconds, verdict
 from bench.procs import cpu_seconds, descendants, tree_cpu_seconds
-from deepclust_core.cores import threads_beside_the_page
+from deepclust_core.training.cores import threads_beside_the_page
 
 SLOWDOWN_TARGET = 15.0  # percent
 FINAL = re.compile(r"^final: .*; ([\d.]+)s on (\S+?)(;|$)", re.MULTILINE)

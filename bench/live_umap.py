@@ -1,5 +1,5 @@
 """Live-view budget, measurement 3: the time of one UMAP frame in the projection process
-(`deepclust_core.projection.project`, what the projector thread of deepclust_core.frames calls),
+(`deepclust_core.projection.umap.project`, what the projector thread of deepclust_core.projection.frames calls),
 cold and warm-started; and, for comparison, in this process on the same data: the nearest-
 neighbour search, UMAP's own layout optimisation step alone, and `align_layout` alone."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from bench.budget import BudgetTable, median, seconds, verdict
-from deepclust_core import projection
+from deepclust_core.projection import umap as projection
 
 WARM_TARGETS = {2000: 0.3, 5000: 0.6}  # seconds for one warm-started frame of that many points (issue 15)
 EMBEDDING_DIM = 10

@@ -6,7 +6,7 @@ import platform
 
 import torch
 
-from deepclust_core.loop import resolve_device
+from deepclust_core.training.loop import resolve_device
 
 
 def describe_machine(device: str = "auto") -> dict[str, str | int]:

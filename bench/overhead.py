@@ -35,13 +35,13 @@ from bench.machine import describe_machine, machine_line  # noqa: E402
 from bench.datasets import load_spec, parse_data_spec  # noqa: E402
 from bench.quality import comma_list  # noqa: E402
 from bench.settings import Overrides, build_config  # noqa: E402
-from deepclust_core import recorder as recorder_module  # noqa: E402
-from deepclust_core import loop  # noqa: E402
-from deepclust_core.dataset import DataError  # noqa: E402
-from deepclust_core.loop import new_autoencoder, train  # noqa: E402
-from deepclust_core.kmeans import kmeans  # noqa: E402
+from deepclust_core.training import snapshot_builder as recorder_module  # noqa: E402
+from deepclust_core.training import loop  # noqa: E402
+from deepclust_core.data.dataset import DataError  # noqa: E402
+from deepclust_core.training.loop import new_autoencoder, train  # noqa: E402
+from deepclust_core.methods.kmeans import kmeans  # noqa: E402
 from deepclust_core.methods import make_method  # noqa: E402
-from deepclust_core.pretrain import pretrain_optimizer  # noqa: E402
+from deepclust_core.networks.pretrain import pretrain_optimizer  # noqa: E402
 
 OVERHEAD_TARGET = 10.0  # percent of epoch time, on 10,000 points
 
@@ -101,8 +101,8 @@ def timed_run(data, config, between=None) -> tuple[list, list[float], Timers]:
     timers = Timers()
     method = make_method(config.method, config.n_clusters, config.seed, config.method_options)
     with contextlib.ExitStack() as stack:
-        timers.wrap(recorder_module.SnapshotRecorder, "pretrain_snapshot", "snapshot", stack)
-        timers.wrap(recorder_module.SnapshotRecorder, "cluster_snapshot", "snapshot", stack)
+        timers.wrap(recorder_module.SnapshotBuilder, "pretrain_snapshot", "snapshot", stack)
+        timers.wrap(recorder_module.SnapshotBuilder, "cluster_snapshot", "snapshot", stack)
         for module in modules_calling(kmeans):
             timers.wrap(module, "kmeans", "kmeans", stack)
         timers.wrap(np.linalg, "eigh", "eigh", stack)

@@ -6,7 +6,7 @@
 Standalone on purpose: it imports numpy, torch and ClustPy only (no deepclust_core), reads the rows
 from an .npz written by bench/peers.py (`X` only: the labels never reach this process), trains
 ClustPy's DEC / IDEC / DKM / DCN and writes the predicted labels and the timings as JSON; the
-scores are computed by bench/peer_runs.py with deepclust_core.metrics, the same code as for our runs.
+scores are computed by bench/peer_runs.py with deepclust_core.evaluation.metrics, the same code as for our runs.
 
 How each run is matched with ours (the table's notes in bench/peer_table.py repeat it):
 - Autoencoder: ClustPy's FeedforwardAutoencoder with layers d-500-500-2000-10 (our --hidden /

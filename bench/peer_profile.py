@@ -26,13 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import load_spec, parse_data_spec  # noqa: E402
 from bench.peer_clustpy import import_clustpy  # noqa: E402
-from deepclust_core.autoencoder import build_autoencoder  # noqa: E402
-from deepclust_core.autoencoder_config import AutoencoderConfig  # noqa: E402
-from deepclust_core.config import TrainConfig  # noqa: E402
-from deepclust_core.control import TrainingControl  # noqa: E402
-from deepclust_core.loop import _Batches, _run_epoch, embed  # noqa: E402
+from deepclust_core.networks.build import build_autoencoder  # noqa: E402
+from deepclust_core.settings.autoencoder import AutoencoderConfig  # noqa: E402
+from deepclust_core.settings.train import TrainConfig  # noqa: E402
+from deepclust_core.training.control import TrainingControl  # noqa: E402
+from deepclust_core.training.loop import _Batches, _run_epoch, embed  # noqa: E402
 from deepclust_core.methods import TrainingContext, make_method  # noqa: E402
-from deepclust_core.recorder import SnapshotRecorder  # noqa: E402
+from deepclust_core.training.snapshot_builder import SnapshotBuilder  # noqa: E402
 
 
 def epoch_times(step, epochs: int) -> list[float]:
@@ -117,7 +117,7 @@ def main(argv=None) -> int:
 
     # our loop's extra work per epoch, on the autoencoder pretrained above (mean loss, no flush)
     config = TrainConfig(n_clusters=K, method="dec")
-    recorder = SnapshotRecorder(data, config, "cpu")
+    recorder = SnapshotBuilder(data, config, "cpu")
     rows.append(("our loop per pretraining epoch: embed(all rows)", summary(epoch_times(lambda: embed(ae, X), 8))))
     H = embed(ae, X)
     rows.append(("our loop per pretraining epoch: pretrain_snapshot (k-means n_init 1, metrics, view)",

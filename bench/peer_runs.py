@@ -21,9 +21,9 @@ import numpy as np
 from bench.peer_table import OURS, THEIRS, PeerResult
 from bench.settings import build_config, overrides_from
 from deepclust_core import METHODS, Dataset, TrainConfig, TrainingDiverged, train
-from deepclust_core.dataset import DataError
-from deepclust_core.metrics import clustering_scores
-from deepclust_core.pretrain import pretrain_key
+from deepclust_core.data.dataset import DataError
+from deepclust_core.evaluation.metrics import clustering_scores
+from deepclust_core.networks.pretrain import pretrain_key
 
 ROOT = Path(__file__).resolve().parents[1]
 PEER_SCRIPT = ROOT / "bench" / "peer_clustpy.py"

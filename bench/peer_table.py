@@ -154,7 +154,7 @@ def header(command: str, machine: dict, seeds: list[int], started: str, results:
         *command_lines, f"- Machine: {machine_line(machine)}", f"- Peer: {peer_line}",
         f"- Started: {started}",
         f"- Seeds: {', '.join(map(str, seeds))} (model seed; data subsamples drawn once with seed {SUBSAMPLE_SEED}). "
-        "ACC / NMI / ARI: mean ± sample std (ddof=1) over seeds, scored by deepclust_core.metrics for both libraries.",
+        "ACC / NMI / ARI: mean ± sample std (ddof=1) over seeds, scored by deepclust_core.evaluation.metrics for both libraries.",
         *[f"- Note: {note}" for note in notes], *MATCHING,
     ])
 

@@ -11,7 +11,7 @@ subprocess of the peer venv (.venv-peers, `make .venv-peers/.installed`: ClustPy
 torch 2.13.0 CPU build as ours, never in the project's requirements) on the same rows, handed over in
 an .npz that holds X only, with the same autoencoder, epochs, batch size, learning rates, k-means
 restarts and torch thread count. Both sides' predicted labels are scored here with
-deepclust_core.metrics. Rows: one per (data, library, method), mean ± std over seeds. Methods:
+deepclust_core.evaluation.metrics. Rows: one per (data, library, method), mean ± std over seeds. Methods:
 dec, idec, dkm on both sides; dcn on ClustPy's only; any other registered method of ours (dekm, aecm,
 kmeans-friendly, depict, ae-kmeans) as deepclust-only rows. A run that fails is a FAILED line with its
 reason, never the end of the table.
@@ -69,7 +69,7 @@ from bench.peer_table import OURS, PeerResult, load_runs, report, runs_json  # n
 from bench.quality import comma_list, int_list, write  # noqa: E402
 from bench.settings import add_override_arguments, describe  # noqa: E402
 from deepclust_core import METHODS  # noqa: E402
-from deepclust_core.dataset import DataError  # noqa: E402
+from deepclust_core.data.dataset import DataError  # noqa: E402
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.quality --methods dekm,ae-kmeans --data digits,fashion-mnist:10000
     python bench/quality.py --data blobs --seeds 0 --pretrain-epochs 2 --cluster-epochs 2 --hidden 16,16
 
-Each method runs with its reference's recipe for the data set (deepclust_core.settings) merged
+Each method runs with its reference's recipe for the data set (deepclust_core.settings.build) merged
 over TrainConfig's defaults, unless --pretrain-epochs / --cluster-epochs / --batch-size / --lr /
 --hidden / --embedding-dim say otherwise; 5 seeds unless --seeds says otherwise. Each row has
 both starting points and the gain over each (bench/runs.py). A progress line per run goes to
@@ -29,7 +29,7 @@ from bench.runs import RunResult, progress_line, run_once  # noqa: E402
 from bench.settings import add_override_arguments, build_config, describe, overrides_from  # noqa: E402
 from bench.table import header, markdown_table  # noqa: E402
 from deepclust_core import METHODS  # noqa: E402
-from deepclust_core.dataset import DataError  # noqa: E402
+from deepclust_core.data.dataset import DataError  # noqa: E402
 
 
 def comma_list(text: str) -> list[str]:

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.report_open --store DIR RUN_ID [RUN_ID ...] --loads 5
     chrt -r 1 .venv/bin/python -m bench.report_open ...     # on a busy machine: Chromium before the rest
 
-Writes each run's report (deepclust_core.report) to a temporary file, opens it `--loads` times in
+Writes each run's report (deepclust_core.runs.report) to a temporary file, opens it `--loads` times in
 headless Debian Chromium through Playwright (the flags of bench/browser.py), and prints one Markdown
 row per run: its size, the seconds from navigation until every chart is drawn and the animation holds
 its frames, and the CPU seconds all of Chromium's processes spent meanwhile (SystemInfo.getProcessInfo),
@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from deepclust_core.report import html_report
-from deepclust_core.store import RunStore
-from deepclust_core.stored_run import StoredRun
+from deepclust_core.runs.report import html_report
+from deepclust_core.runs.store import RunStore
+from deepclust_core.runs.stored_run import StoredRun
 
 from .browser import CHROMIUM, CHROMIUM_FLAGS
 

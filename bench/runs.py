@@ -20,9 +20,9 @@ import time
 from dataclasses import dataclass
 
 from deepclust_core import Dataset, TrainConfig, TrainingDiverged, train
-from deepclust_core.dataset import DataError
+from deepclust_core.data.dataset import DataError
 from deepclust_core.methods import make_method
-from deepclust_core.metrics import clustering_scores
+from deepclust_core.evaluation.metrics import clustering_scores
 
 
 @dataclass(frozen=True)

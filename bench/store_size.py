@@ -18,9 +18,9 @@ import time
 import numpy as np
 
 from deepclust_core import TrainConfig
-from deepclust_core.loop import new_autoencoder, train
-from deepclust_core.recording import Recording
-from deepclust_core.store import RunStore
+from deepclust_core.training.loop import new_autoencoder, train
+from deepclust_core.runs.recording import Recording
+from deepclust_core.runs.store import RunStore
 
 from .datasets import load_spec, parse_data_spec
 

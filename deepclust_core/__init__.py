@@ -10,11 +10,12 @@ The package never imports streamlit: everything the app shows comes from here.
 from importlib import import_module
 
 _EXPORTS = {  # name -> module; imported on first use, so `deepclust_core.projection` stays light (no torch)
-    "AutoencoderConfig": "autoencoder_config", "TrainConfig": "config", "TrainingControl": "control",
-    "DataError": "dataset", "Dataset": "dataset", "validate_for_clustering": "dataset", "load_dataset": "loaders",
-    "TrainingDiverged": "loop", "train": "loop", "METHODS": "methods", "make_method": "methods",
-    "cluster_accuracy": "metrics", "clustering_scores": "metrics", "DeepClusterer": "sklearn_api",
-    "ClusterView": "snapshot", "Snapshot": "snapshot", "RunStore": "store", "StoredRun": "stored_run",
+    "AutoencoderConfig": "settings.autoencoder", "TrainConfig": "settings.train", "TrainingControl": "training.control",
+    "DataError": "data.dataset", "Dataset": "data.dataset", "validate_for_clustering": "data.dataset",
+    "load_dataset": "data.loaders", "TrainingDiverged": "training.loop", "train": "training.loop",
+    "METHODS": "methods", "make_method": "methods", "cluster_accuracy": "evaluation.metrics",
+    "clustering_scores": "evaluation.metrics", "DeepClusterer": "estimator", "ClusterView": "training.snapshot",
+    "Snapshot": "training.snapshot", "RunStore": "runs.store", "StoredRun": "runs.stored_run",
 }
 
 

@@ -40,7 +40,7 @@ def tiny_run():
     from types import SimpleNamespace
 
     from deepclust_core import load_dataset, train
-    from deepclust_core.loop import new_autoencoder
+    from deepclust_core.training.loop import new_autoencoder
 
     data = load_dataset("blobs", n_samples=160, noise=0.05)
     config = TrainConfig(n_clusters=4, autoencoder=SMALL_AE, pretrain_epochs=3, cluster_epochs=3, batch_size=64,

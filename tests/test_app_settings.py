@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from deepclust_core.gallery import GALLERY_DIR
-from deepclust_core.settings import preset
+from deepclust_core.runs.gallery import GALLERY_DIR
+from deepclust_core.settings.build import preset
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -124,7 +124,7 @@ def test_start_during_a_run_asks_first(app):
 def test_a_branch_puts_its_settings_into_the_sidebar(app):
     app.switch_page("pages/runs.py").run()
     app.selectbox(key="open_run").set_value("example-digits-dekm").run()
-    from deepclust_core.store import RunStore
+    from deepclust_core.runs.store import RunStore
 
     example = RunStore(GALLERY_DIR, read_only=True).record("example-digits-dekm").config
     app.selectbox(key="branch:seq").set_value(example.pretrain_epochs).run()  # the pretrained autoencoder

@@ -12,9 +12,9 @@ import pytest
 from file_bytes import npy_bytes, npz_bytes, png_bytes, zip_bytes
 
 from deepclust_core import DataError
-from deepclust_core.cli import main
-from deepclust_core.loaders import load_bytes
-from deepclust_core.numpy_files import MAX_ARRAY_BYTES
+from deepclust_core.cli.main import main
+from deepclust_core.data.loaders import load_bytes
+from deepclust_core.data.numpy_files import MAX_ARRAY_BYTES
 
 
 RNG = np.random.default_rng(0)

@@ -1,10 +1,10 @@
 import numpy as np
 import torch
 
-from deepclust_core.autoencoder import build_autoencoder
-from deepclust_core.autoencoder_config import AutoencoderConfig
-from deepclust_core.batch_embeddings import BatchEmbeddings
-from deepclust_core.loop import embed
+from deepclust_core.networks.build import build_autoencoder
+from deepclust_core.settings.autoencoder import AutoencoderConfig
+from deepclust_core.networks.batch_embeddings import BatchEmbeddings
+from deepclust_core.training.loop import embed
 
 CONFIG = AutoencoderConfig(hidden=(16, 16, 32), embedding_dim=3)
 

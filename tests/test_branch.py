@@ -6,11 +6,11 @@ import pytest
 import torch
 
 from deepclust_core import train
-from deepclust_core.autoencoder_config import AutoencoderConfig
-from deepclust_core.branch import branch_config, branch_start, reload_data
-from deepclust_core.recording import Recording, recorded
-from deepclust_core.run_record import Parent
-from deepclust_core.store import RunStore
+from deepclust_core.settings.autoencoder import AutoencoderConfig
+from deepclust_core.runs.branch import branch_config, branch_start, reload_data
+from deepclust_core.runs.recording import Recording, recorded
+from deepclust_core.runs.record import Parent
+from deepclust_core.runs.store import RunStore
 
 
 @pytest.fixture

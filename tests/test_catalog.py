@@ -3,16 +3,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from deepclust_core.autoencoder import ACTIVATIONS
-from deepclust_core.autoencoder_config import ACTIVATIONS as ACTIVATION_NAMES
+from deepclust_core.networks.autoencoder import ACTIVATIONS
+from deepclust_core.settings.autoencoder import ACTIVATIONS as ACTIVATION_NAMES
 from deepclust_core.catalog import CARDS
 from deepclust_core.methods import METHODS
-from deepclust_core.options import option_specs
+from deepclust_core.settings.options import option_specs
 
 HEAVY = ("torch", "scipy", "sklearn", "pandas")
 # what pages/train.py imports: the first page draws its sidebar and Start before torch and friends load
 FIRST_PAGE_MODULES = ("ui.settings_form", "ui.presets", "ui.run_buttons", "ui.branch", "ui.data_picker",
-                      "ui.data_preview", "ui.live_view", "ui.run_state", "deepclust_core.settings",
+                      "ui.data_preview", "ui.live_view", "ui.run_state", "deepclust_core.settings.build",
                       "deepclust_core.catalog")
 
 

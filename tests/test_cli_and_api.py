@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 
 from deepclust_core import DeepClusterer, load_dataset
-from deepclust_core.cli import main
+from deepclust_core.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,11 +3,11 @@ import pytest
 import torch
 
 from deepclust_core import load_dataset, train
-from deepclust_core.autoencoder import build_autoencoder
-from deepclust_core.autoencoder_config import AutoencoderConfig
-from deepclust_core.loop import embed
+from deepclust_core.networks.build import build_autoencoder
+from deepclust_core.settings.autoencoder import AutoencoderConfig
+from deepclust_core.training.loop import embed
 from deepclust_core.methods import TrainingContext, make_method
-from deepclust_core.settings import config_for
+from deepclust_core.settings.build import config_for
 
 
 def test_dekm_on_easy_blobs(small_config):
@@ -41,7 +41,7 @@ def test_dekm_update_rotates_and_pulls_only_the_last_coordinate():
 
 def test_dekm_does_not_train_the_decoder(small_config):
     data = load_dataset("blobs", n_samples=200, noise=0.0)
-    from deepclust_core.loop import new_autoencoder
+    from deepclust_core.training.loop import new_autoencoder
 
     config = small_config(pretrain_epochs=1, cluster_epochs=2, use_cache=False)
     ae = new_autoencoder(data, config)

@@ -4,7 +4,7 @@ import math
 import pytest
 
 from deepclust_core import TrainingDiverged, load_dataset, train
-from deepclust_core.divergence import GROWTH_LIMIT, DivergenceGuard
+from deepclust_core.training.divergence import GROWTH_LIMIT, DivergenceGuard
 from deepclust_core.catalog.dekm import DEKMConfig
 from deepclust_core.methods.dekm import DEKM
 

@@ -7,7 +7,7 @@ import torch
 from deepclust_core import load_dataset, train
 from deepclust_core.catalog.dkm import DKMConfig
 from deepclust_core.methods import make_method
-from deepclust_core.metrics import cluster_accuracy
+from deepclust_core.evaluation.metrics import cluster_accuracy
 from deepclust_core.methods.dkm import alpha_schedule, dkm_loss, soft_assignment
 
 
@@ -92,8 +92,8 @@ def test_bad_options_are_explained(options):
 
 def test_snapshots_use_the_batches_embeddings_but_the_last_is_exact(blobs, small_config, monkeypatch):
     """DKM's epoch end ignores H, so its snapshots skip the extra pass over every row, except the last."""
-    from deepclust_core import loop
-    from deepclust_core.loop import embed, new_autoencoder
+    from deepclust_core.training import loop
+    from deepclust_core.training.loop import embed, new_autoencoder
 
     calls = []  # rows embedded by each call
     original = loop.embed

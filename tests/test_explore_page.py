@@ -7,11 +7,11 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from deepclust_core.gallery import GALLERY_DIR
-from deepclust_core.loop import new_autoencoder
-from deepclust_core.recording import Recording, recorded
-from deepclust_core.store import RunStore
-from deepclust_core.stored_run import StoredRun
+from deepclust_core.runs.gallery import GALLERY_DIR
+from deepclust_core.training.loop import new_autoencoder
+from deepclust_core.runs.recording import Recording, recorded
+from deepclust_core.runs.store import RunStore
+from deepclust_core.runs.stored_run import StoredRun
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 EXAMPLE = "example-digits-dekm"

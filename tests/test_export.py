@@ -6,11 +6,11 @@ import json
 import numpy as np
 import pytest
 
-from deepclust_core.cli import main
-from deepclust_core.config_file import read_run_config
-from deepclust_core.export import config_json, metrics_csv, metrics_json
-from deepclust_core.recording import Recording, recorded
-from deepclust_core.store import RunStore
+from deepclust_core.cli.main import main
+from deepclust_core.settings.run_file import read_run_config
+from deepclust_core.runs.export import config_json, metrics_csv, metrics_json
+from deepclust_core.runs.recording import Recording, recorded
+from deepclust_core.runs.store import RunStore
 
 
 @pytest.fixture
@@ -74,9 +74,9 @@ def test_no_store_records_nothing(tmp_path):
 
 
 def test_report_without_umap_frames_animates_principal_axes(stored, tiny_run):
-    from deepclust_core.report import html_report
-    from deepclust_core.report_animation import frame_entries, packed_animation
-    from deepclust_core.stored_run import StoredRun
+    from deepclust_core.runs.report import html_report
+    from deepclust_core.runs.report_animation import frame_entries, packed_animation
+    from deepclust_core.runs.stored_run import StoredRun
 
     store, record = stored
     run = StoredRun(store, record.id)

@@ -1,12 +1,12 @@
-"""Which UMAP frame is made next (deepclust_core.frames): newest first, then what a page looks
+"""Which UMAP frame is made next (deepclust_core.projection.frames): newest first, then what a page looks
 at, then, only for the run on screen, the frames it skipped."""
 import time
 
 import numpy as np
 import pytest
 
-from deepclust_core import frames as frames_module
-from deepclust_core.frames import FILL, LOOKED_AT, NEWEST, Frames, _next_job
+from deepclust_core.projection import frames as frames_module
+from deepclust_core.projection.frames import FILL, LOOKED_AT, NEWEST, Frames, _next_job
 
 
 def embeddings(n: int):
@@ -96,7 +96,7 @@ def test_the_projector_thread_makes_the_newest_frame_warm_started_from_the_neare
 
 
 def test_a_view_following_live_holds_back_at_most_a_frame_time_for_a_frame(no_projector, monkeypatch):
-    from deepclust_core.run_view import Entry, live_edge
+    from deepclust_core.runs.view import Entry, live_edge
 
     monkeypatch.setattr(frames_module, "_frame_seconds", 0.3)
     frames = Frames(embeddings(5), seed=0)

@@ -1,7 +1,7 @@
 """The shipped gallery: small, complete, read-only, and one example branches from another."""
-from deepclust_core.gallery import EXAMPLES
-from deepclust_core.store import GALLERY_DIR
-from deepclust_core.store import RunStore
+from deepclust_core.runs.gallery import EXAMPLES
+from deepclust_core.runs.store import GALLERY_DIR
+from deepclust_core.runs.store import RunStore
 
 
 def test_the_gallery_is_small_and_complete():

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from deepclust_core import DataError, TrainConfig, train
-from deepclust_core.autoencoder_config import AutoencoderConfig
-from deepclust_core.csv_table import TableOptions
-from deepclust_core.images import to_picture
-from deepclust_core.loaders import load_bytes
+from deepclust_core.settings.autoencoder import AutoencoderConfig
+from deepclust_core.data.csv_table import TableOptions
+from deepclust_core.data.images import to_picture
+from deepclust_core.data.loaders import load_bytes
 
 
 def npz(**arrays) -> bytes:

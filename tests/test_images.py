@@ -7,8 +7,8 @@ from PIL import Image
 from file_bytes import png_bytes, zip_bytes
 
 from deepclust_core import DataError
-from deepclust_core.images import thumbnail_url, to_picture
-from deepclust_core.loaders import load_bytes
+from deepclust_core.data.images import thumbnail_url, to_picture
+from deepclust_core.data.loaders import load_bytes
 
 
 def test_class_folders_become_labels_and_sizes_are_unified():

@@ -3,8 +3,8 @@ import pytest
 import torch
 
 from deepclust_core import load_dataset, train
-from deepclust_core.kmeans import kmeans
-from deepclust_core.loop import embed, new_autoencoder
+from deepclust_core.methods.kmeans import kmeans
+from deepclust_core.training.loop import embed, new_autoencoder
 from deepclust_core.methods import make_method
 from deepclust_core.methods.kmeans_friendly import match_centers
 

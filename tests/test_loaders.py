@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from deepclust_core import DataError, load_dataset, validate_for_clustering
-from deepclust_core.idx import load_idx_folder, read_idx
-from deepclust_core.csv_table import TableOptions
-from deepclust_core.loaders import load_file
+from deepclust_core.data.idx import load_idx_folder, read_idx
+from deepclust_core.data.csv_table import TableOptions
+from deepclust_core.data.loaders import load_file
 
 
 def test_digits_is_scaled_images():

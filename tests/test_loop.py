@@ -47,7 +47,7 @@ def test_pretraining_cache_is_hit_on_second_run(blobs, small_config):
 
 def test_pretraining_reuses_the_training_forward_pass(blobs, small_config, monkeypatch):
     """Only the first and last pretraining epochs embed every row again; the others keep their batches' embeddings."""
-    from deepclust_core import loop
+    from deepclust_core.training import loop
 
     calls = []  # rows embedded by each call
     original = loop.embed
@@ -105,7 +105,7 @@ def test_nan_loss_raises_diverged_and_keeps_history(blobs, small_config):
 def test_device_auto_detection(monkeypatch):
     import torch
 
-    from deepclust_core.loop import resolve_device
+    from deepclust_core.training.loop import resolve_device
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert resolve_device("auto") == torch.device("cuda")
@@ -114,6 +114,6 @@ def test_device_auto_detection(monkeypatch):
 
 
 def test_a_run_beside_the_page_leaves_a_core_on_small_machines():
-    from deepclust_core.cores import threads_beside_the_page
+    from deepclust_core.training.cores import threads_beside_the_page
 
     assert [threads_beside_the_page(cores) for cores in (1, 2, 4, 8)] == [1, 1, 3, 8]

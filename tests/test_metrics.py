@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from deepclust_core.metrics import align_labels, alignment, changed_fraction, cluster_accuracy, clustering_scores
+from deepclust_core.evaluation.metrics import align_labels, alignment, changed_fraction, cluster_accuracy, clustering_scores
 
 
 def test_permuted_labels_give_perfect_scores():

@@ -4,7 +4,7 @@ import torch
 
 from deepclust_core import AutoencoderConfig, TrainConfig, load_dataset, train
 from deepclust_core.catalog.n2d import N2DConfig
-from deepclust_core.loop import embed, new_autoencoder
+from deepclust_core.training.loop import embed, new_autoencoder
 from deepclust_core.methods import make_method
 
 

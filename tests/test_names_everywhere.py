@@ -4,9 +4,9 @@ from types import SimpleNamespace
 import numpy as np
 
 from deepclust_core import TrainConfig
-from deepclust_core.csv_table import TableOptions, read_csv
-from deepclust_core.store import RunStore
-from deepclust_core.stored_run import StoredRun
+from deepclust_core.data.csv_table import TableOptions, read_csv
+from deepclust_core.runs.store import RunStore
+from deepclust_core.runs.stored_run import StoredRun
 from ui.explore import confusion_figure
 from ui.panels import hover_data
 

@@ -7,9 +7,9 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from deepclust_core import AutoencoderConfig, TrainConfig, load_dataset
-from deepclust_core.loop import new_autoencoder, train
-from deepclust_core.recording import Recording, recorded
-from deepclust_core.store import RunStore
+from deepclust_core.training.loop import new_autoencoder, train
+from deepclust_core.runs.recording import Recording, recorded
+from deepclust_core.runs.store import RunStore
 
 from app_charts import figures
 

@@ -8,9 +8,9 @@ import pytest
 import torch
 
 from deepclust_core import AutoencoderConfig, load_dataset, train
-from deepclust_core.autoencoder import build_autoencoder
-from deepclust_core.loop import _Batches, new_autoencoder
-from deepclust_core.pretrain import CACHE_VERSION, EarlyStopping, pretrain_key, pretrain_optimizer
+from deepclust_core.networks.build import build_autoencoder
+from deepclust_core.training.loop import _Batches, new_autoencoder
+from deepclust_core.networks.pretrain import CACHE_VERSION, EarlyStopping, pretrain_key, pretrain_optimizer
 
 
 @pytest.fixture(scope="module")

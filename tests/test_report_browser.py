@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from browser_support import BROWSER_MARKS, CHROMIUM, CHROMIUM_FLAGS
 
-from deepclust_core.recording import Recording, recorded
-from deepclust_core.report import html_report
-from deepclust_core.store import RunStore
-from deepclust_core.stored_run import StoredRun
+from deepclust_core.runs.recording import Recording, recorded
+from deepclust_core.runs.report import html_report
+from deepclust_core.runs.store import RunStore
+from deepclust_core.runs.stored_run import StoredRun
 
 pytestmark = BROWSER_MARKS
 

@@ -10,14 +10,14 @@ import pytest
 from PIL import Image
 
 from deepclust_core import AutoencoderConfig, TrainConfig, load_dataset
-from deepclust_core.assignment import METHOD_STATE
-from deepclust_core.cli import main
-from deepclust_core.loop import new_autoencoder, train
+from deepclust_core.methods.assigners import METHOD_STATE
+from deepclust_core.cli.main import main
+from deepclust_core.training.loop import new_autoencoder, train
 from deepclust_core.methods import METHODS
-from deepclust_core.predict import predict_file
-from deepclust_core.recording import Recording, recorded
-from deepclust_core.store import RunStore
-from deepclust_core.stored_run import StoredRun
+from deepclust_core.runs.predict import predict_file
+from deepclust_core.runs.recording import Recording, recorded
+from deepclust_core.runs.store import RunStore
+from deepclust_core.runs.stored_run import StoredRun
 
 TINY_AE = AutoencoderConfig(hidden=(16, 16), embedding_dim=3)
 
@@ -182,7 +182,7 @@ def _zip_of_images(size: int, colour: bool) -> bytes:
 
 
 def test_images_of_another_size_and_colour_are_assigned_at_the_runs_size(tmp_path):
-    from deepclust_core.loaders import load_bytes
+    from deepclust_core.data.loaders import load_bytes
 
     store = RunStore(tmp_path)
     data = load_bytes(_zip_of_images(8, colour=False), "squares.zip")
@@ -207,7 +207,7 @@ def test_images_of_another_size_and_colour_are_assigned_at_the_runs_size(tmp_pat
 
 
 def test_the_shipped_examples_export_every_row_and_the_digits_ones_assign_new_rows():
-    from deepclust_core.store import GALLERY_DIR
+    from deepclust_core.runs.store import GALLERY_DIR
 
     store = RunStore(GALLERY_DIR, read_only=True)
     for record in store.runs():
@@ -226,8 +226,8 @@ def test_the_shipped_examples_export_every_row_and_the_digits_ones_assign_new_ro
 
 
 def test_new_rows_are_read_with_the_runs_columns_scaling_and_id_column():
-    from deepclust_core.dataset import Dataset
-    from deepclust_core.new_rows import read_new_rows
+    from deepclust_core.data.dataset import Dataset
+    from deepclust_core.data.new_rows import read_new_rows
 
     run = Dataset(X=np.zeros((2, 2)), y=None, name="run", scaling="standardised columns", feature_names=("a", "b"),
                   label_column="kind", id_column="sample", dropped_columns=("note",),

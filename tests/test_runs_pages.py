@@ -6,9 +6,9 @@ import pytest
 from app_charts import chart_titles
 from streamlit.testing.v1 import AppTest
 
-from deepclust_core.store import GALLERY_DIR
-from deepclust_core.recording import Recording, recorded
-from deepclust_core.store import RunStore
+from deepclust_core.runs.store import GALLERY_DIR
+from deepclust_core.runs.recording import Recording, recorded
+from deepclust_core.runs.store import RunStore
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

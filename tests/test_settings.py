@@ -5,7 +5,7 @@ import pytest
 
 from deepclust_core import Dataset, load_dataset
 from deepclust_core.catalog import CARDS, MethodCard
-from deepclust_core.settings import config_for
+from deepclust_core.settings.build import config_for
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,8 +71,8 @@ def test_the_data_set_chooses_between_the_suggested_and_the_quick_look(monkeypat
 def test_every_entry_point_gets_the_recipe_for_its_data(tmp_path):
     """The CLI, the benchmarks and DeepClusterer all build DEKM's conv network for digits, through config_for."""
     from bench.settings import Overrides, build_config
-    from deepclust_core.cli import build_parser, config_from_args
-    from deepclust_core.sklearn_api import DeepClusterer
+    from deepclust_core.cli.main import build_parser, config_from_args
+    from deepclust_core.estimator import DeepClusterer
 
     digits = load_dataset("digits", subsample=100)
     cli = config_from_args(build_parser().parse_args(["train", "--data", "digits"]), digits)

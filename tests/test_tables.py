@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from deepclust_core import DataError, load_dataset
-from deepclust_core.csv_table import TableOptions, csv_columns, read_csv
-from deepclust_core.dataset import encode_labels, round_for_reading
+from deepclust_core.data.csv_table import TableOptions, csv_columns, read_csv
+from deepclust_core.data.dataset import encode_labels, round_for_reading
 
 PATIENTS = b"""patient;age;weight;site;outcome
 p01;34;70.5;north;cured

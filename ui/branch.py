@@ -7,12 +7,12 @@ from __future__ import annotations
 import streamlit as st
 
 from deepclust_core import DataError, Dataset
-from deepclust_core.branch import branch_config, branch_start, reload_data
+from deepclust_core.runs.branch import branch_config, branch_start, reload_data
 from deepclust_core.catalog import CARDS
-from deepclust_core.options import OptionSpec, option_specs
-from deepclust_core.run_record import EpochRow, RunRecord
-from deepclust_core.run_view import Entry, RunView
-from deepclust_core.store import RunStore
+from deepclust_core.settings.options import OptionSpec, option_specs
+from deepclust_core.runs.record import EpochRow, RunRecord
+from deepclust_core.runs.view import Entry, RunView
+from deepclust_core.runs.store import RunStore
 
 from . import run_library, run_state, settings_form
 from .replay import label

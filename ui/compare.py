@@ -11,9 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from deepclust_core.config_file import config_to_dict
-from deepclust_core.run_record import EpochRow, RunRecord, epoch_position
-from deepclust_core.stored_run import last_snapshot
+from deepclust_core.settings.run_file import config_to_dict
+from deepclust_core.runs.record import EpochRow, RunRecord, epoch_position
+from deepclust_core.runs.stored_run import last_snapshot
 
 from . import run_library
 from .charts import MARGIN, PNG, colour, points_figure

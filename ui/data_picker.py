@@ -9,10 +9,10 @@ from __future__ import annotations
 import streamlit as st
 
 from deepclust_core import DataError, Dataset, load_dataset
-from deepclust_core.idx import FASHION_MNIST_INSTALL_HINT, idx_folder_available
-from deepclust_core.csv_table import TableOptions, csv_columns
-from deepclust_core.file_kinds import file_kind
-from deepclust_core.loaders import SYNTHETIC, load_bytes
+from deepclust_core.data.idx import FASHION_MNIST_INSTALL_HINT, idx_folder_available
+from deepclust_core.data.csv_table import TableOptions, csv_columns
+from deepclust_core.data.file_kinds import file_kind
+from deepclust_core.data.loaders import SYNTHETIC, load_bytes
 
 UPLOAD = "Your file (CSV, .npy, .npz, .zip of images)"
 UPLOAD_LIMIT_MB = 200  # streamlit's default server.maxUploadSize

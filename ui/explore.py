@@ -7,10 +7,10 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from deepclust_core.images import to_picture
-from deepclust_core.metrics import best_matching, contingency
-from deepclust_core.run_view import Entry, RunView
-from deepclust_core.stored_run import StoredRun
+from deepclust_core.data.images import to_picture
+from deepclust_core.evaluation.metrics import best_matching, contingency
+from deepclust_core.runs.view import Entry, RunView
+from deepclust_core.runs.stored_run import StoredRun
 
 from . import run_library
 from .charts import MARGIN, colour

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deepclust_core.export import config_json, metrics_csv, metrics_json
-from deepclust_core.report import html_report
-from deepclust_core.run_view import RunView
-from deepclust_core.stored_run import StoredRun
+from deepclust_core.runs.export import config_json, metrics_csv, metrics_json
+from deepclust_core.runs.report import html_report
+from deepclust_core.runs.view import RunView
+from deepclust_core.runs.stored_run import StoredRun
 
 PNG_HINT = ("PNG of any chart: the camera button in its toolbar (top right, when the pointer is over the chart) "
             "downloads it.")

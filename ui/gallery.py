@@ -5,9 +5,9 @@ import numpy as np
 import streamlit as st
 
 from deepclust_core import Dataset
-from deepclust_core.dataset import round_for_reading
-from deepclust_core.images import to_picture
-from deepclust_core.run_view import RunView
+from deepclust_core.data.dataset import round_for_reading
+from deepclust_core.data.images import to_picture
+from deepclust_core.runs.view import RunView
 
 from . import selection
 

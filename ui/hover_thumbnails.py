@@ -11,7 +11,7 @@ import numpy as np
 import streamlit as st
 
 from deepclust_core import Dataset
-from deepclust_core.images import thumbnail_url
+from deepclust_core.data.images import thumbnail_url
 
 _JS = """
 export default function (component) {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from streamlit.web import cli
 
-from deepclust_core import projection
+from deepclust_core.projection import umap as projection
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 

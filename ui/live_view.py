@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from deepclust_core.run_view import Entry, RunView, display_subsample, live_edge
+from deepclust_core.runs.view import Entry, RunView, display_subsample, live_edge
 
 from . import replay
 from .curves import curves, global_epoch, metric_chart

@@ -2,7 +2,7 @@
 table and a CSV, and the rows drawn in both panels, marked (`add_new_rows`, called by the panels).
 
 The rows are assigned with the run's stored preprocessing, weights and method state
-(deepclust_core.predict). Neither UMAP nor the method's view is refitted: a new row is drawn at
+(deepclust_core.runs.predict). Neither UMAP nor the method's view is refitted: a new row is drawn at
 the distance-weighted mean position of its NEIGHBOURS nearest shown rows in the embedding.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from deepclust_core import DataError
-from deepclust_core.row_table import RowTable
-from deepclust_core.run_view import Entry, RunView
+from deepclust_core.runs.row_table import RowTable
+from deepclust_core.runs.view import Entry, RunView
 
 from .charts import colour
 
@@ -24,7 +24,7 @@ MOST_DRAWN = 1000  # new rows drawn in the panels (the CSV has them all)
 
 def _assign(run_id: str, key: str) -> None:
     """The uploader's callback: assign the file's rows before the page (and its panels) redraws."""
-    from deepclust_core.predict import predict_bytes
+    from deepclust_core.runs.predict import predict_bytes
 
     from .run_library import store_of
 

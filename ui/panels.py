@@ -6,10 +6,10 @@ import html
 import numpy as np
 import streamlit as st
 
-from deepclust_core import projection
-from deepclust_core.dataset import round_for_reading
-from deepclust_core.metrics import best_matching, contingency
-from deepclust_core.run_view import Entry, RunView
+from deepclust_core.projection import umap as projection
+from deepclust_core.data.dataset import round_for_reading
+from deepclust_core.evaluation.metrics import best_matching, contingency
+from deepclust_core.runs.view import Entry, RunView
 
 from . import selection
 from .charts import points_figure, spectrum_figure, values_figure

@@ -14,7 +14,7 @@ from . import run_state
 from .settings_form import Choice
 
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
-    from deepclust_core.live import LiveRun
+    from deepclust_core.training.live import LiveRun
 
 CONFIRM = "confirm_start"  # session-state flag: Start was pressed while a run was active
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deepclust_core.run_record import RunRecord
-from deepclust_core.store import GALLERY_DIR, RunStore, default_home
-from deepclust_core.stored_run import StoredRun
+from deepclust_core.runs.record import RunRecord
+from deepclust_core.runs.store import GALLERY_DIR, RunStore, default_home
+from deepclust_core.runs.stored_run import StoredRun
 
 
 @st.cache_resource(show_spinner=False)

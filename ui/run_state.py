@@ -9,8 +9,8 @@ import streamlit as st
 from deepclust_core import Dataset, TrainConfig
 
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
-    from deepclust_core.branch import BranchStart
-    from deepclust_core.live import LiveRun
+    from deepclust_core.runs.branch import BranchStart
+    from deepclust_core.training.live import LiveRun
 
 
 PACE_HELP = ("Training waits after each clustering epoch (at most 2 s) until both panels have drawn it, so "
@@ -45,7 +45,7 @@ def _session_watcher():
 
 def start_run(data: Dataset, config: TrainConfig, branch_from: BranchStart | None = None) -> LiveRun:
     """Stop this tab's run, if any, and start a new one (from a stored run's weights with `branch_from`)."""
-    from deepclust_core.live import LiveRun
+    from deepclust_core.training.live import LiveRun
 
     previous = current_run()
     if previous is not None:

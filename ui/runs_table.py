@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from deepclust_core.run_record import RunRecord
+from deepclust_core.runs.record import RunRecord
 
 from . import run_library
 

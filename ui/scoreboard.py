@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deepclust_core.run_view import Entry, RunView
+from deepclust_core.runs.view import Entry, RunView
 
 SCORES = {"acc": "ACC", "nmi": "NMI", "ari": "ARI"}
 # Tiles never narrower than their numbers (no "0.0…"); the delta's note goes under it when space is short;

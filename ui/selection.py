@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deepclust_core.run_view import RunView
+from deepclust_core.runs.view import RunView
 
 
 def run_key(run: RunView) -> str:

@@ -1,7 +1,7 @@
 """The sidebar's model and training sections, generated from the config dataclasses.
 
 Each method keeps its own widget values (keys carry the method's name), starting from its
-reference's recipe for the chosen data set (`deepclust_core.settings.preset`). Every widget keeps its value for
+reference's recipe for the chosen data set (`deepclust_core.settings.build.preset`). Every widget keeps its value for
 the whole session (`persist_state="session"`): Streamlit otherwise forgets the value of a
 widget that a run does not draw, so a change to DEKM's epochs would be lost on a visit to DKM.
 A widget's first value is put into session state before it is drawn, never passed as `value=`,
@@ -21,11 +21,11 @@ from typing import Callable
 import streamlit as st
 
 from deepclust_core import AutoencoderConfig, DataError, Dataset, TrainConfig, validate_for_clustering
-from deepclust_core.autoencoder_config import INITS
+from deepclust_core.settings.autoencoder import INITS
 from deepclust_core.catalog import CARDS
-from deepclust_core.config import PRETRAIN_OPTIMIZERS
-from deepclust_core.options import OptionSpec, option_specs
-from deepclust_core.settings import config_for
+from deepclust_core.settings.train import PRETRAIN_OPTIMIZERS
+from deepclust_core.settings.options import OptionSpec, option_specs
+from deepclust_core.settings.build import config_for
 
 SUBSAMPLE_DEFAULT = 10000  # large sets train on a seeded subsample unless the user asks for more
 PRETRAIN_NUMBERS = {"pretrain_sgd_lr": "SGD step size", "pretrain_momentum": "SGD momentum",

@@ -9,7 +9,7 @@ from typing import Callable, Mapping
 class MethodCard:
     """A method's name, title, hyperparameters (its config dataclass) and its two presets of training
     settings, the reference's recipe and a quick look: what the app's forms and the CLI need, without
-    importing the method's training code. `deepclust_core.settings` layers them into a TrainConfig."""
+    importing the method's training code. `deepclust_core.settings.build` layers them into a TrainConfig."""
 
     name: str  # the key in CARDS and METHODS, and TrainConfig.method
     title: str  # what the app and the CLI show

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..catalog.ae_kmeans import AE_KMEANS_CARD
-from ..kmeans import kmeans
+from .kmeans import kmeans
 from .base import Lesson, Method, TrainingContext
 
 

@@ -27,11 +27,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..autoencoder import glorot_normal_bias_
+from ..networks.autoencoder import glorot_normal_bias_
 from ..catalog.aecm import AECM_CARD, AECMConfig
-from ..kmeans import kmeans
-from ..metrics import cluster_accuracy
-from ..snapshot import ClusterView
+from .kmeans import kmeans
+from ..evaluation.metrics import cluster_accuracy
+from ..training.snapshot import ClusterView
 from .base import Lesson, Method, TrainingContext
 from .views import principal_view
 

@@ -1,7 +1,7 @@
 """The interface every clustering method implements, and what the loop hands it.
 
 A method owns its loss, its assignment rule and its view of the clustering space: no loop,
-no device juggling, no progress, no UI. The loop in `deepclust_core.loop` calls, in order:
+no device juggling, no progress, no UI. The loop in `deepclust_core.training.loop` calls, in order:
 `setup` once after pretraining, then per batch `batch_loss` and `after_step`, and per
 epoch `end_epoch`, `assign` and `clustering_view`.
 """
@@ -13,9 +13,9 @@ from typing import Callable, ClassVar
 import numpy as np
 import torch
 
-from ..autoencoder import Autoencoder
+from ..networks.autoencoder import Autoencoder
 from ..catalog import MethodCard
-from ..snapshot import ClusterView
+from ..training.snapshot import ClusterView
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ import torch
 import torch.nn.functional as F
 
 from ..catalog.dec import DEC_CARD, IDEC_CARD
-from ..kmeans import kmeans
-from ..snapshot import ClusterView
+from .kmeans import kmeans
+from ..training.snapshot import ClusterView
 from .base import Lesson, Method, TrainingContext
 from .views import principal_view
 

@@ -14,9 +14,9 @@ import numpy as np
 import torch
 
 from ..catalog.dekm import DEKM_CARD
-from ..kmeans import kmeans
-from ..metrics import align_labels
-from ..snapshot import ClusterView
+from .kmeans import kmeans
+from ..evaluation.metrics import align_labels
+from ..training.snapshot import ClusterView
 from .base import Lesson, Method, TrainingContext
 
 

@@ -2,7 +2,7 @@
 arXiv 1704.06327; code herandy/DEPICT, functions.py train_RLC and build_MdA).
 
 A softmax head p_ik = softmax_k(theta_k^T z_i + b_k) sits on the embedding z of a denoising
-autoencoder (`depict_net.py`, AutoencoderConfig(kind="depict", embedding_dim=K)). Each batch
+autoencoder (`networks/depict.py`, AutoencoderConfig(kind="depict", embedding_dim=K)). Each batch
 runs two paths through the same weights: a noisy one (dropout on) and a clean one (dropout
 off), and minimises
     L = -mean_i sum_k q_ik log p~_ik + sum_l w_l mean ||z~^l_dec - z^l_clean||^2,
@@ -21,7 +21,7 @@ than restoring the best ones, and the target uses one clean pass at the epoch's 
 reference stores each batch's clean p right after its step).
 
 Pretraining is the loop's, set by the card's recipe as in functions.py's train_depict_ae: the
-same layer-wise reconstruction (`reconstruction.py`, hidden weight 0.1) with Adam, stopped early
+same layer-wise reconstruction (`networks/reconstruction.py`, hidden weight 0.1) with Adam, stopped early
 on a random 10 % hold-out (functions.py splits stratified on the true labels; here the split
 never sees them) and ending on the weights with the lowest hold-out loss. With a plain
 autoencoder ("mlp", "conv") DEPICT still runs: no dropout, so both paths coincide, and the
@@ -34,10 +34,10 @@ import torch
 import torch.nn.functional as F
 
 from ..catalog.depict import DEPICT_CARD
-from ..kmeans import kmeans
-from ..metrics import nmi
-from ..reconstruction import layerwise_reconstruction
-from ..snapshot import ClusterView
+from .kmeans import kmeans
+from ..evaluation.metrics import nmi
+from ..networks.reconstruction import layerwise_reconstruction
+from ..training.snapshot import ClusterView
 from .base import Lesson, Method, TrainingContext
 from .dkm import closest_pair
 

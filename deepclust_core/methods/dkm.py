@@ -17,8 +17,8 @@ import numpy as np
 import torch
 
 from ..catalog.dkm import DKM_CARD, DKMConfig
-from ..kmeans import kmeans
-from ..snapshot import ClusterView
+from .kmeans import kmeans
+from ..training.snapshot import ClusterView
 from .base import Lesson, Method, TrainingContext
 
 

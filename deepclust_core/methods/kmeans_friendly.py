@@ -15,7 +15,7 @@ import torch
 from scipy.optimize import linear_sum_assignment
 
 from ..catalog.kmeans_friendly import KMEANS_FRIENDLY_CARD
-from ..kmeans import kmeans
+from .kmeans import kmeans
 from .base import Lesson, TrainingContext
 from .dkm import DKM
 

@@ -1,0 +1,110 @@
+"""The command line's run-store commands:
+
+    python -m deepclust_core runs                          # the recorded runs, newest first
+    python -m deepclust_core export RUN --format html -o report.html   # or csv, json, config, rows, rows-npz
+    python -m deepclust_core predict RUN --file new.csv    # new rows assigned to the run's clusters, as CSV
+    python -m deepclust_core gallery                       # record the shipped example runs again
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from ..runs.export import config_json, metrics_csv, metrics_json
+from ..runs.store import GALLERY_DIR, RunStore
+
+STORE_HELP = "the run store's folder (default: $DEEPCLUST_HOME, else ~/.local/share/deepclust)"
+SUFFIXES = {"csv": "csv", "json": "json", "config": "run.json", "html": "html", "rows": "rows.csv",
+            "rows-npz": "rows.npz"}
+
+
+def add_commands(commands) -> None:
+    listing = commands.add_parser("runs", help="list the recorded runs, newest first")
+    listing.add_argument("--store", metavar="DIR", help=STORE_HELP)
+    export = commands.add_parser("export", help="write a recorded run as CSV, JSON, a run file or an HTML report",
+                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    export.add_argument("run_id", help="the run's id (see `runs`)")
+    export.add_argument("--format", choices=tuple(SUFFIXES), default="html",
+                        help="csv/json: per-epoch metrics and losses; config: a file `train --config` reproduces the "
+                             "run from; html: a self-contained report with an animation; rows: every row's index, "
+                             "true label, cluster and confidence (CSV); rows-npz: the same and its embedding (.npz)")
+    export.add_argument("-o", "--output", metavar="FILE", help="where to write (default: <run id>.<format>)")
+    export.add_argument("--store", metavar="DIR", help=STORE_HELP)
+    predict = commands.add_parser("predict", help="assign the rows of a file to a recorded run's clusters (CSV out)",
+                                  formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    predict.add_argument("run_id", help="the run's id (see `runs`)")
+    predict.add_argument("--file", required=True, help="new rows: .csv (the run's columns, by name or in order), "
+                         ".npy / .npz (array X, in the units of the run's file), or a .zip of images for a run on "
+                         "images")
+    predict.add_argument("-o", "--output", metavar="FILE", help="where to write (default: <file>-<run id>.csv)")
+    predict.add_argument("--drop-missing", action="store_true",
+                         help="leave out rows with a missing value (the output's `row` column says which are kept)")
+    predict.add_argument("--store", metavar="DIR", help=STORE_HELP)
+    gallery = commands.add_parser("gallery", help="record the example runs that ship with the app (a few minutes)")
+    gallery.add_argument("--out", metavar="DIR", help="where (default: the gallery/ folder beside the package)")
+
+
+def run_command(args) -> int:
+    if args.command == "gallery":
+        from ..runs.gallery import record_gallery  # imports UMAP
+
+        store = record_gallery(args.out or GALLERY_DIR)
+        size = sum(f.stat().st_size for f in store.folder.rglob("*") if f.is_file())
+        print(f"{len(store.runs())} runs in {store.folder}, {size / 2**20:.2f} MB")
+        return 0
+    store = RunStore(args.store)
+    if args.command == "runs":
+        for record in store.runs():
+            print(f"{record.id}  {record.status:<11} {record.method + ' on ' + record.data.name:<28} {record.final_step:<16} "
+                  + " ".join(f"{k.upper()}={v:.4f}" for k, v in record.final_metrics.items()))
+        return 0
+    return predict(store, args) if args.command == "predict" else export(store, args)
+
+
+def predict(store: RunStore, args) -> int:
+    from ..runs.predict import predict_file
+
+    table = predict_file(store, args.run_id, args.file, drop_missing=args.drop_missing)
+    path = Path(args.output or f"{Path(args.file).stem}-{args.run_id}.csv")
+    path.write_text(table.to_csv(), encoding="utf-8")
+    counts = ", ".join(f"{k}: {n}" for k, n in zip(*np.unique(table.cluster, return_counts=True)))
+    print(f"wrote {path}: {len(table)} rows assigned with run {args.run_id} (rows per cluster: {counts})")
+    return 0
+
+
+def export(store: RunStore, args) -> int:
+    try:
+        record = store.record(args.run_id)
+    except KeyError:
+        raise ValueError(f"no run {args.run_id!r} in {store.folder} (see `runs`)") from None
+    if args.format == "html":
+        from ..runs.report import html_report
+        from ..runs.stored_run import StoredRun
+
+        text = html_report(StoredRun(store, record.id))
+    elif args.format == "config":
+        text = config_json(record)
+    elif args.format in ("rows", "rows-npz"):
+        return export_rows(store, record, args)
+    else:
+        rows = store.epoch_rows(record.id)
+        text = metrics_csv(record, rows) if args.format == "csv" else metrics_json(record, rows)
+    path = Path(args.output or f"{record.id}.{SUFFIXES[args.format]}")
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+def export_rows(store: RunStore, record, args) -> int:
+    from ..runs.row_table import stored_table
+
+    table = stored_table(store, record)
+    path = Path(args.output or f"{record.id}.{SUFFIXES[args.format]}")
+    if args.format == "rows":
+        path.write_text(table.to_csv(), encoding="utf-8")
+    else:
+        path.write_bytes(table.to_npz())
+    print(f"wrote {path}: {len(table)} rows" + (f" (note: {table.note})" if table.note else ""))
+    return 0

@@ -1,0 +1,137 @@
+"""What the run store says about a run and its epochs, as plain read-only values.
+
+`RunRecord` is one row of the runs table (what the Runs page lists); `EpochRow` is one
+epoch's numbers without its arrays (what curves and exports need); `Parent` ties a branched
+run to the snapshot it started from.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from ..settings.train import TrainConfig
+from ..data.dataset import Dataset
+
+STATUSES = ("running", "finished", "converged", "stopped", "failed", "interrupted")
+
+
+def epoch_position(phase: str, epoch: int, pretrain_epochs: int) -> int:
+    """A run's epoch axis: pretraining epochs first, then clustering epochs."""
+    return epoch if phase == "pretrain" else pretrain_epochs + epoch
+
+
+@dataclass(frozen=True)
+class Parent:
+    run_id: str
+    seq: int  # the parent's snapshot the child started from
+    epoch: int  # that snapshot's place on the parent's epoch axis (`epoch_position`)
+
+
+@dataclass(frozen=True)
+class DataInfo:
+    """The data set a run trained on: enough to name it, check it, load it again, and read new rows
+    as its rows were read (its scaling, columns, ID column). The one record of a run's preprocessing."""
+
+    name: str
+    fingerprint: str  # Dataset.fingerprint()
+    source: dict | None  # load_dataset(**source); None when it cannot be reloaded (an upload)
+    n_samples: int
+    n_features: int
+    image_shape: tuple[int, ...] | None = None
+    class_names: tuple[str, ...] | None = None
+    scaling: str = "none"
+    feature_names: tuple[str, ...] | None = None  # the Dataset fields of the same names (see data/dataset.py)
+    column_means: tuple[float, ...] | None = None  # None in runs recorded before they were kept
+    column_stds: tuple[float, ...] | None = None
+    pixel_range: tuple[float, float] | None = None  # None in runs recorded before it was kept
+    id_column: str | None = None
+    label_column: str | None = None
+    dropped_columns: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, data: Dataset) -> "DataInfo":
+        def floats(values):
+            return None if values is None else tuple(values.tolist())
+
+        return cls(data.name, data.fingerprint(), data.source, data.n_samples, data.n_features, data.image_shape,
+                   data.class_names, data.scaling, data.feature_names, floats(data.column_means),
+                   floats(data.column_stds), data.pixel_range, data.id_column, data.label_column,
+                   data.dropped_columns)
+
+    def with_rows(self, X, y=None, ids=None) -> Dataset:
+        """Rows of this data set (say the stored display rows) as a Dataset that says all this record does."""
+        return Dataset(X=X, y=y, name=self.name, image_shape=self.image_shape, class_names=self.class_names,
+                       scaling=self.scaling, feature_names=self.feature_names, column_means=self.column_means,
+                       column_stds=self.column_stds, pixel_range=self.pixel_range, label_column=self.label_column,
+                       id_column=self.id_column, ids=ids, dropped_columns=self.dropped_columns)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: str
+    created: float  # seconds since the epoch
+    origin: str  # "app", "cli", "python" or "gallery"
+    status: str  # one of STATUSES
+    error: str | None  # why it failed or was interrupted
+    config: TrainConfig
+    data: DataInfo
+    n_snapshots: int  # snapshots saved so far
+    final_step: str  # the newest snapshot's step name, "cluster 12/100"
+    final_metrics: Mapping[str, float]  # the newest snapshot's ACC / NMI / ARI (empty without labels)
+    elapsed: float  # seconds of training up to the newest snapshot
+    parent: Parent | None = None
+    read_only: bool = False  # a shipped example (the gallery): open and branch, never delete
+
+    @property
+    def method(self) -> str:
+        return self.config.method
+
+    @property
+    def active(self) -> bool:
+        return self.status == "running"
+
+    @property
+    def date(self) -> str:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(self.created))
+
+    @property
+    def label(self) -> str:
+        """One line that tells runs apart in a list."""
+        acc = self.final_metrics.get("acc")
+        score = f" · ACC {acc:.3f}" if acc is not None else ""
+        example = " (example)" if self.read_only else ""
+        return f"{self.config.method} on {self.data.name}{score} · {self.date} · {self.id}{example}"
+
+    def key_settings(self) -> str:
+        """K, epochs, batch, learning rate, seed and the method's options, in one line."""
+        c = self.config
+        options = " ".join(f"{k}={v}" for k, v in c.method_options.items())
+        return (f"K={c.n_clusters} · {c.pretrain_epochs}+{c.cluster_epochs} epochs · batch {c.batch_size} · "
+                f"lr {c.lr:g} · seed {c.seed}" + (f" · {options}" if options else ""))
+
+
+@dataclass(frozen=True)
+class EpochRow:
+    """One snapshot's numbers, as stored (its arrays live in the run's files)."""
+
+    seq: int  # arrival number within the run, 0-based: the same as LiveRun's Entry.seq
+    phase: str
+    epoch: int
+    epochs_in_phase: int
+    losses: Mapping[str, float]
+    metrics: Mapping[str, float]
+    scalars: Mapping[str, float]
+    reference_metrics: Mapping[str, float]
+    changed: float
+    seconds: float
+    elapsed: float
+    device: str
+    converged: bool
+    view: Mapping = field(default_factory=dict)  # the ClusterView's non-array fields
+    has_layout: bool = False  # a UMAP frame is stored
+    has_weights: bool = False  # the autoencoder's weights are stored (see StoreConfig)
+
+    @property
+    def step_name(self) -> str:
+        return f"{self.phase} {self.epoch}/{self.epochs_in_phase}"

@@ -1,0 +1,107 @@
+"""Saving a run as it trains: the one way the app, the CLI and the Python API record runs.
+
+    autoencoder = new_autoencoder(data, config)
+    recording = Recording(store, data, config, origin="cli", autoencoder=autoencoder)
+    for snapshot in recorded(train(data, config, control, autoencoder=autoencoder), recording, control):
+        ...
+
+`recorded` saves every snapshot (with the autoencoder's weights at that moment) before
+passing it on, and on the way out records how the run ended: finished, converged, stopped,
+failed (with the reason) or interrupted. A process killed before that leaves its run
+"running" with a dead owner, which the store reads back as interrupted.
+"""
+from __future__ import annotations
+
+import time
+from typing import Iterator
+
+import numpy as np
+
+from ..networks.autoencoder import Autoencoder
+from ..settings.train import TrainConfig
+from ..training.control import TrainingControl
+from ..data.dataset import Dataset
+from ..training.loop import TrainingDiverged
+from ..training.row_results import stored_arrays
+from .record import Parent
+from ..training.snapshot import Snapshot
+from .store import RunStore
+
+HEARTBEAT_SECONDS = 30.0  # while paused, a live run says "still here" this often
+
+
+class Recording:
+    """One run's record. With `store` None nothing is written, but the run's status is still kept."""
+
+    def __init__(self, store: RunStore | None, data: Dataset, config: TrainConfig, *, origin: str,
+                 autoencoder: Autoencoder | None = None, parent: Parent | None = None, run_id: str | None = None):
+        self.store, self.autoencoder = store, autoencoder
+        self.status, self.error = "running", None
+        self.run_id = None if store is None else store.create_run(data, config, origin=origin, parent=parent,
+                                                                    run_id=run_id)
+        self.seq = -1  # the newest saved snapshot: the same arrival numbers as LiveRun's entries
+        self.data = data
+        self._results: tuple[int, Snapshot] | None = None  # the newest saved snapshot with every row's results
+        self._beat = time.monotonic()
+
+    def save(self, snapshot: Snapshot) -> None:
+        self.seq += 1
+        if self.store is not None:
+            weights = None if self.autoencoder is None else self.autoencoder.state_dict()
+            self.store.save_epoch(self.run_id, self.seq, snapshot, weights)
+            self._beat = time.monotonic()
+            if snapshot.rows is not None:
+                self._results = self.seq, snapshot
+
+    def save_layout(self, seq: int, layout: np.ndarray) -> None:
+        if self.store is not None:
+            self.store.save_layout(self.run_id, seq, layout)
+
+    def heartbeat(self) -> None:
+        """Call often; writes at most every HEARTBEAT_SECONDS."""
+        if self.store is not None and time.monotonic() - self._beat > HEARTBEAT_SECONDS:
+            self.store.heartbeat(self.run_id)
+            self._beat = time.monotonic()
+
+    def finish(self, status: str, error: str | None = None) -> None:
+        """Record how the run ended, after every row's results at its newest snapshot (training/row_results.py)."""
+        self.status, self.error = status, error
+        if self.store is not None:
+            if self._results is not None:
+                self.store.save_results(self.run_id, *stored_arrays(*self._results, self.data,
+                                                                    self.store.config.display_dtype))
+            self.store.finish(self.run_id, status, error)
+
+
+def failure(error: BaseException) -> tuple[str, str | None]:
+    """The status and the reason a run ends with when the loop raises `error`."""
+    if isinstance(error, KeyboardInterrupt):
+        return "stopped", None
+    if isinstance(error, TrainingDiverged):
+        return "failed", f"Training diverged: {error}. The history up to the last epoch is kept."
+    if isinstance(error, ValueError):  # DataError included: the message is meant for the user
+        return "failed", str(error)
+    return "failed", f"Unexpected error: {type(error).__name__}: {error}"
+
+
+def recorded(snapshots: Iterator[Snapshot], recording: Recording,
+             control: TrainingControl | None = None) -> Iterator[Snapshot]:
+    """Pass `snapshots` through, saving each first; record the ending when they stop coming."""
+    status, error = "finished", None
+    try:
+        for snapshot in snapshots:
+            recording.save(snapshot)
+            if snapshot.converged:
+                status = "converged"
+            yield snapshot
+    except GeneratorExit:  # the consumer stopped iterating
+        status = "stopped"
+        raise
+    except BaseException as raised:
+        status, error = failure(raised)
+        raise
+    finally:
+        if control is not None and control.stopped and status in ("finished", "converged"):
+            reason = control.interrupted_because
+            status, error = ("interrupted", reason) if reason else ("stopped", None)
+        recording.finish(status, error)

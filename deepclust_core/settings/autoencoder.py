@@ -1,0 +1,28 @@
+"""The autoencoder's settings, apart from the networks (networks/autoencoder.py) so that the forms and
+TrainConfig can use them without importing torch."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ACTIVATIONS = ("relu", "leaky_relu", "tanh")  # the layers autoencoder.ACTIVATIONS builds for each name
+INITS = ("default", "zero_bias", "glorot")  # the weight initialisations autoencoder.initialise applies
+
+
+@dataclass(frozen=True)
+class AutoencoderConfig:
+    kind: str = "mlp"  # "mlp" (DEKM_dense.py, DEC), "conv" (DEKM.py, images only) or "depict" (DEPICT's dropout network, set embedding_dim = K)
+    hidden: tuple[int, ...] = (500, 500, 2000)  # MLP widths, the DEC/DEKM default
+    embedding_dim: int = 10  # d_emb: 10 in DEKM and DKM
+    activation: str = "relu"  # AE-CM's reference uses leaky_relu (slope 0.2)
+    init: str = "default"  # "default": PyTorch's, weights and biases uniform in ±1/sqrt(fan_in); "zero_bias": the same weights (Keras' VarianceScaling(1/3, fan_in, uniform)), zero biases (DEC-keras); "glorot": glorot_uniform weights, glorot_normal biases (AECM.py)
+
+    def __post_init__(self):
+        if self.kind not in ("mlp", "conv", "depict"):
+            raise ValueError(f"autoencoder kind must be 'mlp', 'conv' or 'depict', got {self.kind!r}")
+        if self.embedding_dim < 1 or any(int(w) < 1 for w in self.hidden):
+            raise ValueError("autoencoder widths and embedding size must be positive")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {self.activation!r}")
+        if self.init not in INITS:
+            raise ValueError(f"autoencoder init must be one of {', '.join(INITS)}, got {self.init!r}")
+        object.__setattr__(self, "hidden", tuple(int(w) for w in self.hidden))

@@ -1,0 +1,69 @@
+"""A run's TrainConfig from three layers: TrainConfig's defaults, then one of the method's
+presets, then what the user set explicitly.
+
+The presets are the card's recipe ("paper": its `suggested` settings, from its paper or
+reference code, with what the card's `for_data` chooses for the data set on top) and the
+same with the card's `quick_look` on top ("quick": shorter epochs for a first run in class).
+This is the one place where (method, data set) becomes settings: the CLI, the benchmarks,
+`DeepClusterer` and the app's form all build their configs, or start their widgets, here.
+Presets may hold TrainConfig fields (TRAIN_FIELDS), AutoencoderConfig fields (kind, hidden,
+embedding_dim, activation, init) and fields of the method's own config.
+"""
+from __future__ import annotations
+
+from dataclasses import fields
+
+from .autoencoder import AutoencoderConfig
+from ..catalog import CARDS
+from .train import TrainConfig
+
+TRAIN_FIELDS = ("pretrain_epochs", "cluster_epochs", "batch_size", "lr", "pretrain_optimizer", "pretrain_sgd_lr",
+                "pretrain_momentum", "pretrain_holdout", "pretrain_patience", "pretrain_hidden_weight")
+AUTOENCODER_FIELDS = tuple(f.name for f in fields(AutoencoderConfig))
+PRESETS = ("paper", "quick")  # the card's recipe (`suggested`, then `for_data`); the same with its `quick_look` on top
+
+
+def preset(method: str, name: str = "paper", data=None) -> dict:
+    """The settings of a method's preset for a data set (a Dataset, or None for the card's own `suggested`)."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
+    card = CARDS[method]
+    for_data = card.for_data(data) if card.for_data is not None and data is not None else {}
+    return {**card.suggested, **for_data, **(card.quick_look if name == "quick" else {})}
+
+
+def split_suggested(method: str, preset_name: str = "paper", data=None) -> tuple[dict, dict, dict]:
+    """A method's preset as (TrainConfig fields, AutoencoderConfig fields, method options)."""
+    option_names = {f.name for f in fields(CARDS[method].config_class)}
+    train, autoencoder, options = {}, {}, {}
+    for key, value in preset(method, preset_name, data).items():
+        if key in TRAIN_FIELDS:
+            train[key] = value
+        elif key in AUTOENCODER_FIELDS:
+            autoencoder[key] = value
+        elif key in option_names:
+            options[key] = value
+        else:
+            raise ValueError(f"{method}.suggested[{key!r}] is not a training, autoencoder or method setting")
+    return train, autoencoder, options
+
+
+def _given(values: dict | None) -> dict:
+    return {name: value for name, value in (values or {}).items() if value is not None}
+
+
+def config_for(method: str, n_clusters: int, *, train: dict | None = None, autoencoder: dict | None = None,
+               options: dict | None = None, preset_name: str = "paper", data=None, **run) -> TrainConfig:
+    """TrainConfig defaults < the method's preset (`preset_name`, for `data`) < the explicit (non-None) values given.
+
+    `run` takes the remaining TrainConfig fields as they are (seed, device, cache_dir, ...).
+    """
+    if method not in CARDS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(CARDS)}")
+    suggested_train, suggested_autoencoder, suggested_options = split_suggested(method, preset_name, data)
+    return TrainConfig(
+        n_clusters=n_clusters, method=method,
+        method_options={**suggested_options, **_given(options)},
+        autoencoder=AutoencoderConfig(**{**suggested_autoencoder, **_given(autoencoder)}),
+        **{**suggested_train, **_given(train)}, **run,
+    )

@@ -1,0 +1,57 @@
+"""Settings of one training run that do not belong to a particular method."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .autoencoder import AutoencoderConfig
+
+PRETRAIN_OPTIMIZERS = ("adam", "sgd")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainConfig:
+    n_clusters: int  # K
+    method: str = "dekm"  # a name from deepclust_core.catalog.CARDS
+    method_options: dict = field(default_factory=dict)  # fields of the method's config dataclass
+    autoencoder: AutoencoderConfig = field(default_factory=AutoencoderConfig)
+    pretrain_epochs: int = 200  # DEKM's reference pretrains 200 epochs (DKM: 50); with a hold-out, the most it may run
+    cluster_epochs: int = 100  # upper bound; a method's own stopping rule may end sooner
+    batch_size: int = 256  # every reference uses 256 (DEPICT: 100)
+    lr: float = 1e-3  # Adam's step size, as in every reference (pretraining too, unless pretrain_optimizer is "sgd")
+    pretrain_optimizer: str = "adam"  # "adam" at `lr` (DEKM, DKM, AE-CM, DEPICT, N2D); "sgd": SGD with momentum (DEC-keras)
+    pretrain_sgd_lr: float = 1.0  # SGD's step size when pretrain_optimizer is "sgd" (DEC-keras: SGD(lr=1, momentum=0.9))
+    pretrain_momentum: float = 0.9  # SGD's momentum when pretrain_optimizer is "sgd" (DEC-keras)
+    pretrain_holdout: float = 0.0  # share of rows, drawn with the seed, that pretraining leaves out to stop early on (DEPICT: 0.1); 0: none
+    pretrain_patience: int = 100  # with a hold-out: stop after more than this many epochs without a lower hold-out loss and keep the best weights (DEPICT: 100)
+    pretrain_hidden_weight: float = 0.0  # weight of each hidden layer's reconstruction in pretraining, noisy decoder vs clean encoder (DEPICT: 0.1); 0: the input only
+    seed: int = 0
+    display_size: int = 2000  # rows kept in every snapshot's embedding and view
+    device: str = "auto"  # "auto" picks CUDA when present, else "cpu"
+    cache_dir: str | None = None  # pretrained autoencoders; None: $DEEPCLUST_CACHE or ~/.cache/deepclust
+    use_cache: bool = True
+
+    def __post_init__(self):
+        checks = {
+            "K": (self.n_clusters, 2), "pretraining epochs": (self.pretrain_epochs, 0),
+            "clustering epochs": (self.cluster_epochs, 0), "batch size": (self.batch_size, 1),
+            "display size": (self.display_size, 1),
+        }
+        for name, (value, least) in checks.items():
+            if not isinstance(value, int) or value < least:
+                raise ValueError(f"{name} must be an integer of at least {least}, got {value!r}")
+        if not isinstance(self.seed, int) or not 0 <= self.seed < 2**32:
+            raise ValueError(f"seed must be a whole number from 0 to {2**32 - 1}, got {self.seed!r}")
+        if not self.lr > 0:
+            raise ValueError(f"learning rate must be positive, got {self.lr}")
+        if self.pretrain_optimizer not in PRETRAIN_OPTIMIZERS:
+            raise ValueError(f"pretraining optimiser must be 'adam' or 'sgd', got {self.pretrain_optimizer!r}")
+        if not self.pretrain_sgd_lr > 0 or not 0 <= self.pretrain_momentum < 1:
+            raise ValueError(f"pretraining SGD needs a positive step size and a momentum in [0, 1), "
+                             f"got {self.pretrain_sgd_lr} and {self.pretrain_momentum}")
+        if not 0 <= self.pretrain_holdout < 1 or not isinstance(self.pretrain_patience, int) or self.pretrain_patience < 0:
+            raise ValueError(f"the pretraining hold-out must be a share in [0, 1) and its patience a whole number of "
+                             f"at least 0, got {self.pretrain_holdout} and {self.pretrain_patience!r}")
+        if not self.pretrain_hidden_weight >= 0:
+            raise ValueError(f"the hidden layers' reconstruction weight must be at least 0, got {self.pretrain_hidden_weight}")
+        if self.device not in ("auto", "cpu") and not self.device.startswith("cuda"):
+            raise ValueError(f"device must be 'auto', 'cpu' or 'cuda[:n]', got {self.device!r}")

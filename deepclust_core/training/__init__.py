@@ -1,0 +1,3 @@
+"""Training: the one loop (loop.py), a generator of immutable snapshots (snapshot.py, made by
+snapshot_builder.py), the flags that pause and stop it (control.py), divergence checks, and a
+run in a background thread for the app (live.py)."""

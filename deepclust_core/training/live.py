@@ -1,0 +1,187 @@
+"""A training run in the background: one worker thread for the loop, and a bounded history
+the UI reads without ever touching tensors.
+
+    run = LiveRun(data, config).start()
+    run.history()             # display-size snapshots, oldest first
+    run.frames.layout(seq)    # the UMAP frame of a snapshot, once projected (newest first: projection/frames.py)
+    run.pause(); run.resume(); run.stop()
+
+The UI polls; nothing here calls back into it. `is_alive` (optional) lets the owner say
+whether anyone still watches: when it stays False for `orphan_grace` seconds, the run stops
+and is recorded as interrupted. A `paced` run waits after each clustering epoch until the page
+has drawn it with its own UMAP frame (`shown`), so that a lecture sees every step even when an
+epoch is faster than a frame; it never waits long, nor for a page that stopped drawing. Every run is saved to the run store as it trains (snapshots,
+weights, and each UMAP frame as the projector makes it) unless `record=False`.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from typing import Callable
+
+import numpy as np
+
+from ..runs.branch import BranchStart
+from ..settings.train import TrainConfig
+from .control import TrainingControl
+from .cores import threads_beside_the_page
+from ..data.dataset import DataError, Dataset
+from .loop import TrainingDiverged, new_autoencoder, train
+from ..methods import make_method
+from ..runs.recording import Recording, recorded
+from ..projection.frames import Frames
+from ..runs.view import Entry
+from .snapshot import Snapshot
+from ..runs.store import RunStore, default_store
+
+__all__ = ["Entry", "LiveRun"]
+
+PACE_MOST_SECONDS = 2.0  # a paced run waits at most this long for one epoch to be drawn
+WATCHED_SECONDS = 2.0  # a page that drew the run this recently still watches it (it redraws every 0.5 s)
+
+
+class LiveRun:
+    def __init__(self, data: Dataset, config: TrainConfig, *, is_alive: Callable[[], bool] | None = None,
+                 max_history: int = 1000, orphan_grace: float = 3.0,
+                 branch_from: BranchStart | None = None, store: RunStore | None = None, record: bool = True,
+                 paced: bool = False):
+        """`branch_from`: start from a stored run's weights; `store`: where to record (None: the user's store);
+        `paced`: wait for the page to draw each clustering epoch (it can be changed while the run trains)."""
+        self.data, self.config = data, config
+        self.control = TrainingControl()
+        self.status = "starting"  # running, paused, finished, converged, stopped, failed, interrupted
+        self.error: str | None = None
+        self.final_labels: np.ndarray | None = None  # every row's label at the newest epoch
+        self._entries: list[Entry] = []
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._is_alive = is_alive
+        self._max_history = max_history
+        self._orphan_grace = orphan_grace
+        self.started = time.time()
+        self.paced = paced
+        self._drawn_seq, self._drawn_at = -1, self.started  # the newest seq a page drew with its frame, and when
+        # trained in place by the worker thread
+        self.autoencoder = branch_from.autoencoder if branch_from else new_autoencoder(data, config)
+        self.method = make_method(config.method, config.n_clusters, config.seed, config.method_options)
+        self.recording = Recording((store or default_store()) if record else None, data, config, origin="app",
+                                   autoencoder=self.autoencoder, parent=branch_from and branch_from.parent)
+        self.run_id = self.recording.run_id
+        self.frames = Frames(self._embeddings, config.seed, follows_newest=lambda: True,
+                             training=lambda: self.status == "running", save=self.recording.save_layout)
+
+    # -- control -----------------------------------------------------------------------
+    def start(self) -> "LiveRun":
+        self.status = "running"
+        for target, name in ((self._train, "train"), (self._watch, "watch")):
+            threading.Thread(target=target, name=f"deepclust-{name}", daemon=True).start()
+        return self
+
+    def pause(self) -> None:
+        if self.active:
+            self.control.pause()
+            self.status = "paused"
+
+    def resume(self) -> None:
+        if self.status == "paused":
+            self.control.resume()
+            self.status = "running"
+
+    def stop(self) -> None:
+        self.control.stop()
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("starting", "running", "paused")
+
+    # -- reading -----------------------------------------------------------------------
+    def history(self) -> list[Entry]:
+        with self._lock:
+            return list(self._entries)
+
+    def wait_for_first_snapshot(self, timeout: float) -> list[Entry]:
+        """The history, once it holds a snapshot or the run has ended (at most `timeout` seconds).
+
+        Lets the page draw the first frame right after Start instead of one refresh later."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._entries or not self.active, timeout=timeout)
+            return list(self._entries)
+
+    def shown(self, seq: int) -> None:
+        """A page drew snapshot `seq` with its own UMAP frame: a paced run goes on."""
+        with self._changed:
+            self._drawn_seq, self._drawn_at = max(self._drawn_seq, seq), time.time()
+            self._changed.notify_all()
+
+    def decode(self, points: np.ndarray) -> np.ndarray:
+        """Rows of the input space that the decoder makes of embedded points (K, d_emb), say centres."""
+        import torch
+
+        parameter = next(self.autoencoder.parameters())
+        with torch.no_grad():
+            return self.autoencoder.decoder(torch.as_tensor(points, dtype=parameter.dtype, device=parameter.device)).cpu().numpy()
+
+    # -- threads -----------------------------------------------------------------------
+    def _train(self) -> None:
+        import torch
+
+        torch.set_num_threads(threads_beside_the_page())
+        snapshots = train(self.data, self.config, self.control, self.method, self.autoencoder)
+        try:
+            for snapshot in recorded(snapshots, self.recording, self.control):
+                seq = self._append(snapshot)
+                if self.paced and snapshot.phase == "cluster":
+                    self._wait_until_drawn(seq)
+        except (TrainingDiverged, DataError, ValueError):
+            pass  # recorded() kept the reason, worded for the user
+        except Exception:  # a bug: keep the history, show the message, log the trace
+            traceback.print_exc()
+        with self._changed:
+            self.status, self.error = self.recording.status, self.recording.error
+            self._changed.notify_all()
+        self.frames.changed()
+
+    def _embeddings(self) -> list[tuple[int, np.ndarray]]:
+        with self._lock:
+            return [(e.seq, e.snapshot.embedding) for e in self._entries]
+
+    def _wait_until_drawn(self, seq: int) -> None:
+        """Hold training (between two epochs) until a page has drawn `seq`, it stopped drawing, the run
+        is stopped, or PACE_MOST_SECONDS passed."""
+        deadline = time.time() + PACE_MOST_SECONDS
+        with self._changed:
+            while (self.paced and self._drawn_seq < seq and not self.control.stopped and time.time() < deadline
+                   and time.time() - self._drawn_at < WATCHED_SECONDS):
+                self._changed.wait(timeout=0.05)
+
+    def _append(self, snapshot: Snapshot) -> int:
+        """Add a snapshot to the history; its seq."""
+        with self._changed:
+            seq = self._entries[-1].seq + 1 if self._entries else 0
+            self._entries.append(Entry(seq, snapshot.for_display(), published=time.time()))
+            self.final_labels = snapshot.labels
+            dropped = self._thin() if len(self._entries) > self._max_history else []
+            self._changed.notify_all()
+        self.frames.forget(dropped)  # outside the run's lock: the projector takes the frames' lock first
+        self.frames.changed()
+        return seq
+
+    def _thin(self) -> list[int]:
+        """Keep memory bounded on long runs: drop every other entry of the older half; their seqs."""
+        half = len(self._entries) // 2
+        dropped = self._entries[1:half:2]
+        self._entries = self._entries[:1] + self._entries[2:half:2] + self._entries[half:]
+        return [entry.seq for entry in dropped]
+
+    def _watch(self) -> None:
+        orphaned_since = None
+        while self.active:
+            time.sleep(1.0)
+            self.recording.heartbeat()
+            if self._is_alive is None or self._is_alive():
+                orphaned_since = None
+            elif orphaned_since is None:
+                orphaned_since = time.time()
+            elif time.time() - orphaned_since > self._orphan_grace:
+                self.control.interrupt("the browser tab closed")

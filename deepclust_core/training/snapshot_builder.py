@@ -1,0 +1,78 @@
+"""Turns the loop's state at an epoch end into a Snapshot: labels aligned to the previous
+epoch, metrics, cluster sizes, the display subsample, timings, and every row's results
+(training/row_results.py: embedding, confidence, what assigns new rows)."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..settings.train import TrainConfig
+from ..data.dataset import Dataset
+from ..methods.kmeans import kmeans
+from ..methods import Method
+from ..methods.views import principal_view
+from ..evaluation.metrics import alignment, changed_fraction, clustering_scores
+from .row_results import centre_results, method_results
+from ..runs.view import display_subsample
+from .snapshot import ClusterView, Snapshot
+
+
+class SnapshotBuilder:
+    def __init__(self, data: Dataset, config: TrainConfig, device: str):
+        self.data, self.config, self.device = data, config, device
+        self.display_index = display_subsample(data.n_samples, config.display_size, config.seed)
+        self.previous: np.ndarray | None = None
+        self.started = self.last = time.perf_counter()
+
+    def pretrain_snapshot(self, epoch: int, epochs: int, losses: dict, H: np.ndarray, cached: bool = False) -> Snapshot:
+        """During pretraining the picture is AE + k-means: one quick k-means run per epoch."""
+        result = kmeans(H, self.config.n_clusters, self.config.seed, n_init=1)
+        view = principal_view(H[self.display_index], result.centers, "Autoencoder space (principal axes)")
+        scalars = {"cached": 1.0} if cached else {}
+        return self._snapshot("pretrain", epoch, epochs, losses, H, result.labels, result.centers, view, scalars=scalars)
+
+    def cluster_snapshot(self, epoch: int, epochs: int, losses: dict, H: np.ndarray, method: Method,
+                         reference: dict) -> Snapshot:
+        labels = method.assign(H)
+        view = method.clustering_view(H[self.display_index], labels[self.display_index])
+        return self._snapshot("cluster", epoch, epochs, losses, H, labels, method.centroids(), view,
+                              converged=method.converged, scalars=method.scalars(), reference=reference, method=method)
+
+    def _snapshot(self, phase, epoch, epochs, losses, H, method_labels, centroids, view: ClusterView,
+                  converged=False, scalars=None, reference=None, method: Method | None = None) -> Snapshot:
+        """`method_labels`, `centroids`: as the method (or pretraining's k-means) numbers its clusters."""
+        K = self.config.n_clusters
+        mapping = alignment(method_labels, self.previous, n_ids=K)
+        labels = mapping[method_labels]
+        if centroids is not None:
+            centroids = _permute_rows(centroids, mapping)
+            if view.centroids is not None:
+                view = _with_centroids(view, _permute_rows(view.centroids, mapping))
+        changed = changed_fraction(labels, self.previous)
+        self.previous = labels
+        rows = centre_results(H, labels, centroids) if method is None else method_results(method, H, method_labels, mapping)
+        now = time.perf_counter()
+        seconds, self.last = now - self.last, now
+        return Snapshot(
+            phase=phase, epoch=epoch, epochs_in_phase=epochs, losses=losses, labels=labels,
+            metrics={} if self.data.y is None else clustering_scores(self.data.y, labels),
+            changed=changed, cluster_sizes=np.bincount(labels, minlength=K),
+            display_index=self.display_index, embedding=H[self.display_index], centroids=centroids,
+            view=view, seconds=seconds, elapsed=now - self.started, device=self.device,
+            converged=converged, scalars=scalars or {}, reference_metrics=reference or {},
+            rows=rows,
+        )
+
+
+def _permute_rows(rows: np.ndarray, mapping: np.ndarray) -> np.ndarray:
+    """Row j moves to position mapping[j], the id its cluster now has."""
+    out = np.array(rows, copy=True)
+    out[mapping[:len(rows)]] = rows
+    return out
+
+
+def _with_centroids(view: ClusterView, centroids: np.ndarray) -> ClusterView:
+    from dataclasses import replace
+
+    return replace(view, centroids=centroids)
