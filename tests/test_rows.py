@@ -46,7 +46,7 @@ def blobs_csv(tmp_path_factory):
     return path, X, y
 
 
-@pytest.mark.parametrize("method", [name for name in METHODS if name in METHOD_STATE])
+@pytest.mark.parametrize("method", [name for name in METHODS if METHOD_STATE[name].stored])
 def test_every_method_assigns_its_own_rows_as_it_labelled_them(method):
     """The state kept at the last snapshot, restored into a new method object, gives the snapshot's labels
     and confidences (DEKM's labels are its last k-means step, which moved rows can leave)."""
@@ -64,14 +64,16 @@ def test_every_method_assigns_its_own_rows_as_it_labelled_them(method):
 
 
 def test_a_method_whose_state_is_not_kept_says_so():
-    """N2D's UMAP model is not kept (it would need pickling): its rows export, it assigns no new rows."""
-    unkept = [name for name in METHODS if name not in METHOD_STATE]
+    """N2D's UMAP model is not kept (it would need pickling): its rows export with the mixture's
+    posterior as their confidence, it assigns no new rows."""
+    unkept = [name for name in METHODS if not METHOD_STATE[name].stored]
     assert unkept == ["n2d"]
     data = load_dataset("blobs", n_samples=120, noise=0.05, n_clusters=3)
     config = TrainConfig(n_clusters=3, method="n2d", autoencoder=TINY_AE, pretrain_epochs=2, cluster_epochs=0,
                          batch_size=64, use_cache=False, display_size=50)
     rows = list(train(data, config))[-1].rows
     assert rows.assigner is None and len(rows.embedding) == 120
+    assert rows.confidence_name == "confidence_max_posterior" and np.all((rows.confidence >= 1 / 3) & (rows.confidence <= 1))
 
 
 def test_a_pretraining_snapshot_assigns_by_its_nearest_kmeans_centre(tiny_run):

@@ -31,6 +31,7 @@ class MethodState:
     attributes: tuple[str, ...]  # what the method's predict() and confidence read
     confidence_name: str = DISTANCE
     confidence: Callable[["Method", np.ndarray], np.ndarray] | None = None  # (n,), from embedded rows
+    stored: bool = True  # False: the state cannot be kept as arrays, so a stored run assigns no new rows
 
 
 def _dkm_confidence(method, H: np.ndarray) -> np.ndarray:
@@ -52,7 +53,15 @@ METHOD_STATE: dict[str, MethodState] = {
     "idec": MethodState(("mu",), "confidence_max_q", lambda m, H: m.soft_assignments(H).max(1)),
     "depict": MethodState(("theta", "bias"), "confidence_max_p", lambda m, H: m.probabilities(H).max(1)),
     "aecm": MethodState(("cm",), "confidence_max_gamma", lambda m, H: m.gamma(H).max(1)),
+    # N2D's UMAP model cannot be kept without pickling it: its rows get the mixture's posterior, new rows nothing
+    "n2d": MethodState((), "confidence_max_posterior", lambda m, H: m.posteriors(H).max(1), stored=False),
 }
+
+
+def confidence_name(method: Method) -> str:
+    """The column name of `method`'s per-row confidence (row_confidence)."""
+    spec = METHOD_STATE.get(method.card.name)
+    return spec.confidence_name if spec is not None else DISTANCE
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,7 +107,7 @@ class Assigner:
 def assigner_of(method: Method, cluster_ids: np.ndarray) -> Assigner | None:
     """The state `method` assigns with now (None for a method this module does not know)."""
     spec = METHOD_STATE.get(method.card.name)
-    if spec is None:
+    if spec is None or not spec.stored:
         return None
     state = {}
     for name in spec.attributes:

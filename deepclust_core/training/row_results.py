@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..methods.assigners import DISTANCE, Assigner, assigner_of, distance_to_centre, row_confidence
+from ..methods.assigners import DISTANCE, Assigner, assigner_of, confidence_name, distance_to_centre, row_confidence
 from ..data.dataset import Dataset
 from ..runs.files import compact
 from .snapshot import Snapshot, frozen_array
@@ -29,9 +29,8 @@ class RowResults:
 def method_results(method, H: np.ndarray, method_labels: np.ndarray, cluster_ids: np.ndarray) -> RowResults:
     """A clustering snapshot's results: the method's confidence for its own labels (before they were
     renamed to the shown ids `cluster_ids`), and its state."""
-    assigner = assigner_of(method, cluster_ids)
-    name = assigner.confidence_name if assigner else DISTANCE
-    return RowResults(H, row_confidence(method, H, method_labels), name, assigner)
+    return RowResults(H, row_confidence(method, H, method_labels), confidence_name(method),
+                      assigner_of(method, cluster_ids))
 
 
 def centre_results(H: np.ndarray, labels: np.ndarray, centres: np.ndarray) -> RowResults:
