@@ -17,7 +17,7 @@ test: install-dev browser
 bench: install-dev
 	$(BIN)/python -m bench.quality --methods dekm,ae-kmeans --data digits --seeds 0,1,2
 
-# deepclust vs ClustPy, same data and settings (docstring of bench/peers.py). ClustPy lives in its own venv,
+# deepclust vs ClustPy, same data and settings (docstring of bench/peers/__main__.py). ClustPy lives in its own venv,
 # .venv-peers, never in the project's requirements: torch pinned to ours (the local 2.13.0 CPU build).
 PEER_VENV := .venv-peers
 .PHONY: bench-peers
@@ -25,9 +25,9 @@ bench-peers: install-dev $(PEER_VENV)/.installed
 	mkdir -p runs
 	$(BIN)/python -m bench.peers --data digits --seeds 0,1,2 --methods dec,idec,dkm,dcn --out runs/peers-digits.md --json runs/peers-digits.json
 
-$(PEER_VENV)/.installed: bench/peer_requirements.txt
+$(PEER_VENV)/.installed: bench/peers/requirements.txt
 	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV)
-	$(PEER_VENV)/bin/python -m pip install --quiet -r bench/peer_requirements.txt
+	$(PEER_VENV)/bin/python -m pip install --quiet -r bench/peers/requirements.txt
 	touch $@
 
 install: $(VENV)/.installed

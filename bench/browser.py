@@ -1,31 +1,32 @@
-"""The app in a real browser for the live-view benchmark: the server as `make app` starts it (`python -m ui.launch`) on a free port
-(its own DEEPCLUST_CACHE), headless Debian Chromium through Playwright, and the few page
-actions the measurements need (wait for Start, type epochs, press Start, read messages).
+"""The app in a real browser, the one harness of the browser tests (tests/*browser*.py) and the
+benchmarks (bench/live_view/, bench/report_open.py): headless Debian Chromium through Playwright with
+the flags that work here, the server as `make app` starts it (`python -m ui.launch`) on a free port,
+the charts inside the page's frames, and the page actions they share (wait for Start, type a number,
+press Start or Stop, read the run's closing message).
 
-Launched as in tests/test_browser.py; the server gets its own process group so that stopping
-it also ends the UMAP projection process it started.
+The server gets its own process group, so that stopping it also ends the UMAP projection process it
+started. What is specific to the tests (pytest marks, where screenshots go) is in tests/browser_support.py.
 """
 from __future__ import annotations
 
 import contextlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's: Playwright cannot download its own here
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1500, "height": 1700}
 PROGRESS = re.compile(r"epoch \d+ of \d+")
-PACE_TOGGLE = "Show every clustering epoch"  # the sidebar switch of ui/run_state.py, on by default
 ENDED = re.compile(r"Finished:|Stopped\.|Interrupted|Training diverged|Unexpected error")
 FINISHED = re.compile(r"(Finished: .*?|Stopped\. .*?)(\w+) epoch (\d+), ([\d.]+) s in all, on ([^\s.]+)")
 # Every Plotly chart of a page: the live view's charts are frames of the page (ui/live_chart), the others in it.
@@ -48,16 +49,17 @@ class Server:
     launched: float
 
     @classmethod
-    def launch(cls, cache_dir: str | Path) -> Server:
+    def launch(cls, cache_dir: str | Path, **env: str) -> Server:
+        """The app on a free port with its pretraining cache (DEEPCLUST_CACHE) in `cache_dir`, and UMAP's
+        compiled code there too, as for a user, unless `env` names a NUMBA_CACHE_DIR; `env` adds variables."""
         port = free_port()
-        # the pretraining cache and UMAP's compiled code both under cache_dir, as for a user
-        env = {**{k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}, "DEEPCLUST_CACHE": str(cache_dir)}
+        inherited = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
         command = [sys.executable, "-m", "ui.launch", "--server.port", str(port),
                    "--server.headless", "true", "--server.fileWatcherType", "none",
                    "--browser.gatherUsageStats", "false"]
         launched = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   start_new_session=True)
+        process = subprocess.Popen(command, cwd=ROOT, env={**inherited, "DEEPCLUST_CACHE": str(cache_dir), **env},
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         return cls(process, f"http://127.0.0.1:{port}", port, launched)
 
     def wait_for_port(self, timeout: float = 120.0) -> None:
@@ -87,9 +89,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(cache_dir: str | Path):
-    """A fresh server for the duration of a `with` block."""
-    server = Server.launch(cache_dir)
+def serving(cache_dir: str | Path, **env: str):
+    """A fresh server (Server.launch's arguments) for the duration of a `with` block, once it serves."""
+    server = Server.launch(cache_dir, **env)
     try:
         server.wait_for_port()
         yield server
@@ -99,7 +101,7 @@ def serving(cache_dir: str | Path):
 
 @contextlib.contextmanager
 def chromium():
-    """Headless Debian Chromium through Playwright (it cannot download its own browser here)."""
+    """Headless Debian Chromium through Playwright, closed at the end of the `with` block."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -110,29 +112,18 @@ def chromium():
             browser.close()
 
 
-@contextlib.contextmanager
-def run_ready_to_start(browser, workdir: Path, pretrain: int, cluster: int, settle: float, kind: str | None = None,
-                       paced: bool = True):
-    """A fresh server with an empty cache (so pretraining runs), a page on it with the epochs
-    typed in (and the autoencoder `kind` chosen, if given; "Show every clustering epoch" off unless
-    `paced`), once the server has gone quiet (UMAP compiles once per server): yields the server, the
-    page and the seconds waited; the caller clicks Start."""
-    from bench.procs import wait_until_quiet
-
-    with serving(Path(tempfile.mkdtemp(prefix="cache-run-", dir=workdir))) as server:
-        page = browser.new_page(viewport=VIEWPORT)
-        try:
-            open_app(page, server.url)
-            waited = wait_until_quiet(server.process.pid, timeout=settle)
-            set_epochs(page, pretrain, cluster)
-            if kind is not None:
-                choose_autoencoder(page, kind)
-            if not paced:
-                page.get_by_test_id("stSidebar").get_by_text(PACE_TOGGLE, exact=True).click()
-                page.wait_for_timeout(400)
-            yield server, page, waited
-        finally:
-            page.close()
+def chart_frame(page, title: str, timeout: float = 60.0):
+    """The frame holding the live view's chart titled `title` (ui/live_chart draws each in a frame of the page)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.locator(".gtitle", has_text=title).count():
+                    return frame
+            except Exception:  # noqa: BLE001 - a frame that left the page during the look
+                continue
+        page.wait_for_timeout(250)
+    raise TimeoutError(f"no chart titled {title!r} within {timeout:.0f} s")
 
 
 def start_button(page):
@@ -158,14 +149,6 @@ def set_number(page, label: str, value: int) -> None:
 def set_epochs(page, pretrain: int, cluster: int) -> None:
     set_number(page, "Pretraining epochs", pretrain)
     set_number(page, "Clustering epochs (at most)", cluster)
-
-
-def choose_autoencoder(page, kind: str) -> None:
-    """Pick the autoencoder's kind (mlp, conv) in the sidebar's Autoencoder section."""
-    page.get_by_test_id("stSidebar").get_by_text("Autoencoder", exact=True).click()
-    page.get_by_role("combobox", name="Kind").click()
-    page.get_by_role("option", name=kind, exact=True).click()
-    page.wait_for_timeout(400)
 
 
 def wait_for_end(page, timeout: float) -> str:

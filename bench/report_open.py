@@ -4,7 +4,7 @@
     chrt -r 1 .venv/bin/python -m bench.report_open ...     # on a busy machine: Chromium before the rest
 
 Writes each run's report (deepclust_core.runs.report) to a temporary file, opens it `--loads` times in
-headless Debian Chromium through Playwright (the flags of bench/browser.py), and prints one Markdown
+headless Debian Chromium through Playwright (bench/browser.py), and prints one Markdown
 row per run: its size, the seconds from navigation until every chart is drawn and the animation holds
 its frames, and the CPU seconds all of Chromium's processes spent meanwhile (SystemInfo.getProcessInfo),
 which a busy machine does not inflate as it does the wall time.
@@ -20,7 +20,7 @@ from deepclust_core.runs.report import html_report
 from deepclust_core.runs.store import RunStore
 from deepclust_core.runs.stored_run import StoredRun
 
-from .browser import CHROMIUM, CHROMIUM_FLAGS
+from .browser import chromium
 
 READY = """() => {
   const animation = document.getElementById('animation');
@@ -31,11 +31,8 @@ READY = """() => {
 
 def open_times(path: Path, loads: int) -> tuple[list[float], list[float]]:
     """Wall and CPU seconds of each load of the report at `path`."""
-    from playwright.sync_api import sync_playwright
-
     walls, cpus = [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         cdp = browser.new_browser_cdp_session()
 
         def cpu() -> float:
@@ -50,7 +47,6 @@ def open_times(path: Path, loads: int) -> tuple[list[float], list[float]]:
             walls.append(time.perf_counter() - started)
             cpus.append(cpu() - before)
             page.close()
-        browser.close()
     return walls, cpus
 
 

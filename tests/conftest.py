@@ -56,19 +56,16 @@ def tiny_run():
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium through Playwright, one per browser-test module."""
-    from browser_support import CHROMIUM, CHROMIUM_FLAGS
-    from playwright.sync_api import sync_playwright
+    from bench.browser import chromium
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The app's server on a free port with its own pretraining cache, one per browser-test module; its URL."""
-    from browser_support import streamlit_server
+    from browser_support import app_server
 
-    with streamlit_server(DEEPCLUST_CACHE=str(tmp_path_factory.mktemp("cache"))) as url:
+    with app_server(tmp_path_factory.mktemp("cache")) as url:
         yield url

@@ -70,8 +70,8 @@ def test_loop_overhead_bad_data_is_one_line(capsys):
 def test_scale_table_counts_epochs_from_the_closing_message():
     """Measurement 7's table from made-up page observations: 2 pretraining + clustering 0 to 1 = 4 snapshots,
     3 drawn while training (the last only by the closing redraw), 2 of them with their own UMAP frame."""
-    from bench.live_scale import scale_table
-    from bench.procs import GB, RssSampler, Sample
+    from bench.live_view.scale import scale_table
+    from bench.live_view.procs import GB, RssSampler, Sample
 
     redraws = [{"seq": seq, "published": 1000.0 * seq, "inDom": 1000.0 * seq + 500, "framed": framed}
                for seq, framed in ((0, 3000.0), (1, None), (2, 4000.0))]

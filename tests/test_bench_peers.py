@@ -1,4 +1,4 @@
-"""bench/peers.py, peer_runs.py and peer_table.py (deepclust vs ClustPy) on tiny settings: arguments, the
+"""bench.peers (its command line, runs.py and table.py: deepclust vs ClustPy) on tiny settings: arguments, the
 table, our side of a run, the settings handed to ClustPy, and ClustPy's side only where the peer venv (.venv-peers) exists."""
 import json
 import types
@@ -6,9 +6,9 @@ import types
 import pytest
 import torch
 
-from bench import peer_clustpy
+from bench.peers import clustpy_run
 from bench.datasets import load_spec, parse_data_spec
-from bench.peer_runs import (
+from bench.peers.runs import (
     PEER_PYTHON,
     check_methods,
     libraries_of,
@@ -17,8 +17,8 @@ from bench.peer_runs import (
     peer_options,
     run_ours,
 )
-from bench.peer_table import COLUMNS, OURS, THEIRS, PeerResult, markdown_table
-from bench.peers import build_parser, main
+from bench.peers.table import COLUMNS, OURS, THEIRS, PeerResult, markdown_table
+from bench.peers.__main__ import build_parser, main
 from bench.settings import describe
 
 TINY = ["--data", "blobs:200", "--seeds", "0", "--pretrain-epochs", "2", "--cluster-epochs", "2",
@@ -83,13 +83,13 @@ def test_settings_handed_to_clustpy():
     dcn = our_config("dcn", 10, 0, build_parser().parse_args([]), "/tmp/unused")
     assert dcn.method == "dkm" and dcn.pretrain_epochs == 50  # ClustPy's DCN trains with our DKM's settings
 
-    args = peer_clustpy.build_parser().parse_args(["--data", "x.npz", "--method", "dkm", "--seed", "0", "--n-clusters", "3",
+    args = clustpy_run.build_parser().parse_args(["--data", "x.npz", "--method", "dkm", "--seed", "0", "--n-clusters", "3",
                                                    "--pretrain-epochs", "2", "--cluster-epochs", "7", "--batch-size", "64",
                                                    "--lr", "0.002", "--out", "r.json"])
-    kwargs = peer_clustpy.method_kwargs("dkm", args, {"alpha": 1000.0, "lam": 1.0, "n_init": 10}, torch)
+    kwargs = clustpy_run.method_kwargs("dkm", args, {"alpha": 1000.0, "lam": 1.0, "n_init": 10}, torch)
     assert kwargs["alphas"] == (1000.0,) and kwargs["clustering_epochs"] == 7 and kwargs["clustering_loss_weight"] == 1.0
     assert kwargs["clustering_optimizer_params"] == {"lr": 0.002} and kwargs["initial_clustering_params"] == {"n_init": 10}
-    kwargs = peer_clustpy.method_kwargs("dec", args, {"n_init": 20, "sgd_lr": 0.01, "momentum": 0.9}, torch)
+    kwargs = clustpy_run.method_kwargs("dec", args, {"n_init": 20, "sgd_lr": 0.01, "momentum": 0.9}, torch)
     assert kwargs["optimizer_class"] is torch.optim.SGD and kwargs["clustering_optimizer_params"] == {"lr": 0.01, "momentum": 0.9}
     assert kwargs["pretrain_optimizer_params"] == {"lr": 0.002}
 

@@ -5,27 +5,24 @@ slider, and saves screenshots under test-artifacts/.
 """
 import re
 
-from browser_support import ARTIFACTS, BROWSER_MARKS, set_number
+from browser_support import ARTIFACTS, BROWSER_MARKS
 
-from bench.browser import CHARTS_IN_PAGE_JS
+from bench.browser import CHARTS_IN_PAGE_JS, PROGRESS, VIEWPORT, open_app, set_epochs, start_button
 
 pytestmark = BROWSER_MARKS
 
 
 def progress_text(page) -> str:
-    return page.get_by_text(re.compile(r"epoch \d+ of \d+")).first.inner_text()
+    return page.get_by_text(PROGRESS).first.inner_text()
 
 
 def test_live_training_in_the_browser(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1500, "height": 1700})
-    page.goto(server)
-    start = page.get_by_role("button", name="Start")
-    start.wait_for(timeout=30_000)
-    set_number(page, "Pretraining epochs", 8)
-    set_number(page, "Clustering epochs (at most)", 8)
-    start.click()
-    page.get_by_text(re.compile(r"epoch \d+ of \d+")).first.wait_for(timeout=60_000)
+    page = browser.new_page(viewport=VIEWPORT)
+    open_app(page, server)
+    set_epochs(page, 8, 8)
+    start_button(page).click()
+    page.get_by_text(PROGRESS).first.wait_for(timeout=60_000)
     first = progress_text(page)
     page.wait_for_function(f"() => !document.body.innerText.includes({first!r})", timeout=60_000)
     assert progress_text(page) != first  # the epoch counter moves

@@ -9,8 +9,10 @@ Screenshots go to test-artifacts/.
 import re
 import time
 
-from browser_support import ARTIFACTS, BROWSER_MARKS, chart_frame, set_number
+from browser_support import ARTIFACTS, BROWSER_MARKS
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from bench.browser import chart_frame, open_app, set_epochs, start_button
 
 pytestmark = BROWSER_MARKS
 SCREEN = {"width": 1280, "height": 720}
@@ -68,14 +70,11 @@ def play_to_the_end(page, timeout: float = 90) -> list[str]:
 def test_a_lecture_on_a_1280_by_720_screen(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page = watched_page(browser)
-    page.goto(server)
-    start = page.get_by_role("button", name="Start", exact=True)
-    start.wait_for(timeout=60_000)
-    set_number(page, "Pretraining epochs", 5)
-    set_number(page, "Clustering epochs (at most)", 5)
+    open_app(page, server)
+    set_epochs(page, 5, 5)
     page.get_by_text("Lecture layout").click()
     page.wait_for_timeout(1500)  # the rerun the toggle starts
-    start.click()
+    start_button(page).click()
     page.get_by_test_id("stSidebar").hover()
     page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
     tiles = page.locator(".st-key-scoreboard").get_by_test_id("stMetric")
@@ -119,8 +118,7 @@ def open_example(page) -> None:
 
 def test_play_and_pause_on_the_runs_page_and_webgl_on_every_page(server, browser):
     page = watched_page(browser)
-    page.goto(server)
-    page.get_by_role("button", name="Start", exact=True).wait_for(timeout=60_000)
+    open_app(page, server)
     page.get_by_role("link", name="Runs", exact=True).click()
     open_example(page)
     page.get_by_role("button", name="Play").wait_for(timeout=60_000)

@@ -1,4 +1,4 @@
-"""The autoencoder panel is live (issue 15), as bench/live_frames.py measures it: on a fresh
+"""The autoencoder panel is live (issue 15), as bench/live_view/frames.py measures it: on a fresh
 server whose projection is warm, a 20 + 20 epoch DEKM run on digits with the page's defaults (DEKM.py's
 conv network, "Show every clustering epoch" on) started from the page shows
 at least 80 % of its clustering epochs with their own UMAP frame while it trains, and its last
@@ -6,8 +6,8 @@ epoch's frame within 2 s of the end (measured: docs/benchmarks.md, live UMAP fra
 hidden epoch marker of ui/live_view.py."""
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
-from bench.browser import run_ready_to_start
-from bench.live_frames import LAST_FRAME_TARGET, LIVE_SHARE_TARGET, watch_live_frames
+from bench.live_view.frames import LAST_FRAME_TARGET, LIVE_SHARE_TARGET, watch_live_frames
+from bench.live_view.ready_to_start import run_ready_to_start
 
 pytestmark = BROWSER_MARKS
 SETTLE_SECONDS = 120  # at most, for the new server's projection process to compile UMAP and go quiet

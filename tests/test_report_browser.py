@@ -3,8 +3,9 @@ titles clear of tick labels, and downloads every row's result."""
 
 import numpy as np
 import pytest
-from browser_support import BROWSER_MARKS, CHROMIUM, CHROMIUM_FLAGS
+from browser_support import BROWSER_MARKS
 
+from bench.browser import chromium
 from deepclust_core.runs.recording import Recording, recorded
 from deepclust_core.runs.report import html_report
 from deepclust_core.runs.store import RunStore
@@ -37,13 +38,10 @@ def overlaps(a: dict, b: dict) -> bool:
 
 
 def test_report_opens_offline_and_animates(report, tiny_run):
-    from playwright.sync_api import sync_playwright
-
     path, text = report
     assert "<script src=" not in text  # plotly.js is inline: nothing to fetch
     requests = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         page = browser.new_page(accept_downloads=True)
         page.on("request", lambda request: requests.append(request.url))
         page.goto(path.as_uri())
@@ -68,5 +66,4 @@ def test_report_opens_offline_and_animates(report, tiny_run):
         page.hover(".js-plotly-plot")
         assert page.locator("[data-title='Download plot as a PNG']").count() >= 1
         assert page.locator("[data-title='Share chart...']").count() == 0
-        browser.close()
     assert all(url.startswith(("file:", "data:", "blob:")) for url in requests)

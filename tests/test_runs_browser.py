@@ -4,25 +4,22 @@ opened first on a fresh server still runs inside app.py's navigation."""
 import re
 
 import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS, CHROMIUM, CHROMIUM_FLAGS, chart_frame, streamlit_server
+from browser_support import ARTIFACTS, BROWSER_MARKS, app_server
 
-from bench.browser import CHARTS_IN_PAGE_JS
+from bench.browser import CHARTS_IN_PAGE_JS, chart_frame, chromium
 
 pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def server(tmp_path):
-    with streamlit_server(DEEPCLUST_CACHE=str(tmp_path / "cache"), DEEPCLUST_HOME=str(tmp_path / "home")) as url:
+    with app_server(tmp_path / "cache", DEEPCLUST_HOME=str(tmp_path / "home")) as url:
         yield url
 
 
 def test_an_example_replays_on_the_runs_page(server):
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1500, "height": 1500})
         page.goto(server)
         page.get_by_text("Watch deep clustering learn").wait_for(timeout=60_000)  # app.py's navigation is in place
@@ -36,17 +33,13 @@ def test_an_example_replays_on_the_runs_page(server):
         assert panel.locator("[data-title^='Download plot as a' i]").count() >= 1  # the camera button
         assert page.get_by_text(re.compile("camera button")).count() >= 1
         page.screenshot(path=str(ARTIFACTS / "runs-replay.png"), full_page=True)
-        browser.close()
 
 
 def test_branch_from_an_example_epoch_then_compare(server):
     """Runs: open the DEKM example, branch from an epoch with fewer clustering epochs; the child
     trains on the Train page, then the Compare page shows parent and child."""
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1500, "height": 1500})
         page.goto(server)
         page.get_by_text("Watch deep clustering learn").wait_for(timeout=60_000)
@@ -72,20 +65,15 @@ def test_branch_from_an_example_epoch_then_compare(server):
         assert "1. dekm · example-digits-dekm" in names  # the parent first, then the child (a run of the user's)
         assert any(re.fullmatch(r"2\. dekm · \d{8}-\d{6}-\w+", name) for name in names)
         page.screenshot(path=str(ARTIFACTS / "branch-compare.png"), full_page=True)
-        browser.close()
 
 
 def test_a_page_url_opened_first_goes_through_the_app(server):
     """The first request after the server starts is for a page's own URL (a bookmark, a restored tab):
     it still runs inside app.py's navigation, not as a lone page file under Streamlit's pages-folder menu."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1200, "height": 800})
         page.goto(server + "/learn")
         page.get_by_text("Learn the methods").wait_for(timeout=60_000)
         page.get_by_role("link", name="Train", exact=True).wait_for(timeout=30_000)  # app.py's menu
         assert page.get_by_role("link", name="app", exact=True).count() == 0  # the pages-folder menu lists app.py
         assert page.title() == "deepclust"  # app.py's page config
-        browser.close()

@@ -8,9 +8,11 @@ import re
 import zipfile
 
 import numpy as np
-from browser_support import ARTIFACTS, BROWSER_MARKS, chart_frame, set_number
+from browser_support import ARTIFACTS, BROWSER_MARKS
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from bench.browser import chart_frame, open_app, set_epochs, start_button
 
 pytestmark = BROWSER_MARKS
 UPLOAD_CHOICE = "Your file (CSV, .npy, .npz, .zip of images)"
@@ -45,8 +47,7 @@ def zip_file(path):
 
 def open_upload(browser, server, path):
     page = browser.new_page(viewport={"width": 1500, "height": 1600})
-    page.goto(server)
-    page.get_by_role("button", name="Start").wait_for(timeout=60_000)
+    open_app(page, server)
     page.get_by_role("combobox", name="Data set").click()
     page.get_by_role("option", name=UPLOAD_CHOICE).click()
     page.locator("input[type=file]").set_input_files(str(path))
@@ -54,9 +55,8 @@ def open_upload(browser, server, path):
 
 
 def train_briefly(page) -> None:
-    set_number(page, "Pretraining epochs", 5)
-    set_number(page, "Clustering epochs (at most)", 3)
-    page.get_by_role("button", name="Start").click()
+    set_epochs(page, 5, 3)
+    start_button(page).click()
     page.get_by_text(re.compile("^Finished")).first.wait_for(timeout=240_000)
     page.wait_for_timeout(1500)  # the fragment's last redraw
 

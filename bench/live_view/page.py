@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from bench.browser import CHARTS_IN_PAGE_JS, VIEWPORT, Server, open_app, serving, set_epochs, start_button, stop_run
-from bench.budget import BudgetTable, median, seconds, verdict
-from bench.procs import wait_until_quiet
+from bench.live_view.budget import BudgetTable, median, seconds, verdict
+from bench.live_view.procs import wait_until_quiet
 from deepclust_core import load_dataset, train
 from deepclust_core.settings.build import config_for
 

@@ -2,7 +2,7 @@
 
 As a user would: Fashion-MNIST picked in the sidebar, "Rows to train on" set to every row,
 DEKM with its defaults except the epochs, Start, and the page watched until the run ends (or,
-after `minutes`, Stop). The live view's hidden epoch marker (bench/live_redraw.py) says which
+after `minutes`, Stop). The live view's hidden epoch marker (bench/live_view/redraw.py) says which
 epochs the page drew while training, how soon, and whether each was drawn with its own UMAP
 frame; the server's memory (the training runs in its process) and its children's (the UMAP
 process) are sampled from /proc all along.
@@ -15,10 +15,10 @@ from pathlib import Path
 
 from bench.browser import (VIEWPORT, open_app, parse_finished, serving, set_epochs, set_number, start_button, stop_run,
                            wait_for_end)
-from bench.budget import BudgetTable, median, seconds, verdict
-from bench.live_memory import PEAK_TARGET_GB, gb
-from bench.live_redraw import REDRAW_TIMER, percentile
-from bench.procs import GB, RssSampler, descendants, wait_until_quiet
+from bench.live_view.budget import BudgetTable, median, seconds, verdict
+from bench.live_view.memory import PEAK_TARGET_GB, gb
+from bench.live_view.redraw import REDRAW_TIMER, percentile
+from bench.live_view.procs import GB, RssSampler, descendants, wait_until_quiet
 from deepclust_core.data.idx import FASHION_MNIST_INSTALL_HINT, idx_folder_available
 
 FASHION_MNIST = "Fashion-MNIST (70,000 28×28 images)"  # ui/data_picker.py's label when it is installed

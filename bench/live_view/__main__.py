@@ -30,19 +30,19 @@ import traceback
 from datetime import datetime, timezone
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as `python bench/live_view.py`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if __package__ in (None, ""):  # run as `python bench/live_view`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.browser import chromium  # noqa: E402
-from bench.budget import failed_table  # noqa: E402
-from bench.live_memory import long_run_memory  # noqa: E402
-from bench.live_page import first_frame, page_usable  # noqa: E402
-from bench.live_pause import pause_latency  # noqa: E402
-from bench.live_redraw import redraw_latency  # noqa: E402
-from bench.live_scale import full_size_run  # noqa: E402
-from bench.live_slowdown import slowdown  # noqa: E402
-from bench.live_frames import first_umap_frame, live_frames  # noqa: E402
-from bench.live_umap import umap_frames  # noqa: E402
+from bench.live_view.budget import failed_table  # noqa: E402
+from bench.live_view.memory import long_run_memory  # noqa: E402
+from bench.live_view.page import first_frame, page_usable  # noqa: E402
+from bench.live_view.pause import pause_latency  # noqa: E402
+from bench.live_view.redraw import redraw_latency  # noqa: E402
+from bench.live_view.scale import full_size_run  # noqa: E402
+from bench.live_view.slowdown import slowdown  # noqa: E402
+from bench.live_view.frames import first_umap_frame, live_frames  # noqa: E402
+from bench.live_view.umap_time import umap_frames  # noqa: E402
 from bench.machine import describe_machine, machine_line  # noqa: E402
 
 MEASUREMENTS = ("page", "first-frame", "umap", "live-frames", "first-umap", "pause", "slowdown", "redraw", "scale",

@@ -1,5 +1,5 @@
-"""One run of bench/peers.py, on either side: ours with `deepclust_core.train` in this process,
-ClustPy's with bench/peer_clustpy.py in a subprocess of the peer venv, handed our settings.
+"""One run of bench.peers, on either side: ours with `deepclust_core.train` in this process,
+ClustPy's with bench/peers/clustpy_run.py in a subprocess of the peer venv, handed our settings.
 
 Which library runs a method: SHARED on both, PEER_ONLY (DCN) on ClustPy's only, with our DKM's
 settings, any other registered method of ours on deepclust's only. Both sides record the
@@ -18,15 +18,15 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.peer_table import OURS, THEIRS, PeerResult
+from bench.peers.table import OURS, THEIRS, PeerResult
 from bench.settings import build_config, overrides_from
 from deepclust_core import METHODS, Dataset, TrainConfig, TrainingDiverged, train
 from deepclust_core.data.dataset import DataError
 from deepclust_core.evaluation.metrics import clustering_scores
 from deepclust_core.networks.pretrain import pretrain_key
 
-ROOT = Path(__file__).resolve().parents[1]
-PEER_SCRIPT = ROOT / "bench" / "peer_clustpy.py"
+ROOT = Path(__file__).resolve().parents[2]
+PEER_SCRIPT = Path(__file__).resolve().with_name("clustpy_run.py")
 PEER_PYTHON = ROOT / ".venv-peers" / "bin" / "python"
 PEER_INSTALL = "make .venv-peers/.installed"
 SHARED = ("dec", "idec", "dkm")  # both libraries
@@ -137,7 +137,7 @@ def peer_weights_key(data: Dataset, config: TrainConfig, reconstruction: str) ->
 
 def peer_command(npz: Path, method: str, config: TrainConfig, options: dict, args, weights: Path,
                  out: Path) -> list[str]:
-    """bench/peer_clustpy.py's command line, for the peer venv's Python: our settings and the shared ones."""
+    """bench/peers/clustpy_run.py's command line, for the peer venv's Python: our settings and the shared ones."""
     command = [args.peer_python, str(PEER_SCRIPT), "--data", str(npz), "--method", method, "--seed", str(config.seed),
                "--n-clusters", str(config.n_clusters), "--pretrain-epochs", str(config.pretrain_epochs),
                "--cluster-epochs", str(peer_epochs(method, config)), "--batch-size", str(config.batch_size),
@@ -150,7 +150,7 @@ def peer_command(npz: Path, method: str, config: TrainConfig, options: dict, arg
 
 def run_peer(data: Dataset, npz: Path, method: str, config: TrainConfig, spec: str, args, workdir: Path,
              ae_seconds: dict) -> PeerResult:
-    """bench/peer_clustpy.py in the peer venv (`args`: peers.py's command line); its labels scored here with our
+    """bench/peers/clustpy_run.py in the peer venv (`args`: the command line of bench.peers); its labels scored here with our
     metrics; any failure becomes a FAILED result."""
     options = peer_options(method, config)
     settings = describe_peer(method, config, options, args.peer_reconstruction)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-from bench.browser import run_ready_to_start, start_button, wait_for_end
-from bench.budget import BudgetTable, seconds
+from bench.browser import start_button, wait_for_end
+from bench.live_view.budget import BudgetTable, seconds
+from bench.live_view.ready_to_start import run_ready_to_start
 
 REDRAW_TIMER = """() => {
   const seen = window.__redraws = [];

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from bench.budget import BudgetTable, median, seconds, verdict
+from bench.live_view.budget import BudgetTable, median, seconds, verdict
 from deepclust_core.projection import umap as projection
 
 WARM_TARGETS = {2000: 0.3, 5000: 0.6}  # seconds for one warm-started frame of that many points (issue 15)

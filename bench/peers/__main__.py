@@ -6,7 +6,7 @@
 
 Runs in the project's venv. Our side trains with `deepclust_core.train` (bench.settings' configs: each
 method's reference settings, then --pretrain-epochs / --cluster-epochs / --batch-size / --lr /
---hidden / --embedding-dim for every method). ClustPy's side runs bench/peer_clustpy.py in a
+--hidden / --embedding-dim for every method). ClustPy's side runs bench/peers/clustpy_run.py in a
 subprocess of the peer venv (.venv-peers, `make .venv-peers/.installed`: ClustPy 0.0.3 with the same
 torch 2.13.0 CPU build as ours, never in the project's requirements) on the same rows, handed over in
 an .npz that holds X only, with the same autoencoder, epochs, batch size, learning rates, k-means
@@ -22,18 +22,18 @@ temporary folder unless --cache-dir), ClustPy's through a weights file loaded wi
 `neural_network_weights`. Total s adds the pretraining time of the autoencoder a run used (measured
 once, by the run that trained it) to the run's clustering phase, so every row carries its full cost.
 
-The peer venv (Makefile rule `.venv-peers/.installed`, from bench/peer_requirements.txt): ClustPy 0.0.3
+The peer venv (Makefile rule `.venv-peers/.installed`, from bench/peers/requirements.txt): ClustPy 0.0.3
 (PyPI sdist; it compiles one C extension) with every dependency it declares, because `import
 clustpy.deep` really imports them all (torchvision in deep/_data_utils.py, pandas and matplotlib through
 clustpy.utils), so `--no-deps` would only break the import. torch is pinned to the project's 2.13.0,
 the local CPU build here (left unpinned, pip would take PyPI's newest torch and its CUDA wheels), which
 also makes the speed comparison one of code, not of torch builds; torchvision 0.28.0 is the release that
 pins torch 2.13.0. PyPI's torchvision is a CUDA build whose compiled ops cannot load next to the CPU
-torch; bench/peer_clustpy.py skips only their registration (nothing here uses them).
+torch; bench/peers/clustpy_run.py skips only their registration (nothing here uses them).
 
-This file is the command line and the order of the runs; bench/peer_runs.py runs one side (ours, or
-ClustPy's subprocess with our settings), bench/peer_table.py holds the results, the table and the
---json file. --flush-denormal and bench/peer_profile.py check where an epoch's time goes on each side.
+This file is the command line and the order of the runs; bench/peers/runs.py runs one side (ours, or
+ClustPy's subprocess with our settings), bench/peers/table.py holds the results, the table and the
+--json file. --flush-denormal and bench/peers/epoch_profile.py check where an epoch's time goes on each side.
 """
 from __future__ import annotations
 
@@ -47,15 +47,15 @@ from pathlib import Path
 
 import numpy as np
 
-if __package__ in (None, ""):  # run as `python bench/peers.py`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if __package__ in (None, ""):  # run as `python bench/peers`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import torch  # noqa: E402
 
 from bench.datasets import load_spec, parse_data_spec  # noqa: E402
 from bench.machine import describe_machine  # noqa: E402
-from bench.peer_clustpy import warm_up  # noqa: E402
-from bench.peer_runs import (  # noqa: E402
+from bench.peers.clustpy_run import warm_up  # noqa: E402
+from bench.peers.runs import (  # noqa: E402
     PEER_ONLY,
     PEER_PYTHON,
     SHARED,
@@ -65,7 +65,7 @@ from bench.peer_runs import (  # noqa: E402
     run_ours,
     run_peer,
 )
-from bench.peer_table import OURS, PeerResult, load_runs, report, runs_json  # noqa: E402
+from bench.peers.table import OURS, PeerResult, load_runs, report, runs_json  # noqa: E402
 from bench.quality import comma_list, int_list, write  # noqa: E402
 from bench.settings import add_override_arguments, describe  # noqa: E402
 from deepclust_core import METHODS  # noqa: E402
@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "or mean (torch's mse_loss, as our DEC/IDEC pretraining and IDEC)")
     parser.add_argument("--flush-denormal", action="store_true",
                         help="torch.set_flush_denormal(True) in both libraries' processes (to check whether denormal "
-                             "floats slow either side; see bench/peer_profile.py)")
+                             "floats slow either side; see bench/peers/epoch_profile.py)")
     parser.add_argument("--peer-timeout", type=float, help="seconds before a ClustPy run is stopped and marked FAILED")
     parser.add_argument("--cache-dir", help="our pretrained-autoencoder cache (default: a private temporary folder, "
                                             "so that every autoencoder is trained and timed in this benchmark)")
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.flush_denormal and not torch.set_flush_denormal(True):
         print("error: --flush-denormal: this CPU cannot flush denormals", file=sys.stderr)
         return 2
-    warm_up(torch)  # torch's one-time costs, before any timing (peer_clustpy.py does the same in its process)
+    warm_up(torch)  # torch's one-time costs, before any timing (clustpy_run.py does the same in its process)
     command = "python -m bench.peers " + shlex.join(argv)
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     with tempfile.TemporaryDirectory(prefix="bench-peers-") as tmp:

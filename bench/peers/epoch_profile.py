@@ -1,9 +1,9 @@
 """Where an epoch's time goes: our training loop piece by piece, next to ClustPy's loop on the same network.
 
-    PYTHONPATH=. .venv/bin/python bench/peer_profile.py --threads 2           # our side only
-    PYTHONPATH=. .venv-peers/bin/python bench/peer_profile.py --threads 2     # both (the peer venv has ClustPy)
+    PYTHONPATH=. .venv/bin/python bench/peers/epoch_profile.py --threads 2           # our side only
+    PYTHONPATH=. .venv-peers/bin/python bench/peers/epoch_profile.py --threads 2     # both (the peer venv has ClustPy)
 
-Diagnostic for bench/peers.py's speed columns, on digits with the reference MLP (d-500-500-2000-10).
+Diagnostic for the speed columns of bench.peers, on digits with the reference MLP (d-500-500-2000-10).
 Pretraining, --epochs epochs from the same seeded autoencoder, seconds per epoch over the first 3 and
 the last 5 epochs: our optimiser steps alone (MSE averaged over features, as our loop), the same with
 torch.set_flush_denormal(True), the same with the loss summed over features (ClustPy's
@@ -22,10 +22,10 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.datasets import load_spec, parse_data_spec  # noqa: E402
-from bench.peer_clustpy import import_clustpy  # noqa: E402
+from bench.peers.clustpy_run import import_clustpy  # noqa: E402
 from deepclust_core.networks.build import build_autoencoder  # noqa: E402
 from deepclust_core.settings.autoencoder import AutoencoderConfig  # noqa: E402
 from deepclust_core.settings.train import TrainConfig  # noqa: E402
@@ -50,7 +50,7 @@ def summary(times: list[float]) -> str:
 
 
 def clustpy_pieces():
-    """ClustPy's pieces, or None outside the peer venv (imported as bench/peer_clustpy.py does)."""
+    """ClustPy's pieces, or None outside the peer venv (imported as bench/peers/clustpy_run.py does)."""
     try:
         import_clustpy()
         from clustpy.deep._data_utils import get_dataloader

@@ -1,14 +1,14 @@
-"""One ClustPy run for bench/peers.py, executed by the peer venv's Python (.venv-peers), never the project's.
+"""One ClustPy run for bench.peers, executed by the peer venv's Python (.venv-peers), never the project's.
 
-    .venv-peers/bin/python bench/peer_clustpy.py --data rows.npz --method dec --seed 0 --n-clusters 10 \
+    .venv-peers/bin/python bench/peers/clustpy_run.py --data rows.npz --method dec --seed 0 --n-clusters 10 \
         --pretrain-epochs 200 --cluster-epochs 75 --batch-size 256 --lr 1e-3 --weights ae.pt --out result.json
 
 Standalone on purpose: it imports numpy, torch and ClustPy only (no deepclust_core), reads the rows
-from an .npz written by bench/peers.py (`X` only: the labels never reach this process), trains
+from an .npz written by bench.peers (`X` only: the labels never reach this process), trains
 ClustPy's DEC / IDEC / DKM / DCN and writes the predicted labels and the timings as JSON; the
-scores are computed by bench/peer_runs.py with deepclust_core.evaluation.metrics, the same code as for our runs.
+scores are computed by bench/peers/runs.py with deepclust_core.evaluation.metrics, the same code as for our runs.
 
-How each run is matched with ours (the table's notes in bench/peer_table.py repeat it):
+How each run is matched with ours (the table's notes in bench/peers/table.py repeat it):
 - Autoencoder: ClustPy's FeedforwardAutoencoder with layers d-500-500-2000-10 (our --hidden /
   --embedding-dim) and activation_fn=torch.nn.ReLU (ClustPy's default is LeakyReLU), no batch norm,
   no dropout, linear embedding and output: the same network as deepclust_core's MLP autoencoder.
@@ -60,7 +60,7 @@ def import_clustpy():
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description="one ClustPy run for bench/peers.py")
+    parser = argparse.ArgumentParser(description="one ClustPy run for bench.peers")
     parser.add_argument("--data", required=True, help=".npz with X (n, d) float32")
     parser.add_argument("--method", required=True, choices=METHODS)
     parser.add_argument("--seed", type=int, required=True)
@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="sum: ClustPy's mean_squared_error (summed over features); mean: torch's mse_loss")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--flush-denormal", action="store_true", help="torch.set_flush_denormal(True), as peers.py")
+    parser.add_argument("--flush-denormal", action="store_true", help="torch.set_flush_denormal(True), as bench.peers")
     parser.add_argument("--weights", help="pretrained autoencoder file: loaded when it exists, else written")
     parser.add_argument("--out", required=True, help="JSON result file")
     return parser
@@ -141,7 +141,7 @@ def record_initial_labels(train_utils, recorded: dict) -> None:
 
 
 def warm_up(torch) -> None:
-    """Pay torch's one-time costs (the first optimiser step imports torch._dynamo) before any timing; peers.py
+    """Pay torch's one-time costs (the first optimiser step imports torch._dynamo) before any timing; bench.peers
     calls it too, in its own process. `torch` is passed in: this module imports it only when it runs."""
     layer = torch.nn.Linear(2, 2)
     for optimizer in (torch.optim.Adam(layer.parameters()), torch.optim.SGD(layer.parameters(), lr=0.1, momentum=0.9)):

@@ -1,4 +1,4 @@
-"""The results of bench/peers.py and their report: one PeerResult per run, one Markdown row per
+"""The results of bench.peers and their report: one PeerResult per run, one Markdown row per
 (data, library, method) with mean ± std over seeds, the header that says how both libraries were
 matched, and the JSON file of raw runs that --json writes and --merge reads back.
 """

@@ -8,8 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.budget import BudgetTable, seconds, verdict
-from bench.procs import GB, RssSampler
+from bench.live_view.budget import BudgetTable, seconds, verdict
+from bench.live_view.procs import GB, RssSampler
 from deepclust_core import load_dataset
 from deepclust_core.projection import umap as projection
 from deepclust_core.training.live import LiveRun
