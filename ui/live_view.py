@@ -31,7 +31,7 @@ DEFERRED_CURVES = ("Label changes, cluster sizes and the method's own quantities
                    "or ends, so that the panels keep up with training.")
 FRAME_WAIT_SECONDS = 0.5  # after a run, or on a stored run's epoch, how often to look for the frame on its way
 FIRST_SNAPSHOT_WAIT = 2.0  # seconds the first draw after Start waits for epoch 0 (cached AE: ~0.5 s)
-# For bench/live_redraw.py, bench/live_scale.py and bench/live_frames.py, which time epoch end -> redrawn
+# For bench/live_view/redraw.py, bench/live_view/scale.py and bench/live_view/frames.py, which time epoch end -> redrawn
 # page in the browser: the shown snapshot's number, publication time, phase and epoch, whether it is drawn
 # with its own UMAP frame and whether the run is still active, in a marker
 # whose element container takes no room in the layout.

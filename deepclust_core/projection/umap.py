@@ -34,7 +34,7 @@ COLD_EPOCHS = 200  # a first frame, from the principal axes: UMAP's own default 
 # A warm start begins at a layout that is already a UMAP picture, so it needs neither UMAP's full
 # step size nor its 100-200 epochs: with half of each, the neighbours kept in 2-D are as many as
 # with 100 epochs at full step, points move less between frames, and a frame takes half the time
-# (measured on 2,000 and 5,000 points of 10 Gaussian clusters, bench/live_umap.py).
+# (measured on 2,000 and 5,000 points of 10 Gaussian clusters, bench/live_view/umap_time.py).
 WARM_EPOCHS = 50
 WARM_LEARNING_RATE = 0.5
 
