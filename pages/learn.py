@@ -1,7 +1,7 @@
 """Learn: what each method optimises, the idea that sets it apart, and what to watch."""
 import streamlit as st
 
-from deepclust_core.methods import METHODS
+from deepclust_core.catalog import CARDS
 from ui.navigation import inside_app
 
 inside_app()
@@ -10,9 +10,9 @@ st.title("Learn the methods")
 st.write("Every method starts from an autoencoder f (encoder) and g (decoder) trained to reconstruct its input; "
          "h = f(x) is the embedding. What differs is how each one reshapes that space for clustering.")
 
-for name, method in METHODS.items():
-    lesson = method.lesson
-    with st.expander(method.card.title, expanded=name == st.session_state.get("method", "dekm")):
+for name, card in CARDS.items():
+    lesson = card.lesson
+    with st.expander(card.title, expanded=name == st.session_state.get("method", "dekm")):
         st.markdown(f"**What it optimises.** {lesson.optimises}")
         for equation in lesson.equations:
             st.latex(equation)

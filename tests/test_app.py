@@ -84,10 +84,10 @@ def test_bad_hyperparameter_is_explained(app):
 def test_learn_page_explains_every_method(app):
     app.switch_page("pages/learn.py").run()
     assert not app.exception
-    from deepclust_core.methods import METHODS
+    from deepclust_core.catalog import CARDS
 
-    assert len(app.expander) == len(METHODS)
-    assert len(app.get("latex")) >= 2 * len(METHODS)
+    assert len(app.expander) == len(CARDS)
+    assert len(app.get("latex")) >= 2 * len(CARDS)
 
 
 def test_explore_page_after_a_run(app):

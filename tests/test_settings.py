@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from deepclust_core import Dataset, load_dataset
-from deepclust_core.catalog import CARDS, MethodCard
+from deepclust_core.catalog import CARDS, Lesson, MethodCard
 from deepclust_core.settings.build import config_for
 
 
@@ -15,6 +15,7 @@ class _FakeConfig:
 
 SUGGESTING = MethodCard(
     name="suggesting", title="Suggesting", config_class=_FakeConfig,
+    lesson=Lesson(optimises="nothing", equations=(), idea="none", watch="nothing", source="this test"),
     suggested={"pretrain_epochs": 50, "batch_size": 100, "embedding_dim": 7, "activation": "leaky_relu", "n_init": 3},
 )
 

@@ -1,9 +1,10 @@
-"""AE-CM's hyperparameters and card (the method: deepclust_core.methods.aecm)."""
+"""AE-CM's hyperparameters, lesson and card (the method: deepclust_core.methods.aecm)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .card import MethodCard
+from ..settings.options import setting
+from .card import Lesson, MethodCard
 
 # Tuned_Param.py's AECM_UNIF rows, which AECM.py reads by data set: (embedding OUT, beta BETA, alpha CC, batch BATCH);
 # lambda is 1 in every row (AECM.py hard-codes LBD = 1)
@@ -24,15 +25,24 @@ def tuned_row(data_name: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class AECMConfig:
-    init: str = field(default="rand", metadata={"choices": ("rand", "pre")})  # "rand": from random weights (AECM.py); "pre": CM from k-means on the pretrained embedding, trained alone first
-    loss: str = field(default="reference", metadata={"choices": ("reference", "normalised")})  # "reference": module_AECM.py (sums, L1 penalty, Adam); "normalised": Example/lib_CM.py (AdamW)
-    tuned_row: str = field(default="MNIST", metadata={"choices": tuple(TUNED_ROWS)})  # the row of Tuned_Param.py whose alpha and beta the reference loss takes when they are -1; the recipe picks it by the data set's name
-    alpha: float = -1.0  # Dirichlet concentration in E4 (>1 penalises small clusters); -1: the tuned row's (reference; MNIST 230) or 1.1 (normalised)
-    beta: float = -1.0  # weight of the reconstruction; -1: the tuned row's (reference; MNIST 5) or 100 (normalised)
-    lbd: float = -1.0  # lambda, weight of the orthonormality penalty on U Uᵀ; -1: 1 (reference) or 0.1 (normalised)
-    cm_epochs: int = 100  # "pre" only: the first clustering epochs train the CM alone on the frozen embedding (pre_fit: 100)
-    average_last_epoch: bool = True  # the last planned epoch (when joint) ends on the mean of its weights after each step (module_AECM.fit)
-    n_init: int = 20  # k-means restarts, for "pre" and for k-means on the final embedding (pre_fit: 20)
+    init: str = setting("rand", help='"rand": from random weights (AECM.py); "pre": CM from k-means on the pretrained '
+                                     "embedding, trained alone first", choices=("rand", "pre"))
+    loss: str = setting("reference", help='"reference": module_AECM.py (sums, L1 penalty, Adam); "normalised": '
+                                          "Example/lib_CM.py (AdamW)", choices=("reference", "normalised"))
+    tuned_row: str = setting("MNIST", help="the row of Tuned_Param.py whose alpha and beta the reference loss takes "
+                                           "when they are -1; the recipe picks it by the data set's name",
+                               choices=tuple(TUNED_ROWS))
+    alpha: float = setting(-1.0, help="Dirichlet concentration in E4 (>1 penalises small clusters); -1: the tuned "
+                                      "row's (reference; MNIST 230) or 1.1 (normalised)")
+    beta: float = setting(-1.0, help="weight of the reconstruction; -1: the tuned row's (reference; MNIST 5) or 100 "
+                                     "(normalised)")
+    lbd: float = setting(-1.0, help="lambda, weight of the orthonormality penalty on U Uᵀ; -1: 1 (reference) or 0.1 "
+                                    "(normalised)")
+    cm_epochs: int = setting(100, help='"pre" only: the first clustering epochs train the CM alone on the frozen '
+                                       "embedding (pre_fit: 100)")
+    average_last_epoch: bool = setting(True, help="the last planned epoch (when joint) ends on the mean of its "
+                                                  "weights after each step (module_AECM.fit)")
+    n_init: int = setting(20, help='k-means restarts, for "pre" and for k-means on the final embedding (pre_fit: 20)')
 
     def __post_init__(self):
         if self.init not in ("rand", "pre"):
@@ -64,8 +74,38 @@ def recipe_for_data(data) -> dict:
     return {"tuned_row": row, "embedding_dim": embedding_dim, "batch_size": batch_size}
 
 
+AECM_LESSON = Lesson(
+    optimises="AE-CM trains an autoencoder and a clustering module (CM) on its embedding at the same time, "
+              "from random weights. The CM is a one-hidden-layer autoencoder whose loss is the expected k-means "
+              "distortion of the embedding under soft assignments, plus a Dirichlet prior against small clusters; "
+              "reconstructing the input keeps the embedding faithful to the data.",
+    equations=(
+        r"z_i = f(x_i),\qquad \gamma_i = \operatorname{softmax}(W_\gamma^\top z_i + b_\gamma),\qquad "
+        r"\hat z_i = \sum_{k=1}^{K} \gamma_{ik} u_k",
+        r"\underbrace{\sum_i \lVert z_i - \hat z_i \rVert^2}_{E_1}"
+        r"+ \underbrace{\sum_k \Big(\sum_i \gamma_{ik}(1-\gamma_{ik})\Big) \lVert u_k \rVert^2}_{E_2}"
+        r"\underbrace{- \sum_{k \neq l} \Big(\sum_i \gamma_{ik}\gamma_{il}\Big) u_k^\top u_l}_{E_3}"
+        r"= \sum_i \sum_k \gamma_{ik} \lVert z_i - u_k \rVert^2",
+        r"E_4 = \sum_{k=1}^{K} (1 - \alpha) \log\Big(\frac{1}{|B|} \sum_{i \in B} \gamma_{ik}\Big)",
+        r"L = E_1 + \sum_{i,k} \gamma_{ik}(1-\gamma_{ik}) + \lambda \sum_{k,l} \big|(U U^\top - I)_{kl}\big| "
+        r"+ E_4 + \beta \sum_i \lVert x_i - g(z_i) \rVert^2",
+    ),
+    idea="A Gaussian mixture with one shared isotropic covariance (soft k-means) is exactly the loss of a tiny "
+         "autoencoder: its softmax encoder gives the soft assignments and its linear decoder holds the centroids. "
+         "Being a network, it sits on the deep encoder and trains with it by gradient descent, with no k-means "
+         "step to alternate with. E2 is zero only for one-hot assignments, so it sharpens them; orthonormal "
+         "centroids stop the encoder and the centroids from shrinking together towards zero.",
+    watch="From random weights the embedding starts as one blob. Watch the confidence colours brighten as points "
+          "gather at K centroids, and the orthonormality error fall as the centroids become orthonormal. The bars "
+          "under the view are the cluster shares: the Dirichlet prior keeps every cluster alive. The last epoch "
+          "averages the weights after every step, often a small jump in the curves.",
+    source="Boubekki, Kampffmeyer, Brefeld, Jenssen. Joint optimization of an autoencoder for clustering and "
+           "embedding. Machine Learning 110, 2021 (arXiv 2012.03740); reference code "
+           "github.com/Ahcene-B/clustering-Module (Module/module_AECM.py, Example/lib_CM.py)",
+)
+
 AECM_CARD = MethodCard(
-    name="aecm", title="AE-CM (autoencoder with a clustering module)", config_class=AECMConfig,
+    name="aecm", title="AE-CM (autoencoder with a clustering module)", config_class=AECMConfig, lesson=AECM_LESSON,
     # AECM.py: no pretraining ("rand"), 1000 epochs + the averaging one, Adam 1e-3 ('adam|3': eps 1e-3),
     # LeakyReLU(0.2), glorot_uniform weights and glorot_normal biases; the MNIST row of Tuned_Param.py here,
     # the data set's row through recipe_for_data. init="pre" wants a pretrained autoencoder (AE.py: 100 epochs).

@@ -1,4 +1,4 @@
-"""A method's card: what the forms need without importing the training code (torch)."""
+"""A method's card: what the forms and the Learn page need without importing the training code (torch)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,14 +6,27 @@ from typing import Callable, Mapping
 
 
 @dataclass(frozen=True)
+class Lesson:
+    """What the app's Learn page says about a method, enough for a teacher to explain it."""
+
+    optimises: str  # one or two sentences: what the method minimises, in words
+    equations: tuple[str, ...]  # LaTeX, rendered with st.latex, numbered as in the paper where possible
+    idea: str  # the one idea that sets the method apart
+    watch: str  # what to look for in the live view
+    source: str  # paper and reference code
+
+
+@dataclass(frozen=True)
 class MethodCard:
-    """A method's name, title, hyperparameters (its config dataclass) and its two presets of training
-    settings, the reference's recipe and a quick look: what the app's forms and the CLI need, without
-    importing the method's training code. `deepclust_core.settings.build` layers them into a TrainConfig."""
+    """A method's name, title, hyperparameters (its config dataclass), its lesson and its two presets of
+    training settings, the reference's recipe and a quick look: what the app's forms, its Learn page and the
+    CLI need, without importing the method's training code. `deepclust_core.settings.build` layers the presets
+    into a TrainConfig."""
 
     name: str  # the key in CARDS and METHODS, and TrainConfig.method
     title: str  # what the app and the CLI show
     config_class: type  # the method's frozen config dataclass; option_specs builds the forms from it
+    lesson: Lesson  # what the Learn page teaches: the objective, its equations, the idea, what to watch
     # Training settings of the paper or reference code (pretrain_epochs, cluster_epochs, batch_size, lr, the
     # pretrain_* fields, autoencoder fields, method options); the CLI and the app start from these when the user
     # changes nothing.

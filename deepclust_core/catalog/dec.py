@@ -1,9 +1,10 @@
-"""DEC's and IDEC's hyperparameters and cards (the methods: deepclust_core.methods.dec)."""
+"""DEC's and IDEC's hyperparameters, lessons and cards (the methods: deepclust_core.methods.dec)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .card import MethodCard
+from ..settings.options import setting
+from .card import Lesson, MethodCard
 
 
 def check_config(config) -> None:
@@ -26,14 +27,19 @@ def check_config(config) -> None:
 
 @dataclass(frozen=True, kw_only=True)
 class DECConfig:
-    alpha: float = 1.0  # degrees of freedom of the Student t kernel (DEC Eq. 1; 1 in the paper and the code)
-    n_init: int = 20  # k-means restarts for the initial centroids (DEC-keras)
-    update_interval: int = 140  # refresh the target P every this many steps (DEC-keras: 140 on MNIST and Fashion-MNIST, 30 on USPS); 0: at every epoch end
-    stop_tolerance: float = 0.001  # stop when fewer than this share of labels changes between target refreshes (0.1 %)
-    max_iterations: int = 20000  # stop after this many steps at the latest (DEC-keras' maxiter, 2e4)
-    optimizer: str = field(default="sgd", metadata={"choices": ("sgd", "adam")})  # DEC-keras: SGD with momentum; "adam": Adam at the run's lr
-    sgd_lr: float = 0.01  # SGD step size (DEC-keras: SGD(0.01, 0.9)); the run's lr still drives pretraining
-    momentum: float = 0.9  # SGD momentum (DEC-keras)
+    alpha: float = setting(1.0, help="degrees of freedom of the Student t kernel (DEC Eq. 1; 1 in the paper and the "
+                                     "code)")
+    n_init: int = setting(20, help="k-means restarts for the initial centroids (DEC-keras)")
+    update_interval: int = setting(140, help="refresh the target P every this many steps (DEC-keras: 140 on MNIST and "
+                                             "Fashion-MNIST, 30 on USPS); 0: at every epoch end")
+    stop_tolerance: float = setting(0.001, help="stop when fewer than this share of labels changes between target "
+                                                "refreshes (0.1 %)")
+    max_iterations: int = setting(20000, help="stop after this many steps at the latest (DEC-keras' maxiter, 2e4)")
+    optimizer: str = setting("sgd", help="DEC-keras: SGD with momentum; \"adam\": Adam at the run's lr",
+                             choices=("sgd", "adam"))
+    sgd_lr: float = setting(0.01, help="SGD step size (DEC-keras: SGD(0.01, 0.9)); the run's lr still drives "
+                                       "pretraining")
+    momentum: float = setting(0.9, help="SGD momentum (DEC-keras)")
 
     def __post_init__(self):
         check_config(self)
@@ -41,15 +47,18 @@ class DECConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class IDECConfig:
-    gamma: float = 0.1  # weight of the clustering term KL(P||Q); the reconstruction has weight 1 (IDEC)
-    alpha: float = 1.0  # degrees of freedom of the Student t kernel (DEC Eq. 1, kept by IDEC)
-    n_init: int = 20  # k-means restarts for the initial centroids (IDEC.py)
-    update_interval: int = 140  # refresh the target P every this many steps (IDEC.py: 140 on MNIST, 30 on USPS); 0: at every epoch end
-    stop_tolerance: float = 0.001  # stop when fewer than this share of labels changes between target refreshes (0.1 %)
-    max_iterations: int = 20000  # stop after this many steps at the latest (IDEC.py's maxiter, 2e4)
-    optimizer: str = field(default="adam", metadata={"choices": ("adam", "sgd")})  # IDEC.py: Adam on MNIST; "sgd": SGD with momentum (USPS, Reuters)
-    sgd_lr: float = 0.1  # SGD step size when optimizer="sgd" (IDEC.py: SGD(0.1, 0.99))
-    momentum: float = 0.99  # SGD momentum when optimizer="sgd" (IDEC.py)
+    gamma: float = setting(0.1, help="weight of the clustering term KL(P||Q); the reconstruction has weight 1 (IDEC)")
+    alpha: float = setting(1.0, help="degrees of freedom of the Student t kernel (DEC Eq. 1, kept by IDEC)")
+    n_init: int = setting(20, help="k-means restarts for the initial centroids (IDEC.py)")
+    update_interval: int = setting(140, help="refresh the target P every this many steps (IDEC.py: 140 on MNIST, "
+                                             "30 on USPS); 0: at every epoch end")
+    stop_tolerance: float = setting(0.001, help="stop when fewer than this share of labels changes between target "
+                                                "refreshes (0.1 %)")
+    max_iterations: int = setting(20000, help="stop after this many steps at the latest (IDEC.py's maxiter, 2e4)")
+    optimizer: str = setting("adam", help='IDEC.py: Adam on MNIST; "sgd": SGD with momentum (USPS, Reuters)',
+                             choices=("adam", "sgd"))
+    sgd_lr: float = setting(0.1, help='SGD step size when optimizer="sgd" (IDEC.py: SGD(0.1, 0.99))')
+    momentum: float = setting(0.99, help='SGD momentum when optimizer="sgd" (IDEC.py)')
 
     def __post_init__(self):
         check_config(self)
@@ -80,8 +89,31 @@ def recipe_for_data(data) -> dict:
     return {**pretraining_for_data(data), "cluster_epochs": -(-MAX_STEPS // steps_per_epoch)}
 
 
+# DEC's Eq. 1 (the Student t soft assignment) and Eq. 3 (the target), which IDEC shares, and Eq. 2 (DEC's loss)
+Q_EQUATION = (r"q_{ik} = \frac{(1 + \lVert z_i - \mu_k \rVert^2 / \alpha)^{-\frac{\alpha+1}{2}}}"
+              r"{\sum_l (1 + \lVert z_i - \mu_l \rVert^2 / \alpha)^{-\frac{\alpha+1}{2}}},"
+              r"\qquad z_i = f(x_i),\ \alpha = 1")
+P_EQUATION = r"p_{ik} = \frac{q_{ik}^2 / f_k}{\sum_l q_{il}^2 / f_l},\qquad f_k = \sum_i q_{ik}"
+KL_EQUATION = r"\mathrm{KL}(P \,\Vert\, Q) = \sum_i \sum_k p_{ik} \log \frac{p_{ik}}{q_{ik}}"
+
+DEC_LESSON = Lesson(
+    optimises="DEC keeps only the encoder of a pretrained autoencoder and fine-tunes it, together with K "
+              "centroids, so that the soft assignments Q match a sharpened copy of themselves, P, which is "
+              "frozen between refreshes.",
+    equations=(Q_EQUATION, P_EQUATION, r"L = " + KL_EQUATION),
+    idea="Self-training: squaring q and renormalising makes the target more confident than the model, so the "
+         "network chases its own sharpened predictions, confident points first; dividing by the cluster "
+         "frequency f_k stops large clusters from swallowing the others. The heavy-tailed Student t kernel "
+         "(as in t-SNE) still gives far points a gradient.",
+    watch="Points contract onto their centroids and the confidence colours brighten, the confident ones first. "
+          "The share of labels changed at each refresh of P falls, and the run stops below 0.1 %. Nothing keeps "
+          "the embedding faithful to the data (no decoder): compare the shape of the clusters with IDEC.",
+    source="Xie, Girshick, Farhadi. Unsupervised deep embedding for clustering analysis. ICML 2016 "
+           "(arXiv 1511.06335); reference code github.com/XifengGuo/DEC-keras (DEC.py)",
+)
+
 DEC_CARD = MethodCard(
-    name="dec", title="DEC (Deep Embedded Clustering)", config_class=DECConfig,
+    name="dec", title="DEC (Deep Embedded Clustering)", config_class=DECConfig, lesson=DEC_LESSON,
     # DEC.py on mnist and fmnist: the pretraining above, then k-means (n_init 20), SGD(0.01, 0.9), batch 256,
     # the target refreshed every 140 steps, at most 2e4 steps (73 epochs of 70,000 rows), tol 0.1 % (DECConfig)
     suggested={**DEC_KERAS_PRETRAINING, "cluster_epochs": 73, "lr": 1e-3},
@@ -89,8 +121,25 @@ DEC_CARD = MethodCard(
     source="DEC.py's settings for mnist and fmnist (tables: Adam pretraining, as its usps), github.com/XifengGuo/DEC-keras",
     quick_look={"pretrain_epochs": 50, "cluster_epochs": 30},  # quick look: 50 s (load 2 to 3), ACC 0.76; AE + k-means 0.77
 )
+
+IDEC_LESSON = Lesson(
+    optimises="IDEC is DEC with the decoder kept: the encoder, the decoder and the centroids minimise the "
+              "reconstruction error plus the DEC clustering loss KL(P‖Q) with the small weight γ = 0.1.",
+    equations=(Q_EQUATION, P_EQUATION,
+               r"L = \frac{1}{|B|} \sum_{i \in B} \Big( \frac{1}{D} \lVert x_i - g(z_i) \rVert^2 "
+               r"+ \gamma \sum_k p_{ik} \log \frac{p_{ik}}{q_{ik}} \Big),\qquad \gamma = 0.1"),
+    idea="DEC's clustering loss alone can distort the embedding until it no longer represents the data. Keeping "
+         "the reconstruction term preserves the local structure of the data; the small weight γ lets clustering "
+         "shape the space without tearing it.",
+    watch="As in DEC the points contract onto their centroids and the confidence rises, but the clusters keep "
+          "more of their shape, and the reconstruction loss should stay close to its pretrained value. The run "
+          "stops when fewer than 0.1 % of labels change between two refreshes of P.",
+    source="Guo, Gao, Liu, Yin. Improved deep embedded clustering with local structure preservation. IJCAI 2017; "
+           "reference code github.com/XifengGuo/IDEC (IDEC.py)",
+)
+
 IDEC_CARD = MethodCard(
-    name="idec", title="IDEC (Improved Deep Embedded Clustering)", config_class=IDECConfig,
+    name="idec", title="IDEC (Improved Deep Embedded Clustering)", config_class=IDECConfig, lesson=IDEC_LESSON,
     # IDEC.py on mnist, on the pretraining above (not the Caffe weights IDEC's README loads): k-means (n_init 20),
     # Adam (Keras' default lr 1e-3), batch 256, gamma 0.1, the target refreshed every 140 steps, at most 2e4 steps,
     # tol 0.1 %

@@ -1,17 +1,21 @@
-"""DEKM's hyperparameters and card (the method: deepclust_core.methods.dekm)."""
+"""DEKM's hyperparameters, lesson and card (the method: deepclust_core.methods.dekm)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .card import MethodCard
+from ..settings.options import setting
+from .card import Lesson, MethodCard
 
 
 @dataclass(frozen=True, kw_only=True)
 class DEKMConfig:
-    update_interval: int = 0  # T, steps between k-means updates; 0: 10 for the MLP (DEKM_dense.py), 40 for conv (DEKM.py)
-    stop_tolerance: float = 0.005  # stop when at most this share of labels changes (reference 0.5 %; the paper says 0.1 %)
-    max_iterations: int = 14000  # the reference's cap, 140 x 100 steps
-    first_n_init: int = 100  # k-means restarts at the first update; afterwards 2 x the previous run's iterations
+    update_interval: int = setting(0, help="T, steps between k-means updates; 0: 10 for the MLP (DEKM_dense.py), 40 "
+                                           "for conv (DEKM.py)")
+    stop_tolerance: float = setting(0.005, help="stop when at most this share of labels changes (reference 0.5 %; the "
+                                                "paper says 0.1 %)")
+    max_iterations: int = setting(14000, help="the reference's cap, 140 x 100 steps")
+    first_n_init: int = setting(100, help="k-means restarts at the first update; afterwards 2 x the previous run's "
+                                          "iterations")
 
     def __post_init__(self):
         if self.update_interval < 0:
@@ -30,8 +34,28 @@ def network_for_data(data) -> dict:
     return {"kind": "conv" if data.image_shape is not None else "mlp"}
 
 
+DEKM_LESSON = Lesson(
+    optimises="After pretraining, DEKM alternates k-means on the embedding with a rotation of the embedding "
+              "space, and trains only the encoder so that the one rotated direction with the least cluster "
+              "structure collapses onto the cluster centres.",
+    equations=(
+        r"S_w = \sum_{k=1}^{K} \sum_{i \in C_k} (h_i - \mu_k)(h_i - \mu_k)^\top",
+        r"S_w V = V \Lambda,\quad \lambda_1 \le \dots \le \lambda_d,\qquad y_i = V^\top h_i",
+        r"t_{ij} = y_{ij}\ (j < d),\qquad t_{id} = (V^\top \mu_{c_i})_d",
+        r"L = \frac{1}{|B|} \sum_{i \in B} \frac{1}{d} \sum_{j=1}^{d} \big((V^\top f(x_i))_j - t_{ij}\big)^2",
+    ),
+    idea="The eigenvectors of the within-cluster scatter S_w give a coordinate system in which the last axis "
+         "carries the most within-cluster spread. Pulling only that coordinate to its cluster centre, while the "
+         "others stay where they are, makes clusters tighter without tearing the rest of the space apart.",
+    watch="In the transformed space, the pulled coordinate (x axis by default) splits into K narrow stripes "
+          "while the most compact one barely moves; the largest eigenvalue of S_w shrinks update after update, "
+          "and the run stops when fewer than 0.5 % of labels change.",
+    source="Guo, Lin, Ye. Deep Embedded K-Means Clustering. ICDM Workshops 2021 (arXiv 2109.15149); "
+           "reference code github.com/spdj2271/DEKM",
+)
+
 DEKM_CARD = MethodCard(
-    name="dekm", title="DEKM (Deep Embedded K-Means)", config_class=DEKMConfig,
+    name="dekm", title="DEKM (Deep Embedded K-Means)", config_class=DEKMConfig, lesson=DEKM_LESSON,
     # DEKM.py and DEKM_dense.py alike: pretraining 200 epochs, Adam (Keras' default lr 1e-3), batch 256, embedding
     # 10; then Adam on batches of 256 until at most 0.5 % of labels change, or 14,000 steps (DEKMConfig). 200
     # clustering epochs hold the 14,000 steps from 17,900 rows up; on smaller data they are the bound, if the 0.5 %

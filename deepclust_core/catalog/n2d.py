@@ -1,9 +1,10 @@
-"""N2D's hyperparameters and card (the method: deepclust_core.methods.n2d)."""
+"""N2D's hyperparameters, lesson and card (the method: deepclust_core.methods.n2d)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .card import MethodCard
+from ..settings.options import setting
+from .card import Lesson, MethodCard
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")  # scikit-learn's GaussianMixture covariance_type
 METRICS = ("euclidean", "cosine", "manhattan")  # a few of UMAP's input metrics
@@ -11,12 +12,16 @@ METRICS = ("euclidean", "cosine", "manhattan")  # a few of UMAP's input metrics
 
 @dataclass(frozen=True, kw_only=True)
 class N2DConfig:
-    n_neighbors: int = 20  # UMAP's neighbourhood size (run.sh: --umap_neighbors=20; n2d.py's default is 10)
-    min_dist: float = 0.0  # UMAP's min_dist: 0 packs each cluster tightly (run.sh: --umap_min_dist=0.00)
-    umap_dim: int = 0  # dimensions of the manifold, 0: K (run.sh: --umap_dim=10 for 10 classes, 6 for HAR); else at least 2
-    metric: str = field(default="euclidean", metadata={"choices": METRICS})  # UMAP's metric on the embedding (n2d.py: euclidean)
-    covariance: str = field(default="full", metadata={"choices": COVARIANCE_TYPES})  # the Gaussian mixture's covariance_type (n2d.py: full)
-    n_init: int = 1  # EM restarts of the Gaussian mixture, the best likelihood kept (n2d.py: scikit-learn's default, 1)
+    n_neighbors: int = setting(20, help="UMAP's neighbourhood size (run.sh: --umap_neighbors=20; n2d.py's default is "
+                                        "10)")
+    min_dist: float = setting(0.0, help="UMAP's min_dist: 0 packs each cluster tightly (run.sh: --umap_min_dist=0.00)")
+    umap_dim: int = setting(0, help="dimensions of the manifold, 0: K (run.sh: --umap_dim=10 for 10 classes, 6 for "
+                                    "HAR); else at least 2")
+    metric: str = setting("euclidean", help="UMAP's metric on the embedding (n2d.py: euclidean)", choices=METRICS)
+    covariance: str = setting("full", help="the Gaussian mixture's covariance_type (n2d.py: full)",
+                          choices=COVARIANCE_TYPES)
+    n_init: int = setting(1, help="EM restarts of the Gaussian mixture, the best likelihood kept (n2d.py: "
+                                  "scikit-learn's default, 1)")
 
     def __post_init__(self):
         if self.n_neighbors < 2:
@@ -31,8 +36,36 @@ class N2DConfig:
             raise ValueError(f"covariance must be one of {', '.join(COVARIANCE_TYPES)}, got {self.covariance!r}")
 
 
+N2D_LESSON = Lesson(
+    optimises="Three objectives in turn, none of them trained together: the autoencoder's reconstruction, "
+              "UMAP's cross-entropy between the neighbour graph of the embedding and that of a K-dimensional "
+              "manifold, and the likelihood of a Gaussian mixture fitted to the manifold by EM.",
+    equations=(
+        r"\min_{f,g} \frac{1}{N} \sum_i \lVert x_i - g(f(x_i)) \rVert^2,\qquad z_i = f(x_i) \in \mathbb{R}^K",
+        (r"v_{j|i} = \exp\Big(-\frac{\lVert z_i - z_j \rVert - \rho_i}{\sigma_i}\Big)\ "
+         r"(j \text{ among the 20 nearest neighbours of } i),\qquad w_{ij} = v_{j|i} + v_{i|j} - v_{j|i} v_{i|j}"),
+        (r"\min_{u} \sum_{i \neq j} w_{ij} \log \frac{w_{ij}}{\hat w_{ij}} "
+         r"+ (1 - w_{ij}) \log \frac{1 - w_{ij}}{1 - \hat w_{ij}},\qquad "
+         r"\hat w_{ij} = \big(1 + a \lVert u_i - u_j \rVert^{2b}\big)^{-1}"),
+        (r"\max_{\pi, \mu, \Sigma} \sum_i \log \sum_k \pi_k \mathcal{N}(u_i; \mu_k, \Sigma_k),\qquad "
+         r"c_i = \arg\max_k \frac{\pi_k \mathcal{N}(u_i; \mu_k, \Sigma_k)}{\sum_l \pi_l \mathcal{N}(u_i; \mu_l, \Sigma_l)}"),
+    ),
+    idea="Cluster the local manifold of the embedding rather than the embedding itself: the autoencoder "
+         "removes the pixels' noise, UMAP keeps who is next to whom (ρ_i and σ_i adapt the scale to each "
+         "point's neighbourhood) and, with min_dist 0, packs each cluster into a dense island, which a "
+         "Gaussian mixture with full covariances then separates. The deep part stays shallow: no clustering "
+         "loss ever reaches the network.",
+    watch="Everything happens in pretraining, as for AE + k-means (the dashed line): the clustering phase is one "
+          "step. Compare its ACC with that line: the gain is UMAP's alone. In the clustering space the manifold "
+          "should show K compact islands; points coloured dark (low posterior) lie between islands, where the "
+          "mixture hesitates. Two classes that share an island cannot be split by any mixture.",
+    source="McConville, Santos-Rodriguez, Piechocki, Craddock. N2D: (Not Too) Deep clustering via clustering the "
+           "local manifold of an autoencoded embedding. ICPR 2020 (arXiv 1908.05968); reference code "
+           "github.com/rymc/n2d (n2d.py, run.sh); UMAP: McInnes, Healy, Melville 2018 (arXiv 1802.03426)",
+)
+
 N2D_CARD = MethodCard(
-    name="n2d", title="N2D (Not Too Deep clustering)", config_class=N2DConfig,
+    name="n2d", title="N2D (Not Too Deep clustering)", config_class=N2DConfig, lesson=N2D_LESSON,
     # n2d.py: MLP d-500-500-2000-K with ReLU (embedding = K: set embedding_dim = K yourself), MSE, Adam (Keras
     # defaults, lr 1e-3), batch 256, 1000 pretraining epochs; no clustering epochs.
     suggested={"pretrain_epochs": 1000, "batch_size": 256, "lr": 1e-3},

@@ -32,7 +32,7 @@ from ..catalog.aecm import AECM_CARD, AECMConfig
 from .kmeans import kmeans
 from ..evaluation.metrics import cluster_accuracy
 from ..training.snapshot import ClusterView
-from .base import Lesson, Method, TrainingContext
+from .base import Method, TrainingContext
 from .views import principal_view
 
 
@@ -97,35 +97,6 @@ class AECM(Method):
     `kmeans_labels_` holds k-means on the final embedding (the reference's predict_km)."""
     card = AECM_CARD
     fresh_embedding_each_epoch = False  # H only feeds the view's statistics, and the last epoch's k-means (fresh)
-    lesson = Lesson(
-        optimises="AE-CM trains an autoencoder and a clustering module (CM) on its embedding at the same time, "
-                  "from random weights. The CM is a one-hidden-layer autoencoder whose loss is the expected k-means "
-                  "distortion of the embedding under soft assignments, plus a Dirichlet prior against small clusters; "
-                  "reconstructing the input keeps the embedding faithful to the data.",
-        equations=(
-            r"z_i = f(x_i),\qquad \gamma_i = \operatorname{softmax}(W_\gamma^\top z_i + b_\gamma),\qquad "
-            r"\hat z_i = \sum_{k=1}^{K} \gamma_{ik} u_k",
-            r"\underbrace{\sum_i \lVert z_i - \hat z_i \rVert^2}_{E_1}"
-            r"+ \underbrace{\sum_k \Big(\sum_i \gamma_{ik}(1-\gamma_{ik})\Big) \lVert u_k \rVert^2}_{E_2}"
-            r"\underbrace{- \sum_{k \neq l} \Big(\sum_i \gamma_{ik}\gamma_{il}\Big) u_k^\top u_l}_{E_3}"
-            r"= \sum_i \sum_k \gamma_{ik} \lVert z_i - u_k \rVert^2",
-            r"E_4 = \sum_{k=1}^{K} (1 - \alpha) \log\Big(\frac{1}{|B|} \sum_{i \in B} \gamma_{ik}\Big)",
-            r"L = E_1 + \sum_{i,k} \gamma_{ik}(1-\gamma_{ik}) + \lambda \sum_{k,l} \big|(U U^\top - I)_{kl}\big| "
-            r"+ E_4 + \beta \sum_i \lVert x_i - g(z_i) \rVert^2",
-        ),
-        idea="A Gaussian mixture with one shared isotropic covariance (soft k-means) is exactly the loss of a tiny "
-             "autoencoder: its softmax encoder gives the soft assignments and its linear decoder holds the centroids. "
-             "Being a network, it sits on the deep encoder and trains with it by gradient descent, with no k-means "
-             "step to alternate with. E2 is zero only for one-hot assignments, so it sharpens them; orthonormal "
-             "centroids stop the encoder and the centroids from shrinking together towards zero.",
-        watch="From random weights the embedding starts as one blob. Watch the confidence colours brighten as points "
-              "gather at K centroids, and the orthonormality error fall as the centroids become orthonormal. The bars "
-              "under the view are the cluster shares: the Dirichlet prior keeps every cluster alive. The last epoch "
-              "averages the weights after every step, often a small jump in the curves.",
-        source="Boubekki, Kampffmeyer, Brefeld, Jenssen. Joint optimization of an autoencoder for clustering and "
-               "embedding. Machine Learning 110, 2021 (arXiv 2012.03740); reference code "
-               "github.com/Ahcene-B/clustering-Module (Module/module_AECM.py, Example/lib_CM.py)",
-    )
 
     def __init__(self, config: AECMConfig, n_clusters: int, seed: int = 0):
         super().__init__(config, n_clusters, seed)

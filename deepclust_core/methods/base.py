@@ -18,17 +18,6 @@ from ..catalog import MethodCard
 from ..training.snapshot import ClusterView
 
 
-@dataclass(frozen=True)
-class Lesson:
-    """What the app's Learn page says about a method, enough for a teacher to explain it."""
-
-    optimises: str  # one or two sentences: what the method minimises, in words
-    equations: tuple[str, ...]  # LaTeX, rendered with st.latex, numbered as in the paper where possible
-    idea: str  # the one idea that sets the method apart
-    watch: str  # what to look for in the live view
-    source: str  # paper and reference code
-
-
 @dataclass
 class TrainingContext:
     """What the loop shares with a method: the model, the data on its device, the step count."""
@@ -43,9 +32,9 @@ class TrainingContext:
 
 
 class Method:
-    """Base class: subclasses set `card` (from deepclust_core.catalog) and `lesson`, and override the hooks."""
+    """Base class: subclasses set `card` (from deepclust_core.catalog) and override the hooks."""
 
-    card: ClassVar[MethodCard]  # name, title, config dataclass and suggested settings
+    card: ClassVar[MethodCard]  # name, title, config dataclass, lesson and suggested settings
     trains_decoder: ClassVar[bool] = True  # False: only the encoder is optimised (DEKM)
     fine_tunes: ClassVar[bool] = True  # False: no clustering epochs at all (AE + k-means)
     shuffle_batches: ClassVar[bool] = True  # False: batches in row order, as DEKM's reference
@@ -53,7 +42,6 @@ class Method:
     # embeddings the training batches computed will do (from the weights as the epoch went), so the loop
     # skips a pass over every row; the last planned or converged epoch is always embedded afresh
     fresh_embedding_each_epoch: ClassVar[bool] = True
-    lesson: ClassVar[Lesson]
 
     def __init__(self, config, n_clusters: int, seed: int = 0):
         self.config = config

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from ..catalog.dec import DEC_CARD, IDEC_CARD
 from .kmeans import kmeans
 from ..training.snapshot import ClusterView
-from .base import Lesson, Method, TrainingContext
+from .base import Method, TrainingContext
 from .views import principal_view
 
 
@@ -41,34 +41,12 @@ def target_distribution(q: torch.Tensor) -> torch.Tensor:
     return weight / weight.sum(1, keepdim=True)
 
 
-Q_EQUATION = (r"q_{ik} = \frac{(1 + \lVert z_i - \mu_k \rVert^2 / \alpha)^{-\frac{\alpha+1}{2}}}"
-              r"{\sum_l (1 + \lVert z_i - \mu_l \rVert^2 / \alpha)^{-\frac{\alpha+1}{2}}},"
-              r"\qquad z_i = f(x_i),\ \alpha = 1")
-P_EQUATION = r"p_{ik} = \frac{q_{ik}^2 / f_k}{\sum_l q_{il}^2 / f_l},\qquad f_k = \sum_i q_{ik}"
-KL_EQUATION = r"\mathrm{KL}(P \,\Vert\, Q) = \sum_i \sum_k p_{ik} \log \frac{p_{ik}}{q_{ik}}"
-
-
 class DEC(Method):
     """Self-training on the encoder and the centroids: KL(P || Q), P refreshed at every epoch end or every T steps."""
 
     card = DEC_CARD
     trains_decoder = False
     shuffle_batches = False  # DEC-keras and IDEC.py walk through the rows in order
-    lesson = Lesson(
-        optimises="DEC keeps only the encoder of a pretrained autoencoder and fine-tunes it, together with K "
-                  "centroids, so that the soft assignments Q match a sharpened copy of themselves, P, which is "
-                  "frozen between refreshes.",
-        equations=(Q_EQUATION, P_EQUATION, r"L = " + KL_EQUATION),
-        idea="Self-training: squaring q and renormalising makes the target more confident than the model, so the "
-             "network chases its own sharpened predictions, confident points first; dividing by the cluster "
-             "frequency f_k stops large clusters from swallowing the others. The heavy-tailed Student t kernel "
-             "(as in t-SNE) still gives far points a gradient.",
-        watch="Points contract onto their centroids and the confidence colours brighten, the confident ones first. "
-              "The share of labels changed at each refresh of P falls, and the run stops below 0.1 %. Nothing keeps "
-              "the embedding faithful to the data (no decoder): compare the shape of the clusters with IDEC.",
-        source="Xie, Girshick, Farhadi. Unsupervised deep embedding for clustering analysis. ICML 2016 "
-               "(arXiv 1511.06335); reference code github.com/XifengGuo/DEC-keras (DEC.py)",
-    )
 
     def setup(self, ctx: TrainingContext) -> None:
         H = ctx.embed()  # (n, d)
@@ -149,21 +127,6 @@ class IDEC(DEC):
 
     card = IDEC_CARD
     trains_decoder = True
-    lesson = Lesson(
-        optimises="IDEC is DEC with the decoder kept: the encoder, the decoder and the centroids minimise the "
-                  "reconstruction error plus the DEC clustering loss KL(P‖Q) with the small weight γ = 0.1.",
-        equations=(Q_EQUATION, P_EQUATION,
-                   r"L = \frac{1}{|B|} \sum_{i \in B} \Big( \frac{1}{D} \lVert x_i - g(z_i) \rVert^2 "
-                   r"+ \gamma \sum_k p_{ik} \log \frac{p_{ik}}{q_{ik}} \Big),\qquad \gamma = 0.1"),
-        idea="DEC's clustering loss alone can distort the embedding until it no longer represents the data. Keeping "
-             "the reconstruction term preserves the local structure of the data; the small weight γ lets clustering "
-             "shape the space without tearing it.",
-        watch="As in DEC the points contract onto their centroids and the confidence rises, but the clusters keep "
-              "more of their shape, and the reconstruction loss should stay close to its pretrained value. The run "
-              "stops when fewer than 0.1 % of labels change between two refreshes of P.",
-        source="Guo, Gao, Liu, Yin. Improved deep embedded clustering with local structure preservation. IJCAI 2017; "
-               "reference code github.com/XifengGuo/IDEC (IDEC.py)",
-    )
 
     def batch_loss(self, x, index, ctx):
         """Unweighted terms, as Keras logs them; total = reconstruction + gamma KL."""

@@ -17,7 +17,7 @@ from ..catalog.dekm import DEKM_CARD
 from .kmeans import kmeans
 from ..evaluation.metrics import align_labels
 from ..training.snapshot import ClusterView
-from .base import Lesson, Method, TrainingContext
+from .base import Method, TrainingContext
 
 
 class DEKM(Method):
@@ -25,25 +25,6 @@ class DEKM(Method):
     trains_decoder = False
     shuffle_batches = False  # the reference walks through the rows in order
     fresh_embedding_each_epoch = False  # its labels come from the k-means every T steps, which embeds all rows itself
-    lesson = Lesson(
-        optimises="After pretraining, DEKM alternates k-means on the embedding with a rotation of the embedding "
-                  "space, and trains only the encoder so that the one rotated direction with the least cluster "
-                  "structure collapses onto the cluster centres.",
-        equations=(
-            r"S_w = \sum_{k=1}^{K} \sum_{i \in C_k} (h_i - \mu_k)(h_i - \mu_k)^\top",
-            r"S_w V = V \Lambda,\quad \lambda_1 \le \dots \le \lambda_d,\qquad y_i = V^\top h_i",
-            r"t_{ij} = y_{ij}\ (j < d),\qquad t_{id} = (V^\top \mu_{c_i})_d",
-            r"L = \frac{1}{|B|} \sum_{i \in B} \frac{1}{d} \sum_{j=1}^{d} \big((V^\top f(x_i))_j - t_{ij}\big)^2",
-        ),
-        idea="The eigenvectors of the within-cluster scatter S_w give a coordinate system in which the last axis "
-             "carries the most within-cluster spread. Pulling only that coordinate to its cluster centre, while the "
-             "others stay where they are, makes clusters tighter without tearing the rest of the space apart.",
-        watch="In the transformed space, the pulled coordinate (x axis by default) splits into K narrow stripes "
-              "while the most compact one barely moves; the largest eigenvalue of S_w shrinks update after update, "
-              "and the run stops when fewer than 0.5 % of labels change.",
-        source="Guo, Lin, Ye. Deep Embedded K-Means Clustering. ICDM Workshops 2021 (arXiv 2109.15149); "
-               "reference code github.com/spdj2271/DEKM",
-    )
 
     def setup(self, ctx: TrainingContext) -> None:
         self.interval = self.config.update_interval or (40 if ctx.autoencoder.kind == "conv" else 10)

@@ -38,7 +38,7 @@ from .kmeans import kmeans
 from ..evaluation.metrics import nmi
 from ..networks.reconstruction import layerwise_reconstruction
 from ..training.snapshot import ClusterView
-from .base import Lesson, Method, TrainingContext
+from .base import Method, TrainingContext
 from .dkm import closest_pair
 
 
@@ -54,32 +54,6 @@ def target_distribution(P: np.ndarray, formula: str = "reference") -> np.ndarray
 
 class DEPICT(Method):
     card = DEPICT_CARD
-    lesson = Lesson(
-        optimises="A softmax classifier on the embedding is trained, with the whole network, to predict a sharpened "
-                  "version of its own clean predictions from a noisy (dropout) pass, while every decoder layer of the "
-                  "noisy pass reconstructs the matching layer of the clean encoder.",
-        equations=(
-            r"p_{ik} = \frac{\exp(\theta_k^\top z_i)}{\sum_{k'} \exp(\theta_{k'}^\top z_i)}",
-            r"\min_P\ \mathrm{KL}(Q \,\|\, P) + \mathrm{KL}(f \,\|\, u),\qquad f_k = \tfrac{1}{N} \sum_i q_{ik},\ u_k = \tfrac{1}{K}",
-            (r"q_{ik} \propto \frac{p_{ik}}{\big(\sum_{i'} p_{i'k}\big)^{1/2}} \ \text{(paper)},\qquad "
-             r"q_{ik} \propto \frac{p_{ik}^2}{\sum_{i'} p_{i'k}} \ \text{(reference code)}"),
-            (r"L = -\frac{1}{N} \sum_i \sum_k q_{ik} \log \tilde p_{ik} "
-             r"+ \sum_{l=0}^{L-1} w_l \frac{1}{|z^l|} \lVert \tilde z^{l}_{\mathrm{dec}} - z^l \rVert^2,"
-             r"\qquad w_0 = 1,\ w_{l>0} = 0.1"),
-        ),
-        idea="Clustering as self-training of a classifier: the target Q sharpens the network's own predictions "
-             "and divides by the cluster sizes, so large clusters cannot swallow small ones (a uniform prior on "
-             "cluster frequencies). Predicting Q from a corrupted pass, while the decoder rebuilds the clean "
-             "encoder layer by layer, regularises the embedding so it cannot simply overfit its own targets.",
-        watch="First a warm-up: the head learns to reproduce the k-means labels (curve 'NMI(argmax p, k-means)') "
-              "until that stops improving. Then, in the probability view, points move towards a corner (one "
-              "cluster gets probability 1); colour by confidence to see max_k p_ik. The histogram compares "
-              "the cluster frequencies with the uniform prior 1/K: the paper's target pulls them towards it more "
-              "than the reference's. The curve 'change of Q' falls towards the 1e-7 stopping threshold.",
-        source="Ghasedi Dizaji, Herandi, Deng, Cai, Huang. Deep Clustering via Joint Convolutional Autoencoder "
-               "Embedding and Relative Entropy Minimization. ICCV 2017 (arXiv 1704.06327); reference code "
-               "github.com/herandy/DEPICT",
-    )
 
     def setup(self, ctx: TrainingContext) -> None:
         """Head from k-means on the clean embedding: centroids as unit-norm columns of theta, bias 0."""

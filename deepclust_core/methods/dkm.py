@@ -19,7 +19,7 @@ import torch
 from ..catalog.dkm import DKM_CARD, DKMConfig
 from .kmeans import kmeans
 from ..training.snapshot import ClusterView
-from .base import Lesson, Method, TrainingContext
+from .base import Method, TrainingContext
 
 
 def alpha_schedule(config: DKMConfig) -> np.ndarray:
@@ -64,30 +64,6 @@ class DKM(Method):
     card = DKM_CARD
     kmeans_restarts = 10  # n_init of the initial k-means++ (scikit-learn's default, which dkm.py uses)
     fresh_embedding_each_epoch = False  # the schedule alone decides the epoch end
-    lesson = Lesson(
-        optimises="Reconstruction plus a differentiable k-means loss: each embedded point pays its squared "
-                  "distance to every representative, weighted by a softmax that, for large alpha, puts all the "
-                  "weight on the closest one. Encoder, decoder and representatives are trained together by SGD.",
-        equations=(
-            r"f(h, r_k) = \lVert h - r_k \rVert^2",
-            r"G_k(h, \alpha) = \frac{e^{-\alpha f(h, r_k)}}{\sum_{l=1}^{K} e^{-\alpha f(h, r_l)}}",
-            (r"L = \frac{1}{|B|} \sum_{i \in B} \Big[ \lVert x_i - g(f(x_i)) \rVert^2 "
-             r"+ \lambda \sum_{k=1}^{K} f(h_i, r_k)\, G_k(h_i, \alpha) \Big]"),
-            (r"\alpha_1 = 0.1,\quad \alpha_{n+1} = 2^{1/\ln(n+1)^2}\, \alpha_n \quad\text{(annealed)},"
-             r"\qquad \alpha = 1000 \quad\text{(after pretraining)}"),
-            r"c_i = \arg\min_k f(h_i, r_k)",
-        ),
-        idea="Replace k-means' hard argmin by a softmax with inverse temperature alpha: the k-means loss becomes "
-             "differentiable, so the representatives are ordinary parameters learned jointly with the network, "
-             "and alpha -> infinity recovers k-means exactly.",
-        watch="Each axis is the distance to one representative; a point is assigned to the axis on which it is "
-              "closest to 0. As training goes on, clusters hug their own axis (small distance to their r_k, large to "
-              "the others). Colour by confidence to see max_k G_k: near 1 everywhere when alpha = 1000; with the "
-              "annealed schedule it starts soft and sharpens as the alpha curve climbs.",
-        source="Moradi Fard, Thonet, Gaussier. Deep k-Means: Jointly clustering with k-Means and learning "
-               "representations. Pattern Recognition Letters 138, 2020 (arXiv 1806.10069); reference code "
-               "github.com/MaziarMF/deep-k-means",
-    )
 
     def setup(self, ctx: TrainingContext) -> None:
         centers = self._initial_centers(ctx)  # (K, d)

@@ -16,7 +16,7 @@ from scipy.optimize import linear_sum_assignment
 
 from ..catalog.kmeans_friendly import KMEANS_FRIENDLY_CARD
 from .kmeans import kmeans
-from .base import Lesson, TrainingContext
+from .base import TrainingContext
 from .dkm import DKM
 
 
@@ -32,26 +32,6 @@ def match_centers(new: np.ndarray, old: np.ndarray) -> np.ndarray:
 class KMeansFriendly(DKM):
     card = KMEANS_FRIENDLY_CARD
     fresh_embedding_each_epoch = True  # its k-means re-initialisation needs every row at the epoch's final weights
-    lesson = Lesson(
-        optimises="DKM's loss, reconstruction plus the softmax-weighted distance of each embedded point to the "
-                  "centroids, but only the network learns from it; the centroids are set by classical k-means on "
-                  "the whole embedding at the end of every epoch.",
-        equations=(
-            r"G_k(h, \alpha) = \frac{e^{-\alpha \lVert h - r_k \rVert^2}}{\sum_{l} e^{-\alpha \lVert h - r_l \rVert^2}}",
-            (r"\min_{f,g}\ \frac{1}{|B|} \sum_{i \in B} \Big[ \lVert x_i - g(f(x_i)) \rVert^2 "
-             r"+ \lambda \sum_{k} \lVert f(x_i) - r_k \rVert^2\, G_k(f(x_i), \alpha) \Big]"
-             r"\quad (r \text{ fixed within an epoch})"),
-            r"\{r_k\} \leftarrow \text{k-means}\big(\{f(x_i)\}_{i=1}^{N}\big) \quad \text{after every epoch}",
-        ),
-        idea="Classical k-means assumes the space it clusters holds still. DKM moves centroids and space together, "
-             "batch by batch; here they alternate: one epoch shapes the space around fixed centroids, then k-means "
-             "on the new space resets the centroids. Switch reinit off to see the paper's ablation (plain DKM).",
-        watch="After each epoch the centroid markers jump to the k-means solution of the new embedding and the "
-              "points then move towards them. Compare a run with reinit off: the centroids drift slowly with the "
-              "batches instead and are never reset to a k-means solution of the current space.",
-        source="Roy. An Approach Towards Learning K-means-friendly Deep Latent Representation. ICPR 2024 "
-               "(arXiv 2411.19496); no public code. Loss from DKM (Moradi Fard et al. 2020).",
-    )
 
     def setup(self, ctx: TrainingContext) -> None:
         super().setup(ctx)

@@ -29,7 +29,7 @@ import torch
 from ..catalog.n2d import N2D_CARD
 from ..projection.umap import cache_compiled_code, compiled_code_folder
 from ..training.snapshot import ClusterView
-from .base import Lesson, Method, TrainingContext
+from .base import Method, TrainingContext
 from .views import principal_view
 
 
@@ -66,33 +66,6 @@ class N2D(Method):
 
     card = N2D_CARD
     fine_tunes = False
-    lesson = Lesson(
-        optimises="Three objectives in turn, none of them trained together: the autoencoder's reconstruction, "
-                  "UMAP's cross-entropy between the neighbour graph of the embedding and that of a K-dimensional "
-                  "manifold, and the likelihood of a Gaussian mixture fitted to the manifold by EM.",
-        equations=(
-            r"\min_{f,g} \frac{1}{N} \sum_i \lVert x_i - g(f(x_i)) \rVert^2,\qquad z_i = f(x_i) \in \mathbb{R}^K",
-            (r"v_{j|i} = \exp\Big(-\frac{\lVert z_i - z_j \rVert - \rho_i}{\sigma_i}\Big)\ "
-             r"(j \text{ among the 20 nearest neighbours of } i),\qquad w_{ij} = v_{j|i} + v_{i|j} - v_{j|i} v_{i|j}"),
-            (r"\min_{u} \sum_{i \neq j} w_{ij} \log \frac{w_{ij}}{\hat w_{ij}} "
-             r"+ (1 - w_{ij}) \log \frac{1 - w_{ij}}{1 - \hat w_{ij}},\qquad "
-             r"\hat w_{ij} = \big(1 + a \lVert u_i - u_j \rVert^{2b}\big)^{-1}"),
-            (r"\max_{\pi, \mu, \Sigma} \sum_i \log \sum_k \pi_k \mathcal{N}(u_i; \mu_k, \Sigma_k),\qquad "
-             r"c_i = \arg\max_k \frac{\pi_k \mathcal{N}(u_i; \mu_k, \Sigma_k)}{\sum_l \pi_l \mathcal{N}(u_i; \mu_l, \Sigma_l)}"),
-        ),
-        idea="Cluster the local manifold of the embedding rather than the embedding itself: the autoencoder "
-             "removes the pixels' noise, UMAP keeps who is next to whom (ρ_i and σ_i adapt the scale to each "
-             "point's neighbourhood) and, with min_dist 0, packs each cluster into a dense island, which a "
-             "Gaussian mixture with full covariances then separates. The deep part stays shallow: no clustering "
-             "loss ever reaches the network.",
-        watch="Everything happens in pretraining, as for AE + k-means (the dashed line): the clustering phase is one "
-              "step. Compare its ACC with that line: the gain is UMAP's alone. In the clustering space the manifold "
-              "should show K compact islands; points coloured dark (low posterior) lie between islands, where the "
-              "mixture hesitates. Two classes that share an island cannot be split by any mixture.",
-        source="McConville, Santos-Rodriguez, Piechocki, Craddock. N2D: (Not Too) Deep clustering via clustering the "
-               "local manifold of an autoencoded embedding. ICPR 2020 (arXiv 1908.05968); reference code "
-               "github.com/rymc/n2d (n2d.py, run.sh); UMAP: McInnes, Healy, Melville 2018 (arXiv 1802.03426)",
-    )
 
     @property
     def manifold_dim(self) -> int:

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .options import setting
+
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")  # the layers autoencoder.ACTIVATIONS builds for each name
 INITS = ("default", "zero_bias", "glorot")  # the weight initialisations autoencoder.initialise applies
 
 
 @dataclass(frozen=True)
 class AutoencoderConfig:
-    kind: str = "mlp"  # "mlp" (DEKM_dense.py, DEC), "conv" (DEKM.py, images only) or "depict" (DEPICT's dropout network, set embedding_dim = K)
-    hidden: tuple[int, ...] = (500, 500, 2000)  # MLP widths, the DEC/DEKM default
-    embedding_dim: int = 10  # d_emb: 10 in DEKM and DKM
-    activation: str = "relu"  # AE-CM's reference uses leaky_relu (slope 0.2)
-    init: str = "default"  # "default": PyTorch's, weights and biases uniform in ±1/sqrt(fan_in); "zero_bias": the same weights (Keras' VarianceScaling(1/3, fan_in, uniform)), zero biases (DEC-keras); "glorot": glorot_uniform weights, glorot_normal biases (AECM.py)
+    kind: str = setting("mlp", help='"mlp" (DEKM_dense.py, DEC), "conv" (DEKM.py, images only) or "depict" '
+                                    "(DEPICT's dropout network, set embedding_dim = K)")
+    hidden: tuple[int, ...] = setting((500, 500, 2000), help="MLP widths, the DEC/DEKM default")
+    embedding_dim: int = setting(10, help="d_emb: 10 in DEKM and DKM")
+    activation: str = setting("relu", help="AE-CM's reference uses leaky_relu (slope 0.2)")
+    init: str = setting("default", help='"default": PyTorch\'s, weights and biases uniform in ±1/sqrt(fan_in); '
+                                        '"zero_bias": the same weights (Keras\' VarianceScaling(1/3, fan_in, '
+                                        'uniform)), zero biases (DEC-keras); "glorot": glorot_uniform weights, '
+                                        'glorot_normal biases (AECM.py)')
 
     def __post_init__(self):
         if self.kind not in ("mlp", "conv", "depict"):

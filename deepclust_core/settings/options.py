@@ -1,17 +1,21 @@
 """A method's hyperparameters as data: name, type, default and help, read from its config
 dataclass. The CLI parses `--option name=value` with it and the app builds its form from it.
 
-The help text is the comment that follows each field's default in the source, so the
-dataclass stays the single place where a default and its provenance are written.
+Each field of a config dataclass carries its help text (and, for a closed set, its choices) in
+its metadata, written with `setting`, so the dataclass stays the single place where a default
+and its provenance are written (dataclasses.field's `metadata`, docs.python.org/3/library/dataclasses.html).
 """
 from __future__ import annotations
 
-import inspect
-import re
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 
-_COMMENTED_FIELD = re.compile(r"^\s+(\w+)\s*:[^=]*=.*?#\s*(.+)$", re.MULTILINE)
 _TYPES = {"int": int, "float": float, "bool": bool, "str": str}
+
+
+def setting(default=MISSING, *, help: str, choices: tuple = (), default_factory=MISSING):
+    """A config dataclass field whose help text (and allowed values, if `choices`) option_specs reads:
+    `alpha: float = setting(1.0, help="...")`. No default and no default_factory: the field is required."""
+    return field(default=default, default_factory=default_factory, metadata={"help": help, "choices": tuple(choices)})
 
 
 @dataclass(frozen=True)
@@ -24,12 +28,11 @@ class OptionSpec:
 
 
 def option_specs(config_class: type) -> list[OptionSpec]:
-    comments = dict(_COMMENTED_FIELD.findall(inspect.getsource(config_class)))
     specs = []
     for f in fields(config_class):
         kind = _TYPES.get(f.type if isinstance(f.type, str) else getattr(f.type, "__name__", ""), str)
         default = f.default if f.default is not MISSING else None
-        specs.append(OptionSpec(f.name, kind, default, comments.get(f.name, ""), tuple(f.metadata.get("choices", ()))))
+        specs.append(OptionSpec(f.name, kind, default, f.metadata["help"], tuple(f.metadata.get("choices", ()))))
     return specs
 
 

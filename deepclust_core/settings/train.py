@@ -1,34 +1,44 @@
 """Settings of one training run that do not belong to a particular method."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .autoencoder import AutoencoderConfig
+from .options import setting
 
 PRETRAIN_OPTIMIZERS = ("adam", "sgd")
 
 
 @dataclass(frozen=True, kw_only=True)
 class TrainConfig:
-    n_clusters: int  # K
-    method: str = "dekm"  # a name from deepclust_core.catalog.CARDS
-    method_options: dict = field(default_factory=dict)  # fields of the method's config dataclass
-    autoencoder: AutoencoderConfig = field(default_factory=AutoencoderConfig)
-    pretrain_epochs: int = 200  # DEKM's reference pretrains 200 epochs (DKM: 50); with a hold-out, the most it may run
-    cluster_epochs: int = 100  # upper bound; a method's own stopping rule may end sooner
-    batch_size: int = 256  # every reference uses 256 (DEPICT: 100)
-    lr: float = 1e-3  # Adam's step size, as in every reference (pretraining too, unless pretrain_optimizer is "sgd")
-    pretrain_optimizer: str = "adam"  # "adam" at `lr` (DEKM, DKM, AE-CM, DEPICT, N2D); "sgd": SGD with momentum (DEC-keras)
-    pretrain_sgd_lr: float = 1.0  # SGD's step size when pretrain_optimizer is "sgd" (DEC-keras: SGD(lr=1, momentum=0.9))
-    pretrain_momentum: float = 0.9  # SGD's momentum when pretrain_optimizer is "sgd" (DEC-keras)
-    pretrain_holdout: float = 0.0  # share of rows, drawn with the seed, that pretraining leaves out to stop early on (DEPICT: 0.1); 0: none
-    pretrain_patience: int = 100  # with a hold-out: stop after more than this many epochs without a lower hold-out loss and keep the best weights (DEPICT: 100)
-    pretrain_hidden_weight: float = 0.0  # weight of each hidden layer's reconstruction in pretraining, noisy decoder vs clean encoder (DEPICT: 0.1); 0: the input only
-    seed: int = 0
-    display_size: int = 2000  # rows kept in every snapshot's embedding and view
-    device: str = "auto"  # "auto" picks CUDA when present, else "cpu"
-    cache_dir: str | None = None  # pretrained autoencoders; None: $DEEPCLUST_CACHE or ~/.cache/deepclust
-    use_cache: bool = True
+    n_clusters: int = setting(help="K, the number of clusters")
+    method: str = setting("dekm", help="a name from deepclust_core.catalog.CARDS")
+    method_options: dict = setting(default_factory=dict, help="fields of the method's config dataclass")
+    autoencoder: AutoencoderConfig = setting(default_factory=AutoencoderConfig, help="the network's settings")
+    pretrain_epochs: int = setting(200, help="DEKM's reference pretrains 200 epochs (DKM: 50); with a hold-out, the "
+                                             "most it may run")
+    cluster_epochs: int = setting(100, help="upper bound; a method's own stopping rule may end sooner")
+    batch_size: int = setting(256, help="every reference uses 256 (DEPICT: 100)")
+    lr: float = setting(1e-3, help="Adam's step size, as in every reference (pretraining too, unless "
+                                   'pretrain_optimizer is "sgd")')
+    pretrain_optimizer: str = setting("adam", help='"adam" at `lr` (DEKM, DKM, AE-CM, DEPICT, N2D); "sgd": SGD with '
+                                                   "momentum (DEC-keras)")
+    pretrain_sgd_lr: float = setting(1.0, help='SGD\'s step size when pretrain_optimizer is "sgd" (DEC-keras: '
+                                               "SGD(lr=1, momentum=0.9))")
+    pretrain_momentum: float = setting(0.9, help='SGD\'s momentum when pretrain_optimizer is "sgd" (DEC-keras)')
+    pretrain_holdout: float = setting(0.0, help="share of rows, drawn with the seed, that pretraining leaves out to "
+                                                "stop early on (DEPICT: 0.1); 0: none")
+    pretrain_patience: int = setting(100, help="with a hold-out: stop after more than this many epochs without a "
+                                               "lower hold-out loss and keep the best weights (DEPICT: 100)")
+    pretrain_hidden_weight: float = setting(0.0, help="weight of each hidden layer's reconstruction in pretraining, "
+                                                      "noisy decoder vs clean encoder (DEPICT: 0.1); 0: the input only")
+    seed: int = setting(0, help="seeds the initial weights, the batch order, k-means and the rows shown: the same "
+                                "seed gives the same labels on this machine")
+    display_size: int = setting(2000, help="rows kept in every snapshot's embedding and view")
+    device: str = setting("auto", help='"auto" picks CUDA when present, else "cpu"')
+    cache_dir: str | None = setting(None, help="pretrained autoencoders; None: $DEEPCLUST_CACHE or ~/.cache/deepclust")
+    use_cache: bool = setting(True, help="reuse the autoencoder pretrained on the same data with the same settings "
+                                         "from cache_dir, and save new ones there")
 
     def __post_init__(self):
         checks = {
