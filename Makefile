@@ -1,6 +1,8 @@
 # The two set-up commands of the README. Each installs what it needs into .venv first.
 #   make app    install, then start the app on scikit-learn's digits (http://localhost:8501)
 #   make test   install (Chromium too, for the browser test), then run the whole test suite
+# Installing means `pip install -e .` (requirements.txt): the dependencies pyproject.toml lists, and the
+# `deepclust` command in .venv/bin.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -33,12 +35,12 @@ $(PEER_VENV)/.installed: bench/peers/requirements.txt
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 

@@ -73,7 +73,9 @@ class StoreConfig:
 if TYPE_CHECKING:
     import torch
 
-# The example runs shipped with the repository (written by `python -m deepclust_core gallery`).
+# The example runs shipped with the repository (written by `python -m deepclust_core gallery`). Only a source
+# checkout has them: beside an installed package the folder is missing, which readers take as no examples
+# (ui/run_library.py).
 GALLERY_DIR = Path(__file__).resolve().parents[2] / "gallery"
 
 
