@@ -126,3 +126,19 @@ def test_stop_records_what_is_left_as_stopped(ray_instance, tmp_path):
     assert len(runs) == 3 and all(r.status == "stopped" for r in runs)
     assert max(r.n_snapshots for r in runs) >= 1 and min(r.n_snapshots for r in runs) < 500
     assert summarize(store, sweep.sweep_id)[0].stopped == 3
+
+
+def test_a_store_written_before_sweeps_opens_and_gains_the_sweep_columns(tmp_path):
+    import shutil
+    import sqlite3
+
+    from deepclust_core.runs.store import GALLERY_DIR
+
+    shipped = RunStore(GALLERY_DIR, read_only=True)  # written before sweeps: no sweep columns
+    assert shipped.runs() and all(r.sweep is None for r in shipped.runs())
+    shutil.copytree(GALLERY_DIR, tmp_path / "old")
+    columns = lambda: {row[1] for row in sqlite3.connect(tmp_path / "old" / "runs.sqlite").execute("PRAGMA table_info(runs)")}
+    assert "sweep_id" not in columns()
+    store = RunStore(tmp_path / "old")
+    assert {"sweep_id", "sweep_setting"} <= columns()
+    assert [r.id for r in store.runs()] == [r.id for r in shipped.runs()] and store.sweep_runs("any") == []

@@ -19,7 +19,7 @@ from ..catalog import CARDS
 from ..data.loaders import BUILT_IN, load_dataset
 from ..runs.store import RunStore
 from ..sweeps.driver import Sweep
-from ..sweeps.spec import SweepSpec, grid, parse_seeds, parse_values, spec_from_file
+from ..sweeps.spec import SweepSpec, parse_seeds, spec_from_file, spec_from_values
 from ..sweeps.summary import ENDED_WELL, summarize, summary_table
 
 STORE_HELP = "record the runs in this folder (default: $DEEPCLUST_HOME, else ~/.local/share/deepclust)"
@@ -65,13 +65,10 @@ def spec_from_args(args) -> SweepSpec:
             raise ValueError(f"{args.config}: {error.strerror}") from None
         return spec_from_file(text, seeds=None if seeds is None else list(seeds))
     methods = [name.strip() for name in args.method.split(",") if name.strip()]
-    values = dict(parse_values(methods, pair) for pair in args.option)
-    axes = {name: options for name, options in values.items() if len(options) > 1}
-    common = {name: options[0] for name, options in values.items() if len(options) == 1}
     data = dict(name="file" if args.file else args.data, path=args.file or args.data_dir, subsample=args.subsample,
                 seed=args.data_seed, n_samples=args.n_samples, label_column=args.label_column)
-    return SweepSpec(data=data, settings=tuple(grid(methods, axes)), seeds=seeds or parse_seeds("0-4"), common=common,
-                     preset="quick" if args.quick else "paper", device=args.device, use_cache=not args.no_cache)
+    return spec_from_values(data, methods, args.option, seeds or parse_seeds("0-4"),
+                            preset="quick" if args.quick else "paper", device=args.device, use_cache=not args.no_cache)
 
 
 def run_sweep(args) -> int:

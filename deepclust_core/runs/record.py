@@ -77,7 +77,7 @@ class DataInfo:
 class RunRecord:
     id: str
     created: float  # seconds since the epoch
-    origin: str  # "app", "cli", "python" or "gallery"
+    origin: str  # "app", "cli", "python", "gallery" or "sweep"
     status: str  # one of STATUSES
     error: str | None  # why it failed or was interrupted
     config: TrainConfig

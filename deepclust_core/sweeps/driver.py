@@ -79,7 +79,7 @@ class Sweep:
         self.spec, self.data, self.store, self.address = spec, data, store, address
         self.cpus_per_trial, self.gpus_per_trial = cpus_per_trial, gpus_per_trial
         self.sweep_id = sweep_id or new_sweep_id()
-        self.trials = [TrialState(setting, seed, spec.config(setting, seed, data)) for setting, seed in spec.trials()]
+        self.trials = [TrialState(setting, seed, config) for (setting, seed), config in zip(spec.trials(), spec.configs(data))]
         self._stop = threading.Event()
 
     def stop(self) -> None:

@@ -101,6 +101,10 @@ class SweepSpec:
             preset_name=self.preset, data=data, seed=seed, device=self.device, cache_dir=self.cache_dir,
             use_cache=self.use_cache)
 
+    def configs(self, data) -> list[TrainConfig]:
+        """Every trial's TrainConfig, in the order of `trials()`; ValueError for the first bad one."""
+        return [self.config(setting, seed, data) for setting, seed in self.trials()]
+
     def to_dict(self) -> dict:
         """The sweep file's JSON, settings written out one by one."""
         return {"data": dict(self.data), "settings": [{"method": s.method, **s.values} for s in self.settings],
@@ -163,6 +167,15 @@ def parse_values(methods: list[str], pair: str) -> tuple[str, list]:
         else:
             values.append(_number(item, field_types.get(name)))
     return name, values
+
+
+def spec_from_values(data: Mapping, methods: list[str], pairs: list[str], seeds: tuple[int, ...], **fields) -> SweepSpec:
+    """The CLI's and the page's sweep: every NAME=V1,V2 of `pairs` with several values is an axis of the grid
+    over `methods`; one with a single value applies to every method that has it (`common`)."""
+    values = dict(parse_values(methods, pair) for pair in pairs if pair.strip())
+    axes = {name: options for name, options in values.items() if len(options) > 1}
+    common = {name: options[0] for name, options in values.items() if len(options) == 1}
+    return SweepSpec(data=data, settings=tuple(grid(methods, axes)), seeds=seeds, common=common, **fields)
 
 
 def spec_from_file(text: str, **overrides) -> SweepSpec:
