@@ -28,13 +28,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+import numpy as np
+
 from ..data.dataset import Dataset
 from ..runs.record import SweepTag
 from ..runs.recording import Recording, failure
 from ..runs.store import RunStore
 from ..settings.train import TrainConfig
 from .spec import Setting, SweepSpec
-from .trial import TrialEpoch, TrialStarted, run_trial
+from .trial import TrialEnded, TrialEpoch, TrialStarted, run_trial
 
 WAIT_SECONDS = 0.25  # how often the driver looks at the stop flag while no trial has news
 
@@ -50,6 +52,7 @@ class TrialState:
     step: str = ""  # the newest snapshot's step name, "cluster 3/100"
     metrics: dict = field(default_factory=dict)  # the newest snapshot's ACC / NMI / ARI
     converged: bool = False  # the method's stopping rule fired
+    start_labels: np.ndarray | None = field(default=None, repr=False)  # TrialEnded's, once the trial has ended
     node: str = ""  # "host (node id prefix)" once started
     device: str = ""
     run_id: str | None = None
@@ -136,6 +139,8 @@ class Sweep:
             trial.recording.save(snapshot, message.weights)
             trial.step, trial.metrics = snapshot.step_name, dict(snapshot.metrics)
             trial.converged = trial.converged or snapshot.converged
+        elif isinstance(message, TrialEnded):
+            trial.start_labels = message.start_labels
         return False
 
     def _recording(self, trial: TrialState) -> Recording:
