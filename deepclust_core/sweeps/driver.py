@@ -65,10 +65,9 @@ class TrialState:
 
     def line(self) -> str:
         """One progress line: "[dekm stop_tolerance=0.005 seed 1] running cluster 3/100 ACC 0.8123 on host (ab12cd)"."""
-        acc = f" ACC {self.metrics['acc']:.4f}" if "acc" in self.metrics else ""
-        where = f" on {self.node}" if self.node else ""
-        reason = f": {self.error}" if self.error else ""
-        return f"[{self.setting.label} seed {self.seed}] {self.status} {self.step}{acc}{where}{reason}".replace("  ", " ")
+        parts = [f"[{self.setting.label} seed {self.seed}]", self.status, self.step]
+        parts += [f"ACC {self.metrics['acc']:.4f}" if "acc" in self.metrics else "", f"on {self.node}" if self.node else ""]
+        return " ".join(part for part in parts if part) + (f": {self.error}" if self.error else "")
 
 
 def new_sweep_id() -> str:
@@ -168,14 +167,15 @@ def _remote_failure(ray, error: Exception) -> tuple[str, str | None]:
     return "failed", f"Ray could not run it: {type(error).__name__}: {str(error).splitlines()[0]}"
 
 
-def connect(address: str | None = None):
-    """Ray, initialised once per process: the cluster at `address` or RAY_ADDRESS, else a local one."""
+def connect(address: str | None = None, num_cpus: int | None = None):
+    """Ray, initialised once per process: the cluster at `address` or RAY_ADDRESS, else a local one with
+    `num_cpus` CPUs (default: every core)."""
     import ray  # imported here: neither `import deepclust_core` nor the app's first page loads Ray
 
     if not ray.is_initialized():
         import deepclust_core
 
         address = address or os.environ.get("RAY_ADDRESS") or None
-        ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False,
+        ray.init(address=address, num_cpus=None if address else num_cpus, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False,
                  runtime_env={"py_modules": [deepclust_core]})
     return ray
