@@ -26,6 +26,7 @@ page = st.navigation([
     st.Page("pages/explore.py", title="Explore", icon=":material/search:"),
     st.Page("pages/runs.py", title="Runs", icon=":material/history:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("pages/sweep.py", title="Sweep", icon=":material/grid_view:"),
     st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
 ])
 page.run()

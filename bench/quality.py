@@ -5,7 +5,9 @@
 
 Each method runs with its reference's recipe for the data set (deepclust_core.settings.build) merged
 over TrainConfig's defaults, unless --pretrain-epochs / --cluster-epochs / --batch-size / --lr /
---hidden / --embedding-dim say otherwise; 5 seeds unless --seeds says otherwise. Each row has
+--hidden / --embedding-dim say otherwise; 5 seeds unless --seeds says otherwise. The runs are the
+trials of one sweep per data set (deepclust_core.sweeps: Ray, local unless RAY_ADDRESS is set),
+one at a time unless --cpus-per-trial asks for fewer than every core. Each row has
 both starting points and the gain over each (bench/runs.py). A progress line per run goes to
 stderr; the tables go to stdout, and to --out; --json keeps every run's raw numbers.
 """
@@ -13,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
+import tempfile
 import time
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,11 +29,14 @@ if __package__ in (None, ""):  # run as `python bench/quality.py`
 
 from bench.datasets import SUBSAMPLE_SEED, load_spec, parse_data_spec  # noqa: E402
 from bench.machine import describe_machine, machine_line  # noqa: E402
-from bench.runs import RunResult, progress_line, run_once  # noqa: E402
-from bench.settings import add_override_arguments, build_config, describe, overrides_from  # noqa: E402
+from bench.runs import RunResult, progress_line, result_of  # noqa: E402
+from bench.settings import add_override_arguments, describe, overrides_from  # noqa: E402
 from bench.table import header, markdown_table  # noqa: E402
 from deepclust_core import METHODS  # noqa: E402
-from deepclust_core.data.dataset import DataError  # noqa: E402
+from deepclust_core.data.dataset import DataError, Dataset  # noqa: E402
+from deepclust_core.runs.store import RunStore  # noqa: E402
+from deepclust_core.sweeps.driver import Sweep  # noqa: E402
+from deepclust_core.sweeps.spec import Setting, SweepSpec  # noqa: E402
 
 
 def comma_list(text: str) -> list[str]:
@@ -59,41 +66,58 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-cache", action="store_true", help="always pretrain, never read or write the cache")
     parser.add_argument("--out", help="also write the Markdown table (with its header) to this file")
     parser.add_argument("--json", help="write every run's raw results to this JSON file")
+    parser.add_argument("--cpus-per-trial", type=float, default=os.cpu_count() or 1,
+                        help="CPUs (torch threads) each run asks Ray for: all of them runs one at a time, as the "
+                             "timings assume; fewer runs several side by side")
+    parser.add_argument("--store", help="record the runs in this run store (default: a temporary one)")
     return parser
 
 
-def plan_runs(args) -> list[tuple]:
-    """Every (data set, config, spec text, settings text), validated before anything trains."""
+def plan_sweeps(args) -> list[tuple[str, Dataset, SweepSpec]]:
+    """One sweep per data set (every method × every seed), validated before anything trains."""
     if not (args.methods and args.data and args.seeds):
         raise ValueError("--methods, --data and --seeds each need at least one value")
     unknown = [name for name in args.methods if name not in METHODS]
     if unknown:
         raise ValueError(f"unknown method {', '.join(unknown)} in --methods; registered: {', '.join(METHODS)}")
-    overrides, plan = overrides_from(args), []
+    common = {name: value for name, value in asdict(overrides_from(args)).items() if value is not None}
+    plan = []
     for spec in [parse_data_spec(text) for text in args.data]:
         data = load_spec(spec, args.data_dir)
         print(f"{spec.text}: {data.n_samples} rows x {data.n_features} features, K={data.n_classes}", file=sys.stderr)
-        for method in args.methods:
-            config = build_config(method, data.n_classes, args.seeds[0], overrides, data=data, cache_dir=args.cache_dir,
-                                  device=args.device, use_cache=not args.no_cache)
-            plan += [(data, replace(config, seed=seed), spec.text, describe(config)) for seed in args.seeds]
+        sweep = SweepSpec(data=data.source or {"name": data.name}, settings=tuple(Setting(m) for m in args.methods),
+                          seeds=tuple(args.seeds), common=common, device=args.device, cache_dir=args.cache_dir,
+                          use_cache=not args.no_cache)
+        sweep.configs(data)
+        plan.append((spec.text, data, sweep))
     return plan
 
 
-def run_all(plan: list[tuple], save=lambda results: None) -> list[RunResult]:
-    """Run the plan in order, a progress line per run and `save` after each; Ctrl-C keeps finished runs."""
-    results, started = [], time.perf_counter()
-    for index, (data, config, spec, settings) in enumerate(plan, start=1):
-        print(f"[{index}/{len(plan)}] {spec} {config.method} seed {config.seed}: running ({settings})",
-              file=sys.stderr, flush=True)
-        try:
-            results.append(run_once(data, config, spec, settings))
-        except KeyboardInterrupt:
-            print("interrupted: the table covers the finished runs only", file=sys.stderr)
-            break
-        print(progress_line(index, len(plan), results[-1], time.perf_counter() - started), file=sys.stderr, flush=True)
-        save(results)
-    return results
+def run_all(args, plan: list[tuple[str, Dataset, SweepSpec]], save=lambda results: None) -> list[RunResult]:
+    """Each data set's sweep on Ray, a progress line per run and `save` after each; Ctrl-C keeps finished runs.
+    The runs are recorded in --store, else in a temporary store removed at the end."""
+    total, done, started = sum(len(sweep.trials()) for _, _, sweep in plan), {}, time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-quality-") as temporary:
+        store = RunStore(args.store or temporary)
+        for spec_text, data, spec in plan:
+            sweep, offset = Sweep(spec, data, store, cpus_per_trial=args.cpus_per_trial), len(done)
+
+            def on_change(trial, sweep=sweep, offset=offset, spec_text=spec_text, data=data) -> None:
+                index, settings = offset + sweep.trials.index(trial) + 1, describe(trial.config)
+                where = f"[{index}/{total}] {spec_text} {trial.config.method} seed {trial.seed}"
+                if trial.status == "running" and not trial.step:
+                    print(f"{where}: running ({settings})", file=sys.stderr, flush=True)
+                elif trial.done and trial.status != "stopped":
+                    done[index] = result_of(trial, store, data, spec_text, settings)
+                    print(progress_line(index, total, done[index], time.perf_counter() - started), file=sys.stderr,
+                          flush=True)
+                    save([done[i] for i in sorted(done)])
+
+            sweep.run(on_change)
+            if sweep.stopping:
+                print("interrupted: the table covers the finished runs only", file=sys.stderr)
+                break
+    return [done[i] for i in sorted(done)]
 
 
 def report(args, argv: list[str], results: list[RunResult], machine: dict, started: str, planned: int) -> str:
@@ -126,13 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     try:
-        plan = plan_runs(args)
+        plan = plan_sweeps(args)
     except (DataError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    machine = describe_machine(args.device)
-    results = run_all(plan, lambda done: save_files(args, argv, done, machine, started, len(plan)))
-    print(save_files(args, argv, results, machine, started, len(plan)))
+    machine, planned = describe_machine(args.device), sum(len(sweep.trials()) for _, _, sweep in plan)
+    results = run_all(args, plan, lambda done: save_files(args, argv, done, machine, started, planned))
+    print(save_files(args, argv, results, machine, started, planned))
     return 0 if results and all(r.ok for r in results) else 1
 
 

@@ -1,4 +1,5 @@
-"""One benchmark run: `deepclust_core.train` to the end, reduced to the numbers of the table.
+"""One benchmark run: a sweep trial trained to the end (deepclust_core.sweeps), reduced to the numbers
+of the table from the run it recorded.
 
 Two starting points are recorded with the final scores, both from the run itself, never chosen
 with the labels: the AE + k-means reference of the loop (k-means with n_init 10 on the same
@@ -9,20 +10,20 @@ before any clustering step, or `Method.start_labels` where the method sets them 
 "pre": the k-means their heads are initialised from). AE-CM from random weights starts from a
 random partition.
 
-Timings are wall clock, taken by the consumer of the snapshot stream: `total_seconds` covers
-the whole run (pretraining too, unless it came from the cache: `pretrain_cached`), and
-`cluster_seconds` starts when the last pretraining snapshot arrives, so it covers the
-AE + k-means reference, the method's initialisation and every clustering epoch.
+Timings are the loop's own wall clock (each snapshot's `elapsed`): `total_seconds` covers the
+whole run (pretraining too, unless it came from the cache: `pretrain_cached`), and
+`cluster_seconds` starts at the last pretraining snapshot, so it covers the AE + k-means
+reference, the method's initialisation and every clustering epoch.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
-from deepclust_core import Dataset, TrainConfig, TrainingDiverged, train
-from deepclust_core.data.dataset import DataError
-from deepclust_core.methods import make_method
+from deepclust_core import Dataset
 from deepclust_core.evaluation.metrics import clustering_scores
+from deepclust_core.runs.store import RunStore
+from deepclust_core.sweeps.driver import TrialState
+from deepclust_core.sweeps.summary import ENDED_WELL
 
 
 @dataclass(frozen=True)
@@ -59,33 +60,28 @@ class RunResult:
         return None if self.acc is None or self.start_acc is None else self.acc - self.start_acc
 
 
-def run_once(data: Dataset, config: TrainConfig, spec: str, settings: str) -> RunResult:
-    """Train to the end and read the first and last clustering snapshots; a failure becomes a result with `ok=False`."""
-    started = cluster_started = time.perf_counter()
-    last, first, cached = None, None, False
-    try:
-        method = make_method(config.method, config.n_clusters, config.seed, config.method_options)
-        for snapshot in train(data, config, method=method):
-            if snapshot.phase == "pretrain":
-                cluster_started = time.perf_counter()
-                cached = cached or bool(snapshot.scalars.get("cached"))
-            elif first is None:
-                first = snapshot  # epoch 0: after the method's set-up, before any clustering step
-            last = snapshot
-    except (TrainingDiverged, DataError, ValueError) as error:
-        return RunResult(spec, config.method, config.seed, settings, ok=False, error=str(error))
-    ended = time.perf_counter()
-    if last is None or last.phase != "cluster" or not last.metrics:
+def result_of(trial: TrialState, store: RunStore, data: Dataset, spec: str, settings: str) -> RunResult:
+    """A sweep trial's row, read from its recorded run: the first and last clustering snapshots; a trial
+    that did not end well, or has no scored clustering snapshot, becomes a result with `ok=False`."""
+    config = trial.config
+    if trial.status not in ENDED_WELL:
+        return RunResult(spec, config.method, config.seed, settings, ok=False, error=trial.error or trial.status)
+    rows = store.epoch_rows(trial.run_id)
+    pretrain = [row for row in rows if row.phase == "pretrain"]
+    cluster = [row for row in rows if row.phase == "cluster"]
+    if not cluster or not cluster[-1].metrics:
         return RunResult(spec, config.method, config.seed, settings, ok=False, error="no scored clustering snapshot")
+    first, last = cluster[0], cluster[-1]  # epoch 0: after the method's set-up, before any clustering step
     metrics, reference = last.metrics, last.reference_metrics
-    start = first.metrics if method.start_labels is None else clustering_scores(data.y, method.start_labels)
+    start = first.metrics if trial.start_labels is None else clustering_scores(data.y, trial.start_labels)
     return RunResult(
         spec, config.method, config.seed, settings,
         acc=metrics["acc"], nmi=metrics["nmi"], ari=metrics["ari"],
         reference_acc=reference.get("acc"), reference_nmi=reference.get("nmi"), reference_ari=reference.get("ari"),
         start_acc=start["acc"], start_nmi=start["nmi"], start_ari=start["ari"],
-        epochs=last.epoch, converged=bool(last.converged), pretrain_cached=cached,
-        cluster_seconds=ended - cluster_started, total_seconds=ended - started,
+        epochs=last.epoch, converged=bool(last.converged),
+        pretrain_cached=any(row.scalars.get("cached") for row in pretrain),
+        cluster_seconds=last.elapsed - (pretrain[-1].elapsed if pretrain else 0.0), total_seconds=last.elapsed,
     )
 
 

@@ -1,5 +1,5 @@
 """requirements.txt and requirements-dev.txt agree with pyproject.toml: the same packages and pins, so
-`make app` / `make test` and `pip install .[app,dev]` install the same things."""
+`make app` / `make test` and `pip install .[app,sweeps,dev]` install the same things."""
 import tomllib
 from pathlib import Path
 
@@ -15,7 +15,7 @@ def requirement_lines(name: str) -> list[str]:
 def test_the_requirement_files_list_what_pyproject_declares():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    assert requirement_lines("requirements.txt") == project["dependencies"] + extras["app"]
+    assert requirement_lines("requirements.txt") == project["dependencies"] + extras["app"] + extras["sweeps"]
     assert requirement_lines("requirements-dev.txt") == extras["dev"]
     assert "torch==2.13.0" in project["dependencies"]
     assert "-e ." in (ROOT / "requirements.txt").read_text().splitlines()

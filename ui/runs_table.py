@@ -33,6 +33,7 @@ def table(records: list[RunRecord]) -> None:
         "ACC": r.final_metrics.get("acc"), "NMI": r.final_metrics.get("nmi"), "ARI": r.final_metrics.get("ari"),
         "reached": r.final_step, "duration": _duration(r.elapsed), "status": r.status, "date": r.date,
         "branched from": f"{r.parent.run_id} @ epoch {r.parent.epoch}" if r.parent else "",
+        "sweep": f"{r.sweep.sweep_id} · {r.sweep.setting}" if r.sweep else "",
         "example": r.read_only,
     } for r in records]
     score = st.column_config.NumberColumn(format="%.3f")

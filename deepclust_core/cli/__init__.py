@@ -1,2 +1,2 @@
-"""The command line, `deepclust` or `python -m deepclust_core`: training (main.py) and the
-run-store commands (runs.py)."""
+"""The command line, `deepclust` or `python -m deepclust_core`: training (main.py), the
+run-store commands (runs.py) and sweeps on Ray (sweep.py)."""

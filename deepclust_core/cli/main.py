@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from . import runs as cli_runs
+from . import sweep as cli_sweep
 from ..runs.branch import BranchStart, branch_start
 from ..catalog import CARDS
 from ..settings.train import TrainConfig
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "(default: $DEEPCLUST_HOME, else ~/.local/share/deepclust)")
     storage.add_argument("--no-store", action="store_true", help="do not record the run")
     cli_runs.add_commands(commands)
+    cli_sweep.add_command(commands)
     return parser
 
 
@@ -198,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         print_methods()
         return 0
     try:
+        if args.command == "sweep":
+            return cli_sweep.run_sweep(args)
         return run_training(args) if args.command == "train" else cli_runs.run_command(args)
     except (DataError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -93,12 +93,19 @@ def snapshot_from(row, arrays: dict[str, np.ndarray], display_index: np.ndarray)
     )
 
 
+def cpu_weights(state: dict[str, torch.Tensor], dtype: str) -> dict[str, torch.Tensor]:
+    """A detached CPU copy of a state_dict, floating tensors as `dtype` (as the store keeps them)."""
+    import torch
+
+    cast = getattr(torch, dtype)
+    return {name: (t.detach().to("cpu", cast) if t.is_floating_point() else t.detach().cpu()) for name, t in state.items()}
+
+
 def write_weights(path: Path, state: dict[str, torch.Tensor], dtype: str) -> int:
     """An autoencoder's state_dict, floating tensors as `dtype`; the file's size in bytes."""
     import torch
 
-    cast = getattr(torch, dtype)
-    state = {name: (t.detach().to("cpu", cast) if t.is_floating_point() else t.detach().cpu()) for name, t in state.items()}
+    state = cpu_weights(state, dtype)
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     torch.save(state, partial)
     os.replace(partial, path)

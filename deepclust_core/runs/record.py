@@ -2,7 +2,7 @@
 
 `RunRecord` is one row of the runs table (what the Runs page lists); `EpochRow` is one
 epoch's numbers without its arrays (what curves and exports need); `Parent` ties a branched
-run to the snapshot it started from.
+run to the snapshot it started from; `SweepTag` ties a run to the sweep it is a trial of.
 """
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ class Parent:
     run_id: str
     seq: int  # the parent's snapshot the child started from
     epoch: int  # that snapshot's place on the parent's epoch axis (`epoch_position`)
+
+
+@dataclass(frozen=True)
+class SweepTag:
+    sweep_id: str  # the sweep's id (deepclust_core.sweeps), shared by all its trials
+    setting: str  # the trial's setting, the same for every seed of it: "dekm stop_tolerance=0.005"
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ class DataInfo:
 class RunRecord:
     id: str
     created: float  # seconds since the epoch
-    origin: str  # "app", "cli", "python" or "gallery"
+    origin: str  # "app", "cli", "python", "gallery" or "sweep"
     status: str  # one of STATUSES
     error: str | None  # why it failed or was interrupted
     config: TrainConfig
@@ -81,6 +87,7 @@ class RunRecord:
     final_metrics: Mapping[str, float]  # the newest snapshot's ACC / NMI / ARI (empty without labels)
     elapsed: float  # seconds of training up to the newest snapshot
     parent: Parent | None = None
+    sweep: SweepTag | None = None  # the sweep the run is a trial of
     read_only: bool = False  # a shipped example (the gallery): open and branch, never delete
 
     @property

@@ -5,6 +5,9 @@
     for snapshot in recorded(train(data, config, control, autoencoder=autoencoder), recording, control):
         ...
 
+A run trained elsewhere (a sweep's trial on a Ray worker) is recorded without an autoencoder:
+`save(snapshot, weights)` takes the weights that came with the snapshot.
+
 `recorded` saves every snapshot (with the autoencoder's weights at that moment) before
 passing it on, and on the way out records how the run ended: finished, converged, stopped,
 failed (with the reason) or interrupted. A process killed before that leaves its run
@@ -16,6 +19,7 @@ import time
 from typing import Iterator
 
 import numpy as np
+import torch
 
 from ..networks.autoencoder import Autoencoder
 from ..settings.train import TrainConfig
@@ -23,7 +27,7 @@ from ..training.control import TrainingControl
 from ..data.dataset import Dataset
 from ..training.loop import TrainingDiverged
 from ..training.row_results import stored_arrays
-from .record import Parent
+from .record import Parent, SweepTag
 from ..training.snapshot import Snapshot
 from .store import RunStore
 
@@ -34,20 +38,23 @@ class Recording:
     """One run's record. With `store` None nothing is written, but the run's status is still kept."""
 
     def __init__(self, store: RunStore | None, data: Dataset, config: TrainConfig, *, origin: str,
-                 autoencoder: Autoencoder | None = None, parent: Parent | None = None, run_id: str | None = None):
+                 autoencoder: Autoencoder | None = None, parent: Parent | None = None, run_id: str | None = None,
+                 sweep: SweepTag | None = None):
         self.store, self.autoencoder = store, autoencoder
         self.status, self.error = "running", None
         self.run_id = None if store is None else store.create_run(data, config, origin=origin, parent=parent,
-                                                                    run_id=run_id)
+                                                                    run_id=run_id, sweep=sweep)
         self.seq = -1  # the newest saved snapshot: the same arrival numbers as LiveRun's entries
         self.data = data
         self._results: tuple[int, Snapshot] | None = None  # the newest saved snapshot with every row's results
         self._beat = time.monotonic()
 
-    def save(self, snapshot: Snapshot) -> None:
+    def save(self, snapshot: Snapshot, weights: dict[str, torch.Tensor] | None = None) -> None:
+        """Save `snapshot` with `weights`, else with the autoencoder's weights now (if it has one)."""
         self.seq += 1
         if self.store is not None:
-            weights = None if self.autoencoder is None else self.autoencoder.state_dict()
+            if weights is None and self.autoencoder is not None:
+                weights = self.autoencoder.state_dict()
             self.store.save_epoch(self.run_id, self.seq, snapshot, weights)
             self._beat = time.monotonic()
             if snapshot.rows is not None:

@@ -41,7 +41,7 @@ from ..data.dataset import Dataset
 from .owner import Owner
 from .files import (DisplayRows, compact, read_arrays, read_weights, snapshot_arrays, view_fields, write_arrays,
                         write_weights)
-from .record import DataInfo, EpochRow, Parent, RunRecord
+from .record import DataInfo, EpochRow, Parent, RunRecord, SweepTag
 from .view import display_subsample
 from ..training.snapshot import Snapshot
 
@@ -51,12 +51,15 @@ CREATE TABLE IF NOT EXISTS runs (
     owner_host TEXT, owner_pid INTEGER, owner_started TEXT, heartbeat REAL,
     parent_id TEXT, parent_seq INTEGER, parent_epoch INTEGER,
     n_snapshots INTEGER DEFAULT 0, final_step TEXT DEFAULT '', final_metrics TEXT DEFAULT '{}', elapsed REAL DEFAULT 0,
-    weights_stride INTEGER DEFAULT 1, weights_pinned INTEGER);
+    weights_stride INTEGER DEFAULT 1, weights_pinned INTEGER, sweep_id TEXT, sweep_setting TEXT);
 CREATE TABLE IF NOT EXISTS epochs (
     run_id TEXT, seq INTEGER, phase TEXT, epoch INTEGER, epochs_in_phase INTEGER, losses TEXT, metrics TEXT,
     scalars TEXT, reference TEXT, changed REAL, seconds REAL, elapsed REAL, device TEXT, converged INTEGER,
     view TEXT, has_layout INTEGER DEFAULT 0, has_weights INTEGER DEFAULT 0, PRIMARY KEY (run_id, seq));
 """
+# Columns added to the runs table after stores were first written: (name, type). Opening an older store
+# adds them (NULL in its runs); a read-only store keeps its own columns, read with these as None.
+ADDED_RUN_COLUMNS = (("sweep_id", "TEXT"), ("sweep_setting", "TEXT"))
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -100,6 +103,7 @@ class RunStore:
             db = self._db()
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            _add_missing_columns(db)
 
     # -- plumbing ------------------------------------------------------------------------
     def _db(self) -> sqlite3.Connection:
@@ -137,8 +141,9 @@ class RunStore:
 
     # -- writing -------------------------------------------------------------------------
     def create_run(self, data: Dataset, config: TrainConfig, *, origin: str, parent: Parent | None = None,
-                   run_id: str | None = None) -> str:
-        """A new record, status "running", owned by this process; its display rows saved once."""
+                   run_id: str | None = None, sweep: SweepTag | None = None) -> str:
+        """A new record, status "running", owned by this process; its display rows saved once.
+        `sweep`: the sweep and setting the run is a trial of (deepclust_core.sweeps)."""
         run_id = run_id or new_run_id()
         folder = self.run_folder(run_id)
         folder.mkdir(parents=True)
@@ -153,10 +158,11 @@ class RunStore:
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO runs (id, created, origin, status, config, data, owner_host, owner_pid, owner_started, "
-                "heartbeat, parent_id, parent_seq, parent_epoch) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "heartbeat, parent_id, parent_seq, parent_epoch, sweep_id, sweep_setting) "
+                "VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, time.time(), origin, json.dumps(config_to_dict(config)), json.dumps(asdict(info)),
                  *astuple(Owner.this_process()), time.time(),
-                 *_parent_columns(parent)))
+                 *_parent_columns(parent), *((None, None) if sweep is None else astuple(sweep))))
         return run_id
 
     def save_epoch(self, run_id: str, seq: int, snapshot: Snapshot, weights: dict[str, torch.Tensor] | None = None) -> None:
@@ -245,6 +251,11 @@ class RunStore:
         rows = self._db().execute("SELECT * FROM runs ORDER BY created DESC").fetchall()
         return [self._record(row) for row in rows]
 
+    def sweep_runs(self, sweep_id: str) -> list[RunRecord]:
+        """The runs of one sweep (its trials), oldest first."""
+        rows = self._db().execute("SELECT * FROM runs WHERE sweep_id = ? ORDER BY created", (sweep_id,)).fetchall()
+        return [self._record(row) for row in rows]
+
     def record(self, run_id: str) -> RunRecord:
         row = self._db().execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
@@ -307,11 +318,21 @@ class RunStore:
             info[name] = None if info.get(name) is None else tuple(info[name])
         info["dropped_columns"] = tuple(info.get("dropped_columns", ()))
         parent = None if row["parent_id"] is None else Parent(row["parent_id"], row["parent_seq"], row["parent_epoch"])
+        sweep_id = row["sweep_id"] if "sweep_id" in row.keys() else None  # a read-only store written before sweeps
+        sweep = None if sweep_id is None else SweepTag(sweep_id, row["sweep_setting"])
         return RunRecord(
             id=row["id"], created=row["created"], origin=row["origin"], status=status, error=error,
             config=config_from_dict(json.loads(row["config"])), data=DataInfo(**info), n_snapshots=row["n_snapshots"],
             final_step=row["final_step"], final_metrics=json.loads(row["final_metrics"]), elapsed=row["elapsed"],
-            parent=parent, read_only=self.read_only)
+            parent=parent, sweep=sweep, read_only=self.read_only)
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    """Bring a store written by an older version up to SCHEMA: its runs get the ADDED_RUN_COLUMNS as NULL."""
+    present = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+    for name, kind in ADDED_RUN_COLUMNS:
+        if name not in present:
+            db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
 
 
 def _parent_columns(parent: Parent | None) -> tuple:

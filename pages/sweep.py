@@ -1,0 +1,34 @@
+"""Sweep: many runs at once on Ray (methods × values × seeds), each an ordinary run on the Runs page.
+Set one up and start it; watch every trial's status and latest epoch; then read the table by
+setting (mean ± std over seeds), each setting's ACC curves and its stability. Stop cancels what is left."""
+import streamlit as st
+
+from ui import data_picker, run_library, sweep_results, sweep_run, sweep_setup
+from ui.navigation import inside_app
+
+inside_app()
+
+st.title("Sweep")
+st.caption("Every method × every combination of the values × every seed is one trial, trained on Ray (a local "
+           "instance, or the cluster at RAY_ADDRESS) and recorded in your run store like any run.")
+with st.sidebar:
+    st.header("Data")
+    data = data_picker.pick_data()
+    st.header("Sweep")
+    spec = sweep_setup.sweep_spec(data)
+
+running = sweep_run.current()
+busy = running is not None and running.active
+if spec is not None:
+    st.button(f"Start {len(spec.trials())} trials ({len(spec.settings)} settings × {len(spec.seeds)} seeds)",
+              type="primary", key="sweep:start", disabled=busy, on_click=sweep_run.start, args=(spec, data))
+if running is not None:
+    sweep_run.live_status(running)
+
+store = run_library.user_store()
+recorded = sweep_results.sweep_ids(store)
+if recorded and not busy:
+    st.subheader("Results")
+    shown = st.selectbox("Sweep", recorded, key="sweep:shown",
+                         index=recorded.index(running.sweep.sweep_id) if running and running.sweep.sweep_id in recorded else 0)
+    sweep_results.results(store, shown)
