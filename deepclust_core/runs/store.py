@@ -11,6 +11,8 @@
 
 <home> is $DEEPCLUST_HOME, else $XDG_DATA_HOME/deepclust, else ~/.local/share/deepclust.
 
+The tables, their schema version and the migrations that bring an older store up to it: schema.py.
+
 Atomic per epoch: files are written under a temporary name and renamed into place, then
 one SQLite transaction adds the epoch's row. Readers trust rows only, so a crash or a kill
 leaves at worst an unreferenced file, never a row without its arrays. A run still marked
@@ -29,7 +31,7 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, astuple, dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,24 +44,10 @@ from .owner import Owner
 from .files import (DisplayRows, compact, read_arrays, read_weights, snapshot_arrays, view_fields, write_arrays,
                         write_weights)
 from .record import DataInfo, EpochRow, Parent, RunRecord, SweepTag
+from .schema import migrate, read_only_connection
 from .view import display_subsample
 from ..training.snapshot import Snapshot
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id TEXT PRIMARY KEY, created REAL, origin TEXT, status TEXT, error TEXT, config TEXT, data TEXT,
-    owner_host TEXT, owner_pid INTEGER, owner_started TEXT, heartbeat REAL,
-    parent_id TEXT, parent_seq INTEGER, parent_epoch INTEGER,
-    n_snapshots INTEGER DEFAULT 0, final_step TEXT DEFAULT '', final_metrics TEXT DEFAULT '{}', elapsed REAL DEFAULT 0,
-    weights_stride INTEGER DEFAULT 1, weights_pinned INTEGER, sweep_id TEXT, sweep_setting TEXT);
-CREATE TABLE IF NOT EXISTS epochs (
-    run_id TEXT, seq INTEGER, phase TEXT, epoch INTEGER, epochs_in_phase INTEGER, losses TEXT, metrics TEXT,
-    scalars TEXT, reference TEXT, changed REAL, seconds REAL, elapsed REAL, device TEXT, converged INTEGER,
-    view TEXT, has_layout INTEGER DEFAULT 0, has_weights INTEGER DEFAULT 0, PRIMARY KEY (run_id, seq));
-"""
-# Columns added to the runs table after stores were first written: (name, type). Opening an older store
-# adds them (NULL in its runs); a read-only store keeps its own columns, read with these as None.
-ADDED_RUN_COLUMNS = (("sweep_id", "TEXT"), ("sweep_setting", "TEXT"))
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -100,10 +88,11 @@ class RunStore:
         self._local = threading.local()
         if not read_only:
             (self.folder / "runs").mkdir(parents=True, exist_ok=True)
-            db = self._db()
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-            _add_missing_columns(db)
+            self._db().execute("PRAGMA journal_mode=WAL")
+            with self._transaction() as db:
+                migrate(db, self.folder)
+        else:
+            self._db()  # an unreadable (newer) store fails here, not at its first read
 
     # -- plumbing ------------------------------------------------------------------------
     def _db(self) -> sqlite3.Connection:
@@ -112,7 +101,7 @@ class RunStore:
         if db is None:
             path = self.folder / "runs.sqlite"
             if self.read_only:
-                db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+                db = read_only_connection(path)
             else:
                 db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
                 db.execute("PRAGMA synchronous=NORMAL")
@@ -156,13 +145,14 @@ class RunStore:
         write_arrays(folder / "display.npz", **rows)
         info = DataInfo.of(data)
         with self._transaction() as db:
-            db.execute(
-                "INSERT INTO runs (id, created, origin, status, config, data, owner_host, owner_pid, owner_started, "
-                "heartbeat, parent_id, parent_seq, parent_epoch, sweep_id, sweep_setting) "
-                "VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, time.time(), origin, json.dumps(config_to_dict(config)), json.dumps(asdict(info)),
-                 *astuple(Owner.this_process()), time.time(),
-                 *_parent_columns(parent), *((None, None) if sweep is None else astuple(sweep))))
+            owner, now = Owner.this_process(), time.time()
+            branched = {} if parent is None else dict(parent_id=parent.run_id, parent_seq=parent.seq,
+                                                      parent_epoch=parent.epoch)
+            trial = {} if sweep is None else dict(sweep_id=sweep.sweep_id, sweep_setting=sweep.setting)
+            _insert(db, "runs", id=run_id, created=now, origin=origin, status="running",
+                    config=json.dumps(config_to_dict(config)), data=json.dumps(asdict(info)),
+                    owner_host=owner.host, owner_pid=owner.pid, owner_started=owner.started, heartbeat=now,
+                    **branched, **trial)
         return run_id
 
     def save_epoch(self, run_id: str, seq: int, snapshot: Snapshot, weights: dict[str, torch.Tensor] | None = None) -> None:
@@ -174,11 +164,11 @@ class RunStore:
                                                             self.config.weights_dtype)
         s = snapshot
         with self._transaction() as db:
-            db.execute("INSERT INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)", (
-                run_id, seq, s.phase, s.epoch, s.epochs_in_phase, *map(_json, (s.losses, s.metrics, s.scalars,
-                                                                             s.reference_metrics)),
-                s.changed, s.seconds, s.elapsed, s.device, int(s.converged), json.dumps(view_fields(s.view)),
-                int(size is not None)))
+            _insert(db, "epochs", run_id=run_id, seq=seq, phase=s.phase, epoch=s.epoch, epochs_in_phase=s.epochs_in_phase,
+                    losses=_json(s.losses), metrics=_json(s.metrics), scalars=_json(s.scalars),
+                    reference=_json(s.reference_metrics), changed=s.changed, seconds=s.seconds, elapsed=s.elapsed,
+                    device=s.device, converged=int(s.converged), view=json.dumps(view_fields(s.view)),
+                    has_weights=int(size is not None))  # has_layout: 0 until save_layout
             db.execute("UPDATE runs SET n_snapshots = ?, final_step = ?, final_metrics = ?, elapsed = ?, heartbeat = ?, "
                        "weights_pinned = CASE WHEN weights_pinned IS NULL AND ? THEN ? ELSE weights_pinned END "
                        "WHERE id = ?", (seq + 1, s.step_name, _json(s.metrics), s.elapsed, time.time(),
@@ -318,8 +308,7 @@ class RunStore:
             info[name] = None if info.get(name) is None else tuple(info[name])
         info["dropped_columns"] = tuple(info.get("dropped_columns", ()))
         parent = None if row["parent_id"] is None else Parent(row["parent_id"], row["parent_seq"], row["parent_epoch"])
-        sweep_id = row["sweep_id"] if "sweep_id" in row.keys() else None  # a read-only store written before sweeps
-        sweep = None if sweep_id is None else SweepTag(sweep_id, row["sweep_setting"])
+        sweep = None if row["sweep_id"] is None else SweepTag(row["sweep_id"], row["sweep_setting"])
         return RunRecord(
             id=row["id"], created=row["created"], origin=row["origin"], status=status, error=error,
             config=config_from_dict(json.loads(row["config"])), data=DataInfo(**info), n_snapshots=row["n_snapshots"],
@@ -327,16 +316,10 @@ class RunStore:
             parent=parent, sweep=sweep, read_only=self.read_only)
 
 
-def _add_missing_columns(db: sqlite3.Connection) -> None:
-    """Bring a store written by an older version up to SCHEMA: its runs get the ADDED_RUN_COLUMNS as NULL."""
-    present = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
-    for name, kind in ADDED_RUN_COLUMNS:
-        if name not in present:
-            db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
-
-
-def _parent_columns(parent: Parent | None) -> tuple:
-    return (None, None, None) if parent is None else (parent.run_id, parent.seq, parent.epoch)
+def _insert(db: sqlite3.Connection, table: str, **columns) -> None:
+    """One row, each value under its column's name (columns not named take their defaults)."""
+    db.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+               tuple(columns.values()))
 
 
 def _json(mapping) -> str:
