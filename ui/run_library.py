@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from deepclust_core.runs.record import RunRecord
+from deepclust_core.runs.schema import StoreVersionError
 from deepclust_core.runs.store import GALLERY_DIR, RunStore, default_home
 from deepclust_core.runs.stored_run import StoredRun
 
@@ -14,8 +15,13 @@ def _user_store(folder: str) -> RunStore:
 
 
 def user_store() -> RunStore:
-    """The store at $DEEPCLUST_HOME (else ~/.local/share/deepclust), where the app records its runs."""
-    return _user_store(str(default_home()))
+    """The store at $DEEPCLUST_HOME (else ~/.local/share/deepclust), where the app records its runs; a store
+    this version cannot open (written by a newer deepclust) stops the page with its one line."""
+    try:
+        return _user_store(str(default_home()))
+    except StoreVersionError as error:
+        st.error(str(error), icon=":material/error:")
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)
