@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from deepclust_core import METHODS, TrainConfig
-from deepclust_core.settings.build import TRAIN_FIELDS, config_for
+from deepclust_core.settings.build import config_for
 
 
 @dataclass(frozen=True)
@@ -43,14 +43,14 @@ def build_config(method: str, n_clusters: int, seed: int, overrides: Overrides, 
                  cache_dir: str | None = None, device: str = "auto", use_cache: bool = True) -> TrainConfig:
     """The TrainConfig of one run: TrainConfig defaults < the method's recipe for `data` < overrides."""
     values = asdict(overrides)
-    train = {name: values[name] for name in TRAIN_FIELDS if name in values}
-    autoencoder = {name: values[name] for name in ("hidden", "embedding_dim")}
-    return config_for(method, n_clusters, train=train, autoencoder=autoencoder, data=data, seed=seed,
-                      cache_dir=cache_dir, device=device, use_cache=use_cache)
+    autoencoder = {name: values.pop(name) for name in ("hidden", "embedding_dim")}
+    return config_for(method, n_clusters, data=data, autoencoder=autoencoder, seed=seed, cache_dir=cache_dir,
+                      device=device, use_cache=use_cache, **values)
 
 
 def describe(config: TrainConfig) -> str:
-    """One short line for the table's Settings column (no '|', it is a Markdown cell)."""
+    """One short line for the table's Settings column (no '|', it is a Markdown cell): the method's options
+    where they differ from its config's defaults."""
     ae = config.autoencoder
     widths = "-".join(str(w) for w in (*ae.hidden, ae.embedding_dim)) if ae.kind == "mlp" else f"d{ae.embedding_dim}"
     clustering = f"clu ≤{config.cluster_epochs}" if METHODS[config.method].fine_tunes else "no clustering epochs"
@@ -64,5 +64,6 @@ def describe(config: TrainConfig) -> str:
     init = "" if ae.init == "default" else f" init {ae.init}"
     parts = [pretraining, clustering, f"bs {config.batch_size}", f"lr {config.lr:g}",
              f"AE {ae.kind} {widths} {ae.activation}{init}"]
-    parts += [f"{name}={value}" for name, value in sorted(config.method_options.items())]
+    defaults = asdict(METHODS[config.method].card.config_class())
+    parts += [f"{name}={value}" for name, value in sorted(config.method_options.items()) if value != defaults[name]]
     return ", ".join(parts)

@@ -1,14 +1,17 @@
 """Branching: the child starts from the parent's weights at the chosen snapshot."""
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import numpy as np
 import pytest
 import torch
 
-from deepclust_core import train
+from deepclust_core.catalog.ae_kmeans import AEKMeansConfig
+from deepclust_core.catalog.dec import DECConfig
+from deepclust_core.catalog.dekm import DEKMConfig
 from deepclust_core.settings.autoencoder import AutoencoderConfig
+from deepclust_core.settings.build import preset
 from deepclust_core.runs.branch import branch_config, branch_start, reload_data
-from deepclust_core.runs.recording import Recording, recorded
+from deepclust_core.runs.recording import RecordedTraining, Recording, recorded
 from deepclust_core.runs.record import Parent
 from deepclust_core.runs.store import RunStore
 
@@ -40,12 +43,12 @@ def test_child_starts_from_the_parents_weights_at_that_epoch(parent, tiny_run):
     position = tiny_run.config.pretrain_epochs + 1
     assert start.parent == Parent(run_id, at.seq, position)
 
-    recording = Recording(store, tiny_run.data, config, origin="python", autoencoder=start.autoencoder,
-                          parent=start.parent)
-    child = list(recorded(train(tiny_run.data, config, autoencoder=start.autoencoder), recording))
+    training = RecordedTraining(tiny_run.data, config, store, origin="python", branch_from=start)
+    child = list(training.snapshots())
+    assert training.autoencoder is start.autoencoder
     assert child[0].phase == "cluster" and child[0].epoch == 0  # no pretraining: straight to the method's setup
     assert np.allclose(child[0].embedding, tiny_run.snapshots[at.seq].embedding, rtol=0.02, atol=0.02)
-    assert store.record(recording.run_id).parent == Parent(run_id, at.seq, position)
+    assert store.record(training.run_id).parent == Parent(run_id, at.seq, position)
 
 
 def test_branch_during_pretraining_finishes_the_pretraining_left(parent, tiny_run):
@@ -60,7 +63,12 @@ def test_a_branch_keeps_the_architecture_and_drops_foreign_options(tiny_run, par
     with pytest.raises(ValueError, match="autoencoder"):
         branch_config(tiny_run.config, at, {"autoencoder": AutoencoderConfig(hidden=(8,), embedding_dim=2)})
     dekm = replace(tiny_run.config, method_options={"update_interval": 3})
-    assert branch_config(dekm, at, {"method": "dec"}).method_options == {}
+    assert branch_config(dekm, at, {}).method_options == asdict(DEKMConfig(update_interval=3))  # the parent's
+    assert branch_config(dekm, at, {"method": "dec"}).method_options == asdict(DECConfig())  # none of DEKM's
+    ae_kmeans = branch_config(dekm, at, {"method": "ae-kmeans"})  # a new method's options: its recipe's
+    assert ae_kmeans.method_options["n_init"] == preset("ae-kmeans")["n_init"] != AEKMeansConfig().n_init
+    with pytest.raises(ValueError, match="update_interval"):
+        branch_config(dekm, at, {"method_options": {"update_interval": -1}})
     with pytest.raises(KeyError):
         branch_start(store, run_id, 999, tiny_run.data, tiny_run.config)
 

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import numpy as np
 
-from deepclust_core import DeepClusterer, load_dataset
 from deepclust_core.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,11 +49,3 @@ def test_unknown_method_option_is_explained(capsys):
     assert main(["train", "--data", "blobs", "--option", "speed=3"]) == 2
     assert "dekm options are" in capsys.readouterr().err
 
-
-def test_sklearn_style_wrapper(tmp_path):
-    data = load_dataset("blobs", n_samples=200, noise=0.0)
-    model = DeepClusterer(4, pretrain_epochs=3, cluster_epochs=3, batch_size=64, cache_dir=str(tmp_path), seed=0)
-    assert model.fit(data.X) is model
-    assert model.labels_.shape == (200,) and model.cluster_centers_.shape == (4, 10)
-    assert model.transform(data.X).shape == (200, 10)
-    assert np.array_equal(model.predict(data.X[:20]).shape, (20,))

@@ -1,8 +1,11 @@
+from dataclasses import asdict
+
 import numpy as np
 import pytest
 import torch
 
 from deepclust_core import AutoencoderConfig, load_dataset, train
+from deepclust_core.catalog.depict import DEPICTConfig
 from deepclust_core.networks.build import build_autoencoder
 from deepclust_core.networks.depict import conv_geometry
 from deepclust_core.training.loop import embed
@@ -137,7 +140,8 @@ def test_the_recipe_is_functions_py():
     config = config_for("depict", 10)
     assert (config.pretrain_hidden_weight, config.pretrain_holdout, config.pretrain_patience) == (0.1, 0.1, 100)
     assert (config.pretrain_epochs, config.cluster_epochs, config.batch_size, config.lr) == (4000, 4000, 100, 1e-4)
-    assert config.autoencoder.kind == "depict" and config.method_options == {}  # stop_tolerance 1e-7 by default
+    assert config.autoencoder.kind == "depict" and config.method_options == asdict(DEPICTConfig())  # the defaults
+    assert config.method_options["stop_tolerance"] == 1e-7
     quick = config_for("depict", 10, preset_name="quick")
     assert (quick.pretrain_epochs, quick.cluster_epochs, quick.pretrain_holdout) == (20, 20, 0.1)
 

@@ -1,10 +1,11 @@
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pytest
 
 from deepclust_core import Dataset, load_dataset
 from deepclust_core.catalog import CARDS, Lesson, MethodCard
+from deepclust_core.catalog.dekm import DEKMConfig
 from deepclust_core.settings.build import config_for
 
 
@@ -27,6 +28,15 @@ def test_defaults_then_suggested_then_explicit(monkeypatch):
     assert (config.autoencoder.hidden, config.autoencoder.embedding_dim) == ((8,), 7)
     assert config.autoencoder.activation == "leaky_relu" and config.method_options == {"n_init": 3}
     assert config.seed == 5
+
+
+def test_the_config_names_every_option_of_the_method_and_checks_them():
+    """Two configs that train alike are equal: the options given or suggested, the method's defaults for the rest."""
+    assert config_for("dekm", 4, options={"update_interval": 5}).method_options == asdict(DEKMConfig(update_interval=5))
+    with pytest.raises(ValueError, match="update_interval must be 0 .automatic. or positive, got -1"):
+        config_for("dekm", 4, options={"update_interval": -1})
+    with pytest.raises(ValueError, match="dekm has no option speed; its options: first_n_init, max_iterations"):
+        config_for("dekm", 4, options={"speed": 3})
 
 
 def test_unknown_suggestion_is_an_error(monkeypatch):

@@ -80,8 +80,7 @@ def _start(run: RunView, store: RunStore, record: RunRecord, at: EpochRow, chang
     """The Start button's callback (it runs before the page is drawn again, so it may reset the replay widgets)."""
     try:
         data = training_data(run, record)
-        config = branch_config(record.config, at, changes)
-        CARDS[config.method].config_class(**config.method_options)  # ValueError: explained
+        config = branch_config(record.config, at, changes)  # ValueError: explained
         start = branch_start(store, record.id, at.seq, data, config)
     except (DataError, ValueError, KeyError) as error:
         st.session_state["branch:error"] = str(error)

@@ -1,12 +1,13 @@
 """The sidebar's model and training sections, generated from the config dataclasses.
 
 Each method keeps its own widget values (keys carry the method's name), starting from its
-reference's recipe for the chosen data set (`deepclust_core.settings.build.preset`). Every widget keeps its value for
-the whole session (`persist_state="session"`): Streamlit otherwise forgets the value of a
-widget that a run does not draw, so a change to DEKM's epochs would be lost on a visit to DKM.
-A widget's first value is put into session state before it is drawn, never passed as `value=`,
-so that presets and branches (ui/presets.py, ui/branch.py) can set the same keys from their
-callbacks.
+reference's recipe for the chosen data set (`deepclust_core.settings.build.preset`); `build_choice`
+hands every widget's value to `config_for` as the user's choice, as the CLI hands its options.
+Every widget keeps its value for the whole session (`persist_state="session"`): Streamlit
+otherwise forgets the value of a widget that a run does not draw, so a change to DEKM's epochs
+would be lost on a visit to DKM. A widget's first value is put into session state before it is
+drawn, never passed as `value=`, so that presets and branches (ui/presets.py, ui/branch.py) can
+set the same keys from their callbacks.
 
 Numbers have no bounds in the widgets: a bound makes Streamlit put back the old value without a
 word when a number is out of range. TrainConfig and the method's config check them instead, and
@@ -123,8 +124,7 @@ def method_options(method: str, data: Dataset | None) -> dict:
 
 def training_settings(method: str, data: Dataset | None) -> dict:
     """Epochs, batch, learning rate, seed, autoencoder and pretraining widgets."""
-    recipe = config_for(method, 2, data=data)
-    paper = widget_values(recipe)
+    paper = preset_values(method, data=data)
 
     def number(label: str, name: str, **kwargs):
         return kept(st.number_input, label, train_key(method, name), paper[train_key(method, name)], **kwargs)
@@ -153,8 +153,7 @@ def training_settings(method: str, data: Dataset | None) -> dict:
         embedding = int(number("Embedding size", "embedding", step=1))
         init = kept(st.selectbox, "Weight initialisation", train_key(method, "init"), paper[train_key(method, "init")],
                     options=list(INITS), help=AUTOENCODER_HELP["init"])
-        values["autoencoder"] = dict(kind=kind, hidden=hidden, embedding_dim=embedding, init=init,
-                                     activation=recipe.autoencoder.activation)
+        values["autoencoder"] = dict(kind=kind, hidden=hidden, embedding_dim=embedding, init=init)
     with st.expander("Pretraining", expanded=False):
         values.update(pretraining_settings(method, paper, number))
     return values
@@ -208,16 +207,15 @@ def choose_subsample(data: Dataset | None) -> Dataset | None:
 
 
 def build_choice(data: Dataset | None, k: int, method: str, options: dict, training: dict) -> Choice:
-    """Validate everything; the problem is one sentence the page shows next to Start."""
+    """The run the widgets ask for: `config_for` with every widget's value as the user's choice (what has no
+    widget, the autoencoder's activation, is the recipe's). The problem is one sentence shown next to Start."""
     if data is None:
         return Choice(None, None, "Choose a data set first.")
     try:
         validate_for_clustering(data, k)
-        ae = training.pop("autoencoder")
-        hidden = widths(ae.pop("hidden"))
-        config = TrainConfig(n_clusters=k, method=method, method_options=options,
-                             autoencoder=AutoencoderConfig(hidden=hidden, **ae), **training)
-        CARDS[method].config_class(**options)
+        autoencoder = {**training["autoencoder"], "hidden": widths(training["autoencoder"]["hidden"])}
+        settings = {name: value for name, value in training.items() if name != "autoencoder"}
+        config = config_for(method, k, data=data, autoencoder=autoencoder, options=options, **settings)
     except (DataError, ValueError) as error:
         problem = str(error)
         return Choice(data, None, problem[:1].upper() + problem[1:])

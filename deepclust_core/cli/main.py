@@ -21,12 +21,11 @@ from ..runs.branch import BranchStart, branch_start
 from ..catalog import CARDS
 from ..settings.train import TrainConfig
 from ..settings.run_file import read_run_config
-from ..training.control import TrainingControl
 from ..data.dataset import DataError, Dataset
 from ..data.loaders import BUILT_IN, load_dataset
-from ..training.loop import TrainingDiverged, new_autoencoder, train
+from ..training.loop import TrainingDiverged
 from ..settings.options import option_specs, parse_option
-from ..runs.recording import Recording, recorded
+from ..runs.recording import RecordedTraining
 from ..settings.build import config_for
 from ..runs.store import RunStore
 
@@ -105,12 +104,11 @@ def config_from_args(args, data: Dataset) -> TrainConfig:
         raise ValueError("the data has no labels: give the number of clusters with --k")
     hidden = None if args.hidden is None else tuple(int(w) for w in args.hidden.split(",") if w.strip())
     return config_for(
-        args.method, k, options=method_options(args.method, args.option),
-        train=dict(pretrain_epochs=args.pretrain_epochs, cluster_epochs=args.cluster_epochs,
-                   batch_size=args.batch_size, lr=args.lr),
+        args.method, k, data=data, preset_name="quick" if args.quick else "paper",
+        options=method_options(args.method, args.option),
         autoencoder=dict(kind=args.autoencoder, hidden=hidden, embedding_dim=args.embedding_dim),
-        preset_name="quick" if args.quick else "paper", data=data,
-        seed=args.seed, device=args.device, cache_dir=args.cache_dir, use_cache=not args.no_cache,
+        pretrain_epochs=args.pretrain_epochs, cluster_epochs=args.cluster_epochs, batch_size=args.batch_size,
+        lr=args.lr, seed=args.seed, device=args.device, cache_dir=args.cache_dir, use_cache=not args.no_cache,
     )
 
 
@@ -170,13 +168,12 @@ def run_training(args) -> int:
     print(f"{data.name}: {data.n_samples} rows x {data.n_features} features ({data.preprocessing()}), "
           f"K={config.n_clusters}, method={config.method}")
     store = None if args.no_store else RunStore(args.store)
-    autoencoder = start.autoencoder if start else new_autoencoder(data, config)
-    recording = Recording(store, data, config, origin="cli", autoencoder=autoencoder, parent=start and start.parent)
+    training = RecordedTraining(data, config, store, origin="cli", branch_from=start)
     if store is not None:
-        print(f"recording as run {recording.run_id} in {store.folder}")
-    last, control = None, TrainingControl()
+        print(f"recording as run {training.run_id} in {store.folder}")
+    last = None
     try:
-        for last in recorded(train(data, config, control, autoencoder=autoencoder), recording, control):
+        for last in training.snapshots():
             print(format_line(last), flush=True)
     except KeyboardInterrupt:
         print("interrupted: stopping after the last finished epoch")

@@ -169,6 +169,8 @@ def _as_float_matrix(X, name: str) -> np.ndarray:
     X = np.asarray(X)
     if X.dtype == object or X.dtype.kind in "USV":
         raise DataError(f"{name}: the data contains text cells; only numbers can be clustered")
+    if X.dtype.kind == "c":
+        raise DataError(f"{name}: the data contains complex numbers; only real numbers can be clustered")
     if X.ndim != 2:
         raise DataError(f"{name}: expected a 2-D table of rows, got an array of shape {X.shape}")
     if X.shape[0] == 0 or X.shape[1] == 0:

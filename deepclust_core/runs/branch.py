@@ -1,7 +1,8 @@
 """Branching: continue a stored run from one of its snapshots, with other settings, as a new run.
 
+    child_config = branch_config(parent_config, at, {"lr": 5e-4})
     start = branch_start(store, run_id, seq, data, child_config)
-    train(data, child_config, autoencoder=start.autoencoder)       # or LiveRun(..., branch_from=start)
+    RecordedTraining(data, child_config, store, origin="cli", branch_from=start)   # or LiveRun(..., branch_from=start)
 
 The child starts from the autoencoder weights the parent had at that snapshot (kept by the
 store as float16, see StoreConfig). What the store does not keep is the method's own state
@@ -11,9 +12,10 @@ child first finishes the pretraining epochs that were left, from those weights.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
+from ..settings.build import config_for
 from ..settings.train import TrainConfig
 from ..data.dataset import DataError, Dataset
 from ..data.loaders import load_dataset
@@ -33,7 +35,11 @@ class BranchStart:
 
 
 def branch_config(parent: TrainConfig, at: EpochRow, changes: dict) -> TrainConfig:
-    """The parent's settings with `changes`, no pretraining (or what was left of it), never the cache."""
+    """The parent's settings with `changes`, no pretraining (or what was left of it), never the cache.
+
+    Built by `config_for` like every run's settings, with the parent's settings as the user's choices
+    and `changes` on top of them: the method's recipe shows only where the parent says nothing, in the
+    options of a method it did not run (unless `changes` gives them)."""
     fixed = [name for name in FIXED if name in changes and changes[name] != getattr(parent, name)]
     if fixed:
         raise ValueError(f"a branch keeps the parent's {', '.join(fixed)}")
@@ -43,7 +49,10 @@ def branch_config(parent: TrainConfig, at: EpochRow, changes: dict) -> TrainConf
     if changes.get("method", parent.method) != parent.method:
         changes = {"method_options": {}, **changes}  # the parent's options belong to its method
     left = parent.pretrain_epochs - at.epoch if at.phase == "pretrain" else 0
-    return replace(parent, **{"pretrain_epochs": left, **changes, "use_cache": False})
+    settings = {**asdict(parent), "pretrain_epochs": left, **changes, "use_cache": False}
+    settings["autoencoder"] = asdict(parent.autoencoder)  # changes may name it, unchanged, as an AutoencoderConfig
+    return config_for(settings.pop("method"), settings.pop("n_clusters"), autoencoder=settings.pop("autoencoder"),
+                      options=settings.pop("method_options"), **settings)
 
 
 def branch_start(store: RunStore, run_id: str, seq: int, data: Dataset, config: TrainConfig) -> BranchStart:

@@ -14,9 +14,8 @@ from pathlib import Path
 
 from .branch import branch_config, branch_start
 from ..data.loaders import load_dataset
-from ..training.loop import new_autoencoder, train
 from ..projection.umap import umap_layout
-from .recording import Recording, recorded
+from .recording import RecordedTraining
 from ..settings.build import config_for
 from .store import GALLERY_DIR, RunStore, StoreConfig
 from .stored_run import StoredRun
@@ -57,17 +56,15 @@ def record_example(store: RunStore, example: Example) -> None:
         config = config_for(example.method, data.n_classes, train=example.train, autoencoder=example.autoencoder,
                             options=example.options, data=data, seed=0, display_size=DISPLAY_SIZE, device="cpu",
                             use_cache=False)
-        autoencoder, parent = new_autoencoder(data, config), None
+        start = None
     else:
         parent_config = store.record(example.branch_of).config
         at = store.epoch_rows(example.branch_of, after=parent_config.pretrain_epochs - 1)[0]  # clustering epoch 0
         config = branch_config(parent_config, at, dict(method=example.method, method_options=example.options,
                                                        **example.train))
         start = branch_start(store, example.branch_of, at.seq, data, config)
-        autoencoder, parent = start.autoencoder, start.parent
-    recording = Recording(store, data, config, origin="gallery", autoencoder=autoencoder, parent=parent,
-                          run_id=example.run_id)
-    for _ in recorded(train(data, config, autoencoder=autoencoder), recording):
+    training = RecordedTraining(data, config, store, origin="gallery", branch_from=start, run_id=example.run_id)
+    for _ in training.snapshots():
         pass
 
 

@@ -1,17 +1,20 @@
-"""Saving a run as it trains: the one way the app, the CLI and the Python API record runs.
+"""Training a run and saving it as it trains: the one way the app, the CLI, the Python API,
+the gallery and the benchmarks train and record runs.
 
-    autoencoder = new_autoencoder(data, config)
-    recording = Recording(store, data, config, origin="cli", autoencoder=autoencoder)
-    for snapshot in recorded(train(data, config, control, autoencoder=autoencoder), recording, control):
+    training = RecordedTraining(data, config, store, origin="cli")   # store None: record nothing
+    for snapshot in training.snapshots():
         ...
+    training.run_id, training.method, training.autoencoder
+
+`RecordedTraining` makes the run's autoencoder (or takes a branch's) and its method, opens its
+`Recording`, and hands out the loop's snapshots through `recorded`, which saves every snapshot
+(with the autoencoder's weights at that moment) before passing it on, and on the way out
+records how the run ended: finished, converged, stopped, failed (with the reason) or
+interrupted. A process killed before that leaves its run "running" with a dead owner, which
+the store reads back as interrupted.
 
 A run trained elsewhere (a sweep's trial on a Ray worker) is recorded without an autoencoder:
-`save(snapshot, weights)` takes the weights that came with the snapshot.
-
-`recorded` saves every snapshot (with the autoencoder's weights at that moment) before
-passing it on, and on the way out records how the run ended: finished, converged, stopped,
-failed (with the reason) or interrupted. A process killed before that leaves its run
-"running" with a dead owner, which the store reads back as interrupted.
+`Recording.save(snapshot, weights)` takes the weights that came with the snapshot.
 """
 from __future__ import annotations
 
@@ -25,9 +28,11 @@ from ..networks.autoencoder import Autoencoder
 from ..settings.train import TrainConfig
 from ..training.control import TrainingControl
 from ..data.dataset import Dataset
-from ..training.loop import TrainingDiverged
+from ..training.loop import TrainingDiverged, new_autoencoder, train
 from ..training.row_results import stored_arrays
+from .branch import BranchStart
 from .record import Parent, SweepTag
+from ..methods import Method, make_method
 from ..training.snapshot import Snapshot
 from .store import RunStore
 
@@ -112,3 +117,26 @@ def recorded(snapshots: Iterator[Snapshot], recording: Recording,
             reason = control.interrupted_because
             status, error = ("interrupted", reason) if reason else ("stopped", None)
         recording.finish(status, error)
+
+
+class RecordedTraining:
+    """One run, trained by the loop and recorded in `store` (None: nothing is written) as it trains.
+
+    `branch_from` starts from a stored run's weights (runs/branch.py), `control` pauses and stops it from
+    another thread, `run_id` names it in the store (the gallery's examples); `origin` says who trained it."""
+
+    def __init__(self, data: Dataset, config: TrainConfig, store: RunStore | None, *, origin: str,
+                 control: TrainingControl | None = None, branch_from: BranchStart | None = None,
+                 run_id: str | None = None):
+        self.data, self.config = data, config
+        self.control = control or TrainingControl()
+        self.autoencoder: Autoencoder = branch_from.autoencoder if branch_from else new_autoencoder(data, config)
+        self.method: Method = make_method(config.method, config.n_clusters, config.seed, config.method_options)
+        self.recording = Recording(store, data, config, origin=origin, autoencoder=self.autoencoder,
+                                   parent=branch_from and branch_from.parent, run_id=run_id)
+        self.run_id = self.recording.run_id  # None when nothing is recorded
+
+    def snapshots(self) -> Iterator[Snapshot]:
+        """Train, yielding a Snapshot after every epoch, each saved first; the ending is recorded when they stop."""
+        return recorded(train(self.data, self.config, self.control, self.method, self.autoencoder), self.recording,
+                        self.control)

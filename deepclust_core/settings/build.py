@@ -1,17 +1,19 @@
 """A run's TrainConfig from three layers: TrainConfig's defaults, then one of the method's
-presets, then what the user set explicitly.
+presets, then what the user chose explicitly (`config_for`).
 
 The presets are the card's recipe ("paper": its `suggested` settings, from its paper or
 reference code, with what the card's `for_data` chooses for the data set on top) and the
 same with the card's `quick_look` on top ("quick": shorter epochs for a first run in class).
-This is the one place where (method, data set) becomes settings: the CLI, the benchmarks,
-`DeepClusterer` and the app's form all build their configs, or start their widgets, here.
-Presets may hold TrainConfig fields (TRAIN_FIELDS), AutoencoderConfig fields (kind, hidden,
-embedding_dim, activation, init) and fields of the method's own config.
+This is the one place where (method, data set, user choices) becomes settings: the CLI's
+options, `DeepClusterer`'s parameters and the app's widgets are the user's choices here, the
+gallery and the benchmarks build their runs here too, and a branch (runs/branch.py) is the
+parent's settings given as choices, with the branch's changes on top. Presets may hold
+TrainConfig fields (TRAIN_FIELDS), AutoencoderConfig fields (kind, hidden, embedding_dim,
+activation, init) and fields of the method's own config.
 """
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import asdict, fields
 
 from .autoencoder import AutoencoderConfig
 from ..catalog import CARDS
@@ -52,18 +54,31 @@ def _given(values: dict | None) -> dict:
     return {name: value for name, value in (values or {}).items() if value is not None}
 
 
+def every_option(method: str, options: dict) -> dict:
+    """All of the method's options: `options` over its config dataclass's defaults, checked by that dataclass
+    (a ValueError names an unknown option or a bad value)."""
+    config_class = CARDS[method].config_class
+    known = {f.name for f in fields(config_class)}
+    if set(options) - known:
+        raise ValueError(f"{method} has no option {', '.join(sorted(set(options) - known))}; "
+                         f"its options: {', '.join(sorted(known))}")
+    return asdict(config_class(**options))
+
+
 def config_for(method: str, n_clusters: int, *, train: dict | None = None, autoencoder: dict | None = None,
                options: dict | None = None, preset_name: str = "paper", data=None, **run) -> TrainConfig:
-    """TrainConfig defaults < the method's preset (`preset_name`, for `data`) < the explicit (non-None) values given.
+    """TrainConfig defaults < the method's preset (`preset_name`, for `data`) < the explicit (non-None) choices.
 
-    `run` takes the remaining TrainConfig fields as they are (seed, device, cache_dir, ...).
+    The choices: `train` and `run` hold TrainConfig fields (`train` usually those a preset may set, `run` the
+    others: seed, device, cache_dir, ...), `autoencoder` AutoencoderConfig fields, `options` the method's own.
+    The config names every option of the method, so that two configs that train alike are equal.
     """
     if method not in CARDS:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(CARDS)}")
     suggested_train, suggested_autoencoder, suggested_options = split_suggested(method, preset_name, data)
     return TrainConfig(
         n_clusters=n_clusters, method=method,
-        method_options={**suggested_options, **_given(options)},
+        method_options=every_option(method, {**suggested_options, **_given(options)}),
         autoencoder=AutoencoderConfig(**{**suggested_autoencoder, **_given(autoencoder)}),
-        **{**suggested_train, **_given(train)}, **run,
+        **{**suggested_train, **_given(train), **_given(run)},
     )

@@ -27,9 +27,8 @@ from ..settings.train import TrainConfig
 from .control import TrainingControl
 from .cores import threads_beside_the_page
 from ..data.dataset import DataError, Dataset
-from .loop import TrainingDiverged, new_autoencoder, train
-from ..methods import make_method
-from ..runs.recording import Recording, recorded
+from .loop import TrainingDiverged
+from ..runs.recording import RecordedTraining
 from ..projection.frames import Frames
 from ..runs.view import Entry
 from .snapshot import Snapshot
@@ -62,12 +61,10 @@ class LiveRun:
         self.started = time.time()
         self.paced = paced
         self._drawn_seq, self._drawn_at = -1, self.started  # the newest seq a page drew with its frame, and when
-        # trained in place by the worker thread
-        self.autoencoder = branch_from.autoencoder if branch_from else new_autoencoder(data, config)
-        self.method = make_method(config.method, config.n_clusters, config.seed, config.method_options)
-        self.recording = Recording((store or default_store()) if record else None, data, config, origin="app",
-                                   autoencoder=self.autoencoder, parent=branch_from and branch_from.parent)
-        self.run_id = self.recording.run_id
+        self._training = RecordedTraining(data, config, (store or default_store()) if record else None,
+                                          origin="app", control=self.control, branch_from=branch_from)
+        self.autoencoder = self._training.autoencoder  # trained in place by the worker thread
+        self.recording, self.run_id = self._training.recording, self._training.run_id
         self.frames = Frames(self._embeddings, config.seed, follows_newest=lambda: True,
                              training=lambda: self.status == "running", save=self.recording.save_layout)
 
@@ -127,9 +124,8 @@ class LiveRun:
         import torch
 
         torch.set_num_threads(threads_beside_the_page())
-        snapshots = train(self.data, self.config, self.control, self.method, self.autoencoder)
         try:
-            for snapshot in recorded(snapshots, self.recording, self.control):
+            for snapshot in self._training.snapshots():
                 seq = self._append(snapshot)
                 if self.paced and snapshot.phase == "cluster":
                     self._wait_until_drawn(seq)

@@ -55,6 +55,9 @@ class ClusterView:
             raise ValueError(f"{self.title}: {self.coords.shape} coordinates for {len(self.axis_names)} axis names")
 
 
+MAPPINGS = ("losses", "metrics", "scalars", "reference_metrics")  # a Snapshot's read-only mappings
+
+
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     """The state of a run at the end of one epoch (of pretraining or of clustering)."""
@@ -86,8 +89,16 @@ class Snapshot:
         object.__setattr__(self, "embedding", frozen_array(self.embedding, np.float32))
         if self.centroids is not None:
             object.__setattr__(self, "centroids", frozen_array(self.centroids, np.float32))
-        for name in ("losses", "metrics", "scalars", "reference_metrics"):
+        for name in MAPPINGS:
             object.__setattr__(self, name, frozen_mapping(getattr(self, name)))
+
+    def __getstate__(self) -> dict:
+        """Pickled with plain dicts (a read-only mapping cannot be pickled), e.g. in a fitted DeepClusterer."""
+        return {**self.__dict__, **{name: dict(getattr(self, name)) for name in MAPPINGS}}
+
+    def __setstate__(self, state: dict) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, frozen_mapping(value) if name in MAPPINGS else value)
 
     @property
     def display_labels(self) -> np.ndarray:
