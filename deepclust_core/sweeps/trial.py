@@ -21,9 +21,9 @@ import torch
 
 from ..data.dataset import Dataset
 from ..runs.files import cpu_weights
-from ..methods import make_method
+from ..runs.recording import RecordedTraining
 from ..settings.train import TrainConfig
-from ..training.loop import new_autoencoder, resolve_device, train
+from ..training.loop import resolve_device
 from ..training.snapshot import Snapshot
 
 
@@ -54,10 +54,9 @@ def run_trial(data: Dataset, config: TrainConfig, threads: int = 1,
     import ray  # only ever called inside a Ray worker
 
     torch.set_num_threads(max(1, threads))
-    autoencoder = new_autoencoder(data, config)
-    method = make_method(config.method, config.n_clusters, config.seed, config.method_options)
+    training = RecordedTraining(data, config, None, origin="sweep")  # no store here: the driver records
     yield TrialStarted(ray.get_runtime_context().get_node_id(), socket.gethostname(), os.getpid(),
                        str(resolve_device(config.device)))
-    for snapshot in train(data, config, method=method, autoencoder=autoencoder):
-        yield TrialEpoch(snapshot, cpu_weights(autoencoder.state_dict(), weights_dtype))
-    yield TrialEnded(method.start_labels)
+    for snapshot in training.snapshots():
+        yield TrialEpoch(snapshot, cpu_weights(training.autoencoder.state_dict(), weights_dtype))
+    yield TrialEnded(training.method.start_labels)

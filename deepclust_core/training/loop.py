@@ -86,7 +86,12 @@ def train(data: Dataset, config: TrainConfig, control: TrainingControl | None = 
 
 
 def _cluster(method, autoencoder, X, data, config, builder, batches, control, embeddings) -> Iterator[Snapshot]:
-    """k-means reference, the method's set-up, then its clustering epochs until it converges or they run out."""
+    """k-means reference, the method's set-up, then its clustering epochs until it converges or they run out.
+
+    Both random streams start again from the seed, so a run whose pretraining came from the cache
+    clusters exactly as one that pretrained (same seed, same labels)."""
+    torch.manual_seed(config.seed)
+    batches.generator.manual_seed(config.seed)
     ctx = TrainingContext(autoencoder, X, embed=lambda: embed(autoencoder, X), seed=config.seed,
                           epochs=config.cluster_epochs)
     H = ctx.embed()
