@@ -32,7 +32,7 @@ SUBSAMPLE_DEFAULT = 10000  # large sets train on a seeded subsample unless the u
 PRETRAIN_NUMBERS = {"pretrain_sgd_lr": "SGD step size", "pretrain_momentum": "SGD momentum",
                     "pretrain_hidden_weight": "Hidden layers' reconstruction weight",
                     "pretrain_holdout": "Hold-out share (early stopping)"}  # float widgets, by TrainConfig field
-TRAIN_HELP = {spec.name: spec.help for spec in option_specs(TrainConfig)}  # TrainConfig's comments
+TRAIN_HELP = {spec.name: spec.help for spec in option_specs(TrainConfig)}  # TrainConfig's field help
 AUTOENCODER_HELP = {spec.name: spec.help for spec in option_specs(AutoencoderConfig)}
 
 
@@ -160,7 +160,7 @@ def training_settings(method: str, data: Dataset | None) -> dict:
 
 
 def pretraining_settings(method: str, paper: dict, number: Callable) -> dict:
-    """The pretraining optimiser, its loss and its early stopping; the help of each is TrainConfig's comment."""
+    """The pretraining optimiser, its loss and its early stopping; the help of each is its TrainConfig field's help."""
     key = train_key(method, "pretrain_optimizer")
     values = {"pretrain_optimizer": kept(st.selectbox, "Optimiser", key, paper[key], options=list(PRETRAIN_OPTIMIZERS),
                                          help=TRAIN_HELP["pretrain_optimizer"])}

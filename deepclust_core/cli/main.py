@@ -36,7 +36,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog="python -m deepclust_core", description="Watch deep clustering learn, from the terminal.")
+    parser = OneLineParser(prog="deepclust", description="Watch deep clustering learn, from the terminal.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     commands.add_parser("methods", help="list the methods and their options")
     run = commands.add_parser("train", help="train one model and print a line per epoch",
