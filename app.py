@@ -4,6 +4,7 @@ import threading
 import streamlit as st
 
 from deepclust_core.projection import umap as projection
+from ui import navigation
 
 st.set_page_config(page_title="deepclust", page_icon=":material/scatter_plot:", layout="wide")
 
@@ -21,13 +22,15 @@ def warm_up() -> threading.Thread:
     return thread
 
 
-page = st.navigation([
+pages = [
     st.Page("pages/train.py", title="Train", icon=":material/model_training:", default=True),
     st.Page("pages/explore.py", title="Explore", icon=":material/search:"),
     st.Page("pages/runs.py", title="Runs", icon=":material/history:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("pages/sweep.py", title="Sweep", icon=":material/grid_view:"),
     st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
-])
+]
+page = st.navigation(pages, position="hidden")  # routing only: navigation.menu draws the menu (see its docstring)
+navigation.menu(pages)
 page.run()
 warm_up()

@@ -1,8 +1,8 @@
 """The app in a real browser, the one harness of the browser tests (tests/*browser*.py) and the
 benchmarks (bench/live_view/, bench/report_open.py): headless Debian Chromium through Playwright with
-the flags that work here, the server as `make app` starts it (`python -m ui.launch`) on a free port,
-the charts inside the page's frames, and the page actions they share (wait for Start, type a number,
-press Start or Stop, read the run's closing message).
+the flags that work here, the server as `make app` starts it (`python -m ui.launch`, or as `streamlit
+run app.py` on request) on a free port, the charts inside the page's frames, and the page actions they
+share (wait for Start, type a number, press Start or Stop, read the run's closing message).
 
 The server gets its own process group, so that stopping it also ends the UMAP projection process it
 started. What is specific to the tests (pytest marks, where screenshots go) is in tests/browser_support.py.
@@ -49,12 +49,14 @@ class Server:
     launched: float
 
     @classmethod
-    def launch(cls, cache_dir: str | Path, **env: str) -> Server:
+    def launch(cls, cache_dir: str | Path, *, streamlit_run: bool = False, **env: str) -> Server:
         """The app on a free port with its pretraining cache (DEEPCLUST_CACHE) in `cache_dir`, and UMAP's
-        compiled code there too, as for a user, unless `env` names a NUMBA_CACHE_DIR; `env` adds variables."""
+        compiled code there too, as for a user, unless `env` names a NUMBA_CACHE_DIR; `env` adds variables.
+        Started as `make app` starts it, or with `streamlit_run` as `streamlit run app.py` does."""
         port = free_port()
         inherited = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
-        command = [sys.executable, "-m", "ui.launch", "--server.port", str(port),
+        start = ["streamlit", "run", "app.py"] if streamlit_run else ["ui.launch"]
+        command = [sys.executable, "-m", *start, "--server.port", str(port),
                    "--server.headless", "true", "--server.fileWatcherType", "none",
                    "--browser.gatherUsageStats", "false"]
         launched = time.perf_counter()
@@ -89,9 +91,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(cache_dir: str | Path, **env: str):
+def serving(cache_dir: str | Path, *, streamlit_run: bool = False, **env: str):
     """A fresh server (Server.launch's arguments) for the duration of a `with` block, once it serves."""
-    server = Server.launch(cache_dir, **env)
+    server = Server.launch(cache_dir, streamlit_run=streamlit_run, **env)
     try:
         server.wait_for_port()
         yield server

@@ -14,7 +14,9 @@ BROWSER_MARKS = [pytest.mark.browser,
 
 
 @contextlib.contextmanager
-def app_server(cache_dir, **env: str):
-    """The app on a free port with its pretraining cache in `cache_dir` and `env` added; yields its URL."""
-    with serving(cache_dir, NUMBA_CACHE_DIR=os.environ["NUMBA_CACHE_DIR"], **env) as server:
+def app_server(cache_dir, *, streamlit_run: bool = False, **env: str):
+    """The app on a free port with its pretraining cache in `cache_dir` and `env` added, started as
+    `make app` does or, with `streamlit_run`, as `streamlit run app.py`; yields its URL."""
+    numba = os.environ["NUMBA_CACHE_DIR"]
+    with serving(cache_dir, streamlit_run=streamlit_run, NUMBA_CACHE_DIR=numba, **env) as server:
         yield server.url

@@ -1,18 +1,34 @@
-"""Every page runs inside app.py's st.navigation: its page config, its menu, its warm-up.
+"""The app's sidebar menu, and `inside_app()`: every page runs inside app.py (its page config, menu, warm-up).
 
 Streamlit treats an app that has a pages/ folder as a pages-folder app until app.py first
-calls st.navigation. So when the first request after the server starts is a page's own URL
-(a bookmark, a tab restored after a restart), it runs that page file on its own, under the
-folder's automatic menu (which lists app.py too). `inside_app()`, at the top of every page,
-switches that mode off on a session's first run and reruns; the rerun goes through app.py,
-which opens the page asked for. (Later runs are left alone: a rerun would swallow a click.)
-It also mounts the page's WebGL janitor (ui/webgl_contexts.py) before any chart.
+calls st.navigation: a server's first run shows that folder's automatic menu (app.py and one
+entry a file, in lower case). `.streamlit/config.toml` turns that menu off
+(`client.showSidebarNavigation = false`), which hides st.navigation's sidebar menu as well, so
+app.py routes with a hidden st.navigation and `menu()` draws the same entries as page links at
+the top of the sidebar: the pattern Streamlit documents for a menu of one's own ("Overview of
+multipage apps", https://docs.streamlit.io/develop/concepts/multipage-apps/overview).
+
+When the first request after the server starts is a page's own URL (a bookmark, a tab restored
+after a restart), Streamlit runs that page file on its own. `inside_app()`, at the top of every
+page, switches the pages-folder mode off on a session's first run and reruns; the rerun goes
+through app.py, which opens the page asked for. (Later runs are left alone: a rerun would
+swallow a click.) It also mounts the page's WebGL janitor (ui/webgl_contexts.py) before any chart.
 """
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import streamlit as st
 
 from .webgl_contexts import release_webgl_contexts
+
+
+def menu(pages: Sequence[st.Page]) -> None:
+    """One link a page, with its title and icon, at the top of the sidebar; the open page is highlighted."""
+    with st.sidebar:
+        for page in pages:
+            st.page_link(page, width="stretch")
+        st.divider()
 
 
 def inside_app() -> None:
