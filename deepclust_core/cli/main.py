@@ -15,19 +15,19 @@ from pathlib import Path
 
 import numpy as np
 
-from . import runs as cli_runs
-from . import sweep as cli_sweep
-from ..runs.branch import BranchStart, branch_start
 from ..catalog import CARDS
-from ..settings.train import TrainConfig
-from ..settings.run_file import read_run_config
 from ..data.dataset import DataError, Dataset
 from ..data.loaders import BUILT_IN, load_dataset
-from ..training.loop import TrainingDiverged
-from ..settings.options import option_specs, parse_option
+from ..runs.branch import BranchStart, branch_start
 from ..runs.recording import RecordedTraining
-from ..settings.build import config_for
 from ..runs.store import RunStore
+from ..settings.build import config_for
+from ..settings.options import option_specs, parse_option
+from ..settings.run_file import read_run_config
+from ..settings.train import TrainConfig
+from ..training.loop import TrainingDiverged
+from . import runs as cli_runs
+from . import sweep as cli_sweep
 
 
 class OneLineParser(argparse.ArgumentParser):

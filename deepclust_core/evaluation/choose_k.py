@@ -20,8 +20,8 @@ from typing import Callable
 
 import numpy as np
 
-from ..settings.train import TrainConfig
 from ..data.dataset import DataError, Dataset
+from ..settings.train import TrainConfig
 
 Progress = Callable[[float, str], None]  # (fraction done, what is being done)
 K_RANGE = range(2, 16)  # K = 2 .. 15

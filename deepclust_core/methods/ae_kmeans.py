@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..catalog.ae_kmeans import AE_KMEANS_CARD
-from .kmeans import kmeans
 from .base import Method, TrainingContext
+from .kmeans import kmeans
 
 
 class AEKMeans(Method):

@@ -27,12 +27,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..networks.autoencoder import glorot_normal_bias_
 from ..catalog.aecm import AECM_CARD, AECMConfig
-from .kmeans import kmeans
 from ..evaluation.metrics import cluster_accuracy
+from ..networks.autoencoder import glorot_normal_bias_
 from ..training.snapshot import ClusterView
 from .base import Method, TrainingContext
+from .kmeans import kmeans
 from .views import principal_view
 
 

@@ -13,8 +13,8 @@ from typing import Callable, ClassVar
 import numpy as np
 import torch
 
-from ..networks.autoencoder import Autoencoder
 from ..catalog import MethodCard
+from ..networks.autoencoder import Autoencoder
 from ..training.snapshot import ClusterView
 
 

@@ -22,9 +22,9 @@ import torch
 import torch.nn.functional as F
 
 from ..catalog.dec import DEC_CARD, IDEC_CARD
-from .kmeans import kmeans
 from ..training.snapshot import ClusterView
 from .base import Method, TrainingContext
+from .kmeans import kmeans
 from .views import principal_view
 
 

@@ -14,10 +14,10 @@ import numpy as np
 import torch
 
 from ..catalog.dekm import DEKM_CARD
-from .kmeans import kmeans
 from ..evaluation.metrics import align_labels
 from ..training.snapshot import ClusterView
 from .base import Method, TrainingContext
+from .kmeans import kmeans
 
 
 class DEKM(Method):

@@ -34,12 +34,12 @@ import torch
 import torch.nn.functional as F
 
 from ..catalog.depict import DEPICT_CARD
-from .kmeans import kmeans
 from ..evaluation.metrics import nmi
 from ..networks.reconstruction import layerwise_reconstruction
 from ..training.snapshot import ClusterView
 from .base import Method, TrainingContext
 from .dkm import closest_pair
+from .kmeans import kmeans
 
 
 def target_distribution(P: np.ndarray, formula: str = "reference") -> np.ndarray:

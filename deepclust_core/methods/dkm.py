@@ -17,9 +17,9 @@ import numpy as np
 import torch
 
 from ..catalog.dkm import DKM_CARD, DKMConfig
-from .kmeans import kmeans
 from ..training.snapshot import ClusterView
 from .base import Method, TrainingContext
+from .kmeans import kmeans
 
 
 def alpha_schedule(config: DKMConfig) -> np.ndarray:

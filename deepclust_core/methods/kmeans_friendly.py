@@ -15,9 +15,9 @@ import torch
 from scipy.optimize import linear_sum_assignment
 
 from ..catalog.kmeans_friendly import KMEANS_FRIENDLY_CARD
-from .kmeans import kmeans
 from .base import TrainingContext
 from .dkm import DKM
+from .kmeans import kmeans
 
 
 def match_centers(new: np.ndarray, old: np.ndarray) -> np.ndarray:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .autoencoder import Autoencoder, _Unflatten
 from ..settings.autoencoder import AutoencoderConfig
+from .autoencoder import Autoencoder, _Unflatten
 
 DROPOUT = 0.1  # DEPICT.py's dropouts (0.1, 0.1, 0.0): before the first and second layer, none before z
 SLOPE = 0.01  # LeakyReLU slope (LeakyRectify(leakiness=0.01))

@@ -17,12 +17,12 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from .autoencoder import Autoencoder
+from ..data.dataset import Dataset
 from ..settings.autoencoder import AutoencoderConfig
 from ..settings.train import TrainConfig
-from ..data.dataset import Dataset
-from .reconstruction import layerwise_reconstruction
 from ..user_cache import default_cache_dir
+from .autoencoder import Autoencoder
+from .reconstruction import layerwise_reconstruction
 
 CACHE_VERSION = 1  # bump when the training of the autoencoder changes meaning
 HOLDOUT_BATCH = 1024  # rows per forward pass when the hold-out loss is measured

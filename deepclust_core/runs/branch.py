@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
-from ..settings.build import config_for
-from ..settings.train import TrainConfig
 from ..data.dataset import DataError, Dataset
 from ..data.loaders import load_dataset
+from ..settings.build import config_for
+from ..settings.train import TrainConfig
 from .record import EpochRow, Parent, RunRecord, epoch_position
 from .store import RunStore
 

@@ -12,11 +12,11 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .branch import branch_config, branch_start
 from ..data.loaders import load_dataset
 from ..projection.umap import umap_layout
-from .recording import RecordedTraining
 from ..settings.build import config_for
+from .branch import branch_config, branch_start
+from .recording import RecordedTraining
 from .store import GALLERY_DIR, RunStore, StoreConfig
 from .stored_run import StoredRun
 

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..methods.assigners import Assigner
 from ..data.dataset import DataError, Dataset
 from ..data.new_rows import read_new_rows, scaled_like_run
-from .row_table import RowTable, label_names
+from ..methods.assigners import Assigner
 from .record import RunRecord
+from .row_table import RowTable, label_names
 from .store import RunStore
 
 if TYPE_CHECKING:

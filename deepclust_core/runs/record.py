@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from ..settings.train import TrainConfig
 from ..data.dataset import Dataset
+from ..settings.train import TrainConfig
 
 STATUSES = ("running", "finished", "converged", "stopped", "failed", "interrupted")
 

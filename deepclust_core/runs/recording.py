@@ -24,16 +24,16 @@ from typing import Iterator
 import numpy as np
 import torch
 
+from ..data.dataset import Dataset
+from ..methods import Method, make_method
 from ..networks.autoencoder import Autoencoder
 from ..settings.train import TrainConfig
 from ..training.control import TrainingControl
-from ..data.dataset import Dataset
 from ..training.loop import TrainingDiverged, new_autoencoder, train
 from ..training.row_results import stored_arrays
+from ..training.snapshot import Snapshot
 from .branch import BranchStart
 from .record import Parent, SweepTag
-from ..methods import Method, make_method
-from ..training.snapshot import Snapshot
 from .store import RunStore
 
 HEARTBEAT_SECONDS = 30.0  # while paused, a live run says "still here" this often

@@ -21,11 +21,11 @@ import numpy as np
 import plotly.colors
 import plotly.io
 
+from .record import epoch_position
 from .report_animation import packed_animation
 from .row_table import RowTable
-from .record import epoch_position
-from .view import Entry
 from .stored_run import StoredRun
+from .view import Entry
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PALETTE = plotly.colors.qualitative.Plotly + plotly.colors.qualitative.D3[::2] + plotly.colors.qualitative.Alphabet

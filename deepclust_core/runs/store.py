@@ -37,16 +37,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..settings.train import TrainConfig
-from ..settings.run_file import config_from_dict, config_to_dict
 from ..data.dataset import Dataset
-from .owner import Owner
+from ..settings.run_file import config_from_dict, config_to_dict
+from ..settings.train import TrainConfig
+from ..training.snapshot import Snapshot
 from .files import (DisplayRows, compact, read_arrays, read_weights, snapshot_arrays, view_fields, write_arrays,
-                        write_weights)
+                    write_weights)
+from .owner import Owner
 from .record import DataInfo, EpochRow, Parent, RunRecord, SweepTag
 from .schema import migrate, read_only_connection
 from .view import display_subsample
-from ..training.snapshot import Snapshot
 
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 

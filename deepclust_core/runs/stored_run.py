@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..projection.frames import Frames
+from ..training.snapshot import Snapshot
 from .files import snapshot_from
 from .record import RunRecord
-from ..projection.frames import Frames
-from .view import Entry
-from ..training.snapshot import Snapshot
 from .store import RunStore
+from .view import Entry
 
 if TYPE_CHECKING:
     from ..networks.autoencoder import Autoencoder

@@ -14,9 +14,9 @@ from typing import Protocol
 
 import numpy as np
 
-from ..settings.train import TrainConfig
 from ..data.dataset import Dataset
 from ..projection.frames import Frames, frame_seconds
+from ..settings.train import TrainConfig
 from ..training.snapshot import Snapshot
 
 

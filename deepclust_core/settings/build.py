@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, fields
 
-from .autoencoder import AutoencoderConfig
 from ..catalog import CARDS
+from .autoencoder import AutoencoderConfig
 from .train import TrainConfig
 
 TRAIN_FIELDS = ("pretrain_epochs", "cluster_epochs", "batch_size", "lr", "pretrain_optimizer", "pretrain_sgd_lr",

@@ -22,17 +22,17 @@ from typing import Callable
 
 import numpy as np
 
+from ..data.dataset import DataError, Dataset
+from ..projection.frames import Frames
 from ..runs.branch import BranchStart
+from ..runs.recording import RecordedTraining
+from ..runs.store import RunStore, default_store
+from ..runs.view import Entry
 from ..settings.train import TrainConfig
 from .control import TrainingControl
 from .cores import threads_beside_the_page
-from ..data.dataset import DataError, Dataset
 from .loop import TrainingDiverged
-from ..runs.recording import RecordedTraining
-from ..projection.frames import Frames
-from ..runs.view import Entry
 from .snapshot import Snapshot
-from ..runs.store import RunStore, default_store
 
 __all__ = ["Entry", "LiveRun"]
 

@@ -23,19 +23,19 @@ from typing import Callable, Iterator
 import numpy as np
 import torch
 
+from ..data.dataset import Dataset, validate_for_clustering
+from ..evaluation.metrics import clustering_scores
+from ..methods import Method, TrainingContext, make_method
+from ..methods.kmeans import kmeans
 from ..networks.autoencoder import Autoencoder
-from ..networks.build import build_autoencoder
 from ..networks.batch_embeddings import BatchEmbeddings
+from ..networks.build import build_autoencoder
+from ..networks.pretrain import EarlyStopping, PretrainCache, pretrain_key, pretrain_optimizer, reconstruction_terms
 from ..settings.train import TrainConfig
 from .control import TrainingControl
-from ..data.dataset import Dataset, validate_for_clustering
 from .divergence import DivergenceGuard, TrainingDiverged  # noqa: F401  (TrainingDiverged: imported from here too)
-from ..methods.kmeans import kmeans
-from ..methods import Method, TrainingContext, make_method
-from ..evaluation.metrics import clustering_scores
-from ..networks.pretrain import EarlyStopping, PretrainCache, pretrain_key, pretrain_optimizer, reconstruction_terms
-from .snapshot_builder import SnapshotBuilder
 from .snapshot import Snapshot
+from .snapshot_builder import SnapshotBuilder
 
 LossFunction = Callable[[torch.Tensor, torch.Tensor], dict[str, torch.Tensor]]
 

@@ -7,14 +7,14 @@ import time
 
 import numpy as np
 
-from ..settings.train import TrainConfig
 from ..data.dataset import Dataset
-from ..methods.kmeans import kmeans
-from ..methods import Method
-from ..methods.views import principal_view
 from ..evaluation.metrics import alignment, changed_fraction, clustering_scores
-from .row_results import centre_results, method_results
+from ..methods import Method
+from ..methods.kmeans import kmeans
+from ..methods.views import principal_view
 from ..runs.view import display_subsample
+from ..settings.train import TrainConfig
+from .row_results import centre_results, method_results
 from .snapshot import ClusterView, Snapshot
 
 
