@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from deepclust_core.cli.main import build_parser
+
 ROOT = Path(__file__).resolve().parents[1]
 # Left out of the copy: at the top, what .gitignore names (venvs, run and build outputs, caches); anywhere, bytecode.
 TOP_LEVEL_LEFT_OUT = (".git", ".venv", ".venv-peers", "runs", "build", "deepclust.egg-info", ".cache", ".pytest_cache",
@@ -93,7 +95,8 @@ def test_deepclust_help_lists_every_command(installed):
     bin_dir, work, env, _ = installed
     shown = run([bin_dir / "deepclust", "--help"], work, env)
     assert shown.returncode == 0, shown.stderr
-    assert "{methods,train,runs,export,predict,gallery}" in shown.stdout
+    commands = next(action.choices for action in build_parser()._subparsers._group_actions)
+    assert "{" + ",".join(commands) + "}" in shown.stdout and "sweep" in commands
 
 
 def test_deepclust_trains_on_digits(installed):

@@ -46,22 +46,18 @@ class DECConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
-class IDECConfig:
-    gamma: float = setting(0.1, help="weight of the clustering term KL(P||Q); the reconstruction has weight 1 (IDEC)")
-    alpha: float = setting(1.0, help="degrees of freedom of the Student t kernel (DEC Eq. 1, kept by IDEC)")
-    n_init: int = setting(20, help="k-means restarts for the initial centroids (IDEC.py)")
-    update_interval: int = setting(140, help="refresh the target P every this many steps (IDEC.py: 140 on MNIST, "
-                                             "30 on USPS); 0: at every epoch end")
-    stop_tolerance: float = setting(0.001, help="stop when fewer than this share of labels changes between target "
-                                                "refreshes (0.1 %)")
-    max_iterations: int = setting(20000, help="stop after this many steps at the latest (IDEC.py's maxiter, 2e4)")
+class IDECConfig(DECConfig):
+    """DEC's settings (IDEC.py keeps DEC-keras' alpha, restarts, refresh interval, tolerance and maxiter), its
+    own optimiser, and gamma."""
+
     optimizer: str = setting("adam", help='IDEC.py: Adam on MNIST; "sgd": SGD with momentum (USPS, Reuters)',
                              choices=("adam", "sgd"))
     sgd_lr: float = setting(0.1, help='SGD step size when optimizer="sgd" (IDEC.py: SGD(0.1, 0.99))')
     momentum: float = setting(0.99, help='SGD momentum when optimizer="sgd" (IDEC.py)')
+    gamma: float = setting(0.1, help="weight of the clustering term KL(P||Q); the reconstruction has weight 1 (IDEC)")
 
     def __post_init__(self):
-        check_config(self)
+        super().__post_init__()
         if not self.gamma >= 0:
             raise ValueError(f"gamma must be at least 0, got {self.gamma}")
 
