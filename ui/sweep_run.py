@@ -56,7 +56,7 @@ def current() -> BackgroundSweep | None:
 def trial_rows(running: BackgroundSweep) -> pd.DataFrame:
     return pd.DataFrame([{
         "setting": t.setting.label, "seed": t.seed, "status": t.status, "latest epoch": t.step,
-        "ACC": t.metrics.get("acc"), "node": t.node, "run": t.run_id or "", "reason": t.error or "",
+        "ACC": f"{t.metrics['acc']:.3f}" if "acc" in t.metrics else "", "node": t.node, "run": t.run_id or "", "reason": t.error or "",
     } for t in running.sweep.trials])
 
 
@@ -68,8 +68,7 @@ def live_status(running: BackgroundSweep) -> None:
         trials = running.sweep.trials
         done = sum(t.done for t in trials)
         st.progress(done / len(trials), text=f"{running.sweep.sweep_id}: {done} of {len(trials)} trials ended")
-        st.dataframe(trial_rows(running), hide_index=True, width="stretch",
-                     column_config={"ACC": st.column_config.NumberColumn(format="%.3f")})
+        st.dataframe(trial_rows(running), hide_index=True, width="stretch")
         for error in running.errors:
             st.error(f"The sweep stopped: {error}")
         if running.active:
