@@ -23,12 +23,11 @@ from types import MappingProxyType
 from typing import Mapping
 
 from ..catalog import CARDS
-from ..settings.build import AUTOENCODER_FIELDS, TRAIN_FIELDS, config_for
+from ..settings.build import AUTOENCODER_FIELDS, PRESETS, TRAIN_FIELDS, config_for
 from ..settings.options import option_specs, parse_option
 from ..settings.train import TrainConfig
 
 RUN_FIELDS = ("k",)  # a setting's values beyond the method's options, TRAIN_FIELDS and AUTOENCODER_FIELDS
-PRESETS = ("paper", "quick")
 
 
 @dataclass(frozen=True)
