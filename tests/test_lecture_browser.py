@@ -55,7 +55,7 @@ def play_to_the_end(page, timeout: float = 90) -> list[str]:
     """Press Play on a finished run; the epochs the slider showed until it reached the last one again."""
     slider = page.get_by_role("slider")
     last = slider.get_attribute("aria-valuetext")
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     shown, deadline = [last], time.time() + timeout
     while time.time() < deadline:
         value = slider.get_attribute("aria-valuetext")
@@ -121,7 +121,7 @@ def test_play_and_pause_on_the_runs_page_and_webgl_on_every_page(server, browser
     open_app(page, server)
     page.get_by_role("link", name="Runs", exact=True).click()
     open_example(page)
-    page.get_by_role("button", name="Play").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=60_000)
     pick(page, "Speed", "2 epochs/s")
     page.wait_for_timeout(1500)
     shown = play_to_the_end(page)
@@ -129,9 +129,9 @@ def test_play_and_pause_on_the_runs_page_and_webgl_on_every_page(server, browser
 
     pick(page, "Speed", "0.5 epochs/s")
     page.wait_for_timeout(1500)
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     page.get_by_role("button", name="Pause replay").click(timeout=30_000)
-    page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=30_000)
     paused = page.get_by_role("slider").get_attribute("aria-valuetext")
     page.wait_for_timeout(4000)
     assert page.get_by_role("slider").get_attribute("aria-valuetext") == paused  # Pause stopped it
