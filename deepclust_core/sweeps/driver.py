@@ -106,10 +106,12 @@ class Sweep:
             while pending and not self._stop.is_set():
                 ready, _ = ray.wait(list(pending), num_returns=1, timeout=WAIT_SECONDS)
                 for generator in ready:
-                    if self._take(ray, generator, pending[generator]):
-                        on_change(pending.pop(generator))
-                    else:
-                        on_change(pending[generator])
+                    trial = pending[generator]
+                    ended, shown = self._take(ray, generator, trial)
+                    if ended:
+                        del pending[generator]
+                    if shown:
+                        on_change(trial)
         except KeyboardInterrupt:
             self._stop.set()
         finally:
@@ -119,16 +121,16 @@ class Sweep:
                 on_change(trial)
         return self.trials
 
-    def _take(self, ray, generator, trial: TrialState) -> bool:
-        """Record the trial's next message; True when the trial has ended."""
+    def _take(self, ray, generator, trial: TrialState) -> tuple[bool, bool]:
+        """Record the trial's next message; whether the trial has ended, and whether what it shows changed."""
         try:
             message = ray.get(next(generator))
         except StopIteration:
             self._end(trial, "converged" if trial.converged else "finished")
-            return True
+            return True, True
         except Exception as error:  # noqa: BLE001 - every way a remote task can end is recorded
             self._end(trial, *_remote_failure(ray, error))
-            return True
+            return True, True
         if isinstance(message, TrialStarted):
             trial.node, trial.device = f"{message.host} ({message.node_id[:8]})", message.device
             self._recording(trial)
@@ -140,7 +142,8 @@ class Sweep:
             trial.converged = trial.converged or snapshot.converged
         elif isinstance(message, TrialEnded):
             trial.start_labels = message.start_labels
-        return False
+            return False, False  # nothing shown changes: the ending follows
+        return False, True
 
     def _recording(self, trial: TrialState) -> Recording:
         if trial.recording is None:
