@@ -23,7 +23,7 @@ SUGGESTING = MethodCard(
 
 def test_defaults_then_suggested_then_explicit(monkeypatch):
     monkeypatch.setitem(CARDS, "suggesting", SUGGESTING)
-    config = config_for("suggesting", 4, train={"batch_size": 32, "lr": None}, autoencoder={"hidden": (8,)}, seed=5)
+    config = config_for("suggesting", 4, batch_size=32, lr=None, autoencoder={"hidden": (8,)}, seed=5)
     assert (config.pretrain_epochs, config.batch_size, config.cluster_epochs, config.lr) == (50, 32, 100, 1e-3)
     assert (config.autoencoder.hidden, config.autoencoder.embedding_dim) == ((8,), 7)
     assert config.autoencoder.activation == "leaky_relu" and config.method_options == {"n_init": 3}

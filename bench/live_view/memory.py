@@ -25,8 +25,7 @@ def memory_config(n: int, epochs: int, batch_size: int, cache_dir: Path):
     and one k-means update per epoch, so the run lasts the planned epochs at a bounded cost."""
     pretrain = max(1, epochs // 3)
     steps_per_epoch = math.ceil(n / batch_size)
-    return config_for("dekm", 10, train=dict(pretrain_epochs=pretrain, cluster_epochs=epochs - pretrain,
-                                             batch_size=batch_size),
+    return config_for("dekm", 10, pretrain_epochs=pretrain, cluster_epochs=epochs - pretrain, batch_size=batch_size,
                       autoencoder=dict(hidden=HIDDEN, embedding_dim=EMBEDDING_DIM),
                       options=dict(stop_tolerance=0.0, max_iterations=10 ** 9, update_interval=steps_per_epoch),
                       cache_dir=str(cache_dir), use_cache=False)

@@ -51,8 +51,7 @@ def page_usable(browser, machine: str, repeats: int, workdir: Path) -> str:
 
 def page_config(pretrain: int, cluster: int, cache_dir: Path):
     """What the page builds for digits + DEKM with these epochs and every other widget at its default."""
-    return config_for("dekm", 10, train=dict(pretrain_epochs=pretrain, cluster_epochs=cluster),
-                      cache_dir=str(cache_dir))
+    return config_for("dekm", 10, pretrain_epochs=pretrain, cluster_epochs=cluster, cache_dir=str(cache_dir))
 
 
 def prefill_cache(pretrain: int, cluster: int, cache_dir: Path) -> float:

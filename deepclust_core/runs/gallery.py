@@ -53,9 +53,8 @@ EXAMPLES = (  # batch 64: four times the steps per epoch of the papers' 256, so 
 def record_example(store: RunStore, example: Example) -> None:
     data = load_dataset(**example.data)
     if example.branch_of is None:
-        config = config_for(example.method, data.n_classes, train=example.train, autoencoder=example.autoencoder,
-                            options=example.options, data=data, seed=0, display_size=DISPLAY_SIZE, device="cpu",
-                            use_cache=False)
+        config = config_for(example.method, data.n_classes, autoencoder=example.autoencoder, options=example.options,
+                            data=data, seed=0, display_size=DISPLAY_SIZE, device="cpu", use_cache=False, **example.train)
         start = None
     else:
         parent_config = store.record(example.branch_of).config

@@ -65,12 +65,12 @@ def every_option(method: str, options: dict) -> dict:
     return asdict(config_class(**options))
 
 
-def config_for(method: str, n_clusters: int, *, train: dict | None = None, autoencoder: dict | None = None,
-               options: dict | None = None, preset_name: str = "paper", data=None, **run) -> TrainConfig:
+def config_for(method: str, n_clusters: int, *, autoencoder: dict | None = None, options: dict | None = None,
+               preset_name: str = "paper", data=None, **train) -> TrainConfig:
     """TrainConfig defaults < the method's preset (`preset_name`, for `data`) < the explicit (non-None) choices.
 
-    The choices: `train` and `run` hold TrainConfig fields (`train` usually those a preset may set, `run` the
-    others: seed, device, cache_dir, ...), `autoencoder` AutoencoderConfig fields, `options` the method's own.
+    The choices: `train` holds TrainConfig fields (epochs, batch size, lr, seed, device, cache_dir, ...),
+    `autoencoder` AutoencoderConfig fields, `options` the method's own; a None value is no choice.
     The config names every option of the method, so that two configs that train alike are equal.
     """
     if method not in CARDS:
@@ -80,5 +80,5 @@ def config_for(method: str, n_clusters: int, *, train: dict | None = None, autoe
         n_clusters=n_clusters, method=method,
         method_options=every_option(method, {**suggested_options, **_given(options)}),
         autoencoder=AutoencoderConfig(**{**suggested_autoencoder, **_given(autoencoder)}),
-        **{**suggested_train, **_given(train), **_given(run)},
+        **{**suggested_train, **_given(train)},
     )

@@ -95,10 +95,9 @@ class SweepSpec:
         options = method_option_names(setting.method)
         return config_for(
             setting.method, int(k), options={n: v for n, v in values.items() if n in options},
-            train={n: v for n, v in values.items() if n in TRAIN_FIELDS},
             autoencoder={n: tuple(v) if n == "hidden" else v for n, v in values.items() if n in AUTOENCODER_FIELDS},
             preset_name=self.preset, data=data, seed=seed, device=self.device, cache_dir=self.cache_dir,
-            use_cache=self.use_cache)
+            use_cache=self.use_cache, **{n: v for n, v in values.items() if n in TRAIN_FIELDS})
 
     def configs(self, data) -> list[TrainConfig]:
         """Every trial's TrainConfig, in the order of `trials()`; ValueError for the first bad one."""
