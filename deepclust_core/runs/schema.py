@@ -9,9 +9,9 @@ written with columns it does not know. A read-only store (the shipped gallery) i
 copied into memory and migrated there (`read_only_connection`), so readers see one schema and need no defaults
 for columns a store lacks.
 
-Version 0 came in two shapes, without the sweep columns and (stores created after sweeps were added) with them,
-so each migration brings either shape to its version: tables created if they do not exist, columns added where
-missing. To change the schema, append a migration; never edit one that has shipped.
+Each migration also holds for a store that already has part of its change (tables created if they do not exist,
+columns added where missing), so an unversioned store migrates whatever it was written with. To change the schema,
+append a migration; never edit one that has shipped.
 
 References: https://www.sqlite.org/pragma.html#pragma_user_version, https://www.sqlite.org/lang_altertable.html,
 https://www.sqlite.org/backup.html (the in-memory copy).

@@ -10,8 +10,9 @@ The UI polls; nothing here calls back into it. `is_alive` (optional) lets the ow
 whether anyone still watches: when it stays False for `orphan_grace` seconds, the run stops
 and is recorded as interrupted. A `paced` run waits after each clustering epoch until the page
 has drawn it with its own UMAP frame (`shown`), so that a lecture sees every step even when an
-epoch is faster than a frame; it never waits long, nor for a page that stopped drawing. Every run is saved to the run store as it trains (snapshots,
-weights, and each UMAP frame as the projector makes it) unless `record=False`.
+epoch is faster than a frame; it never waits long, nor for a page that stopped drawing. Every
+run is saved to the run store as it trains (snapshots, weights, and each UMAP frame as the
+projector makes it) unless `record=False`.
 """
 from __future__ import annotations
 
