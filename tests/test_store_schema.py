@@ -73,17 +73,23 @@ def test_a_store_written_before_versions_migrates_when_opened_and_its_run_reads_
     write_old_store(tmp_path, config, blobs)
     assert version_of(tmp_path / "runs.sqlite") == 0 and "sweep_id" not in columns_of(tmp_path / "runs.sqlite")
     store = RunStore(tmp_path)
-    assert version_of(tmp_path / "runs.sqlite") == schema.VERSION == 2
-    assert columns_of(tmp_path / "runs.sqlite")[-2:] == ["sweep_id", "sweep_setting"]
+    assert version_of(tmp_path / "runs.sqlite") == schema.VERSION == 3
+    assert columns_of(tmp_path / "runs.sqlite")[-3:] == ["sweep_id", "sweep_setting", "name"]
     [old] = store.runs()
-    assert (old.id, old.status, old.origin, old.final_step, old.sweep, old.parent) == (
-        "old-run", "finished", "cli", "pretrain 1/5", None, None)
+    assert (old.id, old.status, old.origin, old.final_step, old.sweep, old.parent, old.name) == (
+        "old-run", "finished", "cli", "pretrain 1/5", None, None, "")
     assert old.config == config and old.data == DataInfo.of(blobs)
     [epoch] = store.epoch_rows("old-run")
     assert (epoch.step_name, epoch.losses, epoch.has_weights, epoch.has_layout) == (
         "pretrain 1/5", {"reconstruction": 0.5}, True, False)
     new = store.create_run(blobs, config, origin="sweep", sweep=SweepTag("sweep-1", "dekm k=4"))
     assert [r.id for r in store.sweep_runs("sweep-1")] == [new] and store.record(new).sweep.setting == "dekm k=4"
+    named = store.create_run(blobs, config, origin="cli", name="  wider\nencoder ")
+    assert store.record(named).name == "wider encoder"  # one line, trimmed
+    store.rename(named, "wider encoder, lr 0.01")
+    assert store.record(named).name == "wider encoder, lr 0.01" and store.record(new).name == ""
+    with pytest.raises(KeyError):
+        store.rename("no-such-run", "x")
 
 
 def test_an_older_store_opened_read_only_is_migrated_in_memory_and_its_file_left_alone(tmp_path, small_config, blobs):
@@ -91,7 +97,8 @@ def test_an_older_store_opened_read_only_is_migrated_in_memory_and_its_file_left
     before = file_state(tmp_path)
     store = RunStore(tmp_path, read_only=True)
     [old] = store.runs()
-    assert old.id == "old-run" and old.sweep is None and old.read_only and store.sweep_runs("any") == []
+    assert old.id == "old-run" and old.sweep is None and old.name == "" and old.read_only
+    assert store.sweep_runs("any") == []
     assert [e.step_name for e in store.epoch_rows("old-run")] == ["pretrain 1/5"]
     assert file_state(tmp_path) == before and version_of(tmp_path / "runs.sqlite") == 0
 

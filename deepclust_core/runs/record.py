@@ -89,6 +89,7 @@ class RunRecord:
     parent: Parent | None = None
     sweep: SweepTag | None = None  # the sweep the run is a trial of
     read_only: bool = False  # a shipped example (the gallery): open and branch, never delete
+    name: str = ""  # the user's name for the run ('' when nobody named it)
 
     @property
     def method(self) -> str:
@@ -104,11 +105,17 @@ class RunRecord:
 
     @property
     def label(self) -> str:
-        """One line that tells runs apart in a list."""
+        """One line that tells runs apart in a list: its name first, when it has one."""
         acc = self.final_metrics.get("acc")
         score = f" · ACC {acc:.3f}" if acc is not None else ""
         example = " (example)" if self.read_only else ""
-        return f"{self.config.method} on {self.data.name}{score} · {self.date} · {self.id}{example}"
+        named = f"{self.name}: " if self.name else ""
+        return f"{named}{self.config.method} on {self.data.name}{score} · {self.date} · {self.id}{example}"
+
+    @property
+    def title(self) -> str:
+        """The run's name, else its method and data: what a heading or a file name calls it."""
+        return self.name or f"{self.config.method} on {self.data.name}"
 
     def key_settings(self) -> str:
         """K, epochs, batch, learning rate, seed and the method's options, in one line."""

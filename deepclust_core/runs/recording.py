@@ -15,6 +15,9 @@ the store reads back as interrupted.
 
 A run trained elsewhere (a sweep's trial on a Ray worker) is recorded without an autoencoder:
 `Recording.save(snapshot, weights)` takes the weights that came with the snapshot.
+
+A store that fails (damaged, not writable, a full disk: runs/unavailable.py) never stops training: the run
+goes on unrecorded from there, and `Recording.problem` keeps the store's one line for the page or the CLI.
 """
 from __future__ import annotations
 
@@ -35,54 +38,72 @@ from ..training.snapshot import Snapshot
 from .branch import BranchStart
 from .record import Parent, SweepTag
 from .store import RunStore
+from .unavailable import StoreUnavailable
 
 HEARTBEAT_SECONDS = 30.0  # while paused, a live run says "still here" this often
 
 
 class Recording:
-    """One run's record. With `store` None nothing is written, but the run's status is still kept."""
+    """One run's record. With `store` None nothing is written, but the run's status is still kept; a store that
+    fails stops being written, and `problem` says why in one line."""
 
     def __init__(self, store: RunStore | None, data: Dataset, config: TrainConfig, *, origin: str,
                  autoencoder: Autoencoder | None = None, parent: Parent | None = None, run_id: str | None = None,
-                 sweep: SweepTag | None = None):
+                 sweep: SweepTag | None = None, name: str = ""):
         self.store, self.autoencoder = store, autoencoder
         self.status, self.error = "running", None
-        self.run_id = None if store is None else store.create_run(data, config, origin=origin, parent=parent,
-                                                                    run_id=run_id, sweep=sweep)
+        self.problem: str | None = None  # why the run is no longer recorded (StoreUnavailable's line)
+        self.run_id = self._written(lambda: store.create_run(data, config, origin=origin, parent=parent,
+                                                             run_id=run_id, sweep=sweep, name=name))
         self.seq = -1  # the newest saved snapshot: the same arrival numbers as LiveRun's entries
         self.data = data
         self._results: tuple[int, Snapshot] | None = None  # the newest saved snapshot with every row's results
         self._beat = time.monotonic()
 
+    @property
+    def writing(self) -> bool:
+        """Written to the store so far (False without a store, or once it failed)."""
+        return self.store is not None and self.run_id is not None
+
+    def _written(self, write):
+        """`write()`'s result; a failing store is left alone from then on, its line kept in `problem`."""
+        if self.store is None:
+            return None
+        try:
+            return write()
+        except StoreUnavailable as error:
+            self.store, self.problem = None, str(error)
+            return None
+
     def save(self, snapshot: Snapshot, weights: dict[str, torch.Tensor] | None = None) -> None:
         """Save `snapshot` with `weights`, else with the autoencoder's weights now (if it has one)."""
         self.seq += 1
-        if self.store is not None:
+        if self.writing:
             if weights is None and self.autoencoder is not None:
                 weights = self.autoencoder.state_dict()
-            self.store.save_epoch(self.run_id, self.seq, snapshot, weights)
+            self._written(lambda: self.store.save_epoch(self.run_id, self.seq, snapshot, weights))
             self._beat = time.monotonic()
             if snapshot.rows is not None:
                 self._results = self.seq, snapshot
 
     def save_layout(self, seq: int, layout: np.ndarray) -> None:
-        if self.store is not None:
-            self.store.save_layout(self.run_id, seq, layout)
+        if self.writing:
+            self._written(lambda: self.store.save_layout(self.run_id, seq, layout))
 
     def heartbeat(self) -> None:
         """Call often; writes at most every HEARTBEAT_SECONDS."""
-        if self.store is not None and time.monotonic() - self._beat > HEARTBEAT_SECONDS:
-            self.store.heartbeat(self.run_id)
+        if self.writing and time.monotonic() - self._beat > HEARTBEAT_SECONDS:
+            self._written(lambda: self.store.heartbeat(self.run_id))
             self._beat = time.monotonic()
 
     def finish(self, status: str, error: str | None = None) -> None:
         """Record how the run ended, after every row's results at its newest snapshot (training/row_results.py)."""
         self.status, self.error = status, error
-        if self.store is not None:
-            if self._results is not None:
-                self.store.save_results(self.run_id, *stored_arrays(*self._results, self.data,
-                                                                    self.store.config.display_dtype))
-            self.store.finish(self.run_id, status, error)
+        if self.writing and self._results is not None:
+            arrays = stored_arrays(*self._results, self.data, self.store.config.display_dtype)
+            self._written(lambda: self.store.save_results(self.run_id, *arrays))
+        if self.writing:
+            self._written(lambda: self.store.finish(self.run_id, status, error))
 
 
 def failure(error: BaseException) -> tuple[str, str | None]:
@@ -123,17 +144,18 @@ class RecordedTraining:
     """One run, trained by the loop and recorded in `store` (None: nothing is written) as it trains.
 
     `branch_from` starts from a stored run's weights (runs/branch.py), `control` pauses and stops it from
-    another thread, `run_id` names it in the store (the gallery's examples); `origin` says who trained it."""
+    another thread, `run_id` is its id in the store (the gallery's examples), `name` the user's name for it;
+    `origin` says who trained it."""
 
     def __init__(self, data: Dataset, config: TrainConfig, store: RunStore | None, *, origin: str,
                  control: TrainingControl | None = None, branch_from: BranchStart | None = None,
-                 run_id: str | None = None):
+                 run_id: str | None = None, name: str = ""):
         self.data, self.config = data, config
         self.control = control or TrainingControl()
         self.autoencoder: Autoencoder = branch_from.autoencoder if branch_from else new_autoencoder(data, config)
         self.method: Method = make_method(config.method, config.n_clusters, config.seed, config.method_options)
         self.recording = Recording(store, data, config, origin=origin, autoencoder=self.autoencoder,
-                                   parent=branch_from and branch_from.parent, run_id=run_id)
+                                   parent=branch_from and branch_from.parent, run_id=run_id, name=name)
         self.run_id = self.recording.run_id  # None when nothing is recorded
 
     def snapshots(self) -> Iterator[Snapshot]:

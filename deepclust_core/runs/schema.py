@@ -21,8 +21,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from .unavailable import StoreUnavailable
 
-class StoreVersionError(ValueError):
+
+class StoreVersionError(StoreUnavailable):
     """A store written by a newer deepclust: its schema version is above this code's `VERSION`."""
 
 
@@ -49,7 +51,14 @@ def _add_sweep_columns(db: sqlite3.Connection) -> None:
             db.execute(f"ALTER TABLE runs ADD COLUMN {name} TEXT")
 
 
-MIGRATIONS = (_create_tables, _add_sweep_columns)  # MIGRATIONS[n - 1] takes a store from version n - 1 to n
+def _add_name_column(db: sqlite3.Connection) -> None:
+    """Version 3: a run's name, given by its user (the Train and Runs pages, `train --name`); '' in the runs
+    already there and in runs nobody named."""
+    if "name" not in {row[1] for row in db.execute("PRAGMA table_info(runs)")}:
+        db.execute("ALTER TABLE runs ADD COLUMN name TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS = (_create_tables, _add_sweep_columns, _add_name_column)  # MIGRATIONS[n - 1] takes a store from version n - 1 to n
 VERSION = len(MIGRATIONS)
 
 
@@ -57,7 +66,7 @@ def schema_version(db: sqlite3.Connection, where: Path) -> int:
     """The store's schema version; StoreVersionError when this code is too old to read it."""
     found = db.execute("PRAGMA user_version").fetchone()[0]
     if found > VERSION:
-        raise StoreVersionError(f"the run store in {where} has schema version {found}, newer than this deepclust "
+        raise StoreVersionError(where, f"the run store in {where} has schema version {found}, newer than this deepclust "
                                 f"reads (up to {VERSION}): update deepclust to open it")
     return found
 

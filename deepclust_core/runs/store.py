@@ -22,6 +22,7 @@ WAL journal, a busy timeout, one connection per thread.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -46,9 +47,11 @@ from .files import (DisplayRows, compact, read_arrays, read_weights, snapshot_ar
 from .owner import Owner
 from .record import DataInfo, EpochRow, Parent, RunRecord, SweepTag
 from .schema import migrate, read_only_connection
+from .unavailable import damaged, said_in_one_line
 from .view import display_subsample
 
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+NAME_LENGTH = 120  # a run's name is a label for lists and exports, not a notebook
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,21 +83,42 @@ def new_run_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
 
 
+def _in_one_line(method):
+    """`method` with the store's own problems (damaged file, no permission, full disk) raised as one-line
+    StoreUnavailable (runs/unavailable.py)."""
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        with said_in_one_line(self.folder):
+            return method(self, *args, **kwargs)
+
+    return guarded
+
+
 class RunStore:
     def __init__(self, folder: str | Path | None = None, *, config: StoreConfig = StoreConfig(), read_only: bool = False):
-        """`read_only`: a folder nobody writes while it is open, such as the shipped gallery."""
+        """`read_only`: a folder nobody writes while it is open, such as the shipped gallery. A store that cannot
+        be opened, is damaged or cannot be written raises StoreUnavailable, its files left as they are."""
         self.folder = Path(folder) if folder else default_home()
         self.config, self.read_only = config, read_only
         self._local = threading.local()
-        if not read_only:
-            (self.folder / "runs").mkdir(parents=True, exist_ok=True)
-            self._db().execute("PRAGMA journal_mode=WAL")
-            with self._transaction() as db:
-                migrate(db, self.folder)
-        else:
-            self._db()  # an unreadable (newer) store fails here, not at its first read
+        with said_in_one_line(self.folder):
+            if not read_only:
+                (self.folder / "runs").mkdir(parents=True, exist_ok=True)
+                self._db().execute("PRAGMA journal_mode=WAL")
+                with self._transaction() as db:
+                    migrate(db, self.folder)
+                self._check()
+            else:
+                self._db()  # an unreadable (newer) store fails here, not at its first read
 
     # -- plumbing ------------------------------------------------------------------------
+    def _check(self) -> None:
+        """SQLite's quick check of the whole file (milliseconds for a store's few MB): damage found at opening,
+        not in the middle of a page or a run (https://www.sqlite.org/pragma.html#pragma_quick_check)."""
+        found = [row[0] for row in self._db().execute("PRAGMA quick_check(1)")]
+        if found != ["ok"]:
+            raise damaged(self.folder, f"damaged: {found[0]}")
+
     def _db(self) -> sqlite3.Connection:
         """This thread's connection (sqlite3 connections must not cross threads)."""
         db = getattr(self._local, "db", None)
@@ -129,10 +153,11 @@ class RunStore:
         return self.run_folder(run_id) / f"{kind}-{seq:06d}.{suffix}"
 
     # -- writing -------------------------------------------------------------------------
+    @_in_one_line
     def create_run(self, data: Dataset, config: TrainConfig, *, origin: str, parent: Parent | None = None,
-                   run_id: str | None = None, sweep: SweepTag | None = None) -> str:
+                   run_id: str | None = None, sweep: SweepTag | None = None, name: str = "") -> str:
         """A new record, status "running", owned by this process; its display rows saved once.
-        `sweep`: the sweep and setting the run is a trial of (deepclust_core.sweeps)."""
+        `sweep`: the sweep and setting the run is a trial of (deepclust_core.sweeps); `name`: the user's (may be '')."""
         run_id = run_id or new_run_id()
         folder = self.run_folder(run_id)
         folder.mkdir(parents=True)
@@ -149,12 +174,13 @@ class RunStore:
             branched = {} if parent is None else dict(parent_id=parent.run_id, parent_seq=parent.seq,
                                                       parent_epoch=parent.epoch)
             trial = {} if sweep is None else dict(sweep_id=sweep.sweep_id, sweep_setting=sweep.setting)
-            _insert(db, "runs", id=run_id, created=now, origin=origin, status="running",
+            _insert(db, "runs", id=run_id, name=clean_name(name), created=now, origin=origin, status="running",
                     config=json.dumps(config_to_dict(config)), data=json.dumps(asdict(info)),
                     owner_host=owner.host, owner_pid=owner.pid, owner_started=owner.started, heartbeat=now,
                     **branched, **trial)
         return run_id
 
+    @_in_one_line
     def save_epoch(self, run_id: str, seq: int, snapshot: Snapshot, weights: dict[str, torch.Tensor] | None = None) -> None:
         """Snapshot `seq`'s arrays (and the autoencoder's weights), then its row in one transaction."""
         write_arrays(self._file(run_id, "epoch", seq), **snapshot_arrays(snapshot, self.config.display_dtype))
@@ -177,6 +203,7 @@ class RunStore:
         for old in dropped:
             self._file(run_id, "weights", old, "pt").unlink(missing_ok=True)
 
+    @_in_one_line
     def save_results(self, run_id: str, rows: dict[str, np.ndarray], assigner: dict[str, np.ndarray] | None) -> None:
         """Every row's results at the newest snapshot, and what assigns new rows (row_results.stored_arrays)."""
         folder = self.run_folder(run_id)
@@ -203,6 +230,7 @@ class RunStore:
         db.executemany("UPDATE epochs SET has_weights = 0 WHERE run_id = ? AND seq = ?", [(run_id, s) for s in dropped])
         return dropped
 
+    @_in_one_line
     def save_layout(self, run_id: str, seq: int, layout: np.ndarray) -> None:
         """A UMAP frame of snapshot `seq`, so replay needs no projection."""
         path = self._file(run_id, "layout", seq)
@@ -214,21 +242,32 @@ class RunStore:
         if not found:  # the run was deleted meanwhile
             path.unlink(missing_ok=True)
 
+    @_in_one_line
     def heartbeat(self, run_id: str) -> None:
         with self._transaction() as db:
             db.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (time.time(), run_id))
 
+    @_in_one_line
     def finish(self, run_id: str, status: str, error: str | None = None) -> None:
         with self._transaction() as db:
             db.execute("UPDATE runs SET status = ?, error = ?, heartbeat = ? WHERE id = ?",
                        (status, error, time.time(), run_id))
 
+    @_in_one_line
+    def rename(self, run_id: str, name: str) -> None:
+        """Give the run a name ('' takes it away); KeyError when there is no such run."""
+        with self._transaction() as db:
+            if not db.execute("UPDATE runs SET name = ? WHERE id = ?", (clean_name(name), run_id)).rowcount:
+                raise KeyError(f"no run {run_id!r} in {self.folder}")
+
+    @_in_one_line
     def delete(self, run_id: str) -> None:
         with self._transaction() as db:
             db.execute("DELETE FROM epochs WHERE run_id = ?", (run_id,))
             db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
         shutil.rmtree(self.run_folder(run_id), ignore_errors=True)
 
+    @_in_one_line
     def pack(self) -> None:
         """One self-contained file (no WAL beside it), smallest: for shipping a store, as the gallery."""
         db = self._db()
@@ -236,22 +275,26 @@ class RunStore:
         db.execute("VACUUM")
 
     # -- reading -------------------------------------------------------------------------
+    @_in_one_line
     def runs(self) -> list[RunRecord]:
         """Every run, newest first."""
         rows = self._db().execute("SELECT * FROM runs ORDER BY created DESC").fetchall()
         return [self._record(row) for row in rows]
 
+    @_in_one_line
     def sweep_runs(self, sweep_id: str) -> list[RunRecord]:
         """The runs of one sweep (its trials), oldest first."""
         rows = self._db().execute("SELECT * FROM runs WHERE sweep_id = ? ORDER BY created", (sweep_id,)).fetchall()
         return [self._record(row) for row in rows]
 
+    @_in_one_line
     def record(self, run_id: str) -> RunRecord:
         row = self._db().execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             raise KeyError(f"no run {run_id!r} in {self.folder}")
         return self._record(row)
 
+    @_in_one_line
     def epoch_rows(self, run_id: str, after: int = -1) -> list[EpochRow]:
         rows = self._db().execute("SELECT * FROM epochs WHERE run_id = ? AND seq > ? ORDER BY seq", (run_id, after))
         return [EpochRow(
@@ -261,34 +304,42 @@ class RunStore:
             elapsed=r["elapsed"], device=r["device"], converged=bool(r["converged"]), view=json.loads(r["view"]),
             has_layout=bool(r["has_layout"]), has_weights=bool(r["has_weights"])) for r in rows]
 
+    @_in_one_line
     def epoch_arrays(self, run_id: str, seq: int) -> dict[str, np.ndarray]:
         return read_arrays(self._file(run_id, "epoch", seq))
 
+    @_in_one_line
     def display(self, run_id: str) -> DisplayRows:
         arrays = read_arrays(self.run_folder(run_id) / "display.npz")
         return DisplayRows(arrays["index"], arrays["X"].astype(np.float32), arrays.get("y"), arrays.get("ids"))
 
+    @_in_one_line
     def layout(self, run_id: str, seq: int) -> np.ndarray:
         return read_arrays(self._file(run_id, "layout", seq))["layout"].astype(np.float32)
 
+    @_in_one_line
     def layout_seqs(self, run_id: str) -> list[int]:
         rows = self._db().execute("SELECT seq FROM epochs WHERE run_id = ? AND has_layout = 1 ORDER BY seq", (run_id,))
         return [row[0] for row in rows]
 
+    @_in_one_line
     def weight_seqs(self, run_id: str) -> list[int]:
         rows = self._db().execute("SELECT seq FROM epochs WHERE run_id = ? AND has_weights = 1 ORDER BY seq", (run_id,))
         return [row[0] for row in rows]
 
+    @_in_one_line
     def load_weights(self, run_id: str, seq: int) -> dict[str, torch.Tensor]:
         if seq not in self.weight_seqs(run_id):
             raise KeyError(f"run {run_id} keeps no weights for snapshot {seq}")
         return read_weights(self._file(run_id, "weights", seq, "pt"))
 
+    @_in_one_line
     def final_labels(self, run_id: str) -> np.ndarray | None:
         """Every row's label at the newest snapshot saved with all labels (None before the first)."""
         path = self.run_folder(run_id) / "labels.npz"
         return read_arrays(path)["labels"].astype(np.int64) if path.is_file() else None
 
+    @_in_one_line
     def run_arrays(self, run_id: str, name: str) -> dict[str, np.ndarray] | None:
         """The arrays of <run folder>/<name>.npz (rows, assigner); None when the run has none."""
         path = self.run_folder(run_id) / f"{name}.npz"
@@ -310,10 +361,15 @@ class RunStore:
         parent = None if row["parent_id"] is None else Parent(row["parent_id"], row["parent_seq"], row["parent_epoch"])
         sweep = None if row["sweep_id"] is None else SweepTag(row["sweep_id"], row["sweep_setting"])
         return RunRecord(
-            id=row["id"], created=row["created"], origin=row["origin"], status=status, error=error,
+            id=row["id"], name=row["name"], created=row["created"], origin=row["origin"], status=status, error=error,
             config=config_from_dict(json.loads(row["config"])), data=DataInfo(**info), n_snapshots=row["n_snapshots"],
             final_step=row["final_step"], final_metrics=json.loads(row["final_metrics"]), elapsed=row["elapsed"],
             parent=parent, sweep=sweep, read_only=self.read_only)
+
+
+def clean_name(name: str | None) -> str:
+    """A run's name as stored: one line, no surrounding space, at most NAME_LENGTH characters."""
+    return " ".join((name or "").split())[:NAME_LENGTH]
 
 
 def _insert(db: sqlite3.Connection, table: str, **columns) -> None:

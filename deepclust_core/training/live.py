@@ -12,7 +12,8 @@ and is recorded as interrupted. A `paced` run waits after each clustering epoch 
 has drawn it with its own UMAP frame (`shown`), so that a lecture sees every step even when an
 epoch is faster than a frame; it never waits long, nor for a page that stopped drawing. Every
 run is saved to the run store as it trains (snapshots, weights, and each UMAP frame as the
-projector makes it) unless `record=False`.
+projector makes it) unless `record=False`; a store that cannot be opened or written leaves the run
+training unrecorded, `recording.problem` saying why in one line (runs/unavailable.py).
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from ..projection.frames import Frames
 from ..runs.branch import BranchStart
 from ..runs.recording import RecordedTraining
 from ..runs.store import RunStore, default_store
+from ..runs.unavailable import StoreUnavailable
 from ..runs.view import Entry
 from ..settings.train import TrainConfig
 from .control import TrainingControl
@@ -45,9 +47,10 @@ class LiveRun:
     def __init__(self, data: Dataset, config: TrainConfig, *, is_alive: Callable[[], bool] | None = None,
                  max_history: int = 1000, orphan_grace: float = 3.0,
                  branch_from: BranchStart | None = None, store: RunStore | None = None, record: bool = True,
-                 paced: bool = False):
+                 paced: bool = False, name: str = ""):
         """`branch_from`: start from a stored run's weights; `store`: where to record (None: the user's store);
-        `paced`: wait for the page to draw each clustering epoch (it can be changed while the run trains)."""
+        `paced`: wait for the page to draw each clustering epoch (it can be changed while the run trains);
+        `name`: the user's name for the run."""
         self.data, self.config = data, config
         self.control = TrainingControl()
         self.status = "starting"  # running, paused, finished, converged, stopped, failed, interrupted
@@ -62,10 +65,16 @@ class LiveRun:
         self.started = time.time()
         self.paced = paced
         self._drawn_seq, self._drawn_at = -1, self.started  # the newest seq a page drew with its frame, and when
-        self._training = RecordedTraining(data, config, (store or default_store()) if record else None,
-                                          origin="app", control=self.control, branch_from=branch_from)
+        problem = None
+        try:
+            store = (store or default_store()) if record else None
+        except StoreUnavailable as error:  # trained all the same, unrecorded
+            store, problem = None, str(error)
+        self._training = RecordedTraining(data, config, store, origin="app", control=self.control,
+                                          branch_from=branch_from, name=name)
         self.autoencoder = self._training.autoencoder  # trained in place by the worker thread
         self.recording, self.run_id = self._training.recording, self._training.run_id
+        self.recording.problem = self.recording.problem or problem
         self.frames = Frames(self._embeddings, config.seed, follows_newest=lambda: True,
                              training=lambda: self.status == "running", save=self.recording.save_layout)
 
