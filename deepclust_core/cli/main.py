@@ -1,9 +1,11 @@
 """Command line: `python -m deepclust_core train --data digits --method dekm --seed 0`.
 
 Prints one line per epoch (phase, loss terms, ACC / NMI / ARI, seconds) and a summary.
-Every run is recorded in the run store (`--store DIR`, `--no-store`); `--config FILE` trains
-as a run file exported from the Runs page says. Bad options and bad data print one line
-starting with "error:" and exit with status 2. The run-store commands are in cli/runs.py.
+Every run is recorded in the run store (`--store DIR`, `--no-store`), under `--name` if given;
+`--config FILE` trains as a run file exported from the Runs page says. Bad options, bad data
+and a run store that cannot be used print one line starting with "error:" and exit with
+status 2 (a store that fails while training leaves the run training unrecorded, said once).
+The run-store commands are in cli/runs.py.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from ..data.loaders import BUILT_IN, load_dataset
 from ..runs.branch import BranchStart, branch_start
 from ..runs.recording import RecordedTraining
 from ..runs.store import RunStore
+from ..runs.unavailable import StoreUnavailable
 from ..settings.build import config_for
 from ..settings.options import option_specs, parse_option
 from ..settings.run_file import read_run_config
@@ -81,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     storage.add_argument("--store", metavar="DIR", help="record the run in this folder "
                          "(default: $DEEPCLUST_HOME, else ~/.local/share/deepclust)")
     storage.add_argument("--no-store", action="store_true", help="do not record the run")
+    storage.add_argument("--name", default="", help="a name for the run, shown by `runs`, the app and exports")
     cli_runs.add_commands(commands)
     cli_sweep.add_command(commands)
     return parser
@@ -168,13 +172,16 @@ def run_training(args) -> int:
     print(f"{data.name}: {data.n_samples} rows x {data.n_features} features ({data.preprocessing()}), "
           f"K={config.n_clusters}, method={config.method}")
     store = None if args.no_store else RunStore(args.store)
-    training = RecordedTraining(data, config, store, origin="cli", branch_from=start)
+    training = RecordedTraining(data, config, store, origin="cli", branch_from=start, name=args.name)
     if store is not None:
         print(f"recording as run {training.run_id} in {store.folder}")
-    last = None
+    last, problem = None, None
     try:
         for last in training.snapshots():
             print(format_line(last), flush=True)
+            if training.recording.problem != problem:
+                problem = training.recording.problem
+                print(f"note: not recording from here on, training goes on: {problem}", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrupted: stopping after the last finished epoch")
     except TrainingDiverged as error:
@@ -200,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sweep":
             return cli_sweep.run_sweep(args)
         return run_training(args) if args.command == "train" else cli_runs.run_command(args)
+    except StoreUnavailable as error:
+        hint = " (or train without recording: --no-store)" if args.command == "train" else ""
+        print(f"error: {error}{hint}", file=sys.stderr)
+        return 2
     except (DataError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -1,6 +1,7 @@
 """The command line's run-store commands:
 
     python -m deepclust_core runs                          # the recorded runs, newest first
+    python -m deepclust_core rename RUN "wider encoder"    # name a run ("" takes its name away)
     python -m deepclust_core export RUN --format html -o report.html   # or csv, json, config, rows, rows-npz
     python -m deepclust_core predict RUN --file new.csv    # new rows assigned to the run's clusters, as CSV
     python -m deepclust_core gallery                       # record the shipped example runs again
@@ -23,6 +24,10 @@ SUFFIXES = {"csv": "csv", "json": "json", "config": "run.json", "html": "html", 
 def add_commands(commands) -> None:
     listing = commands.add_parser("runs", help="list the recorded runs, newest first")
     listing.add_argument("--store", metavar="DIR", help=STORE_HELP)
+    rename = commands.add_parser("rename", help="give a recorded run a name (\"\" takes it away)")
+    rename.add_argument("run_id", help="the run's id (see `runs`)")
+    rename.add_argument("name", help="its new name")
+    rename.add_argument("--store", metavar="DIR", help=STORE_HELP)
     export = commands.add_parser("export", help="write a recorded run as CSV, JSON, a run file or an HTML report",
                                  formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     export.add_argument("run_id", help="the run's id (see `runs`)")
@@ -58,7 +63,16 @@ def run_command(args) -> int:
     if args.command == "runs":
         for record in store.runs():
             print(f"{record.id}  {record.status:<11} {record.method + ' on ' + record.data.name:<28} {record.final_step:<16} "
-                  + " ".join(f"{k.upper()}={v:.4f}" for k, v in record.final_metrics.items()))
+                  + " ".join(f"{k.upper()}={v:.4f}" for k, v in record.final_metrics.items())
+                  + (f"  {record.name}" if record.name else ""))
+        return 0
+    if args.command == "rename":
+        try:
+            store.rename(args.run_id, args.name)
+        except KeyError:
+            raise ValueError(f"no run {args.run_id!r} in {store.folder} (see `runs`)") from None
+        name = store.record(args.run_id).name
+        print(f"run {args.run_id} is named {name!r}" if name else f"run {args.run_id} has no name")
         return 0
     return predict(store, args) if args.command == "predict" else export(store, args)
 

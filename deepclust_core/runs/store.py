@@ -140,7 +140,8 @@ class RunStore:
         try:
             yield db
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite rolls back by itself on some errors (a full disk: SQLITE_FULL)
+                db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
 

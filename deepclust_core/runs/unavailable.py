@@ -15,7 +15,7 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
-ELSEWHERE = "or set DEEPCLUST_HOME (the CLI: --store DIR) to a folder of its own"
+ELSEWHERE = "or set DEEPCLUST_HOME (the CLI: --store DIR) to another folder"
 
 DAMAGED = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 READ_ONLY = (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM)
@@ -34,9 +34,8 @@ class StoreUnavailable(ValueError):
 
 def damaged(folder: Path, reason: str) -> StoreUnavailable:
     database = Path(folder) / "runs.sqlite"
-    return StoreUnavailable(folder, f"the run store {database} cannot be read ({reason}). deepclust leaves it as "
-                                    f"it is: move or rename it to start a new store beside your runs' files, "
-                                    f"{ELSEWHERE}")
+    return StoreUnavailable(folder, f"the run store {database} cannot be read ({reason}); deepclust leaves it as "
+                                    f"it is: restore it from a backup or move it aside to start a new one, {ELSEWHERE}")
 
 
 def _not_writable(folder: Path, reason: str) -> StoreUnavailable:
