@@ -2,6 +2,7 @@
 Open one to replay it in the live view's panels and curves, export it, or branch from it."""
 import streamlit as st
 
+from deepclust_core.runs.store import default_home
 from ui import branch, exports, new_rows, run_library, runs_table
 from ui.live_view import live_view
 from ui.navigation import inside_app
@@ -9,7 +10,7 @@ from ui.navigation import inside_app
 inside_app()
 
 st.title("Runs")
-st.caption(f"Every run is saved as it trains, in {run_library.user_store().folder} (set DEEPCLUST_HOME to move it). "
+st.caption(f"Every run is saved as it trains, in {default_home()} (set DEEPCLUST_HOME to move it). "
            "Examples ship with the app and are read-only.")
 shown = runs_table.filtered(run_library.records())
 runs_table.table(shown)
@@ -17,7 +18,9 @@ record = runs_table.pick(shown)
 runs_table.delete_controls(shown)
 
 if record is not None:
-    st.subheader(f"{record.method} on {record.data.name}" + (" (example)" if record.read_only else ""))
+    st.subheader((f"{record.name}: " if record.name else "") + f"{record.method} on {record.data.name}"
+                 + (" (example)" if record.read_only else ""))
+    runs_table.name_field(record)
     st.caption(record.key_settings() + (f" · branched from {record.parent.run_id} at epoch {record.parent.epoch}"
                                         if record.parent else ""))
     if record.n_snapshots == 0 and not record.active:

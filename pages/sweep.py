@@ -19,14 +19,15 @@ with st.sidebar:
 
 running = sweep_run.current()
 busy = running is not None and running.active
+store = run_library.user_store()  # None: it cannot be used, and the line above the page says why
 if spec is not None:
     st.button(f"Start {len(spec.trials())} trials ({len(spec.settings)} settings × {len(spec.seeds)} seeds)",
-              type="primary", key="sweep:start", disabled=busy, on_click=sweep_run.start, args=(spec, data))
+              type="primary", key="sweep:start", disabled=busy or store is None, on_click=sweep_run.start,
+              args=(spec, data), help=None if store else "A sweep records every trial: the run store cannot be used.")
 if running is not None:
     sweep_run.live_status(running)
 
-store = run_library.user_store()
-recorded = sweep_results.sweep_ids(store)
+recorded = sweep_results.sweep_ids(store) if store else []
 if recorded and not busy:
     st.subheader("Results")
     shown = st.selectbox("Sweep", recorded, key="sweep:shown",

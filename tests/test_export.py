@@ -28,6 +28,7 @@ def test_metrics_as_csv_and_json(stored, tiny_run):
     table = list(csv.DictReader(io.StringIO(metrics_csv(record, rows))))
     assert len(table) == len(tiny_run.snapshots)
     assert {"seq", "phase", "epoch", "position", "loss_total", "acc", "nmi", "ari"} <= set(table[0])
+    assert list(table[0])[:2] == ["run", "name"] and {r["run"] for r in table} == {record.id}
     assert float(table[-1]["acc"]) == pytest.approx(tiny_run.snapshots[-1].metrics["acc"])
     assert [int(r["position"]) for r in table] == list(range(1, 4)) + [3 + e for e in range(len(table) - 3)]
     document = json.loads(metrics_json(record, rows))
@@ -63,7 +64,7 @@ def test_the_cli_reproduces_a_run_from_its_file(tmp_path, capsys):
     assert main(["runs", "--store", store_dir]) == 0
     assert original.id in capsys.readouterr().out
     assert main(["export", original.id, "--format", "csv", "-o", str(tmp_path / "m.csv"), "--store", store_dir]) == 0
-    assert (tmp_path / "m.csv").read_text().startswith("seq,phase,epoch")
+    assert (tmp_path / "m.csv").read_text().startswith("run,name,seq,phase,epoch")
 
 
 def test_no_store_records_nothing(tmp_path):

@@ -22,20 +22,32 @@ MAX_PICTURES = 4  # final clustering spaces drawn side by side
 
 
 def short_name(index: int, record: RunRecord) -> str:
-    return f"{index + 1}. {record.method} · {record.id}"
+    """What the legends, tables and pictures call a run: its place, its name (else its method) and its id."""
+    return f"{index + 1}. {record.name or record.method} · {record.id}"
 
 
 def default_choice(records: list[RunRecord]) -> list[str]:
-    """The run open on the Runs page with its parent and children; else the first example with its relatives."""
+    """The run open on the Runs page with its parent and children; else the user's latest runs (the newest with an
+    epoch, and the newer ones on the same data, at most MAX_PICTURES); the examples' parent and branch only when
+    the user has no run with an epoch yet."""
     ids = [r.id for r in records]
     opened = st.session_state.get("opened_run")
-    anchor = opened if opened in ids else next((r.id for r in records if r.read_only and r.parent), None)
-    if anchor is None:
-        return ids[:2]
-    record = next(r for r in records if r.id == anchor)
-    family = [record.parent.run_id] if record.parent and record.parent.run_id in ids else []
-    family += [anchor] + [r.id for r in records if r.parent and r.parent.run_id == anchor]
-    return family
+    if opened in ids:
+        return family(records, opened)
+    own = [r for r in records if not r.read_only and r.n_snapshots]  # newest first (run_library.records)
+    if own:
+        same_data = [r.id for r in own if r.data.fingerprint == own[0].data.fingerprint][:MAX_PICTURES]
+        return same_data if len(same_data) > 1 else [r.id for r in own[:2]]
+    example = next((r.id for r in records if r.read_only and r.parent), None)
+    return ids[:2] if example is None else family(records, example)
+
+
+def family(records: list[RunRecord], run_id: str) -> list[str]:
+    """The run `run_id`, its parent before it and its children after it (those among `records`)."""
+    ids = [r.id for r in records]
+    record = next(r for r in records if r.id == run_id)
+    parent = [record.parent.run_id] if record.parent and record.parent.run_id in ids else []
+    return parent + [run_id] + [r.id for r in records if r.parent and r.parent.run_id == run_id]
 
 
 def epoch_axis(record: RunRecord, rows: list[EpochRow]) -> np.ndarray:

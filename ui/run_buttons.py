@@ -1,14 +1,18 @@
-"""Start, Pause / Resume and Stop, with a note beside them.
+"""The run's name, Start, Pause / Resume and Stop, with a note beside them.
 
 Start is disabled while the settings are invalid, and the note says why in one line. Pressed
 while a run is training, Start asks first: starting stops the current run (its epochs so far
-stay recorded), so a stray click never throws away a lecture's run.
+stay recorded), so a stray click never throws away a lecture's run. The name goes with the next
+Start and is then cleared, so it never labels a run it was not meant for. A run the store cannot
+record trains all the same, and the note says why.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import streamlit as st
+
+from deepclust_core.runs.store import NAME_LENGTH
 
 from . import run_state
 from .settings_form import Choice
@@ -17,11 +21,13 @@ if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, n
     from deepclust_core.training.live import LiveRun
 
 CONFIRM = "confirm_start"  # session-state flag: Start was pressed while a run was active
+NAME = "run_name"  # the name field's key: the name the next run is recorded under
 
 
 def _start(choice: Choice) -> None:
     st.session_state[CONFIRM] = False
-    run_state.start_run(choice.data, choice.config)
+    run_state.start_run(choice.data, choice.config, name=st.session_state.get(NAME, ""))
+    st.session_state[NAME] = ""
 
 
 def _ask(asking: bool) -> None:
@@ -42,7 +48,9 @@ def _confirm(choice: Choice, run: LiveRun) -> None:
 def run_buttons(choice: Choice, run: LiveRun | None) -> None:
     active = run is not None and run.active
     asking = active and choice.config is not None and st.session_state.get(CONFIRM, False)
-    start, pause, stop, note = st.columns([1, 1, 1, 4])
+    name, start, pause, stop, note = st.columns([2, 1, 1, 1, 3])
+    name.text_input("Run name", key=NAME, max_chars=NAME_LENGTH, placeholder="Name the next run (optional)",
+                    label_visibility="collapsed", help="Shown on the Runs and Compare pages and in the exports.")
     start.button("Start", type="primary", disabled=choice.config is None or asking, width="stretch",
                  on_click=_ask if active else _start, args=(True,) if active else (choice,),
                  help="Asks first while a run is training." if active else None)
@@ -60,5 +68,8 @@ def run_buttons(choice: Choice, run: LiveRun | None) -> None:
         note.info("Press Start to train. The page shows every epoch as it happens.")
     elif run.status == "failed" and not run.history():  # failed before its first epoch: no view to say so
         note.error(run.error, icon=":material/error:")
+    elif run.recording.problem:
+        note.warning(f"This run trains and draws but is not recorded: {run.recording.problem}.",
+                     icon=":material/database_off:")
     if not asking:  # the run ended, or the settings turned invalid: ask again on the next Start
         st.session_state[CONFIRM] = False

@@ -1,27 +1,51 @@
-"""The runs the app can open: the user's run store and the shipped gallery (read-only examples)."""
+"""The runs the app can open: the user's run store and the shipped gallery (read-only examples).
+
+A user's store that cannot be used (damaged, not writable, a full disk, from a newer deepclust: runs/unavailable.py)
+is said in one line at the top of every page (`store_notice`, from app.py) and left as it is; the pages go on with
+the examples, and the Train page trains without recording.
+"""
 from __future__ import annotations
 
 import streamlit as st
 
 from deepclust_core.runs.record import RunRecord
-from deepclust_core.runs.schema import StoreVersionError
 from deepclust_core.runs.store import GALLERY_DIR, RunStore, default_home
 from deepclust_core.runs.stored_run import StoredRun
+from deepclust_core.runs.unavailable import StoreUnavailable
 
 
 @st.cache_resource(show_spinner=False)
 def _user_store(folder: str) -> RunStore:
-    return RunStore(folder)
+    return RunStore(folder)  # a failure is not cached: the next page tries again, once the user has seen to it
 
 
-def user_store() -> RunStore:
-    """The store at $DEEPCLUST_HOME (else ~/.local/share/deepclust), where the app records its runs; a store
-    this version cannot open (written by a newer deepclust) stops the page with its one line."""
+def user_store() -> RunStore | None:
+    """The store at $DEEPCLUST_HOME (else ~/.local/share/deepclust), where the app records its runs; None when
+    it cannot be used (`store_problem` says why)."""
     try:
         return _user_store(str(default_home()))
-    except StoreVersionError as error:
-        st.error(str(error), icon=":material/error:")
-        st.stop()
+    except StoreUnavailable:
+        return None
+
+
+def store_problem() -> str | None:
+    """Why the user's store cannot be used, in one line; None when it can."""
+    try:
+        _user_store(str(default_home()))
+    except StoreUnavailable as error:
+        return str(error)
+    return None
+
+
+def say_store_problem(problem: str) -> None:
+    st.error(f"Runs are not being recorded: {problem}.", icon=":material/database_off:")
+
+
+def store_notice() -> None:
+    """The user's store's problem, if it has one, in one line (app.py draws it above every page)."""
+    problem = store_problem()
+    if problem:
+        say_store_problem(problem)
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,13 +54,20 @@ def gallery_store() -> RunStore | None:
 
 
 def stores() -> list[RunStore]:
-    gallery = gallery_store()
-    return [user_store()] + ([gallery] if gallery else [])
+    """The user's store (when it can be used), then the gallery (when this checkout has it)."""
+    return [store for store in (user_store(), gallery_store()) if store is not None]
 
 
 def records() -> list[RunRecord]:
-    """The user's runs, newest first, then the examples."""
-    return [record for store in stores() for record in store.runs()]
+    """The user's runs, newest first, then the examples. A store that fails while it is read (it opened, then
+    was damaged) is said in one line and left out."""
+    found = []
+    for store in stores():
+        try:
+            found += store.runs()
+        except StoreUnavailable as error:
+            say_store_problem(str(error))
+    return found
 
 
 def store_of(run_id: str) -> RunStore:
@@ -62,4 +93,10 @@ def open_run(run_id: str) -> StoredRun:
 
 def delete(run_id: str) -> None:
     user_store().delete(run_id)
+    _stored_run.clear()
+
+
+def rename(run_id: str, name: str) -> None:
+    """Name one of the user's runs ('' takes its name away); the runs read once see it too."""
+    user_store().rename(run_id, name)
     _stored_run.clear()

@@ -43,15 +43,16 @@ def _session_watcher():
     return lambda: runtime.is_active_session(session_id)
 
 
-def start_run(data: Dataset, config: TrainConfig, branch_from: BranchStart | None = None) -> LiveRun:
-    """Stop this tab's run, if any, and start a new one (from a stored run's weights with `branch_from`)."""
+def start_run(data: Dataset, config: TrainConfig, branch_from: BranchStart | None = None, name: str = "") -> LiveRun:
+    """Stop this tab's run, if any, and start a new one (from a stored run's weights with `branch_from`), recorded
+    under `name`."""
     from deepclust_core.training.live import LiveRun
 
     previous = current_run()
     if previous is not None:
         previous.stop()
     run = LiveRun(data, config, is_alive=_session_watcher(), branch_from=branch_from,
-                  paced=st.session_state.get("paced", True)).start()
+                  paced=st.session_state.get("paced", True), name=name).start()
     st.session_state.run = run
     st.session_state.follow_live = True
     st.session_state.playing = False

@@ -1,10 +1,12 @@
-"""The Runs page's table: filters, the table itself, the run to open, and deletion."""
+"""The Runs page's table: filters, the table itself, the run to open, its name, and deletion."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
 from deepclust_core.runs.record import RunRecord
+from deepclust_core.runs.store import NAME_LENGTH
+from deepclust_core.runs.unavailable import StoreUnavailable
 
 from . import run_library
 
@@ -29,7 +31,7 @@ def _duration(seconds: float) -> str:
 
 def table(records: list[RunRecord]) -> None:
     rows = [{
-        "run": r.id, "method": r.method, "data": r.data.name, "settings": r.key_settings(),
+        "run": r.id, "name": r.name, "method": r.method, "data": r.data.name, "settings": r.key_settings(),
         "ACC": r.final_metrics.get("acc"), "NMI": r.final_metrics.get("nmi"), "ARI": r.final_metrics.get("ari"),
         "reached": r.final_step, "duration": _duration(r.elapsed), "status": r.status, "date": r.date,
         "branched from": f"{r.parent.run_id} @ epoch {r.parent.epoch}" if r.parent else "",
@@ -59,10 +61,28 @@ def pick(records: list[RunRecord]) -> RunRecord | None:
     return by_id.get(chosen)
 
 
+def _renamed(run_id: str) -> None:
+    try:
+        run_library.rename(run_id, st.session_state[f"runs:name:{run_id}"])
+    except StoreUnavailable as error:
+        run_library.say_store_problem(str(error))
+
+
+def name_field(record: RunRecord) -> None:
+    """The opened run's name, saved as soon as it is changed (an example's cannot be)."""
+    st.text_input("Name", value=record.name, key=f"runs:name:{record.id}", on_change=_renamed, args=(record.id,),
+                  max_chars=NAME_LENGTH, disabled=record.read_only, placeholder="Name this run: what you tried",
+                  help="Shown in the runs table, on the Compare page and in the exports. Saved when you press "
+                       "Enter or leave the field." if not record.read_only else "Examples are read-only.")
+
+
 def _delete(run_ids: list[str]) -> None:
     """A callback: it runs before the page is drawn again, so it may reset the widgets that named these runs."""
-    for run_id in run_ids:
-        run_library.delete(run_id)
+    try:
+        for run_id in run_ids:
+            run_library.delete(run_id)
+    except StoreUnavailable as error:
+        run_library.say_store_problem(str(error))
     st.session_state["runs:delete"] = []
     if st.session_state.get("open_run") in run_ids:
         st.session_state.open_run = None

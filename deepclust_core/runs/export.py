@@ -1,7 +1,7 @@
 """A stored run's numbers as CSV and JSON, and its settings as a file the CLI trains from
 (`python -m deepclust_core train --config FILE`). The HTML report is in runs/report.py.
 
-One row per snapshot: seq, phase, epoch, position on the run's epoch axis, seconds,
+One row per snapshot: the run's id and name (so tables of several runs can be stacked), seq, phase, epoch, position on the run's epoch axis, seconds,
 elapsed, changed, converged, then `loss_<term>`, the metrics (acc, nmi, ari), the AE +
 k-means reference (`reference_<metric>`) and the method's extra quantities (`scalar_<name>`).
 """
@@ -19,7 +19,7 @@ from .record import EpochRow, RunRecord, epoch_position
 def metrics_rows(record: RunRecord, rows: list[EpochRow]) -> list[dict]:
     table = []
     for row in rows:
-        values = {"seq": row.seq, "phase": row.phase, "epoch": row.epoch,
+        values = {"run": record.id, "name": record.name, "seq": row.seq, "phase": row.phase, "epoch": row.epoch,
                   "position": epoch_position(row.phase, row.epoch, record.config.pretrain_epochs),
                   "seconds": row.seconds, "elapsed": row.elapsed, "changed": row.changed, "converged": row.converged}
         values.update({f"loss_{name}": value for name, value in row.losses.items()})
@@ -41,7 +41,7 @@ def metrics_csv(record: RunRecord, rows: list[EpochRow]) -> str:
 
 
 def run_summary(record: RunRecord) -> dict:
-    return {"id": record.id, "created": record.date, "origin": record.origin, "status": record.status,
+    return {"id": record.id, "name": record.name, "created": record.date, "origin": record.origin, "status": record.status,
             "error": record.error, "data": asdict(record.data), "config": config_to_dict(record.config),
             "parent": None if record.parent is None else asdict(record.parent),
             "final_step": record.final_step, "final_metrics": dict(record.final_metrics), "elapsed": record.elapsed}

@@ -72,7 +72,7 @@ def _curves(x: list, title: str, series: dict[str, list], log_y: bool) -> dict:
 def summary_table(run: StoredRun) -> str:
     record = run.record
     metrics = ", ".join(f"{k.upper()} {v:.4f}" for k, v in record.final_metrics.items()) or "no labels"
-    rows = {"Method": record.method, "Data": f"{record.data.name} ({record.data.n_samples} rows)",
+    rows = {"Name": record.name or "—", "Method": record.method, "Data": f"{record.data.name} ({record.data.n_samples} rows)",
             "Status": record.status + (f": {record.error}" if record.error else ""),
             "Final": f"{metrics} at {record.final_step}, {record.elapsed:.1f} s", "Settings": record.key_settings(),
             "Run": f"{record.id}, {record.date}, from the {record.origin}"}
@@ -117,7 +117,7 @@ def html_report(run: StoredRun) -> str:
     data = {"config": CONFIG, "palette": PALETTE, "charts": charts, "animation": packed_animation(run),
             "rows_csv": _gzip_base64(table.to_csv().encode())}
     plotly_js = base64.b64encode((ASSETS / "plotly-basic.min.js.gz").read_bytes()).decode("ascii")
-    title = html.escape(f"deepclust: {run.record.method} on {run.record.data.name} ({run.run_id})")
+    title = html.escape(f"deepclust: {run.record.title} ({run.run_id})")
     divs = "".join(f'<div id="{chart["id"]}" class="chart"></div>' for chart in charts)
     animation = data["animation"]
     drawn = ("" if animation["n_points"] == animation["n_display"] else
