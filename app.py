@@ -4,7 +4,7 @@ import threading
 import streamlit as st
 
 from deepclust_core.projection import umap as projection
-from ui import navigation, run_library
+from ui import navigation
 
 st.set_page_config(page_title="deepclust", page_icon=":material/scatter_plot:", layout="wide")
 
@@ -32,6 +32,5 @@ pages = [
 ]
 page = st.navigation(pages, position="hidden")  # routing only: navigation.menu draws the menu (see its docstring)
 navigation.menu(pages)
-run_library.store_notice()  # a run store that cannot be used: one line above every page
 page.run()
 warm_up()

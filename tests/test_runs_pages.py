@@ -18,6 +18,20 @@ def app():
     return AppTest.from_file(APP, default_timeout=60).run()
 
 
+@pytest.fixture
+def own_home(tmp_path, monkeypatch):
+    """A run store of this test's own: the user's runs are exactly those the test records."""
+    monkeypatch.setenv("DEEPCLUST_HOME", str(tmp_path))
+    return RunStore(tmp_path)
+
+
+def record(store: RunStore, tiny_run, name: str = "") -> str:
+    recording = Recording(store, tiny_run.data, tiny_run.config, origin="python", name=name)
+    for _ in recorded(iter(tiny_run.snapshots), recording):
+        pass
+    return recording.run_id
+
+
 def test_runs_page_lists_the_examples_and_replays_one(app):
     app.switch_page("pages/runs.py").run()
     assert not app.exception
@@ -47,7 +61,7 @@ def test_a_run_of_the_users_is_listed_and_can_be_deleted(app, tiny_run):
     assert recording.run_id not in set(app.dataframe[0].value["run"])
 
 
-def test_compare_page_shows_parent_and_branch(app):
+def test_compare_page_shows_parent_and_branch_when_the_user_has_no_run(own_home, app):
     app.switch_page("pages/compare.py").run()
     assert not app.exception
     assert set(app.multiselect(key="compare:runs").value) == {"example-digits-dekm", "example-digits-idec-branch"}
@@ -77,3 +91,41 @@ def test_branch_from_an_example_trains_a_child(app):
     assert record.parent.run_id == "example-digits-dekm" and record.parent.seq == pretrained
     assert record.config.method == "dec" and record.config.pretrain_epochs == 0
     assert record.status in ("finished", "converged")
+
+
+def test_compare_opens_on_the_users_latest_runs_with_their_names(own_home, app, tiny_run):
+    older, newer = record(own_home, tiny_run, "first try"), record(own_home, tiny_run, "second try")
+    own_home.create_run(tiny_run.data, tiny_run.config, origin="python")  # no epoch yet: nothing to compare
+    app.switch_page("pages/compare.py").run()
+    assert not app.exception
+    assert app.multiselect(key="compare:runs").value == [newer, older]  # the user's, newest first: no example
+    final = app.dataframe[0].value
+    assert list(final["run"]) == [f"1. second try · {newer}", f"2. first try · {older}"]
+
+
+def test_a_run_is_named_on_the_runs_page_and_the_name_shows_everywhere(own_home, app, tiny_run):
+    run_id = record(own_home, tiny_run)
+    app.switch_page("pages/runs.py").run()
+    assert app.dataframe[0].value.set_index("run").loc[run_id, "name"] == ""
+    app.selectbox(key="open_run").set_value(run_id).run()
+    app.text_input(key=f"runs:name:{run_id}").input("lr 0.01, batch 64").run()
+    assert not app.exception
+    assert own_home.record(run_id).name == "lr 0.01, batch 64"
+    assert app.dataframe[0].value.set_index("run").loc[run_id, "name"] == "lr 0.01, batch 64"
+    assert any(h.value.startswith("lr 0.01, batch 64: dekm on blobs") for h in app.subheader)
+    app.selectbox(key="open_run").set_value("example-digits-dekm").run()
+    assert app.text_input(key="runs:name:example-digits-dekm").disabled  # examples are read-only
+    app.switch_page("pages/compare.py").run()
+    assert any("lr 0.01, batch 64" in option for option in app.multiselect(key="compare:runs").options)
+
+
+def test_the_train_page_records_the_name_given_beside_start(own_home, app):
+    from test_app import configure_short_run, wait_for_run
+
+    at = configure_short_run(app)
+    at.text_input(key="run_name").input("blobs, 3 + 3 epochs").run()
+    at.button[0].click().run()
+    wait_for_run(at)
+    assert not at.exception
+    assert own_home.record(at.session_state["run"].run_id).name == "blobs, 3 + 3 epochs"
+    assert at.text_input(key="run_name").value == ""  # the next run is not named after this one

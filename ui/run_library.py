@@ -1,7 +1,7 @@
 """The runs the app can open: the user's run store and the shipped gallery (read-only examples).
 
 A user's store that cannot be used (damaged, not writable, a full disk, from a newer deepclust: runs/unavailable.py)
-is said in one line at the top of every page (`store_notice`, from app.py) and left as it is; the pages go on with
+is said in one line at the top of every page (`store_notice`, from navigation.inside_app) and left as it is; the pages go on with
 the examples, and the Train page trains without recording.
 """
 from __future__ import annotations
@@ -42,7 +42,7 @@ def say_store_problem(problem: str) -> None:
 
 
 def store_notice() -> None:
-    """The user's store's problem, if it has one, in one line (app.py draws it above every page)."""
+    """The user's store's problem, if it has one, in one line (drawn above every page)."""
     problem = store_problem()
     if problem:
         say_store_problem(problem)
