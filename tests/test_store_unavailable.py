@@ -26,7 +26,8 @@ TINY_TRAIN = ["train", "--data", "blobs", "--n-samples", "120", "--hidden", "16,
 
 def file_state(folder) -> dict:
     """Every file under `folder` with its bytes and modification time."""
-    return {str(f.relative_to(folder)): (f.read_bytes(), f.stat().st_mtime_ns) for f in folder.rglob("*") if f.is_file()}
+    return {str(f.relative_to(folder)): (f.read_bytes(), f.stat().st_mtime_ns)
+            for f in folder.rglob("*") if f.is_file()}
 
 
 def assert_one_line(error: StoreUnavailable, *words: str) -> None:

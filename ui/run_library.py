@@ -1,8 +1,8 @@
 """The runs the app can open: the user's run store and the shipped gallery (read-only examples).
 
 A user's store that cannot be used (damaged, not writable, a full disk, from a newer deepclust: runs/unavailable.py)
-is said in one line at the top of every page (`store_notice`, from navigation.inside_app) and left as it is; the pages go on with
-the examples, and the Train page trains without recording.
+is said in one line at the top of every page (`store_notice`, from navigation.inside_app) and left as it is; the
+pages go on with the examples, and the Train page trains without recording.
 """
 from __future__ import annotations
 
@@ -19,11 +19,15 @@ def _user_store(folder: str) -> RunStore:
     return RunStore(folder)  # a failure is not cached: the next page tries again, once the user has seen to it
 
 
+def _own_store() -> RunStore:
+    """The store at $DEEPCLUST_HOME (else ~/.local/share/deepclust); StoreUnavailable when it cannot be used."""
+    return _user_store(str(default_home()))
+
+
 def user_store() -> RunStore | None:
-    """The store at $DEEPCLUST_HOME (else ~/.local/share/deepclust), where the app records its runs; None when
-    it cannot be used (`store_problem` says why)."""
+    """The store where the app records its runs; None when it cannot be used (`store_problem` says why)."""
     try:
-        return _user_store(str(default_home()))
+        return _own_store()
     except StoreUnavailable:
         return None
 
@@ -31,7 +35,7 @@ def user_store() -> RunStore | None:
 def store_problem() -> str | None:
     """Why the user's store cannot be used, in one line; None when it can."""
     try:
-        _user_store(str(default_home()))
+        _own_store()
     except StoreUnavailable as error:
         return str(error)
     return None
@@ -92,11 +96,11 @@ def open_run(run_id: str) -> StoredRun:
 
 
 def delete(run_id: str) -> None:
-    user_store().delete(run_id)
+    _own_store().delete(run_id)
     _stored_run.clear()
 
 
 def rename(run_id: str, name: str) -> None:
     """Name one of the user's runs ('' takes its name away); the runs read once see it too."""
-    user_store().rename(run_id, name)
+    _own_store().rename(run_id, name)
     _stored_run.clear()

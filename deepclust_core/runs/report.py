@@ -72,7 +72,8 @@ def _curves(x: list, title: str, series: dict[str, list], log_y: bool) -> dict:
 def summary_table(run: StoredRun) -> str:
     record = run.record
     metrics = ", ".join(f"{k.upper()} {v:.4f}" for k, v in record.final_metrics.items()) or "no labels"
-    rows = {"Name": record.name or "—", "Method": record.method, "Data": f"{record.data.name} ({record.data.n_samples} rows)",
+    rows = {"Name": record.name or "—", "Method": record.method,
+            "Data": f"{record.data.name} ({record.data.n_samples} rows)",
             "Status": record.status + (f": {record.error}" if record.error else ""),
             "Final": f"{metrics} at {record.final_step}, {record.elapsed:.1f} s", "Settings": record.key_settings(),
             "Run": f"{record.id}, {record.date}, from the {record.origin}"}

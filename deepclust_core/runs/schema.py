@@ -58,7 +58,8 @@ def _add_name_column(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE runs ADD COLUMN name TEXT NOT NULL DEFAULT ''")
 
 
-MIGRATIONS = (_create_tables, _add_sweep_columns, _add_name_column)  # MIGRATIONS[n - 1] takes a store from version n - 1 to n
+# MIGRATIONS[n - 1] takes a store from version n - 1 to n
+MIGRATIONS = (_create_tables, _add_sweep_columns, _add_name_column)
 VERSION = len(MIGRATIONS)
 
 
@@ -66,8 +67,8 @@ def schema_version(db: sqlite3.Connection, where: Path) -> int:
     """The store's schema version; StoreVersionError when this code is too old to read it."""
     found = db.execute("PRAGMA user_version").fetchone()[0]
     if found > VERSION:
-        raise StoreVersionError(where, f"the run store in {where} has schema version {found}, newer than this deepclust "
-                                f"reads (up to {VERSION}): update deepclust to open it")
+        raise StoreVersionError(where, f"the run store in {where} has schema version {found}, newer than this "
+                                       f"deepclust reads (up to {VERSION}): update deepclust to open it")
     return found
 
 

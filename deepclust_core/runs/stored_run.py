@@ -22,6 +22,7 @@ from ..training.snapshot import Snapshot
 from .files import snapshot_from
 from .record import RunRecord
 from .store import RunStore
+from .unavailable import StoreUnavailable
 from .view import Entry
 
 if TYPE_CHECKING:
@@ -74,7 +75,12 @@ class StoredRun:
             return [(e.seq, e.snapshot.embedding) for e in self._entries]
 
     def _save_layout(self, seq: int, layout: np.ndarray) -> None:
-        self.store.save_layout(self.run_id, seq, layout)
+        """Keep a frame for the next replay. A store that cannot take it (a full disk...) leaves it in memory: it
+        is drawn all the same, and the projector, shared by every run, goes on."""
+        try:
+            self.store.save_layout(self.run_id, seq, layout)
+        except StoreUnavailable:
+            pass
 
     def weights_seq(self, seq: int | None = None) -> int | None:
         """The snapshot whose stored weights `decode` uses for snapshot `seq` (default: the newest):
