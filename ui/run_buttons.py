@@ -14,7 +14,7 @@ import streamlit as st
 
 from deepclust_core.runs.store import NAME_LENGTH
 
-from . import run_state
+from . import run_library, run_state
 from .settings_form import Choice
 
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
@@ -68,8 +68,8 @@ def run_buttons(choice: Choice, run: LiveRun | None) -> None:
         note.info("Press Start to train. The page shows every epoch as it happens.")
     elif run.status == "failed" and not run.history():  # failed before its first epoch: no view to say so
         note.error(run.error, icon=":material/error:")
-    elif run.recording.problem:
-        note.warning(f"This run trains and draws but is not recorded: {run.recording.problem}.",
-                     icon=":material/database_off:")
+    elif run.recording.problem:  # the line above the page says why, unless the store failed during the run
+        why = " (the line above says why)." if run_library.store_problem() else f": {run.recording.problem}."
+        note.warning("This run trains and draws but is not recorded" + why, icon=":material/database_off:")
     if not asking:  # the run ended, or the settings turned invalid: ask again on the next Start
         st.session_state[CONFIRM] = False

@@ -41,6 +41,7 @@ def table(records: list[RunRecord]) -> None:
     score = st.column_config.NumberColumn(format="%.3f")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config={"ACC": score, "NMI": score, "ARI": score,
+                                "name": st.column_config.TextColumn(width="medium"),
                                 "example": st.column_config.CheckboxColumn(help="shipped with the app, read-only")})
 
 
