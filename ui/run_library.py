@@ -54,7 +54,11 @@ def store_notice() -> None:
 
 @st.cache_resource(show_spinner=False)
 def gallery_store() -> RunStore | None:
-    return RunStore(GALLERY_DIR, read_only=True) if (GALLERY_DIR / "runs.sqlite").is_file() else None
+    """The shipped examples; None without them (an installed package) or when their file cannot be read."""
+    try:
+        return RunStore(GALLERY_DIR, read_only=True) if (GALLERY_DIR / "runs.sqlite").is_file() else None
+    except StoreUnavailable:
+        return None
 
 
 def stores() -> list[RunStore]:
