@@ -3,7 +3,7 @@ Set one up and start it; watch every trial's status and latest epoch; then read 
 setting (mean ± std over seeds), each setting's ACC curves and its stability. Stop cancels what is left."""
 import streamlit as st
 
-from ui import data_picker, run_library, sweep_results, sweep_run, sweep_setup
+from ui import access, data_picker, run_library, sweep_results, sweep_run, sweep_setup
 from ui.navigation import inside_app
 
 inside_app()
@@ -21,7 +21,8 @@ running = sweep_run.current()
 busy = running is not None and running.active
 if spec is not None:
     st.button(f"Start {len(spec.trials())} trials ({len(spec.settings)} settings × {len(spec.seeds)} seeds)",
-              type="primary", key="sweep:start", disabled=busy, on_click=sweep_run.start, args=(spec, data))
+              type="primary", key="sweep:start", disabled=busy or not access.can_change(), help=access.why_not(),
+              on_click=access.guarded(sweep_run.start), args=(spec, data))
 if running is not None:
     sweep_run.live_status(running)
 

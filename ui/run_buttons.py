@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from . import run_state
+from . import access, run_state
 from .settings_form import Choice
 
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
@@ -43,15 +43,17 @@ def run_buttons(choice: Choice, run: LiveRun | None) -> None:
     active = run is not None and run.active
     asking = active and choice.config is not None and st.session_state.get(CONFIRM, False)
     start, pause, stop, note = st.columns([1, 1, 1, 4])
-    start.button("Start", type="primary", disabled=choice.config is None or asking, width="stretch",
-                 on_click=_ask if active else _start, args=(True,) if active else (choice,),
+    start.button("Start", type="primary", disabled=choice.config is None or asking or not access.can_change(),
+                 width="stretch", on_click=_ask if active else _start, args=(True,) if active else (choice,),
                  help="Asks first while a run is training." if active else None)
     paused = run is not None and run.status == "paused"
     toggle = None if run is None else run.resume if paused else run.pause
     # callbacks run before the page does: the one rerun a click starts already shows the new state
     pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch", on_click=toggle)
     stop.button("Stop", disabled=not active, width="stretch", on_click=None if run is None else run.stop)
-    if choice.problem:
+    if not access.can_change():
+        note.info(access.VIEWER_LINE, icon=":material/visibility:")
+    elif choice.problem:
         note.error(choice.problem, icon=":material/block:")
     elif asking:
         with note:

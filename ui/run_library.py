@@ -8,6 +8,8 @@ from deepclust_core.runs.schema import StoreVersionError
 from deepclust_core.runs.store import GALLERY_DIR, RunStore, default_home
 from deepclust_core.runs.stored_run import StoredRun
 
+from . import access
+
 
 @st.cache_resource(show_spinner=False)
 def _user_store(folder: str) -> RunStore:
@@ -61,5 +63,6 @@ def open_run(run_id: str) -> StoredRun:
 
 
 def delete(run_id: str) -> None:
+    access.require_change()
     user_store().delete(run_id)
     _stored_run.clear()

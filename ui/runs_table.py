@@ -6,7 +6,7 @@ import streamlit as st
 
 from deepclust_core.runs.record import RunRecord
 
-from . import run_library
+from . import access, run_library
 
 
 def filtered(records: list[RunRecord]) -> list[RunRecord]:
@@ -71,6 +71,8 @@ def _delete(run_ids: list[str]) -> None:
 
 
 def delete_controls(records: list[RunRecord]) -> None:
+    if not access.can_change():
+        return access.explain()
     deletable = {r.id: r for r in records if not r.read_only and not r.active}
     if not deletable:
         return
