@@ -54,6 +54,9 @@ def share_password(environ: dict, ask=None) -> str:
 
 def main() -> None:
     args = sys.argv[1:]
+    # the server then takes X-Forwarded-For only from a proxy on this machine (uvicorn's default), never
+    # from a visitor: ui/access.py reads the connection's address
+    os.environ.pop("FORWARDED_ALLOW_IPS", None)
     if SHARE in args:
         try:
             os.environ[PASSWORD_VARIABLE] = share_password(os.environ, getpass.getpass if sys.stdin.isatty() else None)
