@@ -115,7 +115,7 @@ def visitor(monkeypatch):
     monkeypatch.setattr(access, "peer", lambda: VISITOR)
     monkeypatch.setattr(access, "WRONG_PASSWORD_WAIT", 0.0)
     monkeypatch.setenv(access.PASSWORD_VARIABLE, PASSWORD)
-    return AppTest.from_file(APP, default_timeout=60).run()
+    return AppTest.from_file(APP, default_timeout=180).run()  # generous: the machine may be loaded
 
 
 def _forged_click(app: AppTest, button) -> AppTest:
