@@ -238,6 +238,6 @@ def test_without_a_password_on_the_server_nobody_signs_in(visitor, monkeypatch):
 
 
 def test_the_machines_own_browser_changes_everything_without_a_password():
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = AppTest.from_file(APP, default_timeout=180).run()
     assert not _start(app).disabled and not app.info[0].value.startswith("Viewers")
     assert "Teacher sign-in" not in [e.label for e in app.sidebar.expander]
