@@ -1,5 +1,7 @@
 # The two set-up commands of the README. Each installs what it needs into .venv first.
-#   make app    install, then start the app on scikit-learn's digits (http://localhost:8501)
+#   make app    install, then start the app on scikit-learn's digits (http://127.0.0.1:8501, this machine only)
+#   make share  the same on every network interface, for a class: visitors are viewers unless they give the
+#               teacher password (DEEPCLUST_SHARE_PASSWORD, or typed here); see README, "Sharing with a class"
 #   make test   install (Chromium too, for the browser test), then run the whole test suite
 # Installing means `pip install -e .` (requirements.txt): the dependencies pyproject.toml lists, and the
 # `deepclust` command in .venv/bin.
@@ -7,10 +9,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: app test bench install install-dev browser fashion-mnist
+.PHONY: app share test bench install install-dev browser fashion-mnist
 
 app: install
 	$(BIN)/python -m ui.launch
+
+share: install
+	$(BIN)/python -m ui.launch --share
 
 test: install-dev browser
 	$(BIN)/python -m pytest

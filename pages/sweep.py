@@ -3,7 +3,7 @@ Set one up and start it; watch every trial's status and latest epoch; then read 
 setting (mean ± std over seeds), each setting's ACC curves and its stability. Stop cancels what is left."""
 import streamlit as st
 
-from ui import data_picker, run_library, sweep_results, sweep_run, sweep_setup
+from ui import access, data_picker, run_library, sweep_results, sweep_run, sweep_setup
 from ui.navigation import inside_app
 
 inside_app()
@@ -22,8 +22,9 @@ busy = running is not None and running.active
 store = run_library.user_store()  # None: it cannot be used, and the line above the page says why
 if spec is not None:
     st.button(f"Start {len(spec.trials())} trials ({len(spec.settings)} settings × {len(spec.seeds)} seeds)",
-              type="primary", key="sweep:start", disabled=busy or store is None, on_click=sweep_run.start,
-              args=(spec, data), help=None if store else "A sweep records every trial: the run store cannot be used.")
+              type="primary", key="sweep:start", disabled=busy or store is None or not access.can_change(),
+              help=access.why_not() or (None if store else "A sweep records every trial: the run store cannot be used."),
+              on_click=access.guarded(sweep_run.start), args=(spec, data))
 if running is not None:
     sweep_run.live_status(running)
 

@@ -14,7 +14,7 @@ from deepclust_core.runs.record import EpochRow, RunRecord
 from deepclust_core.runs.view import Entry, RunView
 from deepclust_core.runs.store import RunStore
 
-from . import run_library, run_state, settings_form
+from . import access, run_library, run_state, settings_form
 from .replay import label
 
 KEPT = ("Snapshots whose weights the store kept: every epoch of a small model; for larger ones every 2nd, 4th, … "
@@ -78,6 +78,7 @@ def training_data(run: RunView, record: RunRecord) -> Dataset:
 
 def _start(run: RunView, store: RunStore, record: RunRecord, at: EpochRow, changes: dict) -> None:
     """The Start button's callback (it runs before the page is drawn again, so it may reset the replay widgets)."""
+    access.require_change()
     try:
         data = training_data(run, record)
         config = branch_config(record.config, at, changes)  # ValueError: explained
@@ -95,7 +96,7 @@ def branch_expander(run: RunView | None) -> None:
     """'Branch from this epoch', for a recorded run that is paused or over."""
     if st.session_state.pop("branch:started", False):
         st.switch_page("pages/train.py")  # where the new run trains
-    if run is None or run.run_id is None or (run.active and run.status != "paused"):
+    if run is None or run.run_id is None or (run.active and run.status != "paused") or not access.can_change():
         return
     store = run_library.store_of(run.run_id)
     record, kept = store.record(run.run_id), store.weight_seqs(run.run_id)

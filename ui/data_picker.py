@@ -14,6 +14,8 @@ from deepclust_core.data.csv_table import TableOptions, csv_columns
 from deepclust_core.data.file_kinds import file_kind
 from deepclust_core.data.loaders import SYNTHETIC, load_bytes
 
+from . import access
+
 UPLOAD = "Your file (CSV, .npy, .npz, .zip of images)"
 UPLOAD_LIMIT_MB = 200  # streamlit's default server.maxUploadSize
 
@@ -65,6 +67,7 @@ def _fashion_mnist() -> Dataset | None:
     folder = st.text_input("Folder with the IDX files", "", key="idx_folder",
                            placeholder="/usr/share/datasets/fashion-mnist",
                            help="The four IDX .gz files of Fashion-MNIST (or MNIST).") or None
+    folder = folder if access.can_change() else None  # a viewer reads no folder of this machine but the default
     if not idx_folder_available(folder):
         st.info(f"Fashion-MNIST is not installed here: {FASHION_MNIST_INSTALL_HINT}.")
         return None
@@ -72,6 +75,8 @@ def _fashion_mnist() -> Dataset | None:
 
 
 def _uploaded() -> Dataset | None:
+    if not access.can_change():
+        return access.explain()
     upload = st.file_uploader(f"Your data (at most {UPLOAD_LIMIT_MB} MB)", type=["csv", "tsv", "npy", "npz", "zip"],
                               key="upload",
                               help="CSV with or without a header (comma, semicolon or tab); .npy or .npz with a table "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from . import access
 from .charts import FONT, MARGIN
 from .settings_form import Choice, k_key
 
@@ -27,8 +28,8 @@ def k_helper(choice: Choice, busy: bool) -> None:
             return
         made_from = (data.fingerprint(), config.autoencoder, config.seed, config.pretrain_epochs, config.batch_size,
                      config.lr, config.device)
-        if st.button("Score K = 2 … 15", key="k_helper:score", disabled=busy,
-                     help="Wait for the run in this tab to end first." if busy else None):
+        if st.button("Score K = 2 … 15", key="k_helper:score", disabled=busy or not access.can_change(),
+                     help="Wait for the run in this tab to end first." if busy else access.why_not()):
             _score(choice, made_from)
         kept = st.session_state.get(RESULT)
         if kept is not None and kept[0] == made_from:
@@ -39,6 +40,7 @@ def _score(choice: Choice, made_from: tuple) -> None:
     from deepclust_core import DataError
     from deepclust_core.evaluation.choose_k import suggest_k
 
+    access.require_change()  # it pretrains an autoencoder on this machine
     bar = st.progress(0.0, text="starting")
     try:
         scores = suggest_k(choice.data, choice.config, on_progress=lambda done, text: bar.progress(min(done, 1.0), text))

@@ -12,8 +12,9 @@ When the first request after the server starts is a page's own URL (a bookmark, 
 after a restart), Streamlit runs that page file on its own. `inside_app()`, at the top of every
 page, switches the pages-folder mode off on a session's first run and reruns; the rerun goes
 through app.py, which opens the page asked for. (Later runs are left alone: a rerun would
-swallow a click.) It also mounts the page's WebGL janitor (ui/webgl_contexts.py) before any chart,
-and says in one line, above everything, when the user's run store cannot be used (ui/run_library.py).
+swallow a click.) It also draws the teacher sign-in of a visitor from another machine (ui/access.py),
+mounts the page's WebGL janitor (ui/webgl_contexts.py) before any chart, and says in one line, above
+everything, when the user's run store cannot be used (ui/run_library.py).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from . import access
 from .run_library import store_notice
 from .webgl_contexts import release_webgl_contexts
 
@@ -41,5 +43,7 @@ def inside_app() -> None:
     if first_run and PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+    with st.sidebar:
+        access.sign_in()
     release_webgl_contexts()
     store_notice()

@@ -15,6 +15,7 @@ from deepclust_core import DataError
 from deepclust_core.runs.row_table import RowTable
 from deepclust_core.runs.view import Entry, RunView
 
+from . import access
 from .charts import colour
 
 STATE = "new_rows"  # session state: {"run": run id, "seq": snapshot, "table": RowTable, "name": file name}
@@ -28,6 +29,7 @@ def _assign(run_id: str, key: str) -> None:
 
     from .run_library import store_of
 
+    access.require_change()
     upload = st.session_state.get(key)
     st.session_state[STATE] = None
     if upload is None:
@@ -51,7 +53,7 @@ def shown(run: RunView) -> dict | None:
 
 def new_rows_section(run: RunView | None) -> None:
     """The uploader, once the run has ended, and what became of the rows."""
-    if run is None or run.run_id is None or run.active:
+    if run is None or run.run_id is None or run.active or not access.can_change():
         return
     key = f"new_rows_file:{run.run_id}"
     state = st.session_state.get(STATE)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from deepclust_core.runs.store import NAME_LENGTH
 
-from . import run_library, run_state
+from . import access, run_library, run_state
 from .settings_form import Choice
 
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
@@ -51,7 +51,7 @@ def run_buttons(choice: Choice, run: LiveRun | None) -> None:
     name, start, pause, stop, note = st.columns([2, 1, 1, 1, 3])
     name.text_input("Run name", key=NAME, max_chars=NAME_LENGTH, placeholder="Name the next run (optional)",
                     label_visibility="collapsed", help="Shown on the Runs and Compare pages and in the exports.")
-    start.button("Start", type="primary", disabled=choice.config is None or asking, width="stretch",
+    start.button("Start", type="primary", disabled=choice.config is None or asking or not access.can_change(), width="stretch",
                  on_click=_ask if active else _start, args=(True,) if active else (choice,),
                  help="Asks first while a run is training." if active else None)
     paused = run is not None and run.status == "paused"
@@ -59,7 +59,9 @@ def run_buttons(choice: Choice, run: LiveRun | None) -> None:
     # callbacks run before the page does: the one rerun a click starts already shows the new state
     pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch", on_click=toggle)
     stop.button("Stop", disabled=not active, width="stretch", on_click=None if run is None else run.stop)
-    if choice.problem:
+    if not access.can_change():
+        note.info(access.VIEWER_LINE, icon=":material/visibility:")
+    elif choice.problem:
         note.error(choice.problem, icon=":material/block:")
     elif asking:
         with note:

@@ -13,6 +13,8 @@ from deepclust_core.runs.store import GALLERY_DIR, RunStore, default_home
 from deepclust_core.runs.stored_run import StoredRun
 from deepclust_core.runs.unavailable import StoreUnavailable
 
+from . import access
+
 
 @st.cache_resource(show_spinner=False)
 def _user_store(folder: str) -> RunStore:
@@ -100,11 +102,13 @@ def open_run(run_id: str) -> StoredRun:
 
 
 def delete(run_id: str) -> None:
+    access.require_change()
     _own_store().delete(run_id)
     _stored_run.clear()
 
 
 def rename(run_id: str, name: str) -> None:
     """Name one of the user's runs ('' takes its name away); the runs read once see it too."""
+    access.require_change()
     _own_store().rename(run_id, name)
     _stored_run.clear()

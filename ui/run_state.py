@@ -8,6 +8,8 @@ import streamlit as st
 
 from deepclust_core import Dataset, TrainConfig
 
+from . import access
+
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
     from deepclust_core.runs.branch import BranchStart
     from deepclust_core.training.live import LiveRun
@@ -48,6 +50,7 @@ def start_run(data: Dataset, config: TrainConfig, branch_from: BranchStart | Non
     under `name`."""
     from deepclust_core.training.live import LiveRun
 
+    access.require_change()
     previous = current_run()
     if previous is not None:
         previous.stop()

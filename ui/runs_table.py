@@ -8,7 +8,7 @@ from deepclust_core.runs.record import RunRecord
 from deepclust_core.runs.store import NAME_LENGTH
 from deepclust_core.runs.unavailable import StoreUnavailable
 
-from . import run_library
+from . import access, run_library
 
 
 def filtered(records: list[RunRecord]) -> list[RunRecord]:
@@ -72,9 +72,11 @@ def _renamed(run_id: str) -> None:
 def name_field(record: RunRecord) -> None:
     """The opened run's name, saved as soon as it is changed (an example's cannot be)."""
     st.text_input("Name", value=record.name, key=f"runs:name:{record.id}", on_change=_renamed, args=(record.id,),
-                  max_chars=NAME_LENGTH, disabled=record.read_only, placeholder="Name this run: what you tried",
-                  help="Shown in the runs table, on the Compare page and in the exports. Saved when you press "
-                       "Enter or leave the field." if not record.read_only else "Examples are read-only.")
+                  max_chars=NAME_LENGTH, disabled=record.read_only or not access.can_change(),
+                  placeholder="Name this run: what you tried",
+                  help="Examples are read-only." if record.read_only else access.why_not() or
+                  "Shown in the runs table, on the Compare page and in the exports. Saved when you press Enter or "
+                  "leave the field.")
 
 
 def _delete(run_ids: list[str]) -> None:
@@ -92,6 +94,8 @@ def _delete(run_ids: list[str]) -> None:
 
 
 def delete_controls(records: list[RunRecord]) -> None:
+    if not access.can_change():
+        return access.explain()
     deletable = {r.id: r for r in records if not r.read_only and not r.active}
     if not deletable:
         return
