@@ -81,8 +81,8 @@ def ray_instance():
 def test_a_local_ray_listens_on_loopback_only(ray_instance):
     # this process (Ray's driver) and every Ray process under it: GCS server, raylet, agents, workers
     ray_instance.get([ray_instance.remote(lambda: 1).remote() for _ in range(2)])  # workers up, each with its port
-    listening = {(pid, name_and_state(pid)[0]): listening_addresses(pid) for pid in [os.getpid(), *descendants(os.getpid())]
-                 if name_and_state(pid) is not None}
+    processes = [os.getpid(), *descendants(os.getpid())]
+    listening = {(pid, facts[0]): listening_addresses(pid) for pid in processes if (facts := name_and_state(pid))}
     names = {name for (_, name), addresses in listening.items() if addresses}
     assert {"gcs_server", "raylet"} <= names and sum(map(len, listening.values())) >= 5, listening
     for (pid, name), addresses in listening.items():
@@ -165,8 +165,8 @@ def test_a_store_written_before_sweeps_opens_and_gains_the_sweep_columns(tmp_pat
 
 
 def ray_heads(host_pid: int) -> dict[int, str]:
-    return {pid: name_and_state(pid)[0] for pid in descendants(host_pid)
-            if (name_and_state(pid) or ("", ""))[0] in ("gcs_server", "raylet")}
+    named = {pid: facts[0] for pid in descendants(host_pid) if (facts := name_and_state(pid))}
+    return {pid: name for pid, name in named.items() if name in ("gcs_server", "raylet")}
 
 
 def test_the_apps_ray_outlives_each_sweep_and_its_death_ends_only_its_sweeps(tmp_path):
@@ -186,7 +186,7 @@ def test_the_apps_ray_outlives_each_sweep_and_its_death_ends_only_its_sweeps(tmp
         heads = ray_heads(host.process.pid)
         assert sorted(heads.values()) == ["gcs_server", "raylet"]
         time.sleep(2)  # the sweep's thread has ended: its head processes would be zombies by now
-        assert all(name_and_state(pid)[1] != "Z" for pid in heads)
+        assert all((name_and_state(pid) or ("", "gone"))[1] not in ("Z", "gone") for pid in heads)
         second = host.start(spec, data, store)
         assert second.wait(300) and [t.status for t in second.trials] == ["finished"] * 2
         assert ray_heads(host.process.pid) == heads  # the same Ray
