@@ -30,7 +30,8 @@ from bench.machine import describe_machine, machine_line  # noqa: E402
 from deepclust_core.runs.files import cpu_weights  # noqa: E402
 from deepclust_core.runs.recording import Recording, recorded  # noqa: E402
 from deepclust_core.runs.store import RunStore  # noqa: E402
-from deepclust_core.sweeps.driver import Sweep, connect  # noqa: E402
+from deepclust_core.sweeps.driver import Sweep  # noqa: E402
+from deepclust_core.sweeps.local_ray import connect  # noqa: E402
 from deepclust_core.sweeps.spec import Setting, SweepSpec  # noqa: E402
 from deepclust_core.sweeps.trial import TrialEpoch  # noqa: E402
 from deepclust_core.training.loop import new_autoencoder, train  # noqa: E402

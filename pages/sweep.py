@@ -32,5 +32,5 @@ recorded = sweep_results.sweep_ids(store) if store else []
 if recorded and not busy:
     st.subheader("Results")
     shown = st.selectbox("Sweep", recorded, key="sweep:shown",
-                         index=recorded.index(running.sweep.sweep_id) if running and running.sweep.sweep_id in recorded else 0)
+                         index=recorded.index(running.sweep_id) if running and running.sweep_id in recorded else 0)
     sweep_results.results(store, shown)

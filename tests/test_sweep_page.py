@@ -1,6 +1,6 @@
 """The Sweep page through AppTest: set up a 2-setting × 2-seed sweep on a small synthetic set, start
-it (a local Ray in the page's process), watch its trials end, read the table by setting; and neither
-`import deepclust_core` nor the app's first page loads Ray."""
+it (in the server's sweep host, a process of its own with its local Ray), watch its trials end, read
+the table by setting; and neither `import deepclust_core` nor the app's first page loads Ray."""
 import subprocess
 import sys
 import time
@@ -19,10 +19,7 @@ TINY_VALUES = "k=3,4\npretrain_epochs=1\ncluster_epochs=1\nhidden=16\nembedding_
 def page():
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     app.switch_page("pages/sweep.py").run()
-    yield app
-    import ray
-
-    ray.shutdown()
+    return app
 
 
 def test_a_sweep_started_on_the_page_records_its_trials_and_shows_them_by_setting(page):
@@ -43,7 +40,7 @@ def test_a_sweep_started_on_the_page_records_its_trials_and_shows_them_by_settin
     assert list(trials["status"]) == ["finished"] * 4 and set(trials["setting"]) == {"dekm k=3", "dekm k=4"}
     by_setting = page.dataframe[1].value
     assert list(by_setting["setting"]) == ["dekm k=3", "dekm k=4"] and list(by_setting["seeds ok"]) == ["2/2"] * 2
-    sweep_id = page.session_state["sweep"].sweep.sweep_id
+    sweep_id = page.session_state["sweep"].sweep_id
     assert sorted(r.id for r in RunStore().sweep_runs(sweep_id)) == sorted(trials["run"])
 
 

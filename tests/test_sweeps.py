@@ -1,11 +1,19 @@
 """Sweeps: the spec (no Ray), then real sweeps through one local Ray instance (started once, ~10 s):
 every trial lands in the store tagged with its sweep, a trial that raises is recorded failed while
-the others go on, Stop records what is left as stopped, and the summary's numbers."""
+the others go on, Stop records what is left as stopped, and the summary's numbers. A local Ray
+listens on loopback only; the app's sweep host keeps its Ray past each sweep, and its death ends
+only its sweeps."""
 from __future__ import annotations
+
+import os
+import signal
+import time
 
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
+
+from bench.live_view.procs import descendants, listening_addresses, name_and_state
 
 from deepclust_core.cli.main import main
 from deepclust_core.data.loaders import load_dataset
@@ -63,11 +71,23 @@ def test_pairwise_agreement_is_label_free():
 
 @pytest.fixture(scope="module")
 def ray_instance():
-    from deepclust_core.sweeps.driver import connect
+    from deepclust_core.sweeps.local_ray import connect
 
     ray = connect()
     yield ray
     ray.shutdown()
+
+
+def test_a_local_ray_listens_on_loopback_only(ray_instance):
+    # this process (Ray's driver) and every Ray process under it: GCS server, raylet, agents, workers
+    ray_instance.get([ray_instance.remote(lambda: 1).remote() for _ in range(2)])  # workers up, each with its port
+    processes = [os.getpid(), *descendants(os.getpid())]
+    listening = {(pid, facts[0]): listening_addresses(pid) for pid in processes if (facts := name_and_state(pid))}
+    names = {name for (_, name), addresses in listening.items() if addresses}
+    assert {"gcs_server", "raylet"} <= names and sum(map(len, listening.values())) >= 5, listening
+    for (pid, name), addresses in listening.items():
+        for address, port in addresses:
+            assert (getattr(address, "ipv4_mapped", None) or address).is_loopback, f"{name} ({pid}) on {address}:{port}"
 
 
 def test_every_trial_is_a_run_in_the_store_tagged_with_its_sweep(ray_instance, tmp_path):
@@ -142,3 +162,45 @@ def test_a_store_written_before_sweeps_opens_and_gains_the_sweep_columns(tmp_pat
     store = RunStore(tmp_path / "old")
     assert {"sweep_id", "sweep_setting"} <= columns()
     assert [r.id for r in store.runs()] == [r.id for r in shipped.runs()] and store.sweep_runs("any") == []
+
+
+def ray_heads(host_pid: int) -> dict[int, str]:
+    named = {pid: facts[0] for pid in descendants(host_pid) if (facts := name_and_state(pid))}
+    return {pid: name for pid, name in named.items() if name in ("gcs_server", "raylet")}
+
+
+def test_the_apps_ray_outlives_each_sweep_and_its_death_ends_only_its_sweeps(tmp_path):
+    """The sweep host keeps one Ray for every sweep (a head tied to a sweep's thread died when the thread
+    ended, and took the app's server with it a minute later); SIGKILL to the host (Ray and all) ends its
+    sweep with one line, its runs read back interrupted, and this process goes on."""
+    from deepclust_core.sweeps.host import SweepHost
+
+    data = load_dataset(**BLOBS)
+    spec = SweepSpec(data=BLOBS, settings=(Setting("dekm"),), seeds=(0, 1), common=TINY, use_cache=False)
+    store = RunStore(tmp_path)
+    host = SweepHost()
+    try:
+        first = host.start(spec, data, store)
+        assert first.wait(300) and not first.errors and [t.status for t in first.trials] == ["finished"] * 2
+        assert sorted(r.id for r in store.sweep_runs(first.sweep_id)) == sorted(t.run_id for t in first.trials)
+        heads = ray_heads(host.process.pid)
+        assert sorted(heads.values()) == ["gcs_server", "raylet"]
+        time.sleep(2)  # the sweep's thread has ended: its head processes would be zombies by now
+        assert all((name_and_state(pid) or ("", "gone"))[1] not in ("Z", "gone") for pid in heads)
+        second = host.start(spec, data, store)
+        assert second.wait(300) and [t.status for t in second.trials] == ["finished"] * 2
+        assert ray_heads(host.process.pid) == heads  # the same Ray
+
+        long = SweepSpec(data=BLOBS, settings=(Setting("dekm"),), seeds=(0, 1), common={**TINY, "pretrain_epochs": 500},
+                         use_cache=False)
+        third = host.start(long, data, store)
+        deadline = time.monotonic() + 120
+        while not any(t.step for t in third.trials) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        os.kill(host.process.pid, signal.SIGKILL)
+        assert third.wait(60) and not host.alive
+        assert len(third.errors) == 1 and "Ray process ended" in third.errors[0]
+        assert "interrupted" in {t.status for t in third.trials} <= {"interrupted", "not started"}
+        assert {r.status for r in store.sweep_runs(third.sweep_id)} == {"interrupted"}
+    finally:
+        host.close()

@@ -1,7 +1,10 @@
 """Process facts read straight from /proc (psutil is not installed): resident memory, CPU
-time of a process tree, and a wait until a tree has gone quiet. Linux only."""
+time of a process tree, a wait until a tree has gone quiet, a process's name and state, and the
+addresses it listens on. Linux only."""
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import os
 import threading
 import time
@@ -44,6 +47,39 @@ def descendants(pid: int) -> list[int]:
         children = parents.get(todo.pop(), [])
         found += children
         todo += children
+    return found
+
+
+def name_and_state(pid: int) -> tuple[str, str] | None:
+    """The command name (comm) and state letter (R, S, Z for a zombie...) of a process; None once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return None
+    return text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2]
+
+
+def listening_addresses(pid: int) -> list[tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, int]]:
+    """(address, port) of every TCP socket the process listens on and every UDP socket bound and not
+    connected, from its open files and the /proc/net tables of its network namespace."""
+    wanted = {"tcp": "0A", "tcp6": "0A", "udp": "07", "udp6": "07"}  # LISTEN; an unconnected UDP socket
+    inodes = set()
+    try:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):  # a file closed while we look
+                if (target := os.readlink(fd)).startswith("socket:["):
+                    inodes.add(target[len("socket:["):-1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return []
+    found = []
+    for table, state in wanted.items():
+        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == state and fields[9] in inodes:
+                host, port = fields[1].split(":")
+                raw = bytes.fromhex(host)  # each 32-bit word in the machine's byte order (little-endian)
+                found.append((ipaddress.ip_address(b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))),
+                              int(port, 16)))
     return found
 
 

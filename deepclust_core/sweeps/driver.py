@@ -4,10 +4,11 @@
     sweep.run(on_change=print)          # blocks; Ctrl-C or sweep.stop() from another thread ends it
     summarize(store, sweep.sweep_id)
 
-Ray is local by default, sized to the machine (`ray.init()` takes every core and GPU); an
-`address` (or RAY_ADDRESS) joins a running cluster instead (https://docs.ray.io/en/latest/
-ray-core/starting-ray.html). The package travels to the workers with the job (`py_modules`),
-so a cluster needs the same Python packages (requirements.txt) but not this checkout.
+Ray is local by default, sized to the machine (every core and GPU) and listening on loopback
+only; an `address` (or RAY_ADDRESS) joins a running cluster instead (local_ray.py). `run` belongs
+in a process whose Ray outlives it: the CLI's main thread, or the app's sweep host (host.py).
+The package travels to the workers with the job (`py_modules`), so a cluster needs the same
+Python packages (requirements.txt) but not this checkout.
 
 Each trial is a Ray task asking for `cpus_per_trial` CPUs and, when the cluster has GPUs,
 `gpus_per_trial` of one; Ray queues what does not fit. Only this process writes the store:
@@ -20,8 +21,6 @@ with none.
 """
 from __future__ import annotations
 
-import logging
-import os
 import secrets
 import threading
 import time
@@ -35,6 +34,7 @@ from ..runs.record import SweepTag
 from ..runs.recording import Recording, failure
 from ..runs.store import RunStore
 from ..settings.train import TrainConfig
+from .local_ray import connect
 from .spec import Setting, SweepSpec
 from .trial import TrialEnded, TrialEpoch, TrialStarted, run_trial
 
@@ -70,6 +70,11 @@ class TrialState:
         return " ".join(part for part in parts if part) + (f": {self.error}" if self.error else "")
 
 
+def planned_trials(spec: SweepSpec, data: Dataset) -> list[TrialState]:
+    """Every trial of `spec` on `data`, queued; a bad setting raises here, before Ray starts."""
+    return [TrialState(setting, seed, config) for (setting, seed), config in zip(spec.trials(), spec.configs(data))]
+
+
 def new_sweep_id() -> str:
     return "sweep-" + time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
 
@@ -81,7 +86,7 @@ class Sweep:
         self.spec, self.data, self.store, self.address = spec, data, store, address
         self.cpus_per_trial, self.gpus_per_trial = cpus_per_trial, gpus_per_trial
         self.sweep_id = sweep_id or new_sweep_id()
-        self.trials = [TrialState(setting, seed, config) for (setting, seed), config in zip(spec.trials(), spec.configs(data))]
+        self.trials = planned_trials(spec, data)
         self._stop = threading.Event()
 
     def stop(self) -> None:
@@ -169,16 +174,3 @@ def _remote_failure(ray, error: Exception) -> tuple[str, str | None]:
         return "failed", f"its Ray worker died ({type(error).__name__}): {str(error).splitlines()[0]}"
     return "failed", f"Ray could not run it: {type(error).__name__}: {str(error).splitlines()[0]}"
 
-
-def connect(address: str | None = None, num_cpus: int | None = None):
-    """Ray, initialised once per process: the cluster at `address` or RAY_ADDRESS, else a local one with
-    `num_cpus` CPUs (default: every core)."""
-    import ray  # imported here: neither `import deepclust_core` nor the app's first page loads Ray
-
-    if not ray.is_initialized():
-        import deepclust_core
-
-        address = address or os.environ.get("RAY_ADDRESS") or None
-        ray.init(address=address, num_cpus=None if address else num_cpus, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False,
-                 runtime_env={"py_modules": [deepclust_core]})
-    return ray
