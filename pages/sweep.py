@@ -24,7 +24,7 @@ if spec is not None:
     st.button(f"Start {len(spec.trials())} trials ({len(spec.settings)} settings × {len(spec.seeds)} seeds)",
               type="primary", key="sweep:start", disabled=busy or store is None or not access.can_change(),
               help=access.why_not() or (None if store else "A sweep records every trial: the run store cannot be used."),
-              on_click=access.guarded(sweep_run.start), args=(spec, data))
+              on_click=sweep_run.start, args=(spec, data))
 if running is not None:
     sweep_run.live_status(running)
 

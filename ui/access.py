@@ -22,13 +22,11 @@ and the functions behind them refuse too (`require_change`), so a crafted click 
 """
 from __future__ import annotations
 
-import functools
 import hmac
 import ipaddress
 import os
 import threading
 import time
-from typing import Callable
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -103,17 +101,6 @@ def require_change() -> None:
     """The server's own check, in every function that changes something: a viewer's request stops here."""
     if not can_change():
         raise PermissionError(VIEWER_LINE)
-
-
-def guarded(action: Callable) -> Callable:
-    """`action` behind `require_change`, for a callback defined where the check cannot go."""
-
-    @functools.wraps(action)
-    def checked(*args, **kwargs):
-        require_change()
-        return action(*args, **kwargs)
-
-    return checked
 
 
 def explain() -> None:

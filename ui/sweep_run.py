@@ -15,7 +15,7 @@ import streamlit as st
 from deepclust_core.data.dataset import Dataset
 from deepclust_core.sweeps.spec import SweepSpec
 
-from . import run_library
+from . import access, run_library
 
 REFRESH_SECONDS = 1.0
 
@@ -29,7 +29,11 @@ def sweep_host():
 
 
 def start(spec: SweepSpec, data: Dataset) -> None:
-    st.session_state.sweep = sweep_host().start(spec, data, run_library.user_store())
+    """Start the sweep on the server's Ray (the teacher only; not without a run store, which records every trial)."""
+    access.require_change()
+    store = run_library.user_store()
+    if store is not None:  # the line above the page says why it cannot be used
+        st.session_state.sweep = sweep_host().start(spec, data, store)
 
 
 def current():
