@@ -47,9 +47,7 @@ def test_bad_zips_are_explained(content, message):
 
 def test_thumbnail_is_a_png_data_url():
     import base64
-    import io
 
-    from PIL import Image
 
     row = np.linspace(0, 1, 16)
     url = thumbnail_url(row, (1, 4, 4))

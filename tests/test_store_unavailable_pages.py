@@ -1,6 +1,5 @@
 """Every page with a run store that cannot be used: one line naming the file, no traceback, the file untouched;
 the Runs and Compare pages go on with the examples, and the Train page trains without recording."""
-import time
 from pathlib import Path
 
 import pytest
