@@ -14,7 +14,7 @@ from deepclust_core.runs.record import EpochRow, RunRecord
 from deepclust_core.runs.view import Entry, RunView
 from deepclust_core.runs.store import RunStore
 
-from . import run_library, run_state, settings_form
+from . import run_library, run_state
 from .replay import label
 
 KEPT = ("Snapshots whose weights the store kept: every epoch of a small model; for larger ones every 2nd, 4th, … "
@@ -85,8 +85,8 @@ def _start(run: RunView, store: RunStore, record: RunRecord, at: EpochRow, chang
     except (DataError, ValueError, KeyError) as error:
         st.session_state["branch:error"] = str(error)
         return
+    # the sidebar keeps the form the user left: a fresh run starts from it, not from the branch's settings
     child = run_state.start_run(data, config, branch_from=start)
-    settings_form.show_config(config, data)  # the sidebar shows what the branch runs with
     st.session_state.opened_run = child.run_id  # Compare then shows it beside its parent
     st.session_state["branch:started"] = True
 

@@ -9,6 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
+from streamlit.runtime.pages_manager import PagesManager  # Streamlit's pages-folder switch (not public API)
 from streamlit.web import cli
 
 from deepclust_core.projection import umap as projection
@@ -19,6 +20,9 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 def main() -> None:
     # in this process, so the app's pages (run by the same process) find the projection process ready
     threading.Thread(target=projection.warm_up, name="projection-warm-up", daemon=True).start()
+    # app.py routes with st.navigation: no pages-folder mode even for the server's first request, which would
+    # otherwise look for /Sweep or /train among pages/ files and say "Page not found" (ui/navigation.py)
+    PagesManager.uses_pages_directory = False
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     sys.exit(cli.main())
 
