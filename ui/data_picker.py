@@ -94,7 +94,8 @@ def _uploaded() -> Dataset | None:
         return None
     _, name, content = st.session_state[KEPT_FILE]
     if upload is None:  # back from another page: the uploader is empty, the file is kept
-        st.caption(f"Training on **{name}** ({len(content) / 1e6:.1f} MB), uploaded earlier in this session. "
+        size = f"{len(content) / 1e6:.1f} MB" if len(content) >= 1e5 else f"{len(content) / 1e3:.0f} kB"
+        st.caption(f"Training on **{name}** ({size}), uploaded earlier in this session. "
                    "Drop another file above to replace it.")
         st.button("Forget this file", key="upload:forget", on_click=st.session_state.pop, args=(KEPT_FILE, None))
     kind = file_kind(content, name)  # a damaged or mislabelled file stops here, before any column widget
