@@ -151,3 +151,19 @@ def test_the_loop_steps_with_the_values_set(method, choices, expected, monkeypat
                         batch_size=30, autoencoder={"hidden": (8,), "embedding_dim": 2}, use_cache=False,
                         options={**options, **choices.pop("options", {})}, display_size=60, **choices)
     assert first_steps(monkeypatch, config, data) == expected
+
+
+def test_the_cli_says_when_a_setting_given_is_read_nowhere():
+    """DEC on digits trains with SGD in both phases: --lr 0.5 changes nothing, and the CLI says so in one line."""
+    from deepclust_core.cli.main import build_parser, config_from_args, unread_choices
+
+    def notes(*arguments):
+        args = build_parser().parse_args(["train", *arguments])
+        return unread_choices(args, config_from_args(args, DATA["images"]), DATA["images"])
+
+    assert notes("--method", "dec", "--lr", "0.5") == [
+        "note: --lr is not used by this run. pretraining uses SGD with momentum at its SGD step size (under "
+        "Pretraining); clustering uses SGD with momentum at the option sgd lr (under Method options)."]
+    assert notes("--method", "dec", "--lr", "0.5", "--option", "optimizer=adam") == []
+    assert notes("--method", "n2d", "--cluster-epochs", "3", "--option", "n_init=2") == [
+        "note: --cluster-epochs is not used by this run. N2D (Not Too Deep clustering) has no clustering epochs."]
