@@ -23,14 +23,15 @@ def warm_up() -> threading.Thread:
 
 
 pages = [
-    st.Page("pages/train.py", title="Train", icon=":material/model_training:", default=True),
+    # the default page answers at / only; its url_path is no URL, it frees /train for navigation.aliases
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:", default=True, url_path="home"),
     st.Page("pages/explore.py", title="Explore", icon=":material/search:"),
     st.Page("pages/runs.py", title="Runs", icon=":material/history:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("pages/sweep.py", title="Sweep", icon=":material/grid_view:"),
     st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
 ]
-page = st.navigation(pages, position="hidden")  # routing only: navigation.menu draws the menu (see its docstring)
+page = st.navigation(pages + navigation.aliases(pages), position="hidden")  # routing only: navigation.menu draws the menu (see its docstring)
 navigation.menu(pages)
 page.run()
 warm_up()

@@ -9,6 +9,7 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -206,7 +207,7 @@ def test_a_visitor_cannot_branch(visitor):
 
 def test_a_visitor_cannot_start_a_sweep(visitor, monkeypatch):
     started = []
-    monkeypatch.setattr("ui.sweep_run.start", lambda spec, data: started.append(spec))
+    monkeypatch.setattr("ui.sweep_run.sweep_host", lambda: SimpleNamespace(start=lambda spec, *_: started.append(spec)))
     visitor.switch_page("pages/sweep.py").run()
     start = visitor.button(key="sweep:start")
     assert start.disabled and start.help == access.VIEWER_LINE

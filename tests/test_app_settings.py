@@ -28,6 +28,7 @@ def test_changed_values_survive_a_method_switch_and_back(app):
     app.sidebar.number_input(key="dekm:train:pretrain").set_value(7).run()
     app.sidebar.number_input(key="dekm:train:lr").set_value(0.002).run()
     app.sidebar.number_input(key="dekm:update_interval").set_value(5).run()
+    app.sidebar.selectbox(key="dekm:train:kind").set_value("mlp").run()  # the conv network has no hidden widths
     app.sidebar.text_input(key="dekm:train:hidden").set_value("64,64").run()
     app.sidebar.selectbox(key="method").set_value("dkm").run()
     assert app.sidebar.number_input(key="dkm:train:pretrain").value == preset("dkm")["pretrain_epochs"]
@@ -121,7 +122,9 @@ def test_start_during_a_run_asks_first(app):
         first.stop()
 
 
-def test_a_branch_puts_its_settings_into_the_sidebar(app):
+def test_a_branch_leaves_the_sidebar_as_the_user_left_it(app):
+    """The branch trains with its own settings; the next fresh run starts from the form, not from its leftovers."""
+    app.sidebar.number_input(key="dekm:train:batch").set_value(128).run()
     app.switch_page("pages/runs.py").run()
     app.selectbox(key="open_run").set_value("example-digits-dekm").run()
     from deepclust_core.runs.store import RunStore
@@ -130,20 +133,74 @@ def test_a_branch_puts_its_settings_into_the_sidebar(app):
     app.selectbox(key="branch:seq").set_value(example.pretrain_epochs).run()  # the pretrained autoencoder
     app.selectbox(key="branch:method").set_value("dkm").run()
     app.number_input(key="branch:cluster_epochs").set_value(1).run()
-    app.number_input(key="branch:lr").set_value(0.0005).run()
+    app.number_input(key="branch:batch").set_value(32).run()
     app.number_input(key="branch:seed").set_value(3).run()
     app.button(key="branch:start").click().run()  # and on to the Train page, where the branch trains
     try:
         assert not app.exception
-        assert app.sidebar.selectbox(key="method").value == "dkm"
-        assert app.sidebar.number_input(key="dkm:train:cluster").value == 1
-        assert app.sidebar.number_input(key="dkm:train:pretrain").value == 0
-        assert app.sidebar.number_input(key="dkm:train:lr").value == 0.0005
-        assert app.sidebar.number_input(key="seed").value == 3
-        assert app.sidebar.number_input(key="k:digits:10").value == example.n_clusters
-        assert app.sidebar.text_input(key="dkm:train:hidden").value == ",".join(map(str, example.autoencoder.hidden))
+        branch = app.session_state["run"].config
+        assert (branch.method, branch.cluster_epochs, branch.pretrain_epochs, branch.batch_size, branch.seed) == (
+            "dkm", 1, 0, 32, 3)
+        assert app.sidebar.selectbox(key="method").value == "dekm"
+        assert app.sidebar.number_input(key="dekm:train:batch").value == 128
+        assert app.sidebar.number_input(key="dekm:train:pretrain").value == preset("dekm")["pretrain_epochs"]
+        assert app.sidebar.number_input(key="seed").value == 0
     finally:
         app.session_state["run"].stop()
+
+
+def test_the_train_page_keeps_every_choice_across_pages(app):
+    app.sidebar.toggle(key="lecture").set_value(True).run()
+    app.sidebar.selectbox(key="data_choice").set_value("moons (synthetic, 2-D)").run()
+    app.sidebar.number_input(key="synthetic_n").set_value(400).run()
+    app.sidebar.slider(key="synthetic_noise").set_value(0.1).run()
+    app.sidebar.number_input(key="k:moons:2").set_value(3).run()
+    app.sidebar.selectbox(key="method").set_value("idec").run()
+    app.sidebar.number_input(key="idec:gamma").set_value(0.2).run()
+    app.sidebar.number_input(key="idec:train:batch").set_value(64).run()
+    for page in ("pages/explore.py", "pages/learn.py", "pages/sweep.py", "pages/train.py"):
+        app.switch_page(page).run()
+        assert not app.exception, page
+    assert app.sidebar.toggle(key="lecture").value
+    assert app.sidebar.selectbox(key="data_choice").value == "moons (synthetic, 2-D)"
+    assert app.sidebar.number_input(key="synthetic_n").value == 400
+    assert app.sidebar.slider(key="synthetic_noise").value == 0.1
+    assert app.sidebar.number_input(key="k:moons:2").value == 3
+    assert app.sidebar.selectbox(key="method").value == "idec"
+    assert app.sidebar.number_input(key="idec:gamma").value == 0.2
+    assert app.sidebar.number_input(key="idec:train:batch").value == 64
+
+
+def test_a_setting_the_recipe_does_not_read_is_disabled_with_the_reason(app):
+    """DEC on digits: SGD in both phases, so the learning rate drives nothing; Adam for clustering makes it drive."""
+    app.sidebar.selectbox(key="method").set_value("dec").run()
+    lr = app.sidebar.number_input(key="dec:train:lr")
+    assert lr.disabled and lr.help.startswith("Not used: pretraining uses SGD with momentum")
+    assert "the option sgd lr" in lr.help
+    assert app.sidebar.number_input(key="dec:sgd_lr").help.startswith("Clustering: SGD with momentum's step size.")
+    assert app.sidebar.number_input(key="dec:train:pretrain_sgd_lr").help.startswith(
+        "Pretraining: SGD with momentum's step size.")
+    app.sidebar.selectbox(key="dec:optimizer").set_value("adam").run()
+    lr = app.sidebar.number_input(key="dec:train:lr")
+    assert not lr.disabled and lr.help.startswith("Clustering: Adam's step size.")
+    assert app.sidebar.number_input(key="dec:sgd_lr").disabled and not app.exception
+
+
+def test_a_preset_is_carried_to_the_next_method_and_said(app):
+    button(app, "Quick look").click().run()
+    app.sidebar.selectbox(key="method").set_value("dec").run()
+    quick = preset("dec", "quick")  # on digits too: the quick look's epochs replace the recipe's
+    assert app.sidebar.number_input(key="dec:train:pretrain").value == quick["pretrain_epochs"]
+    assert "quick look" in settings_line(app)
+    carried = [c.value for c in app.sidebar.caption if "carried over" in c.value]
+    assert carried == [":material/swap_horiz: Quick look carried over from DEKM (Deep Embedded K-Means): this run is "
+                       f"{quick['pretrain_epochs']} + {quick['cluster_epochs']} epochs."]
+    app.sidebar.number_input(key="dec:train:batch").set_value(100).run()  # DEC's own values now
+    app.sidebar.selectbox(key="method").set_value("dekm").run()
+    button(app, "Paper's settings").click().run()
+    app.sidebar.selectbox(key="method").set_value("dec").run()
+    assert app.sidebar.number_input(key="dec:train:batch").value == 100 and "custom" in settings_line(app)
+    assert any("keeps the values you set" in c.value for c in app.sidebar.caption) and not app.exception
 
 
 def test_a_run_whose_loss_explodes_says_so(app, monkeypatch, tmp_path):

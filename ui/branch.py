@@ -4,17 +4,21 @@ parent had then; the method is set up afresh on that embedding (k-means for most
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from deepclust_core import DataError, Dataset
 from deepclust_core.runs.branch import branch_config, branch_start, reload_data
 from deepclust_core.catalog import CARDS
+from deepclust_core.settings.build import every_option
+from deepclust_core.settings.drives import uses
 from deepclust_core.settings.options import OptionSpec, option_specs
 from deepclust_core.runs.record import EpochRow, RunRecord
 from deepclust_core.runs.view import Entry, RunView
 from deepclust_core.runs.store import RunStore
 
-from . import access, run_library, run_state, settings_form
+from . import access, run_library, run_state
 from .replay import label
 
 KEPT = ("Snapshots whose weights the store kept: every epoch of a small model; for larger ones every 2nd, 4th, … "
@@ -39,6 +43,21 @@ def _option(method: str, spec: OptionSpec, default):
     return st.text_input(name, str(default), key=key, help=spec.help)
 
 
+def _described_lr(record: RunRecord, method: str, pretraining_left: int | None) -> dict:
+    """The learning rate's help and state as the Train page gives them (settings.drives), for the branch's method
+    with the options its widgets hold: disabled with the reason where no optimiser of the branch reads it."""
+    own = record.config.method_options if method == record.config.method else {}
+    options = {spec.name: st.session_state.get(f"branch:{method}:{spec.name}", own.get(spec.name, spec.default))
+               for spec in option_specs(CARDS[method].config_class)}
+    try:
+        config = replace(record.config, method=method, method_options=every_option(method, options),
+                         pretrain_epochs=pretraining_left or 0)
+    except ValueError:
+        return {}
+    use = uses(config, image=record.data.image_shape is not None)["lr"]
+    return {"help": use.says, "disabled": not use.read}
+
+
 def settings(record: RunRecord, pretraining_left: int | None) -> dict:
     """Widgets for what a branch may change, starting from the parent's values."""
     parent = record.config
@@ -53,7 +72,7 @@ def settings(record: RunRecord, pretraining_left: int | None) -> dict:
         "cluster_epochs": int(second.number_input("Clustering epochs", value=parent.cluster_epochs, step=1,
                                                   key="branch:cluster_epochs")),
         "lr": float(third.number_input("Learning rate", value=float(parent.lr), step=1e-4, format="%g",
-                                       key="branch:lr")),
+                                       key="branch:lr", **_described_lr(record, method, pretraining_left))),
         "batch_size": int(first.number_input("Batch size", value=parent.batch_size, step=1, key="branch:batch")),
         "seed": int(second.number_input("Seed", value=parent.seed, step=1, key="branch:seed")),
     }
@@ -86,8 +105,8 @@ def _start(run: RunView, store: RunStore, record: RunRecord, at: EpochRow, chang
     except (DataError, ValueError, KeyError) as error:
         st.session_state["branch:error"] = str(error)
         return
+    # the sidebar keeps the form the user left: a fresh run starts from it, not from the branch's settings
     child = run_state.start_run(data, config, branch_from=start)
-    settings_form.show_config(config, data)  # the sidebar shows what the branch runs with
     st.session_state.opened_run = child.run_id  # Compare then shows it beside its parent
     st.session_state["branch:started"] = True
 

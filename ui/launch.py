@@ -66,12 +66,16 @@ def main() -> None:
         print(f"Sharing on every network interface. Browsers on other machines are viewers (watch, replay, explore) "
               f"until they sign in with the teacher password; they can watch every run in {default_home()} "
               "(set DEEPCLUST_HOME to share another folder).", flush=True)
+    from streamlit.runtime.pages_manager import PagesManager  # Streamlit's pages-folder switch (not public API)
     from streamlit.web import cli
 
     from deepclust_core.projection import umap as projection
 
     # in this process, so the app's pages (run by the same process) find the projection process ready
     threading.Thread(target=projection.warm_up, name="projection-warm-up", daemon=True).start()
+    # app.py routes with st.navigation: no pages-folder mode even for the server's first request, which would
+    # otherwise look for /Sweep or /train among pages/ files and say "Page not found" (ui/navigation.py)
+    PagesManager.uses_pages_directory = False
     sys.argv = streamlit_argv(args)
     sys.exit(cli.main())
 

@@ -8,6 +8,11 @@ app.py routes with a hidden st.navigation and `menu()` draws the same entries as
 the top of the sidebar: the pattern Streamlit documents for a menu of one's own ("Overview of
 multipage apps", https://docs.streamlit.io/develop/concepts/multipage-apps/overview).
 
+A page's URL is its file's name (/sweep, /explore); the Train page's is /. `aliases` adds hidden
+pages at /train and at each title as the menu writes it (/Sweep, /Train) that open the page itself:
+Streamlit's URL paths are case-sensitive and its default page answers only at /, so these would
+otherwise say "Page not found" and show the Train page.
+
 When the first request after the server starts is a page's own URL (a bookmark, a tab restored
 after a restart), Streamlit runs that page file on its own. `inside_app()`, at the top of every
 page, switches the pages-folder mode off on a session's first run and reruns; the rerun goes
@@ -33,6 +38,17 @@ def menu(pages: Sequence[st.Page]) -> None:
         for page in pages:
             st.page_link(page, width="stretch")
         st.divider()
+
+
+def aliases(pages: Sequence[st.Page]) -> list[st.Page]:
+    """Hidden pages at each page's title (/Sweep, /Train), and in lower case for the default page (/train), that
+    switch to the page itself."""
+    def opener(page: st.Page):
+        return lambda: st.switch_page(page)
+
+    paths = {page: {page.title, page.title.lower()} - {page.url_path} for page in pages}
+    return [st.Page(opener(page), title=page.title, url_path=path, visibility="hidden")
+            for page, names in paths.items() for path in sorted(names)]
 
 
 def inside_app() -> None:

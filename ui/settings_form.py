@@ -6,8 +6,9 @@ hands every widget's value to `config_for` as the user's choice, as the CLI hand
 Every widget keeps its value for the whole session (`persist_state="session"`): Streamlit
 otherwise forgets the value of a widget that a run does not draw, so a change to DEKM's epochs
 would be lost on a visit to DKM. A widget's first value is put into session state before it is
-drawn, never passed as `value=`, so that presets and branches (ui/presets.py, ui/branch.py) can
-set the same keys from their callbacks.
+drawn, never passed as `value=`, so that presets (ui/presets.py) can set the same keys before the
+widgets are drawn. Each widget says which phase and optimiser it drives in the run's recipe, and is
+disabled with the reason where the recipe reads it nowhere (`deepclust_core.settings.drives`).
 
 Numbers have no bounds in the widgets: a bound makes Streamlit put back the old value without a
 word when a number is out of range. TrainConfig and the method's config check them instead, and
@@ -27,11 +28,17 @@ from deepclust_core.catalog import CARDS
 from deepclust_core.settings.train import PRETRAIN_OPTIMIZERS
 from deepclust_core.settings.options import OptionSpec, option_specs
 from deepclust_core.settings.build import config_for
+from deepclust_core.settings.drives import Use, uses
 
 SUBSAMPLE_DEFAULT = 10000  # large sets train on a seeded subsample unless the user asks for more
 PRETRAIN_NUMBERS = {"pretrain_sgd_lr": "SGD step size", "pretrain_momentum": "SGD momentum",
                     "pretrain_hidden_weight": "Hidden layers' reconstruction weight",
                     "pretrain_holdout": "Hold-out share (early stopping)"}  # float widgets, by TrainConfig field
+# the training widgets' keys (after "<method>:train:") and the TrainConfig or AutoencoderConfig field each sets
+TRAIN_WIDGETS = {"pretrain": "pretrain_epochs", "cluster": "cluster_epochs", "batch": "batch_size", "lr": "lr",
+                 "pretrain_optimizer": "pretrain_optimizer", **{name: name for name in PRETRAIN_NUMBERS},
+                 "pretrain_patience": "pretrain_patience"}
+AUTOENCODER_WIDGETS = {"kind": "kind", "hidden": "hidden", "embedding": "embedding_dim", "init": "init"}
 TRAIN_HELP = {spec.name: spec.help for spec in option_specs(TrainConfig)}  # TrainConfig's field help
 AUTOENCODER_HELP = {spec.name: spec.help for spec in option_specs(AutoencoderConfig)}
 
@@ -59,14 +66,10 @@ def k_key(data: Dataset | None) -> str:
 def widget_values(config: TrainConfig) -> dict:
     """What the method's widgets show for `config`, by widget key (K and the seed aside)."""
     method, ae = config.method, config.autoencoder
-    values = {train_key(method, "pretrain"): config.pretrain_epochs,
-              train_key(method, "cluster"): config.cluster_epochs,
-              train_key(method, "batch"): config.batch_size, train_key(method, "lr"): float(config.lr),
-              train_key(method, "kind"): ae.kind, train_key(method, "hidden"): ",".join(map(str, ae.hidden)),
-              train_key(method, "embedding"): ae.embedding_dim, train_key(method, "init"): ae.init,
-              train_key(method, "pretrain_optimizer"): config.pretrain_optimizer,
-              train_key(method, "pretrain_patience"): config.pretrain_patience}
-    for name in PRETRAIN_NUMBERS:
+    values = {train_key(method, name): getattr(config, field) for name, field in TRAIN_WIDGETS.items()}
+    values.update({train_key(method, name): getattr(ae, field) for name, field in AUTOENCODER_WIDGETS.items()})
+    values[train_key(method, "hidden")] = ",".join(map(str, ae.hidden))
+    for name in ("lr", *PRETRAIN_NUMBERS):
         values[train_key(method, name)] = float(getattr(config, name))
     for spec in option_specs(CARDS[method].config_class):
         values[option_key(method, spec.name)] = config.method_options.get(spec.name, spec.default)
@@ -79,14 +82,9 @@ def preset_values(method: str, preset_name: str = "paper", data: Dataset | None 
 
 
 def put(values: dict) -> None:
-    """Set widgets by key before they are drawn (from a callback: a preset's or a branch's values)."""
+    """Set widgets by key before they are drawn (from a callback, or before the widgets in the page: a preset)."""
     for key, value in values.items():
         st.session_state[key] = value
-
-
-def show_config(config: TrainConfig, data: Dataset) -> None:
-    """Put a run's settings into the form (from a callback): method, K, seed, epochs, options, autoencoder."""
-    put({"method": config.method, k_key(data): config.n_clusters, "seed": config.seed, **widget_values(config)})
 
 
 def kept(draw: Callable, label: str, key: str, default, **kwargs):
@@ -102,72 +100,98 @@ def method_picker() -> str:
                 help="See the Learn page for what each method optimises.")
 
 
-def option_widget(method: str, spec: OptionSpec, default):
+def form_choices(method: str, values: dict) -> tuple[dict, dict]:
+    """The method's widget values (by widget key) as `build_choice`'s (options, training): what the form returns."""
+    options = {spec.name: values[option_key(method, spec.name)] for spec in option_specs(CARDS[method].config_class)}
+    training = {field: values[train_key(method, name)] for name, field in TRAIN_WIDGETS.items()}
+    training["autoencoder"] = {field: values[train_key(method, name)] for name, field in AUTOENCODER_WIDGETS.items()}
+    return options, training
+
+
+def shown_uses(method: str, data: Dataset | None) -> dict[str, Use]:
+    """What each of the method's settings drives with the values the form holds (before it is drawn: a change
+    reruns the page), or with the recipe's values while one of them is not valid."""
+    paper = preset_values(method, data=data)
+    options, training = form_choices(method, {key: st.session_state.get(key, value) for key, value in paper.items()})
+    try:
+        config = config_from_form(data, 2, method, options, training)
+    except ValueError:
+        config = config_for(method, 2, data=data)
+    return uses(config, image=data is None or data.is_image)
+
+
+def described(use: Use, own_help: str = "") -> dict:
+    """A widget's `help` (what it drives, then where its default comes from) and, when nothing reads it, disabled."""
+    return {"help": use.says + (f" ({own_help})" if use.read and own_help else ""), "disabled": not use.read}
+
+
+def option_widget(method: str, spec: OptionSpec, default, use: Use):
     key, label = option_key(method, spec.name), spec.name.replace("_", " ")
+    help = {"help": spec.help, "disabled": False} if use.read and not use.says else described(use, spec.help)
     if spec.choices:
-        return kept(st.selectbox, label, key, default, options=list(spec.choices), help=spec.help)
+        return kept(st.selectbox, label, key, default, options=list(spec.choices), **help)
     if spec.type is bool:
-        return kept(st.checkbox, label, key, bool(default), help=spec.help)
+        return kept(st.checkbox, label, key, bool(default), **help)
     if spec.type is int:
-        return int(kept(st.number_input, label, key, int(default), step=1, help=spec.help))
+        return int(kept(st.number_input, label, key, int(default), step=1, **help))
     if spec.type is float:
-        return float(kept(st.number_input, label, key, float(default), step=0.01, format="%g", help=spec.help))
-    return kept(st.text_input, label, key, str(default), help=spec.help)
+        return float(kept(st.number_input, label, key, float(default), step=0.01, format="%g", **help))
+    return kept(st.text_input, label, key, str(default), **help)
 
 
 def method_options(method: str, data: Dataset | None) -> dict:
-    paper = preset_values(method, data=data)
+    paper, used = preset_values(method, data=data), shown_uses(method, data)
     with st.expander("Method options", expanded=False):
-        return {spec.name: option_widget(method, spec, paper[option_key(method, spec.name)])
+        return {spec.name: option_widget(method, spec, paper[option_key(method, spec.name)], used[spec.name])
                 for spec in option_specs(CARDS[method].config_class)}
 
 
 def training_settings(method: str, data: Dataset | None) -> dict:
-    """Epochs, batch, learning rate, seed, autoencoder and pretraining widgets."""
-    paper = preset_values(method, data=data)
+    """Epochs, batch, learning rate, seed, autoencoder and pretraining widgets, each saying what it drives in this
+    run's recipe (settings.drives), disabled with the reason where nothing reads it."""
+    paper, used = preset_values(method, data=data), shown_uses(method, data)
 
     def number(label: str, name: str, **kwargs):
-        return kept(st.number_input, label, train_key(method, name), paper[train_key(method, name)], **kwargs)
+        field = TRAIN_WIDGETS.get(name) or AUTOENCODER_WIDGETS[name]
+        return kept(st.number_input, label, train_key(method, name), paper[train_key(method, name)],
+                    **described(used[field], TRAIN_HELP.get(field, "")), **kwargs)
 
     values = {
-        "pretrain_epochs": int(number("Pretraining epochs", "pretrain", step=1,
-                                      help="Autoencoder reconstruction epochs (cached once done).")),
-        "cluster_epochs": int(number("Clustering epochs (at most)", "cluster", step=1,
-                                     help="The method's own stopping rule may end sooner.")),
+        "pretrain_epochs": int(number("Pretraining epochs", "pretrain", step=1)),
+        "cluster_epochs": int(number("Clustering epochs (at most)", "cluster", step=1)),
         "batch_size": int(number("Batch size", "batch", step=1)),
-        "lr": float(number("Learning rate", "lr", step=1e-4, format="%g", help="Adam's step size.")),
-        "seed": int(kept(st.number_input, "Seed", "seed", 0, step=1, help="Same seed, same labels on this machine.")),
+        "lr": float(number("Learning rate", "lr", step=1e-4, format="%g")),
+        "seed": int(kept(st.number_input, "Seed", "seed", 0, step=1, **described(used["seed"]))),
     }
     with st.expander("Autoencoder", expanded=False):
         default_kind = paper[train_key(method, "kind")]
         kinds = ["mlp"] + (["conv"] if data is None or data.is_image else []) + (  # no data yet: keep a conv choice
             [default_kind] if default_kind not in ("mlp", "conv") else [])  # DEPICT's own network
         kind = kept(st.selectbox, "Kind", train_key(method, "kind"), default_kind, options=kinds,
-                    help="conv: DEKM's convolutional autoencoder, for images; depict: DEPICT's dropout network.")
+                    **described(used["kind"], AUTOENCODER_HELP["kind"]))
         hidden = kept(st.text_input, "Hidden widths", train_key(method, "hidden"), paper[train_key(method, "hidden")],
-                      help="MLP layer widths, comma separated (d-500-500-2000-10 by default).")
+                      **described(used["hidden"], "comma separated; d-500-500-2000-10 by default"))
         try:
             widths(hidden)
         except ValueError as error:
             st.error(str(error))
         embedding = int(number("Embedding size", "embedding", step=1))
         init = kept(st.selectbox, "Weight initialisation", train_key(method, "init"), paper[train_key(method, "init")],
-                    options=list(INITS), help=AUTOENCODER_HELP["init"])
+                    options=list(INITS), **described(used["init"], AUTOENCODER_HELP["init"]))
         values["autoencoder"] = dict(kind=kind, hidden=hidden, embedding_dim=embedding, init=init)
     with st.expander("Pretraining", expanded=False):
-        values.update(pretraining_settings(method, paper, number))
+        values.update(pretraining_settings(method, paper, number, used))
     return values
 
 
-def pretraining_settings(method: str, paper: dict, number: Callable) -> dict:
-    """The pretraining optimiser, its loss and its early stopping; the help of each is its TrainConfig field's help."""
+def pretraining_settings(method: str, paper: dict, number: Callable, used: dict[str, Use]) -> dict:
+    """The pretraining optimiser, its loss and its early stopping."""
     key = train_key(method, "pretrain_optimizer")
     values = {"pretrain_optimizer": kept(st.selectbox, "Optimiser", key, paper[key], options=list(PRETRAIN_OPTIMIZERS),
-                                         help=TRAIN_HELP["pretrain_optimizer"])}
+                                         **described(used["pretrain_optimizer"], TRAIN_HELP["pretrain_optimizer"]))}
     for name, label in PRETRAIN_NUMBERS.items():
-        values[name] = float(number(label, name, step=0.1, format="%g", help=TRAIN_HELP[name]))
-    values["pretrain_patience"] = int(number("Patience (epochs)", "pretrain_patience", step=1,
-                                             help=TRAIN_HELP["pretrain_patience"]))
+        values[name] = float(number(label, name, step=0.1, format="%g"))
+    values["pretrain_patience"] = int(number("Patience (epochs)", "pretrain_patience", step=1))
     return values
 
 
@@ -200,10 +224,17 @@ def choose_subsample(data: Dataset | None) -> Dataset | None:
     if data is None or data.n_samples <= SUBSAMPLE_DEFAULT:
         return data
     n = int(st.number_input("Rows to train on", 100, data.n_samples, SUBSAMPLE_DEFAULT, step=1000,
-                            key=f"subsample:{data.name}", help=f"A seeded random subset of the {data.n_samples:,} rows."))
+                            key=f"subsample:{data.name}", persist_state="session", help=f"A seeded random subset of the {data.n_samples:,} rows."))
     # the cache key: what tells one reading of a file from another (label, ID and dropped columns, dropped rows)
     what = (data.name, data.n_features, data.class_names, data.id_column, data.dropped_columns, data.dropped_rows)
     return _subsample(data, what, n)
+
+
+def config_from_form(data: Dataset | None, k: int, method: str, options: dict, training: dict) -> TrainConfig:
+    """`config_for` with every widget's value as the user's choice; ValueError (one line) on a bad value."""
+    autoencoder = {**training["autoencoder"], "hidden": widths(training["autoencoder"]["hidden"])}
+    settings = {name: value for name, value in training.items() if name != "autoencoder"}
+    return config_for(method, k, data=data, autoencoder=autoencoder, options=options, **settings)
 
 
 def build_choice(data: Dataset | None, k: int, method: str, options: dict, training: dict) -> Choice:
@@ -213,9 +244,7 @@ def build_choice(data: Dataset | None, k: int, method: str, options: dict, train
         return Choice(None, None, "Choose a data set first.")
     try:
         validate_for_clustering(data, k)
-        autoencoder = {**training["autoencoder"], "hidden": widths(training["autoencoder"]["hidden"])}
-        settings = {name: value for name, value in training.items() if name != "autoencoder"}
-        config = config_for(method, k, data=data, autoencoder=autoencoder, options=options, **settings)
+        config = config_from_form(data, k, method, options, training)
     except (DataError, ValueError) as error:
         problem = str(error)
         return Choice(data, None, problem[:1].upper() + problem[1:])

@@ -39,5 +39,6 @@ AE_KMEANS_CARD = MethodCard(
     for_data=pretraining_for_data,
     source="DEC-keras' AE + k-means: DEC.py's pretraining (tables: Adam) and its k-means (n_init 20), "
            "github.com/XifengGuo/DEC-keras",
+    clustering_optimiser=None,  # no clustering epochs: nothing is fine-tuned
     quick_look={"pretrain_epochs": 50},  # quick look: 29 s (load 3 to 4), ACC 0.77
 )

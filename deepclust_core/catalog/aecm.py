@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..settings.optimisers import Optimiser
 from ..settings.options import setting
 from .card import Lesson, MethodCard
 
@@ -104,6 +105,22 @@ AECM_LESSON = Lesson(
            "github.com/Ahcene-B/clustering-Module (Module/module_AECM.py, Example/lib_CM.py)",
 )
 
+def clustering_optimiser(config: AECMConfig) -> Optimiser:
+    """Adam(eps 1e-3), 'adam|3' of module_AECM.py; AdamW(eps 1e-3) for the normalised loss (Example/lib_CM.py)."""
+    return Optimiser("adamw" if config.loss == "normalised" else "adam", "lr", eps=1e-3)
+
+
+def unread_options(config: AECMConfig) -> dict[str, str]:
+    """cm_epochs trains the CM alone only from a pretrained embedding; the tuned row gives the reference loss the
+    alpha and beta left at -1."""
+    unread = {}
+    if config.init != "pre":
+        unread["cm_epochs"] = 'only with init "pre"'
+    if config.loss == "normalised" or (config.alpha != -1 and config.beta != -1):
+        unread["tuned_row"] = "only for the reference loss's alpha or beta left at -1"
+    return unread
+
+
 AECM_CARD = MethodCard(
     name="aecm", title="AE-CM (autoencoder with a clustering module)", config_class=AECMConfig, lesson=AECM_LESSON,
     # AECM.py: no pretraining ("rand"), 1000 epochs + the averaging one, Adam 1e-3 ('adam|3': eps 1e-3),
@@ -111,7 +128,7 @@ AECM_CARD = MethodCard(
     # the data set's row through recipe_for_data. init="pre" wants a pretrained autoencoder (AE.py: 100 epochs).
     suggested={"pretrain_epochs": 0, "cluster_epochs": 1001, "batch_size": 500, "lr": 1e-3,
                "activation": "leaky_relu", "init": "glorot", "embedding_dim": 10},  # autoencoder fields by name
-    for_data=recipe_for_data,
+    for_data=recipe_for_data, clustering_optimiser=clustering_optimiser, unread_options=unread_options,
     source="AECM.py with the data set's row of Tuned_Param.py (AECM_UNIF: Fashion-MNIST, USPS, else MNIST), "
            "github.com/Ahcene-B/clustering-Module",
     quick_look={"cluster_epochs": 80},  # quick look: 48 s (load 3), ACC 0.36; AE + k-means 0.54 (random weights)

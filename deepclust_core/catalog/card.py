@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
+from ..settings.optimisers import Optimiser, adam_at_lr
+
 
 @dataclass(frozen=True)
 class Lesson:
@@ -44,3 +46,10 @@ class MethodCard:
     for_data: Callable[[object], Mapping] | None = None
     # Where the recipe comes from (paper, repository and file), shown with the settings in the form and `methods`.
     source: str = ""
+    # The clustering phase's optimiser as a function of the method's config (an instance of config_class): the loop
+    # builds it from this (Method.make_optimizer) and the form says which settings drive it. None: the method has no
+    # clustering epochs (AE + k-means, N2D: nothing is fine-tuned).
+    clustering_optimiser: Callable[[object], Optimiser] | None = adam_at_lr
+    # Options the method's config leaves unread, each with the reason (AE-CM's cm_epochs without init="pre"), beyond
+    # the optimiser settings its clustering optimiser does not name, which settings/drives.py finds itself.
+    unread_options: Callable[[object], Mapping[str, str]] | None = None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..settings.optimisers import ADAM_AT_LR, Optimiser
 from ..settings.options import setting
 from .card import Lesson, MethodCard
 
@@ -35,11 +36,11 @@ class DECConfig:
     stop_tolerance: float = setting(0.001, help="stop when fewer than this share of labels changes between target "
                                                 "refreshes (0.1 %)")
     max_iterations: int = setting(20000, help="stop after this many steps at the latest (DEC-keras' maxiter, 2e4)")
-    optimizer: str = setting("sgd", help="DEC-keras: SGD with momentum; \"adam\": Adam at the run's lr",
-                             choices=("sgd", "adam"))
-    sgd_lr: float = setting(0.01, help="SGD step size (DEC-keras: SGD(0.01, 0.9)); the run's lr still drives "
-                                       "pretraining")
-    momentum: float = setting(0.9, help="SGD momentum (DEC-keras)")
+    optimizer: str = setting("sgd", help="the clustering phase's optimiser: DEC-keras' SGD with momentum; \"adam\": "
+                                         "Adam at the run's lr", choices=("sgd", "adam"))
+    sgd_lr: float = setting(0.01, help='the clustering phase\'s SGD step size when optimizer="sgd" (DEC-keras: '
+                                       "SGD(0.01, 0.9)); pretraining has its own optimiser (pretrain_optimizer)")
+    momentum: float = setting(0.9, help='the clustering phase\'s SGD momentum when optimizer="sgd" (DEC-keras)')
 
     def __post_init__(self):
         check_config(self)
@@ -50,16 +51,22 @@ class IDECConfig(DECConfig):
     """DEC's settings (IDEC.py keeps DEC-keras' alpha, restarts, refresh interval, tolerance and maxiter), its
     own optimiser, and gamma."""
 
-    optimizer: str = setting("adam", help='IDEC.py: Adam on MNIST; "sgd": SGD with momentum (USPS, Reuters)',
-                             choices=("adam", "sgd"))
-    sgd_lr: float = setting(0.1, help='SGD step size when optimizer="sgd" (IDEC.py: SGD(0.1, 0.99))')
-    momentum: float = setting(0.99, help='SGD momentum when optimizer="sgd" (IDEC.py)')
+    optimizer: str = setting("adam", help='the clustering phase\'s optimiser: Adam at the run\'s lr (IDEC.py on MNIST); '
+                                          '"sgd": SGD with momentum (USPS, Reuters)', choices=("adam", "sgd"))
+    sgd_lr: float = setting(0.1, help='the clustering phase\'s SGD step size when optimizer="sgd" (IDEC.py: '
+                                      "SGD(0.1, 0.99)); pretraining has its own optimiser (pretrain_optimizer)")
+    momentum: float = setting(0.99, help='the clustering phase\'s SGD momentum when optimizer="sgd" (IDEC.py)')
     gamma: float = setting(0.1, help="weight of the clustering term KL(P||Q); the reconstruction has weight 1 (IDEC)")
 
     def __post_init__(self):
         super().__post_init__()
         if not self.gamma >= 0:
             raise ValueError(f"gamma must be at least 0, got {self.gamma}")
+
+
+def clustering_optimiser(config: DECConfig) -> Optimiser:
+    """DEC-keras' SGD(sgd_lr, momentum), or Adam at the run's lr (IDEC.py on MNIST)."""
+    return ADAM_AT_LR if config.optimizer == "adam" else Optimiser("sgd", "sgd_lr", "momentum")
 
 
 # DEC.py's pretraining for mnist and fmnist alike (its README and results/exp1 use it): pretrain() 300 epochs
@@ -113,7 +120,7 @@ DEC_CARD = MethodCard(
     # DEC.py on mnist and fmnist: the pretraining above, then k-means (n_init 20), SGD(0.01, 0.9), batch 256,
     # the target refreshed every 140 steps, at most 2e4 steps (73 epochs of 70,000 rows), tol 0.1 % (DECConfig)
     suggested={**DEC_KERAS_PRETRAINING, "cluster_epochs": 73, "lr": 1e-3},
-    for_data=recipe_for_data,
+    for_data=recipe_for_data, clustering_optimiser=clustering_optimiser,
     source="DEC.py's settings for mnist and fmnist (tables: Adam pretraining, as its usps), github.com/XifengGuo/DEC-keras",
     quick_look={"pretrain_epochs": 50, "cluster_epochs": 30},  # quick look: 50 s (load 2 to 3), ACC 0.76; AE + k-means 0.77
 )
@@ -140,7 +147,7 @@ IDEC_CARD = MethodCard(
     # Adam (Keras' default lr 1e-3), batch 256, gamma 0.1, the target refreshed every 140 steps, at most 2e4 steps,
     # tol 0.1 %
     suggested={**DEC_KERAS_PRETRAINING, "cluster_epochs": 73, "lr": 1e-3},
-    for_data=recipe_for_data,
+    for_data=recipe_for_data, clustering_optimiser=clustering_optimiser,
     source="IDEC.py's settings for mnist, github.com/XifengGuo/IDEC, on DEC-keras' pretraining (DEC.py; tables: Adam)",
     quick_look={"pretrain_epochs": 50, "cluster_epochs": 30},  # quick look: 64 s (load 3 to 4), ACC 0.79; AE + k-means 0.77
 )

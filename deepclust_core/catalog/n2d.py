@@ -69,6 +69,7 @@ N2D_CARD = MethodCard(
     # n2d.py: MLP d-500-500-2000-K with ReLU (embedding = K: set embedding_dim = K yourself), MSE, Adam (Keras
     # defaults, lr 1e-3), batch 256, 1000 pretraining epochs; no clustering epochs.
     suggested={"pretrain_epochs": 1000, "batch_size": 256, "lr": 1e-3},
+    clustering_optimiser=None,  # no clustering epochs: nothing is fine-tuned
     quick_look={"pretrain_epochs": 50},  # quick look: 39 s, ACC 0.80 (AE + k-means 0.80)
     source="McConville et al., ICPR 2020 (arXiv 1908.05968); github.com/rymc/n2d, n2d.py and run.sh",
 )

@@ -25,6 +25,7 @@ from ..runs.recording import RecordedTraining
 from ..runs.store import RunStore
 from ..runs.unavailable import StoreUnavailable
 from ..settings.build import config_for
+from ..settings.drives import uses
 from ..settings.options import option_specs, parse_option
 from ..settings.run_file import read_run_config
 from ..settings.train import TrainConfig
@@ -70,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--pretrain-epochs", type=int, help=f"autoencoder pretraining epochs; {suggested}")
     training.add_argument("--cluster-epochs", type=int, help=f"clustering epochs (upper bound); {suggested}")
     training.add_argument("--batch-size", type=int, help=f"minibatch size; {suggested}")
-    training.add_argument("--lr", type=float, help=f"Adam learning rate; {suggested}")
+    training.add_argument("--lr", type=float, help="the step size of each phase's Adam; a phase on SGD has its own "
+                          f"(DEC: --option sgd_lr), and the run says so when nothing reads --lr; {suggested}")
     training.add_argument("--quick", action="store_true", help="start from the method's quick look (its "
                           "paper's recipe with fewer epochs, about a minute on digits; see `methods`), not the paper's")
     training.add_argument("--seed", type=int, default=0, help="seed of every random choice")
@@ -144,7 +146,20 @@ def from_options(args) -> tuple[Dataset, TrainConfig, BranchStart | None]:
     data = load_dataset("file" if args.file else args.data, path=args.file or args.data_dir, subsample=args.subsample,
                         seed=args.data_seed, n_samples=args.n_samples, noise=args.noise, label_column=args.label_column,
                         id_column=args.id_column, drop_columns=dropped, drop_missing=args.drop_missing)
-    return data, config_from_args(args, data), None
+    config = config_from_args(args, data)
+    for line in unread_choices(args, config, data):
+        print(line)
+    return data, config, None
+
+
+def unread_choices(args, config: TrainConfig, data: Dataset) -> list[str]:
+    """A line for each setting given on the command line that this run's recipe reads nowhere (settings.drives)."""
+    said = uses(config, image=data.is_image)
+    given = {f"--{name.replace('_', '-')}": name for name in ("lr", "cluster_epochs", "hidden", "batch_size")
+             if getattr(args, name) is not None}
+    given.update({f"--option {pair.partition('=')[0]}": pair.partition("=")[0] for pair in args.option})
+    return [f"note: {flag} is not used by this run. {said[name].says.removeprefix('Not used: ')}"
+            for flag, name in given.items() if name in said and not said[name].read]
 
 
 def from_run_file(args) -> tuple[Dataset, TrainConfig, BranchStart | None]:

@@ -10,7 +10,6 @@ from .kmeans import kmeans
 
 class AEKMeans(Method):
     card = AE_KMEANS_CARD
-    fine_tunes = False
 
     def setup(self, ctx: TrainingContext) -> None:
         self.centers = kmeans(ctx.embed(), self.n_clusters, self.seed, self.config.n_init).centers

@@ -130,9 +130,8 @@ class AECM(Method):
         return list(self.cm.parameters())
 
     def make_optimizer(self, params, lr):
-        """Adam(eps 1e-3), 'adam|3' of the reference; AdamW(eps 1e-3) for the normalised loss (lib_CM example)."""
-        kind = torch.optim.AdamW if self.normalised else torch.optim.Adam
-        self.optimizer = kind(params, lr=lr, eps=1e-3)
+        """The card's (catalog.aecm.clustering_optimiser), kept: joint training starts it afresh (end_epoch)."""
+        self.optimizer = super().make_optimizer(params, lr)
         return self.optimizer
 
     def batch_loss(self, x, index, ctx):

@@ -15,6 +15,7 @@ import torch
 
 from ..catalog import MethodCard
 from ..networks.autoencoder import Autoencoder
+from ..networks.optimiser import build_optimiser
 from ..training.snapshot import ClusterView
 
 
@@ -36,12 +37,16 @@ class Method:
 
     card: ClassVar[MethodCard]  # name, title, config dataclass, lesson and suggested settings
     trains_decoder: ClassVar[bool] = True  # False: only the encoder is optimised (DEKM)
-    fine_tunes: ClassVar[bool] = True  # False: no clustering epochs at all (AE + k-means)
+    fine_tunes: ClassVar[bool] = True  # False: no clustering epochs at all (AE + k-means): the card names no optimiser
     shuffle_batches: ClassVar[bool] = True  # False: batches in row order, as DEKM's reference
     # True: end_epoch needs every row embedded with the epoch's final weights (targets, k-means). False: the
     # embeddings the training batches computed will do (from the weights as the epoch went), so the loop
     # skips a pass over every row; the last planned or converged epoch is always embedded afresh
     fresh_embedding_each_epoch: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.fine_tunes = cls.card.clustering_optimiser is not None
 
     def __init__(self, config, n_clusters: int, seed: int = 0):
         self.config = config
@@ -60,7 +65,10 @@ class Method:
         return []
 
     def make_optimizer(self, params: list[torch.nn.Parameter], lr: float) -> torch.optim.Optimizer:
-        return torch.optim.Adam(params, lr=lr)
+        """The card's clustering optimiser (MethodCard.clustering_optimiser); `lr` is the run's, other numbers are
+        the method's options."""
+        optimiser = self.card.clustering_optimiser(self.config)
+        return build_optimiser(optimiser, params, lambda name: lr if name == "lr" else getattr(self.config, name))
 
     def batch_loss(self, x: torch.Tensor, index: torch.Tensor, ctx: TrainingContext) -> dict[str, torch.Tensor]:
         """Every loss term by name for one batch, plus "total", the one that is minimised."""

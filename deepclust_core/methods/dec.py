@@ -72,11 +72,6 @@ class DEC(Method):
     def parameters(self) -> list[torch.nn.Parameter]:
         return [self.mu]
 
-    def make_optimizer(self, params, lr):
-        if self.config.optimizer == "adam":
-            return torch.optim.Adam(params, lr=lr)
-        return torch.optim.SGD(params, lr=self.config.sgd_lr, momentum=self.config.momentum)
-
     def clustering_loss(self, z: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
         """KL(P || Q) on a batch, summed over clusters and averaged over rows (DEC Eq. 2)."""
         q = student_t(z, self.mu, self.config.alpha)  # (b, K)

@@ -65,7 +65,6 @@ class N2D(Method):
     """UMAP of the pretrained embedding, then a Gaussian mixture on the manifold; nothing is fine-tuned."""
 
     card = N2D_CARD
-    fine_tunes = False
 
     @property
     def manifold_dim(self) -> int:

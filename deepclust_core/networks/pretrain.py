@@ -19,9 +19,11 @@ import torch.nn.functional as F
 
 from ..data.dataset import Dataset
 from ..settings.autoencoder import AutoencoderConfig
+from ..settings.optimisers import pretraining_optimiser
 from ..settings.train import TrainConfig
 from ..user_cache import default_cache_dir
 from .autoencoder import Autoencoder
+from .optimiser import build_optimiser
 from .reconstruction import layerwise_reconstruction
 
 CACHE_VERSION = 1  # bump when the training of the autoencoder changes meaning
@@ -46,10 +48,8 @@ def pretrain_key(data: Dataset, config: TrainConfig) -> str:
 
 
 def pretrain_optimizer(params, config: TrainConfig) -> torch.optim.Optimizer:
-    """Adam at the run's lr, or SGD with momentum (DEC-keras: SGD(lr=1, momentum=0.9))."""
-    if config.pretrain_optimizer == "sgd":
-        return torch.optim.SGD(params, lr=config.pretrain_sgd_lr, momentum=config.pretrain_momentum)
-    return torch.optim.Adam(params, lr=config.lr)
+    """Adam at the run's lr, or SGD with momentum (DEC-keras: SGD(lr=1, momentum=0.9)): `pretraining_optimiser`."""
+    return build_optimiser(pretraining_optimiser(config), params, lambda name: getattr(config, name))
 
 
 def reconstruction_terms(autoencoder: Autoencoder, x: torch.Tensor, hidden_weight: float,

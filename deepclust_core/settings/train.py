@@ -19,8 +19,9 @@ class TrainConfig:
                                              "most it may run")
     cluster_epochs: int = setting(100, help="upper bound; a method's own stopping rule may end sooner")
     batch_size: int = setting(256, help="every reference uses 256 (DEPICT: 100)")
-    lr: float = setting(1e-3, help="Adam's step size, as in every reference (pretraining too, unless "
-                                   'pretrain_optimizer is "sgd")')
+    lr: float = setting(1e-3, help="the step size of each phase's Adam: pretraining's unless pretrain_optimizer is "
+                                   '"sgd", clustering\'s unless the method\'s optimiser is SGD (DEC); 1e-3 in most '
+                                   "references")
     pretrain_optimizer: str = setting("adam", help='"adam" at `lr` (DEKM, DKM, AE-CM, DEPICT, N2D); "sgd": SGD with '
                                                    "momentum (DEC-keras)")
     pretrain_sgd_lr: float = setting(1.0, help='SGD\'s step size when pretrain_optimizer is "sgd" (DEC-keras: '
