@@ -110,6 +110,20 @@ class LiveRun:
     def active(self) -> bool:
         return self._ended is None
 
+    def release(self, timeout: float = 30.0) -> bool:
+        """Stop, then forget what the run holds in memory (its history, UMAP frames, autoencoder and method):
+        for a run no page can show again, say one whose tab closed for good. The run store keeps all of it.
+        Whether it was released (a run still stopping after `timeout` seconds keeps its memory)."""
+        self.stop()
+        if not self.wait(timeout):
+            return False
+        with self._changed:
+            dropped, self._entries, self.final_labels = [entry.seq for entry in self._entries], [], None
+        self.frames.forget(dropped)
+        self.autoencoder = self._training = None
+        self.recording.release()
+        return True
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the run has ended (at most `timeout` seconds); whether it has."""
         with self._changed:
