@@ -24,7 +24,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.browser import VIEWPORT, chromium, open_app, serving, set_epochs, start_button  # noqa: E402
+from bench.browser import ENDED, VIEWPORT, chromium, open_app, serving, set_epochs, start_button  # noqa: E402
 from bench.live_view.budget import BudgetTable, verdict  # noqa: E402
 from bench.live_view.procs import descendants, rss_bytes, wait_until_quiet  # noqa: E402
 from bench.machine import describe_machine, machine_line  # noqa: E402
@@ -49,6 +49,23 @@ def wait_for_run(store: RunStore, count: int, timeout: float = RUN_TIMEOUT) -> s
             return runs[0].status
         time.sleep(1.0)
     raise TimeoutError(f"run {count} did not end within {timeout:.0f} s")
+
+
+def press_start(page, store: RunStore, count: int, timeout: float = 300.0) -> None:
+    """Press Start until the store holds `count` runs. A click on a page still drawn for the previous run asks
+    whether to stop it (answered yes), or only reruns the page: then Start is pressed again."""
+    confirm = page.get_by_role("button", name="Stop it and start the new run")
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if confirm.is_visible():
+            confirm.click()
+        elif start_button(page).is_enabled():
+            start_button(page).click()
+        for _ in range(30):  # up to 15 s for the click's rerun to create the run
+            if len(store.runs()) >= count:
+                return
+            page.wait_for_timeout(500)
+    raise TimeoutError(f"run {count} did not start within {timeout:.0f} s")
 
 
 def mb(value: float) -> str:
@@ -86,8 +103,9 @@ def session_memory(runs: int, pretrain: int, cluster: int, release_wait: float, 
         read("page open, before any run")
         for index in range(1, runs + 1):
             began = time.perf_counter()
-            start_button(page).click()
+            press_start(page, store, index)
             status = wait_for_run(store, index)
+            page.get_by_text(ENDED).first.wait_for(timeout=RUN_TIMEOUT * 1000)  # the page has drawn the end
             took = time.perf_counter() - began
             wait_until_quiet(server.process.pid, timeout=120)
             read(f"run {index}", status, took)
