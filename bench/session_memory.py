@@ -32,6 +32,7 @@ from deepclust_core.runs.store import RunStore  # noqa: E402
 
 MB = 1024 ** 2
 GROWTH_TARGET_MB = 5.0  # per run, after the first
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 RUN_TIMEOUT = 900.0  # seconds for one run on a loaded machine
 
 
@@ -65,7 +66,10 @@ def press_start(page, store: RunStore, count: int, timeout: float = 300.0) -> No
             if len(store.runs()) >= count:
                 return
             page.wait_for_timeout(500)
-    raise TimeoutError(f"run {count} did not start within {timeout:.0f} s")
+    shot = ARTIFACTS / f"session-memory-run-{count}-not-started.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    raise TimeoutError(f"run {count} did not start within {timeout:.0f} s (the page: {shot})")
 
 
 def mb(value: float) -> str:

@@ -76,3 +76,21 @@ def test_a_released_live_run_holds_no_history_frames_or_weights(tiny_run, monkey
     gc.collect()
     assert run.history() == [] and run.final_labels is None and autoencoder() is None
     assert run.frames.seqs() == [] and run.status in ("finished", "converged") and not run.active
+
+
+def test_start_on_the_page_puts_the_run_under_the_sweep():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app_settings import APP, button
+
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.sidebar.selectbox(key="data_choice").set_value("blobs (synthetic, 2-D)").run()
+    app.sidebar.number_input(key="dekm:train:pretrain").set_value(500).run()
+    button(app, "Start").click().run()
+    run = app.session_state["run"]
+    try:
+        watched = [(ref(), is_connected) for ref, is_connected in session_sweep._watched.values()]
+        assert [entry[0] for entry in watched] == [run] and callable(watched[0][1])  # AppTest: a mock runtime
+        assert session_sweep.sweep() == 0 and run.active and run.history() is not None  # the tab is open
+    finally:
+        run.stop()

@@ -58,7 +58,7 @@ def start_run(data: Dataset, config: TrainConfig, branch_from: BranchStart | Non
                   paced=st.session_state.get("paced", True)).start()
     st.session_state.run = run
     if session is not None:
-        session_sweep.watch(*session, run)  # a closed tab gives its run back
+        session_sweep.watch(session[0], run, is_connected=session[1])  # a closed tab gives its run back
     st.session_state.follow_live = True
     st.session_state.playing = False
     return run

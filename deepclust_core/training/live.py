@@ -5,6 +5,8 @@ the UI reads without ever touching tensors.
     run.history()             # display-size snapshots, oldest first
     run.frames.layout(seq)    # the UMAP frame of a snapshot, once projected (newest first: projection/frames.py)
     run.pause(); run.resume(); run.stop()
+    run.wait(timeout)         # until it has ended
+    run.release()             # forget its history, frames and weights (the run store keeps them)
 
 The UI polls; nothing here calls back into it. `is_alive` (optional) lets the owner say
 whether anyone still watches: when it stays False for `orphan_grace` seconds, the run stops
