@@ -94,25 +94,33 @@ def session_memory(runs: int, pretrain: int, cluster: int, release_wait: float, 
         wait_until_quiet(server.process.pid, timeout=120)
         set_epochs(page, pretrain, cluster)
         wait_until_quiet(server.process.pid, timeout=60)
-        totals = []
+        totals, servers = [], []
 
         def read(label: str, status: str = "", took: float | None = None) -> None:
             server_rss, children = tree_rss(server.process.pid)
             change = "" if not totals else f"{(server_rss + children - totals[-1]) / MB:+.1f}"
             totals.append(server_rss + children)
+            servers.append(server_rss)
             table.add(label, status, "" if took is None else f"{took:.0f}", mb(server_rss), mb(children),
                       mb(server_rss + children), change)
             print(f"{label}: server {mb(server_rss)} MB, projection {mb(children)} MB", file=sys.stderr, flush=True)
 
         read("page open, before any run")
+        done = 0
         for index in range(1, runs + 1):
             began = time.perf_counter()
-            press_start(page, store, index)
-            status = wait_for_run(store, index)
-            page.get_by_text(ENDED).first.wait_for(timeout=RUN_TIMEOUT * 1000)  # the page has drawn the end
+            try:
+                press_start(page, store, index)
+                status = wait_for_run(store, index)
+                page.get_by_text(ENDED).first.wait_for(timeout=RUN_TIMEOUT * 1000)  # the page has drawn the end
+            except Exception as error:  # noqa: BLE001 - the page broke: keep what was measured, say why it stopped
+                table.notes.append(f"Stopped before run {index} of {runs}: {type(error).__name__}: "
+                                   f"{str(error).splitlines()[0]}")
+                break
             took = time.perf_counter() - began
             wait_until_quiet(server.process.pid, timeout=120)
             read(f"run {index}", status, took)
+            done = index
         page.close()
         read("tab closed")
         time.sleep(release_wait)
@@ -120,14 +128,16 @@ def session_memory(runs: int, pretrain: int, cluster: int, release_wait: float, 
         read(f"tab closed + {release_wait:.0f} s")
     table.notes.append(f"Load average (1, 5, 15 min) at the start {', '.join(f'{x:.1f}' for x in load_before)}, at the "
                        f"end {', '.join(f'{x:.1f}' for x in os.getloadavg())} (a 2-core machine shared with other work).")
-    after_first = totals[1]
-    per_run = (totals[runs] - after_first) / max(1, runs - 1)
-    released = totals[runs] - totals[-1]
-    table.notes.append(f"Growth after the first run: {(totals[runs] - after_first) / MB:+.1f} MB over {runs - 1} runs, "
-                       f"{per_run / MB:+.2f} MB a run (target at most {GROWTH_TARGET_MB:g} MB a run): "
-                       f"{verdict(per_run / MB, GROWTH_TARGET_MB)}.")
-    table.notes.append(f"Closing the tab gave back {released / MB:.1f} MB ({mb(totals[runs])} -> {mb(totals[-1])} MB, "
-                       f"against {mb(totals[0])} MB with the page open before the first run).")
+    if done >= 2:
+        per_run = (totals[done] - totals[1]) / (done - 1)
+        server_per_run = (servers[done] - servers[1]) / (done - 1)
+        table.notes.append(f"Growth after the first run, server and projection process: "
+                           f"{(totals[done] - totals[1]) / MB:+.1f} MB over {done - 1} runs, {per_run / MB:+.2f} MB a "
+                           f"run (target at most {GROWTH_TARGET_MB:g} MB a run): {verdict(per_run / MB, GROWTH_TARGET_MB)}; "
+                           f"the server alone {server_per_run / MB:+.2f} MB a run.")
+    table.notes.append(f"Closing the tab: the server {mb(servers[done])} -> {mb(servers[-1])} MB, both processes "
+                       f"{mb(totals[done])} -> {mb(totals[-1])} MB (with the page open before the first run: "
+                       f"{mb(servers[0])} and {mb(totals[0])} MB).")
     return table.markdown()
 
 
