@@ -28,6 +28,6 @@ if record is not None:
     else:
         run = run_library.open_run(record.id)
         live_view(run)
-        exports.export_buttons(run)
+        exports.export_buttons(run.store, run.record)
         new_rows.new_rows_section(run)
         branch.branch_expander(run)

@@ -86,20 +86,21 @@ def settings(record: RunRecord, pretraining_left: int | None) -> dict:
     return changes
 
 
-def training_data(run: RunView, record: RunRecord) -> Dataset:
+def training_data(run_data: Dataset, record: RunRecord) -> Dataset:
     """The run's training data: in memory when a run here holds it (an upload, say), else loaded again."""
     current = run_state.current_run()
-    for data in (run.data, current.data if current else None):
+    for data in (run_data, current.data if current else None):
         if data is not None and data.fingerprint() == record.data.fingerprint:
             return data
     return reload_data(record)
 
 
-def _start(run: RunView, store: RunStore, record: RunRecord, at: EpochRow, changes: dict) -> None:
-    """The Start button's callback (it runs before the page is drawn again, so it may reset the replay widgets)."""
+def _start(run_data: Dataset, store: RunStore, record: RunRecord, at: EpochRow, changes: dict) -> None:
+    """The Start button's callback (it runs before the page is drawn again, so it may reset the replay widgets).
+    It is given the run's data, not the run: a widget's callback and arguments outlive the run they were drawn for."""
     access.require_change()
     try:
-        data = training_data(run, record)
+        data = training_data(run_data, record)
         config = branch_config(record.config, at, changes)  # ValueError: explained
         start = branch_start(store, record.id, at.seq, data, config)
     except (DataError, ValueError, KeyError) as error:
@@ -127,12 +128,13 @@ def branch_expander(run: RunView | None) -> None:
                    "on that embedding (its clusters are initialised again, k-means for most methods).")
         shown = _shown_seq(list(entries.values()))
         earlier = [s for s in kept if s <= shown]
+        labels = {s: label(entries[s]) for s in kept if s in entries}  # not the entries: the widget outlives them
         seq = st.selectbox("Start from", kept, index=kept.index(earlier[-1]) if earlier else 0, key="branch:seq",
-                           format_func=lambda s: label(entries[s]) if s in entries else f"snapshot {s}", help=KEPT)
+                           format_func=lambda s: labels.get(s, f"snapshot {s}"), help=KEPT)
         at = store.epoch_rows(run.run_id, after=seq - 1)[0]
         left = record.config.pretrain_epochs - at.epoch if at.phase == "pretrain" else None
         changes = settings(record, left)
         st.button("Start the branch", type="primary", key="branch:start", on_click=_start,
-                  args=(run, store, record, at, changes))
+                  args=(run.data, store, record, at, changes))
         if "branch:error" in st.session_state:
             st.error(st.session_state.pop("branch:error"))

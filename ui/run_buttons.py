@@ -34,6 +34,14 @@ def _ask(asking: bool) -> None:
     st.session_state[CONFIRM] = asking
 
 
+def _control(action: str) -> None:
+    """Pause, resume or stop this tab's run, looked up when the button is clicked: a widget's callback outlives
+    the page it was drawn on, and one that held the run kept the run's history in memory after the next Start."""
+    run = run_state.current_run()
+    if run is not None:
+        getattr(run, action)()
+
+
 def _confirm(choice: Choice, run: LiveRun) -> None:
     """The question asked when Start is pressed during a run, with its two answers."""
     with st.container(border=True):
@@ -55,10 +63,10 @@ def run_buttons(choice: Choice, run: LiveRun | None) -> None:
                  on_click=_ask if active else _start, args=(True,) if active else (choice,),
                  help="Asks first while a run is training." if active else None)
     paused = run is not None and run.status == "paused"
-    toggle = None if run is None else run.resume if paused else run.pause
     # callbacks run before the page does: the one rerun a click starts already shows the new state
-    pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch", on_click=toggle)
-    stop.button("Stop", disabled=not active, width="stretch", on_click=None if run is None else run.stop)
+    pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch", on_click=_control,
+                 args=("resume" if paused else "pause",))
+    stop.button("Stop", disabled=not active, width="stretch", on_click=_control, args=("stop",))
     if not access.can_change():
         note.info(access.VIEWER_LINE, icon=":material/visibility:")
     elif choice.problem:

@@ -1,5 +1,6 @@
 """Per-tab run state in st.session_state: each browser tab is its own session, so two tabs
-train side by side without mixing their runs. A run whose tab closes stops on its own."""
+train side by side without mixing their runs. A tab keeps its current run only; a run whose tab closes stops
+on its own, and gives back its memory once the tab cannot come back (ui/session_sweep.py)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -8,7 +9,7 @@ import streamlit as st
 
 from deepclust_core import Dataset, TrainConfig
 
-from . import access
+from . import access, session_sweep
 
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
     from deepclust_core.runs.branch import BranchStart
@@ -34,7 +35,7 @@ def pace_toggle() -> None:
 
 
 def _session_watcher():
-    """A thread-safe 'is this tab still connected?' check, or None outside a server."""
+    """A thread-safe 'is this tab still connected?' check and the session's id, or None outside a server."""
     from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -42,7 +43,7 @@ def _session_watcher():
     if context is None or not Runtime.exists():
         return None
     runtime, session_id = Runtime.instance(), context.session_id
-    return lambda: runtime.is_active_session(session_id)
+    return session_id, lambda: runtime.is_active_session(session_id)
 
 
 def start_run(data: Dataset, config: TrainConfig, branch_from: BranchStart | None = None, name: str = "") -> LiveRun:
@@ -54,9 +55,12 @@ def start_run(data: Dataset, config: TrainConfig, branch_from: BranchStart | Non
     previous = current_run()
     if previous is not None:
         previous.stop()
-    run = LiveRun(data, config, is_alive=_session_watcher(), branch_from=branch_from,
+    session = _session_watcher()
+    run = LiveRun(data, config, is_alive=session and session[1], branch_from=branch_from,
                   paced=st.session_state.get("paced", True), name=name).start()
     st.session_state.run = run
+    if session is not None:
+        session_sweep.watch(session[0], run, is_connected=session[1])  # a closed tab gives its run back
     st.session_state.follow_live = True
     st.session_state.playing = False
     return run

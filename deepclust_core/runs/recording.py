@@ -96,6 +96,10 @@ class Recording:
             self._written(lambda: self.store.heartbeat(self.run_id))
             self._beat = time.monotonic()
 
+    def release(self) -> None:
+        """Drop the autoencoder and the newest snapshot's per-row results, once the run has finished."""
+        self.autoencoder = self._results = None
+
     def finish(self, status: str, error: str | None = None) -> None:
         """Record how the run ended, after every row's results at its newest snapshot (training/row_results.py)."""
         self.status, self.error = status, error

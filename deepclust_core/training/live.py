@@ -5,6 +5,8 @@ the UI reads without ever touching tensors.
     run.history()             # display-size snapshots, oldest first
     run.frames.layout(seq)    # the UMAP frame of a snapshot, once projected (newest first: projection/frames.py)
     run.pause(); run.resume(); run.stop()
+    run.wait(timeout)         # until it has ended
+    run.release()             # forget its history, frames and weights (the run store keeps them)
 
 The UI polls; nothing here calls back into it. `is_alive` (optional) lets the owner say
 whether anyone still watches: when it stays False for `orphan_grace` seconds, the run stops
@@ -27,7 +29,7 @@ import numpy as np
 from ..data.dataset import DataError, Dataset
 from ..projection.frames import Frames
 from ..runs.branch import BranchStart
-from ..runs.recording import RecordedTraining
+from ..runs.recording import RecordedTraining, failure
 from ..runs.store import RunStore, default_store
 from ..runs.unavailable import StoreUnavailable
 from ..runs.view import Entry
@@ -53,7 +55,8 @@ class LiveRun:
         `name`: the user's name for the run."""
         self.data, self.config = data, config
         self.control = TrainingControl()
-        self.status = "starting"  # running, paused, finished, converged, stopped, failed, interrupted
+        self._started = False
+        self._ended: str | None = None  # how the run ended (finished, converged, stopped, failed, interrupted)
         self.error: str | None = None
         self.final_labels: np.ndarray | None = None  # every row's label at the newest epoch
         self._entries: list[Entry] = []
@@ -80,27 +83,62 @@ class LiveRun:
 
     # -- control -----------------------------------------------------------------------
     def start(self) -> "LiveRun":
-        self.status = "running"
-        for target, name in ((self._train, "train"), (self._watch, "watch")):
-            threading.Thread(target=target, name=f"deepclust-{name}", daemon=True).start()
+        self._started = True
+        self._threads = [threading.Thread(target=target, name=f"deepclust-{name}", daemon=True)
+                         for target, name in ((self._train, "train"), (self._watch, "watch"))]
+        for thread in self._threads:
+            thread.start()
         return self
 
     def pause(self) -> None:
+        """Hold training before its next batch. A run that has ended stays ended: `status` reads the end first."""
         if self.active:
             self.control.pause()
-            self.status = "paused"
 
     def resume(self) -> None:
-        if self.status == "paused":
-            self.control.resume()
-            self.status = "running"
+        self.control.resume()
 
     def stop(self) -> None:
+        """End the run before its next batch, paused or not, and end a paced wait now."""
         self.control.stop()
+        with self._changed:
+            self._changed.notify_all()
+
+    @property
+    def status(self) -> str:
+        """starting, running or paused while it trains; then how it ended.
+
+        Read from the training thread's ending and the control's flags, never stored beside them: no order
+        of Pause, Resume, Stop and the end of training can leave an ended run "paused" or "running" (a
+        stored status checked and written outside the lock once did, and its watcher never exited)."""
+        if self._ended is not None:
+            return self._ended
+        if not self._started:
+            return "starting"
+        return "paused" if self.control.paused else "running"
 
     @property
     def active(self) -> bool:
-        return self.status in ("starting", "running", "paused")
+        return self._ended is None
+
+    def release(self, timeout: float = 30.0) -> bool:
+        """Stop, then forget what the run holds in memory (its history, UMAP frames, autoencoder and method):
+        for a run no page can show again, say one whose tab closed for good. The run store keeps all of it.
+        Whether it was released (a run still stopping after `timeout` seconds keeps its memory)."""
+        self.stop()
+        if not self.wait(timeout):
+            return False
+        with self._changed:
+            dropped, self._entries, self.final_labels = [entry.seq for entry in self._entries], [], None
+        self.frames.forget(dropped)
+        self.autoencoder = self._training = None
+        self.recording.release()
+        return True
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the run has ended (at most `timeout` seconds); whether it has."""
+        with self._changed:
+            return self._changed.wait_for(lambda: not self.active, timeout=timeout)
 
     # -- reading -----------------------------------------------------------------------
     def history(self) -> list[Entry]:
@@ -134,18 +172,26 @@ class LiveRun:
         import torch
 
         torch.set_num_threads(threads_beside_the_page())
+        snapshots, bug = self._training.snapshots(), None
         try:
-            for snapshot in self._training.snapshots():
+            for snapshot in snapshots:
                 seq = self._append(snapshot)
                 if self.paced and snapshot.phase == "cluster":
                     self._wait_until_drawn(seq)
         except (TrainingDiverged, DataError, ValueError):
             pass  # recorded() kept the reason, worded for the user
-        except Exception:  # a bug: keep the history, show the message, log the trace
+        except Exception as error:  # a bug: keep the history, show the message, log the trace
             traceback.print_exc()
-        with self._changed:
-            self.status, self.error = self.recording.status, self.recording.error
-            self._changed.notify_all()
+            bug = error
+        finally:
+            snapshots.close()  # a bug here, not in the loop, left it open: it records "stopped"
+            if bug is not None and self.recording.status == "stopped":
+                self.recording.finish(*failure(bug))
+            with self._changed:
+                ended = self.recording.status
+                self._ended = ended if ended != "running" else "failed"
+                self.error = self.recording.error
+                self._changed.notify_all()
         self.frames.changed()
 
     def _embeddings(self) -> list[tuple[int, np.ndarray]]:
