@@ -42,7 +42,7 @@ def _confirm(choice: Choice, run: LiveRun) -> None:
 def run_buttons(choice: Choice, run: LiveRun | None) -> None:
     active = run is not None and run.active
     asking = active and choice.config is not None and st.session_state.get(CONFIRM, False)
-    start, pause, stop, note = st.columns([1, 1, 1, 4])
+    start, pause, stop, note = st.container(key="run_buttons").columns([1, 1, 1, 4])  # key: the lecture layout's style
     start.button("Start", type="primary", disabled=choice.config is None or asking, width="stretch",
                  on_click=_ask if active else _start, args=(True,) if active else (choice,),
                  help="Asks first while a run is training." if active else None)
