@@ -17,6 +17,7 @@ MARGIN = dict(l=10, r=10, t=40, b=10)
 FONT = dict(size=14)  # Plotly's 12 px is hard to read on a projector
 LECTURE_FONT = 18  # pixels: chart text in the lecture layout, read across a room (titles 1.2 times that)
 PNG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}  # the camera button saves a PNG
+LEGEND_BASE, LEGEND_ENTRY = 220, 12  # pixels: a curves chart's height for its legend's entries (14 px text)
 WEBGL_POINTS = 1000  # above this many points a panel draws with WebGL (SVG slows down), below it with SVG
 
 
@@ -117,6 +118,9 @@ def curves_figure(x: np.ndarray, series: dict[str, np.ndarray], title: str, mark
     `compact` (the lecture layout's narrow chart): no axis title (the legend says where clustering starts), the
     curves named in a column at the bottom right, the lines at the bottom left."""
     mode = "lines" if len(x) > 2 else "lines+markers"  # a run of one or two epochs (AE + k-means) shows as dots
+    entries = len(series) + len(references or {}) + (phase_boundary is not None)
+    if not compact:  # the legend at the chart's foot, under the axis title: a longer legend, a taller chart
+        height = max(height, LEGEND_BASE + LEGEND_ENTRY * entries)
     traces = [dict(type="scatter", x=x, y=values, mode=mode, name=name, line=dict(color=colour(i)),
                    legend="legend2" if compact else "legend")  # (Plotly draws a shape's entry in the first legend only)
               for i, (name, values) in enumerate(series.items())]
@@ -128,7 +132,7 @@ def curves_figure(x: np.ndarray, series: dict[str, np.ndarray], title: str, mark
     layout = dict(title=dict(text=title), height=height, margin=MARGIN, font=FONT, shapes=shapes,
                   xaxis=dict(title=dict(text=None if compact else "epoch (pretraining, then clustering)")),
                   yaxis=dict(type="log" if log_y else "linear"), uirevision=title,
-                  legend=dict(orientation="h", y=-0.3))
+                  legend=dict(orientation="h", x=0, y=0, yref="container", yanchor="bottom"))
     if compact:
         row = 1.6 * LECTURE_FONT / height  # a legend row's height, as a fraction of the chart's
         layout.update(legend2=dict(orientation="h", x=0, xanchor="left", y=0, yref="container", yanchor="bottom"),
