@@ -7,6 +7,7 @@ replay is playing); the training thread never calls st.*.
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 
 import streamlit as st
 
@@ -106,7 +107,7 @@ def controls_and_panels(run: RunView, entries: list[Entry], lecture: bool) -> En
     """The replay and colour controls, then both point panels side by side; the lecture layout puts
     the controls in one row, and the ACC curve and the method's spectrum in a third column beside the
     panels. Returns the entry shown."""
-    with st.container(horizontal=True, vertical_alignment="bottom", gap="large") if lecture else st.container():
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="large") if lecture else nullcontext():
         entry = replay.replay_controls(entries)
         colour_by, wrong = colour_controls(run, entry)
     left, right, side = st.columns([5, 5, 4]) if lecture else (*st.columns(2), None)
