@@ -128,6 +128,33 @@ def chart_frame(page, title: str, timeout: float = 60.0):
     raise TimeoutError(f"no chart titled {title!r} within {timeout:.0f} s")
 
 
+def collapse_sidebar(page) -> None:
+    """Collapse the sidebar with « at its top (shown while the pointer is over the sidebar)."""
+    page.get_by_test_id("stSidebar").hover()
+    page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+
+
+def expand_sidebar(page) -> None:
+    """Open the collapsed sidebar again with » at the page's top left."""
+    page.get_by_test_id("stExpandSidebarButton").click()
+
+
+def pick(page, box: str, option, tries: int = 3) -> None:
+    """Pick `option` in the combobox named `box`, again if a rerun closed the list meanwhile (a stored
+    run's view redraws while its frames are made)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(tries):
+        page.get_by_role("combobox", name=box).click(timeout=60_000)
+        try:
+            page.get_by_role("option", name=option).click(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+            page.keyboard.press("Escape")
+
+
 def start_button(page):
     return page.get_by_role("button", name="Start", exact=True)
 

@@ -20,3 +20,43 @@ def app_server(cache_dir, *, streamlit_run: bool = False, **env: str):
     numba = os.environ["NUMBA_CACHE_DIR"]
     with serving(cache_dir, streamlit_run=streamlit_run, NUMBA_CACHE_DIR=numba, **env) as server:
         yield server.url
+
+
+# In a live view chart's frame (ui/live_chart): its title, and the height its plot takes; null in other frames.
+CHART_IN_FRAME = """() => { const chart = document.querySelector('#chart.js-plotly-plot'); if (!chart) return null;
+  const title = chart.querySelector('.gtitle');
+  return {title: title ? title.textContent : '', height: chart.getBoundingClientRect().height}; }"""
+COLOURED = 60  # a pixel whose channels differ by more than this is a mark in colour, not white, grey or black
+MARKS = 100  # coloured pixels a drawn chart shows at least (a point panel shows thousands, a curve hundreds)
+
+
+def coloured_pixels(png: bytes) -> int:
+    """How many pixels of a screenshot are in colour."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    return int(((rgb.max(axis=2) - rgb.min(axis=2)) > COLOURED).sum())
+
+
+def chart_states(page) -> dict[str, str]:
+    """Each live view chart on the page, by title: "drawn", or what is wrong with it (its frame or its plot
+    0 px high, or no mark in colour in its picture, as the page shows it)."""
+    states = {}
+    for frame in page.frames[1:]:
+        try:
+            chart = frame.evaluate(CHART_IN_FRAME)
+            if chart is None:
+                continue
+            element = frame.frame_element()
+            box = element.bounding_box()
+            if box is None or box["height"] < 1 or chart["height"] < 1:
+                states[chart["title"]] = f"blank: frame {box and box['height']} px, plot {chart['height']} px high"
+                continue
+            marks = coloured_pixels(element.screenshot())
+        except Exception:  # noqa: BLE001 - a frame that left the page meanwhile (the next look sees the new one)
+            continue
+        states[chart["title"]] = "drawn" if marks >= MARKS else f"blank: {marks} coloured pixels"
+    return states

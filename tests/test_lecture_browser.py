@@ -1,8 +1,9 @@
 """The app on a projector-sized screen in headless Chromium (1280 x 720, sidebar collapsed).
 
-Train: a short DEKM run on digits in the lecture layout; the scoreboard, both panels and the ACC
-curve are in view without scrolling, no label is cut, the final numbers stay, and Play after the
-run replays it to the last epoch. Runs: Play replays a shipped example to its end, and Pause stops
+Train: a short DEKM run on digits in the lecture layout; everything a lecture watches is in view without
+scrolling (the scoreboard, both panels with their captions, the controls with Ring misclustered points, the
+ACC curve and DEKM's S_w spectrum), no label is cut, chart text is at least 18 px and no two texts of a chart
+overlap, nor a legend its plot, the final numbers stay, and Play after the run replays it to the last epoch. Runs: Play replays a shipped example to its end, and Pause stops
 it. On every page: never more than 8 live WebGL contexts and no "Too many active WebGL contexts".
 Screenshots go to test-artifacts/.
 """
@@ -10,9 +11,8 @@ import re
 import time
 
 from browser_support import ARTIFACTS, BROWSER_MARKS
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from bench.browser import chart_frame, open_app, set_epochs, start_button
+from bench.browser import chart_frame, collapse_sidebar, open_app, pick, set_epochs, start_button
 
 pytestmark = BROWSER_MARKS
 SCREEN = {"width": 1280, "height": 720}
@@ -51,6 +51,40 @@ def in_view(locator) -> bool:
             and box["y"] + box["height"] <= SCREEN["height"])
 
 
+# Every text of a chart in its frame: its words, font size and box; and the boxes of its plot area and its legends.
+CHART_TEXTS = """() => ({
+  texts: [...document.querySelectorAll('#chart svg text')].filter((t) => t.textContent.trim()).map((t) => {
+    const r = t.getBoundingClientRect();  // in the frame's window: a text outside it is cut
+    return {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize), box: [r.left, r.top, r.right, r.bottom]};
+  }),
+  plot: (() => { const r = document.querySelector('#chart .nsewdrag').getBoundingClientRect();
+                 return [r.left, r.top, r.right, r.bottom]; })(),
+  width: innerWidth, height: innerHeight,
+  legends: [...document.querySelectorAll('#chart .legend')].map((g) => {
+    const r = g.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }),
+})"""
+LECTURE_CHARTS = ("Autoencoder space", "DEKM transformed space", "ACC / NMI / ARI", "eigenvalues of S_w")
+
+
+def overlap(a, b, slack: float = 1.0) -> bool:
+    """Whether two boxes (left, top, right, bottom) overlap by more than `slack` pixels each way."""
+    return min(a[2], b[2]) - max(a[0], b[0]) > slack and min(a[3], b[3]) - max(a[1], b[1]) > slack
+
+
+def chart_text_problems(frame) -> list[str]:
+    """What is wrong with a chart's text in the lecture layout: text under 18 px, cut by the chart's edge or
+    overlapping another, a legend on the plot area."""
+    chart = frame.evaluate(CHART_TEXTS)
+    texts = chart["texts"]
+    problems = [f"{t['text']!r} at {t['size']} px" for t in texts if t["size"] < 18]
+    problems += [f"{t['text']!r} is cut by the chart's edge: {t['box']}" for t in texts
+                 if min(t["box"][:2]) < -1 or t["box"][2] > chart["width"] + 1 or t["box"][3] > chart["height"] + 1]
+    problems += [f"{a['text']!r} overlaps {b['text']!r}" for i, a in enumerate(texts) for b in texts[i + 1:]
+                 if overlap(a["box"], b["box"])]
+    problems += [f"a legend overlaps the plot: {legend}" for legend in chart["legends"] if overlap(legend, chart["plot"])]
+    return problems
+
+
 def play_to_the_end(page, timeout: float = 90) -> list[str]:
     """Press Play on a finished run; the epochs the slider showed until it reached the last one again."""
     slider = page.get_by_role("slider")
@@ -75,16 +109,29 @@ def test_a_lecture_on_a_1280_by_720_screen(server, browser):
     page.get_by_text("Lecture layout").click()
     page.wait_for_timeout(1500)  # the rerun the toggle starts
     start_button(page).click()
-    page.get_by_test_id("stSidebar").hover()
-    page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+    collapse_sidebar(page)
     tiles = page.locator(".st-key-scoreboard").get_by_test_id("stMetric")
     tiles.filter(has_text="Clustering").filter(has_text="finished").wait_for(timeout=300_000)
     page.wait_for_timeout(3000)  # the last frame
     page.screenshot(path=str(ARTIFACTS / "lecture.png"))
     assert tiles.count() == 5 and all(in_view(tiles.nth(i)) for i in range(5))  # phase, ACC, NMI, ARI, loss
     assert re.search(r"ACC\s+0\.\d{3}\s+[+-]0\.\d{3}\s+vs AE \+ k-means", tiles.nth(1).inner_text())
-    for title in ("Autoencoder space", "DEKM transformed space", "ACC / NMI / ARI"):
-        assert in_view(chart_frame(page, title).frame_element()), title
+    frames = {title: chart_frame(page, title) for title in LECTURE_CHARTS}
+    for title, frame in frames.items():
+        assert in_view(frame.frame_element()), title
+        assert not chart_text_problems(frame), (title, chart_text_problems(frame))
+    boxes = [frame.frame_element().bounding_box() for frame in frames.values()]
+    captions = [page.get_by_text(re.compile(text)).first for text in ("UMAP of this epoch", "k-means update")]
+    for caption in captions:  # the panels' captions, where "N epochs behind" is said
+        assert in_view(caption), caption.inner_text()
+        boxes.append(caption.bounding_box())
+    corners = [(b["x"], b["y"], b["x"] + b["width"], b["y"] + b["height"]) for b in boxes]
+    assert not any(overlap(a, b) for i, a in enumerate(corners) for b in corners[i + 1:]), corners
+    for control in (page.get_by_text("Ring misclustered points", exact=True), start_button(page),
+                    page.get_by_role("button", name="Play", exact=True), page.get_by_test_id("stExpandSidebarButton")):
+        assert in_view(control), control
+    assert not overlap(*[(b["x"], b["y"], b["x"] + b["width"], b["y"] + b["height"]) for b in
+                         (start_button(page).bounding_box(), page.get_by_test_id("stExpandSidebarButton").bounding_box())])
     for label in ("Follow live", "Colour by", "Show the pretrained space"):  # drawn whole, not "Follo…"
         text = page.get_by_text(label, exact=True).first
         assert text.evaluate("e => e.scrollWidth <= e.clientWidth"), label
@@ -95,20 +142,6 @@ def test_a_lecture_on_a_1280_by_720_screen(server, browser):
     assert shown[-1].startswith("cluster") and len(shown) >= 3, shown  # it played, through epochs, to the end
     page.screenshot(path=str(ARTIFACTS / "lecture-replayed.png"))
     assert live_contexts(page) <= 8 and not page.warnings
-
-
-def pick(page, box: str, option, tries: int = 3) -> None:
-    """Pick `option` in the combobox named `box`, again if a rerun closed the list meanwhile (a stored
-    run's view redraws while its frames are made)."""
-    for attempt in range(tries):
-        page.get_by_role("combobox", name=box).click(timeout=60_000)
-        try:
-            page.get_by_role("option", name=option).click(timeout=15_000)
-            return
-        except PlaywrightTimeout:
-            if attempt == tries - 1:
-                raise
-            page.keyboard.press("Escape")
 
 
 def open_example(page) -> None:

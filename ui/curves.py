@@ -6,7 +6,7 @@ import streamlit as st
 
 from deepclust_core.runs.view import Entry
 
-from .charts import curves_figure
+from .charts import LECTURE_FONT, curves_figure
 from .live_chart import live_chart
 
 
@@ -53,7 +53,8 @@ def epoch_axis(entries: list[Entry], selected: Entry, pretrain_epochs: int) -> t
     return x, global_epoch(selected, pretrain_epochs), boundary
 
 
-def metric_chart(entries: list[Entry], selected: Entry, pretrain_epochs: int, height: int = 260) -> None:
+def metric_chart(entries: list[Entry], selected: Entry, pretrain_epochs: int, height: int = 260,
+                 lecture: bool = False) -> None:
     """ACC / NMI / ARI over the run, the AE + k-means ACC dashed across it."""
     metrics = {name.upper(): values for name, values in series(entries, "metrics").items()}
     if not metrics:
@@ -62,7 +63,9 @@ def metric_chart(entries: list[Entry], selected: Entry, pretrain_epochs: int, he
     x, marker, boundary = epoch_axis(entries, selected, pretrain_epochs)
     reference = entries[-1].snapshot.reference_metrics
     references = {"AE + k-means ACC": reference["acc"]} if "acc" in reference else {}
-    live_chart(curves_figure(x, metrics, "ACC / NMI / ARI", marker, references, boundary, height=height), "metric_curves")
+    figure = curves_figure(x, metrics, "ACC / NMI / ARI", marker, references, boundary, height=height,
+                           compact=lecture)
+    live_chart(figure, "metric_curves", font_size=LECTURE_FONT if lecture else None)
 
 
 def curves(entries: list[Entry], selected: Entry, pretrain_epochs: int, n_clusters: int,

@@ -1,5 +1,5 @@
 """The live view: progress, scoreboard, replay controls, both panels and the curves.
-The lecture layout fits the panels, the scoreboard and the ACC curve on a 1280 x 720 screen.
+The lecture layout fits all of it but the curves below on a 1280 x 720 screen.
 
 A fragment with `run_every` redraws from the newest snapshot while a run is active (or a
 replay is playing); the training thread never calls st.*.
@@ -7,6 +7,7 @@ replay is playing); the training thread never calls st.*.
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 
 import streamlit as st
 
@@ -16,7 +17,7 @@ from . import replay
 from .curves import curves, global_epoch, metric_chart
 from .gallery import selection_gallery
 from .hover_thumbnails import hover_thumbnails
-from .panels import COLOURINGS, PANEL_HEIGHT, autoencoder_panel, clustering_panel
+from .panels import COLOURINGS, PANEL_HEIGHT, autoencoder_panel, clustering_panel, spectrum_chart
 from .scoreboard import scoreboard
 from .selection import selected_rows
 
@@ -45,12 +46,20 @@ ENDINGS = {
     "stopped": "Stopped. Everything up to the last finished epoch is kept.",
     "interrupted": "Interrupted (the tab closed, or the process training it ended). Everything up to the last saved epoch is kept.",
 }
-# The lecture layout: less padding around the page (the top clears Streamlit's header), and panels
-# short enough that the run buttons, the scoreboard and the panels fit 720 pixels.
-LECTURE_STYLE = ('<style>[data-testid="stMainBlockContainer"] '
-                 '{padding: 3.75rem 1.5rem 1rem 1.5rem; max-width: none}</style>')
-LECTURE_PANEL_HEIGHT = 400
-LECTURE_CHART_HEIGHT = 240
+# The lecture layout on a 1280 x 720 screen, sidebar collapsed: everything a lecture watches above the fold (run
+# buttons, scoreboard, replay and colour controls, both panels with their captions, the ACC curve and the
+# method's spectrum), chart text at LECTURE_FONT pixels. The page starts under Streamlit's header, made
+# see-through (its buttons still work) with the run buttons clear of its « and ⋮; elements sit closer together.
+LECTURE_STYLE = """<style>
+[data-testid="stMainBlockContainer"] {padding: 0.75rem 1.5rem 0.25rem 1.5rem; max-width: none}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.5rem}
+[data-testid="stHeader"] {background: transparent; pointer-events: none}
+[data-testid="stHeader"] button, [data-testid="stHeader"] a {pointer-events: auto}
+.st-key-run_buttons {padding: 0 3rem}
+</style>"""
+LECTURE_PANEL_HEIGHT = 345
+LECTURE_CHART_HEIGHT = 290
+LECTURE_SPECTRUM_HEIGHT = 150
 
 
 def epoch_marker(run: RunView, shown: Entry) -> None:
@@ -96,24 +105,21 @@ def colour_controls(run: RunView, entry: Entry) -> tuple[str, bool]:
 
 def controls_and_panels(run: RunView, entries: list[Entry], lecture: bool) -> Entry:
     """The replay and colour controls, then both point panels side by side; the lecture layout puts
-    the ACC curve and the controls in a third column beside the panels. Returns the entry shown."""
-    if lecture:
-        left, right, side = st.columns([5, 5, 4])
-        chart = side.container()
-        with side:
-            entry = replay.replay_controls(entries)
-            colour_by, wrong = colour_controls(run, entry)
-        with chart:
-            metric_chart(entries, entry, run.config.pretrain_epochs, height=LECTURE_CHART_HEIGHT)
-    else:
+    the controls in one row, and the ACC curve and the method's spectrum in a third column beside the
+    panels. Returns the entry shown."""
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="large") if lecture else nullcontext():
         entry = replay.replay_controls(entries)
         colour_by, wrong = colour_controls(run, entry)
-        left, right = st.columns(2)
+    left, right, side = st.columns([5, 5, 4]) if lecture else (*st.columns(2), None)
     height = LECTURE_PANEL_HEIGHT if lecture else PANEL_HEIGHT
     with left:
-        autoencoder_panel(run, entries, entry, colour_by, wrong, height)
+        autoencoder_panel(run, entries, entry, colour_by, wrong, height, lecture)
     with right:
-        clustering_panel(run, entry, colour_by, wrong, height)
+        clustering_panel(run, entry, colour_by, wrong, height, lecture)
+    if side is not None:
+        with side:
+            metric_chart(entries, entry, run.config.pretrain_epochs, height=LECTURE_CHART_HEIGHT, lecture=True)
+            spectrum_chart(entry.snapshot.view, LECTURE_SPECTRUM_HEIGHT, lecture=True)
     return entry
 
 

@@ -10,45 +10,49 @@ from deepclust_core.projection import umap as projection
 from deepclust_core.data.dataset import round_for_reading
 from deepclust_core.evaluation.metrics import best_matching, contingency
 from deepclust_core.runs.view import Entry, RunView
+from deepclust_core.training.snapshot import ClusterView
 
 from . import selection
-from .charts import points_figure, spectrum_figure, values_figure
+from .charts import LECTURE_FONT, points_figure, spectrum_figure, values_figure
 from .live_chart import live_chart
 from .new_rows import add_new_rows
 
 
 COLOURINGS = ("predicted cluster", "true label", "confidence")
 PANEL_HEIGHT = 460  # pixels; the lecture layout passes less
+SPECTRUM_HEIGHT = 200
 
 
-def colouring(run: RunView, entry: Entry, by_label: bool) -> tuple[np.ndarray, list[str], np.ndarray | None]:
-    """Groups to colour by, their names, and the misclustered mask (None without labels)."""
+def colouring(run: RunView, entry: Entry, by_label: bool) -> tuple[np.ndarray, list[str], str, np.ndarray | None]:
+    """Groups to colour by, their names and what they are (the legend's title), and the misclustered mask
+    (None without labels)."""
     snapshot = entry.snapshot
     clusters = snapshot.display_labels
     truth = None if run.data.y is None else run.data.y[snapshot.display_index]
     wrong = None if truth is None else misclustered(clusters, truth)
     if by_label and truth is not None:
-        names = list(run.data.class_names or [f"class {c}" for c in range(int(truth.max()) + 1)])
-        return truth, names, wrong
-    return clusters, [f"cluster {k}" for k in range(int(clusters.max()) + 1)], wrong
+        names = list(run.data.class_names or [str(c) for c in range(int(truth.max()) + 1)])
+        return truth, names, "label", wrong
+    return clusters, [str(k) for k in range(int(clusters.max()) + 1)], "cluster", wrong
 
 
 def draw_points(run: RunView, entry: Entry, xy: np.ndarray, title: str, axis_names: tuple[str, str],
                 colour_by: str, highlight: bool, centroids: np.ndarray | None, key: str,
-                height: int = PANEL_HEIGHT) -> None:
+                height: int = PANEL_HEIGHT, lecture: bool = False) -> None:
     """One point panel, coloured by cluster, label or the method's confidence; selectable."""
     customdata, template = hover_data(run, entry)
     view = entry.snapshot.view
     if colour_by == "confidence" and view.point_values is not None:
         figure = values_figure(xy, view.point_values, view.point_values_name, customdata, template, title,
-                               axis_names, centroids, height)
+                               axis_names, centroids, height, compact=lecture)
     else:
-        groups, names, wrong = colouring(run, entry, colour_by == "true label")
+        groups, names, what, wrong = colouring(run, entry, colour_by == "true label")
         figure = points_figure(xy, groups, names, customdata, template, title, axis_names,
-                               wrong if highlight else None, centroids, height)
+                               wrong if highlight else None, centroids, height, legend_title=what,
+                               compact=lecture)
     add_new_rows(figure, run, entry, xy, colour_by == "predicted cluster")
     key = f"{key}:{selection.run_key(run)}"  # a new run starts with a new chart, free of the last run's selection
-    remember_selection(run, key, live_chart(figure, key, selectable=True))
+    remember_selection(run, key, live_chart(figure, key, selectable=True, font_size=LECTURE_FONT if lecture else None))
 
 
 def misclustered(clusters: np.ndarray, truth: np.ndarray) -> np.ndarray:
@@ -114,7 +118,7 @@ def pretrained_entry(entries: list[Entry]) -> Entry | None:
 
 
 def autoencoder_panel(run: RunView, entries: list[Entry], entry: Entry, colour_by: str, highlight: bool,
-                      height: int = PANEL_HEIGHT) -> None:
+                      height: int = PANEL_HEIGHT, lecture: bool = False) -> None:
     show_pretrained = st.toggle("Show the pretrained space", key="show_pretrained",
                                 help="The autoencoder space before clustering began: the 'before' of before/after.")
     shown = pretrained_entry(entries) if show_pretrained else entry
@@ -124,7 +128,7 @@ def autoencoder_panel(run: RunView, entries: list[Entry], entry: Entry, colour_b
     run.frames.look_at(shown.seq)
     layout, axes, note = frame_of(run, entries, shown)
     title = "Autoencoder space" + (" (pretrained)" if show_pretrained else "")
-    draw_points(run, shown, layout, title, axes, colour_by, highlight, None, "autoencoder_panel", height)
+    draw_points(run, shown, layout, title, axes, colour_by, highlight, None, "autoencoder_panel", height, lecture)
     st.caption(note)
 
 
@@ -147,7 +151,10 @@ def frame_of(run: RunView, entries: list[Entry], shown: Entry) -> tuple[np.ndarr
     return layout, ("UMAP 1", "UMAP 2"), "UMAP frame of a nearby epoch (this epoch's frame is on its way)"
 
 
-def clustering_panel(run: RunView, entry: Entry, colour_by: str, highlight: bool, height: int = PANEL_HEIGHT) -> None:
+def clustering_panel(run: RunView, entry: Entry, colour_by: str, highlight: bool, height: int = PANEL_HEIGHT,
+                     lecture: bool = False) -> None:
+    """The method's own space, with its note and, but in the lecture layout (which draws it beside the
+    panels), its spectrum beneath."""
     view = entry.snapshot.view
     names = list(view.axis_names)
     key = f"axes:{run.config.method}:{view.title}"
@@ -158,8 +165,15 @@ def clustering_panel(run: RunView, entry: Entry, colour_by: str, highlight: bool
                          format_func=lambda i: f"y: {names[i]}", label_visibility="collapsed")
     centroids = None if view.centroids is None else view.centroids[:, [x, y]]
     draw_points(run, entry, view.coords[:, [x, y]], view.title, (names[x], names[y]), colour_by, highlight, centroids,
-                "clustering_panel", height)
+                "clustering_panel", height, lecture)
     if view.note:
         st.caption(view.note)
+    if not lecture:
+        spectrum_chart(view)
+
+
+def spectrum_chart(view: ClusterView, height: int = SPECTRUM_HEIGHT, lecture: bool = False) -> None:
+    """The method's spectrum (DEKM: the eigenvalues of S_w), when its view has one."""
     if view.spectrum is not None:
-        live_chart(spectrum_figure(view.spectrum, view.spectrum_name, reference=view.spectrum_reference), "spectrum")
+        live_chart(spectrum_figure(view.spectrum, view.spectrum_name, reference=view.spectrum_reference, height=height),
+                   "spectrum", font_size=LECTURE_FONT if lecture else None)

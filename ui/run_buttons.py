@@ -56,10 +56,12 @@ def _confirm(choice: Choice, run: LiveRun) -> None:
 def run_buttons(choice: Choice, run: LiveRun | None) -> None:
     active = run is not None and run.active
     asking = active and choice.config is not None and st.session_state.get(CONFIRM, False)
-    name, start, pause, stop, note = st.columns([2, 1, 1, 1, 3])
+    # the container's key: the lecture layout's style places these buttons
+    name, start, pause, stop, note = st.container(key="run_buttons").columns([2, 1, 1, 1, 3])
     name.text_input("Run name", key=NAME, max_chars=NAME_LENGTH, placeholder="Name the next run (optional)",
                     label_visibility="collapsed", help="Shown on the Runs and Compare pages and in the exports.")
-    start.button("Start", type="primary", disabled=choice.config is None or asking or not access.can_change(), width="stretch",
+    start.button("Start", type="primary", disabled=choice.config is None or asking or not access.can_change(),
+                 width="stretch",
                  on_click=_ask if active else _start, args=(True,) if active else (choice,),
                  help="Asks first while a run is training." if active else None)
     paused = run is not None and run.status == "paused"
