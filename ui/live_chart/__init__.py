@@ -7,11 +7,14 @@ This component keeps one Plotly plot per key in a small frame (index.html beside
 and hands it each new figure, which Plotly.react applies as a change: the zoom stays, and a
 box or lasso selection comes back in the shape `st.plotly_chart(on_select="rerun")` returns.
 
-The frame loads Plotly.js from a folder in the user's cache, written once per Plotly version
-from the plotly package's own copy (no download, nothing added to the repository).
+The frame loads Plotly.js from a folder in the user's cache, written once per Plotly version and
+version of index.html, from the plotly package's own copy (no download, nothing added to the
+repository). The page's hash in the folder's name keeps two checkouts or releases of deepclust on one
+machine from serving each other's frame.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -36,13 +39,15 @@ TEMPLATE = json.dumps(plotly.io.templates["plotly_white"].to_plotly_json(), cls=
 
 
 def component_folder() -> Path:
-    """The frame's folder: index.html and the plotly package's plotly.min.js, written once per version
+    """The frame's folder: index.html and the plotly package's plotly.min.js, written once per version of each
     (in the user's cache folder, or the temporary folder where that cannot be written)."""
+    page = PAGE.read_bytes()
+    version = f"plotly-{plotly.__version__}-page-{hashlib.sha256(page).hexdigest()[:12]}"
     for base in (default_cache_dir(), Path(tempfile.gettempdir()) / f"deepclust-{os.getuid()}"):
-        folder = base / "live_chart" / f"plotly-{plotly.__version__}"
+        folder = base / "live_chart" / version
         try:
             _write_if_changed(folder / "plotly.min.js", plotly.offline.get_plotlyjs().encode())
-            _write_if_changed(folder / PAGE.name, PAGE.read_bytes())
+            _write_if_changed(folder / PAGE.name, page)
             return folder
         except OSError:
             continue
