@@ -133,5 +133,7 @@ AECM_CARD = MethodCard(
     for_data=recipe_for_data,
     source="AECM.py with the data set's row of Tuned_Param.py (AECM_UNIF: MNIST, Fashion-MNIST, USPS, PENDIGITS; "
            "other data: the row tuned on data closest in rows and dimensions), github.com/Ahcene-B/clustering-Module",
-    quick_look={"cluster_epochs": 80},  # quick look: 48 s (load 3), ACC 0.36; AE + k-means 0.54 (random weights)
+    # quick look with MNIST's row: 48 s (load 3), ACC 0.36; AE + k-means 0.54 (random weights). With USPS's row (the
+    # closest in shape to digits): ACC 0.26, AE + k-means 0.72 (seed 0, load about 30: docs/benchmarks.md, issue 24)
+    quick_look={"cluster_epochs": 80},
 )
