@@ -104,8 +104,9 @@ class DEC(Method):
         return self.config.update_interval == 0 if rule is None else rule.at_epoch_end
 
     def after_step(self, ctx: TrainingContext) -> None:
-        """Every update_interval steps (DEC-keras' update_interval), a new P from every row embedded now;
-        the end after max_iterations steps (DEC-keras' maxiter)."""
+        """Every update_interval steps (DEC-keras' update_interval), a new P from every row embedded now, unless
+        epochs are shorter than that (then `end_epoch` refreshes); the end after max_iterations steps (DEC-keras'
+        maxiter)."""
         if ctx.step >= self.config.max_iterations:
             self.converged = True
         elif not self.rule.at_epoch_end and ctx.step % self.rule.refresh_every == 0:
