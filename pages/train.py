@@ -25,7 +25,7 @@ with st.sidebar:
     st.header("Training")
     training = settings_form.training_settings(method, data)
 
-choice = settings_form.build_choice(data, k, method, options, training)
+choice = settings_form.build_choice(data, k, method, options, training, data_picker.take_problem())
 run = run_state.current_run()
 if not lecture:
     st.title("Watch deep clustering learn")

@@ -163,20 +163,33 @@ def test_config_validation_and_defaults():
     AutoencoderConfig(**{k: AECM.card.suggested[k] for k in ("activation", "embedding_dim", "init")})
 
 
-@pytest.mark.parametrize("name, row, embedding, batch, weights", [
-    ("Fashion-MNIST (10000 of 70000)", "Fashion-MNIST", 10, 175, (13.0, 47.0, 1.0)),  # Tuned_Param.py, AECM_UNIF
-    ("usps.npz", "USPS", 30, 45, (3.0, 0.04, 1.0)),
-    ("MNIST", "MNIST", 10, 500, (230.0, 5.0, 1.0)),
-    ("digits", "MNIST", 10, 500, (230.0, 5.0, 1.0)),  # no row of its own: the MNIST row
+@pytest.mark.parametrize("name, shape, row, embedding, batch, weights", [
+    ("Fashion-MNIST (10000 of 70000)", (20, 4), "Fashion-MNIST", 10, 175, (13.0, 47.0, 1.0)),  # Tuned_Param.py
+    ("usps.npz", (20, 4), "USPS", 30, 45, (3.0, 0.04, 1.0)),
+    ("MNIST", (20, 4), "MNIST", 10, 500, (230.0, 5.0, 1.0)),
+    ("digits", (1797, 64), "USPS", 30, 45, (3.0, 0.04, 1.0)),  # no row of its own: USPS is the closest in shape
+    ("wine.csv", (178, 13), "PENDIGITS", 70, 80, (13.0, 0.5, 1.0)),
+    ("pixels.npy", (60000, 900), "MNIST", 10, 500, (230.0, 5.0, 1.0)),
 ])
-def test_the_recipe_takes_the_data_sets_tuned_row(name, row, embedding, batch, weights):
-    data = Dataset(X=np.zeros((20, 4), dtype=np.float32), y=None, name=name)
-    assert tuned_row(name) == row
+def test_the_recipe_takes_the_data_sets_tuned_row(name, shape, row, embedding, batch, weights):
+    data = Dataset(X=np.zeros(shape, dtype=np.float32), y=None, name=name)
+    assert tuned_row(name, *shape) == row
     config = config_for("aecm", 10, data=data)
     assert (config.autoencoder.embedding_dim, config.batch_size, config.method_options["tuned_row"]) == (embedding, batch, row)
     assert AECMConfig(**config.method_options).weights() == weights
     assert (config.autoencoder.init, config.autoencoder.activation, config.pretrain_epochs, config.cluster_epochs) == (
         "glorot", "leaky_relu", 0, 1001)  # AECM.py: glorot_uniform weights and glorot_normal biases, 1000 + 1 epochs
+
+
+def test_the_row_rule_reads_the_shape_and_name_only():
+    """The same rows and columns choose the same row, whatever the labels; the nearest row moves with the shape."""
+    X = np.random.default_rng(0).random((1797, 64)).astype(np.float32)
+    unlabelled = Dataset(X=X, y=None, name="my digits")
+    labelled = Dataset(X=X, y=np.arange(1797) % 10, name="my digits")
+    shuffled_labels = Dataset(X=X, y=np.random.default_rng(1).permutation(1797) % 10, name="my digits")
+    recipes = [config_for("aecm", 10, data=data) for data in (unlabelled, labelled, shuffled_labels)]
+    assert recipes[0] == recipes[1] == recipes[2] and recipes[0].method_options["tuned_row"] == "USPS"
+    assert [tuned_row("table", n, d) for n, d in ((70000, 700), (9000, 300), (11000, 20))] == ["MNIST", "USPS", "PENDIGITS"]
 
 
 def test_cluster_module_is_seeded():

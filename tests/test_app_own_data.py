@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from file_bytes import npz_bytes
+from file_bytes import npz_bytes, png_bytes, zip_bytes
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -45,6 +45,18 @@ def test_a_damaged_upload_gives_one_line_and_keeps_the_sidebar(app, name):
     assert at.sidebar.number_input(key="dekm:train:cluster").value == 11
     assert at.sidebar.selectbox(key="dekm:train:kind").value == "conv"
     assert at.button[0].disabled  # Start waits for readable data
+
+
+def test_the_main_area_says_what_is_wrong_with_a_bad_file(app):
+    """Not "Choose a data set first.": the file's problem, with the zip's entry named by its path."""
+    content = zip_bytes({"class_a/good.png": png_bytes(np.zeros((4, 4))), "class_a/notapic.png": b"some text\n"})
+    at = upload(app, "photos.zip", content)
+    line = ("photos.zip: class_a/notapic.png cannot be read as an image (its content is not a picture in a format "
+            "Pillow reads, whatever its name says)")
+    assert [e.value for e in at.sidebar.error] == [line]
+    assert [e.value for e in at.main.error] == [f"Fix or replace the file: {line}"] and at.button[0].disabled
+    at.sidebar.file_uploader(key="upload").set_value(None).run()  # the file taken away: nothing is wrong any more
+    assert not at.sidebar.error and [e.value for e in at.main.error] == ["Choose a data set first."]
 
 
 def test_a_named_csv_keeps_its_names_id_and_dropped_columns(app):

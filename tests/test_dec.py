@@ -5,7 +5,7 @@ import torch
 from deepclust_core import load_dataset, train
 from deepclust_core.networks.build import build_autoencoder
 from deepclust_core.settings.autoencoder import AutoencoderConfig
-from deepclust_core.catalog.dec import DECConfig, IDECConfig
+from deepclust_core.catalog.dec import DECConfig, IDECConfig, RefreshRule, refresh_rule
 from deepclust_core.training.loop import embed, new_autoencoder
 from deepclust_core.methods import METHODS, TrainingContext, make_method
 from deepclust_core.methods.dec import DEC, IDEC, student_t, target_distribution
@@ -106,6 +106,7 @@ def test_stops_when_fewer_than_a_thousandth_of_labels_change():
 
 def test_update_interval_refreshes_the_target_every_t_steps():
     ctx = tiny_context(n=60)
+    ctx.steps_per_epoch = 10  # an epoch longer than the interval: the reference's rule as it is
     method = make_method("dec", 3, 0, {"n_init": 2, "update_interval": 3})
     method.setup(ctx)
     assert method.refreshes == 1 and not method.fresh_embedding_each_epoch
@@ -125,6 +126,47 @@ def test_update_interval_refreshes_the_target_every_t_steps():
     assert every_epoch.refreshes == 1 and every_epoch.fresh_embedding_each_epoch
 
 
+def test_short_epochs_refresh_the_target_at_every_epoch_end():
+    """A 178-row table at batch 256 is one step an epoch: with T = 140, a 30-epoch run would never refresh P.
+    An epoch shorter than T refreshes at its end; the 0.1 % rule still compares labels T steps apart."""
+    ctx = tiny_context(n=60)
+    method = make_method("idec", 3, 0, {"n_init": 2, "update_interval": 4})
+    method.setup(ctx)  # ctx.steps_per_epoch == 1 < 4
+    assert method.fresh_embedding_each_epoch and method.rule.describe().startswith("every epoch end")
+    first_labels = method.labels.copy()
+    with torch.no_grad():
+        ctx.autoencoder.encoder[0].weight.mul_(2.0)  # the embedding moves; P must follow at each epoch end
+    for step in range(1, 4):
+        ctx.step = step
+        method.after_step(ctx)
+        assert method.refreshes == step  # no refresh inside the epoch...
+        method.end_epoch(ctx, ctx.embed())
+        assert method.refreshes == step + 1  # ... one at its end
+        assert method.checked_at == 0 and not method.converged  # under 4 steps since the first labels: no check
+    expected = target_distribution(student_t(torch.as_tensor(ctx.embed()), method.mu))
+    assert torch.allclose(method.target, expected)
+    ctx.step = 4
+    method.end_epoch(ctx, ctx.embed())  # 4 steps after the first labels: the 0.1 % rule compares with them
+    assert method.checked_at == 4
+    assert method.converged == (np.mean(method.labels != first_labels) < 0.001)
+
+
+def test_refresh_rule_reads_only_step_counts():
+    assert refresh_rule(140, 274) == RefreshRule(140, False, 140)  # MNIST at batch 256: the reference's rule
+    assert refresh_rule(140, 8) == RefreshRule(8, True, 140)  # digits: every epoch end, the 0.1 % rule 140 steps apart
+    assert refresh_rule(140, 1).describe() == "every epoch end: an epoch, 1 step, is shorter than the 140-step interval"
+    assert refresh_rule(0, 8) == RefreshRule(8, True, 0) and refresh_rule(0, 8).describe() == "every epoch end"
+
+
+def test_a_quick_look_on_a_one_step_epoch_refreshes_its_target(blobs, small_config):
+    """One batch holds every row; T = 140 steps is never reached in 5 epochs, yet P follows every epoch."""
+    config = small_config(method="idec", pretrain_epochs=3, cluster_epochs=5, batch_size=512, use_cache=False,
+                          method_options={"n_init": 2, "stop_tolerance": 0.0})
+    clustering = [s for s in train(blobs, config) if s.phase == "cluster"]
+    assert clustering[0].view.note.startswith("first target P, from k-means; refreshed every epoch end")
+    assert clustering[-1].view.note.startswith("target refresh 6 (every epoch end: an epoch, 1 step, ")
+
+
 def test_a_run_with_update_interval(blobs, small_config):
     """300 rows in batches of 64: 5 steps an epoch, so T = 2 refreshes P twice or three times an epoch."""
     config = small_config(method="idec", pretrain_epochs=3, cluster_epochs=3, use_cache=False,
@@ -132,7 +174,7 @@ def test_a_run_with_update_interval(blobs, small_config):
     snapshots = list(train(blobs, config))
     clustering = [s for s in snapshots if s.phase == "cluster"]
     assert [s.epoch for s in clustering] == [0, 1, 2, 3]
-    assert clustering[-1].view.note.startswith("target refresh 8:")  # at set-up, then after steps 2, 4, ..., 14
+    assert clustering[-1].view.note.startswith("target refresh 8 (every 2 steps): ")  # at set-up, then after steps 2, 4, ..., 14
     assert clustering[-1].labels.shape == (300,) and np.isfinite(clustering[-1].losses["total"])
 
 

@@ -45,6 +45,20 @@ def test_bad_zips_are_explained(content, message):
         load_bytes(content, "upload.zip")
 
 
+def test_an_entry_that_is_no_picture_is_named_plainly():
+    """Pillow's own words name a file object ("<zipfile.ZipExtFile name=... mode='r'>"); the line names the entry."""
+    content = zip_bytes({"class_a/good.png": png_bytes(np.zeros((4, 4))), "class_a/notapic.png": b"just some text\n"})
+    with pytest.raises(DataError) as caught:
+        load_bytes(content, "photos.zip")
+    assert str(caught.value) == ("photos.zip: class_a/notapic.png cannot be read as an image (its content is not a "
+                                 "picture in a format Pillow reads, whatever its name says)")
+    truncated = png_bytes(np.arange(64 * 64).reshape(64, 64) % 251)[:80]
+    with pytest.raises(DataError) as caught:
+        load_bytes(zip_bytes({"a/cut.png": truncated}), "photos.zip")
+    assert str(caught.value).startswith("photos.zip: a/cut.png cannot be read as an image (")
+    assert "ZipExtFile" not in str(caught.value) and "<" not in str(caught.value)
+
+
 def test_thumbnail_is_a_png_data_url():
     import base64
 

@@ -25,6 +25,7 @@ from .settings_form import kept
 UPLOAD = "Your file (CSV, .npy, .npz, .zip of images)"
 UPLOAD_LIMIT_MB = 200  # streamlit's default server.maxUploadSize
 KEPT_FILE = "upload:kept"  # (file_id, name, bytes) of the file uploaded last in this session
+DATA_PROBLEM = "data_problem"  # session key: why the chosen data could not be read in this rerun
 
 
 @st.cache_resource(max_entries=6, show_spinner="Loading data…")
@@ -68,7 +69,14 @@ def pick_data() -> Dataset | None:
         return cached_dataset(name, None, 1000, 0.05, 4)
     except DataError as error:
         st.error(str(error))
+        st.session_state[DATA_PROBLEM] = str(error)
         return None
+
+
+def take_problem() -> str | None:
+    """What was wrong with the data in this rerun (pick_data's one line under the uploader), for the main area
+    to say instead of "Choose a data set first."; None when the data was read or not chosen yet."""
+    return st.session_state.pop(DATA_PROBLEM, None)
 
 
 def _fashion_mnist() -> Dataset | None:

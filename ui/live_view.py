@@ -11,6 +11,7 @@ from contextlib import nullcontext
 
 import streamlit as st
 
+from deepclust_core.evaluation.collapse import collapse_note
 from deepclust_core.runs.view import Entry, RunView, display_subsample, live_edge
 
 from . import replay
@@ -71,8 +72,8 @@ def epoch_marker(run: RunView, shown: Entry) -> None:
 
 
 def progress(run: RunView, newest: Entry, lecture: bool = False) -> None:
-    """A progress bar while training, how the run ended after; the lecture layout leaves both to the
-    scoreboard and keeps only a failure's message."""
+    """A progress bar while training, how the run ended after, and a line when it ended with collapsed
+    clusters; the lecture layout leaves the first two to the scoreboard and keeps the messages."""
     s = newest.snapshot
     config = run.config
     total = config.pretrain_epochs + config.cluster_epochs
@@ -85,8 +86,12 @@ def progress(run: RunView, newest: Entry, lecture: bool = False) -> None:
             st.progress(min(done / max(total, 1), 1.0), text=text)
     elif run.status == "failed":
         st.error(run.error)
-    elif not lecture:
-        st.success(f"{ENDINGS[run.status]} {PHASES[s.phase]} epoch {s.epoch}, {s.elapsed:.1f} s in all, on {s.device}.")
+    else:
+        if not lecture:
+            st.success(f"{ENDINGS[run.status]} {PHASES[s.phase]} epoch {s.epoch}, {s.elapsed:.1f} s in all, on {s.device}.")
+        note = collapse_note(s.cluster_sizes) if s.phase == "cluster" else None
+        if note:
+            st.warning(note, icon="⚠️")
 
 
 def colour_controls(run: RunView, entry: Entry) -> tuple[str, bool]:

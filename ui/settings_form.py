@@ -237,11 +237,13 @@ def config_from_form(data: Dataset | None, k: int, method: str, options: dict, t
     return config_for(method, k, data=data, autoencoder=autoencoder, options=options, **settings)
 
 
-def build_choice(data: Dataset | None, k: int, method: str, options: dict, training: dict) -> Choice:
+def build_choice(data: Dataset | None, k: int, method: str, options: dict, training: dict,
+                 data_problem: str | None = None) -> Choice:
     """The run the widgets ask for: `config_for` with every widget's value as the user's choice (what has no
-    widget, the autoencoder's activation, is the recipe's). The problem is one sentence shown next to Start."""
+    widget, the autoencoder's activation, is the recipe's). The problem is one sentence shown next to Start:
+    without data, what was wrong with it (`data_problem`), else that data is still to be chosen."""
     if data is None:
-        return Choice(None, None, "Choose a data set first.")
+        return Choice(None, None, f"Fix or replace the file: {data_problem}" if data_problem else "Choose a data set first.")
     try:
         validate_for_clustering(data, k)
         config = config_from_form(data, k, method, options, training)

@@ -127,7 +127,7 @@ def main(argv=None) -> int:
         torch.set_flush_denormal(flush)
         state = {k: v.clone() for k, v in ae.state_dict().items()}
         method = make_method("dec", K, 0)
-        ctx = TrainingContext(ae, X, embed=lambda: embed(ae, X), seed=0, epochs=75)
+        ctx = TrainingContext(ae, X, embed=lambda: embed(ae, X), seed=0, epochs=75, steps_per_epoch=-(-len(X) // 256))
         method.setup(ctx)
         optimizer = method.make_optimizer(list(ae.encoder.parameters()) + method.parameters(), 1e-3)
         batches = _Batches(len(X), 256, 0, cpu)

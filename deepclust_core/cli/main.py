@@ -20,6 +20,7 @@ import numpy as np
 from ..catalog import CARDS
 from ..data.dataset import DataError, Dataset
 from ..data.loaders import BUILT_IN, load_dataset
+from ..evaluation.collapse import collapse_note
 from ..runs.branch import BranchStart, branch_start
 from ..runs.recording import RecordedTraining
 from ..runs.store import RunStore
@@ -208,6 +209,9 @@ def run_training(args) -> int:
     reference = " ".join(f"{k.upper()}={v:.4f}" for k, v in last.reference_metrics.items())
     print(f"final: {summary}; AE + k-means: {reference or 'n/a'}; {last.elapsed:.1f}s on {last.device}"
           f"{'; converged' if last.converged else ''}")
+    note = collapse_note(last.cluster_sizes) if last.phase == "cluster" else None
+    if note:
+        print(f"warning: {note}")
     if args.save_labels:
         np.save(args.save_labels, last.labels, allow_pickle=False)
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -31,6 +32,7 @@ MAX_UNCOMPRESSED = 1 << 30  # refuse archives whose image files expand past 1 Gi
 MAX_IMAGE_PIXELS = 50_000_000  # one picture (a 7,000 x 7,000 photo); Pillow itself warns at 89 million
 MAX_DECODED_BYTES = 2 << 30  # all pictures at full size, one byte per channel: 2 GiB to decode in all
 GREY_TOLERANCE = 2  # RGB pictures whose channels differ by at most this are grey
+FILE_OBJECT = re.compile(r"\s*<zipfile\.ZipExtFile[^>]*>")  # how Pillow names a zip entry in its errors
 DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error, zipfile.BadZipFile, zlib.error)
 
 
@@ -71,7 +73,7 @@ def _declared_sizes(archive: zipfile.ZipFile, members: list[str], name: str) -> 
             with archive.open(member) as f, Image.open(f) as image:
                 (width, height), bands = image.size, len(image.getbands())
         except (*DECODE_ERRORS, Image.DecompressionBombError) as error:
-            raise DataError(f"{name}: {member} cannot be read as an image ({error})") from None
+            raise unreadable(name, member, error) from None
         if width * height > MAX_IMAGE_PIXELS:
             raise DataError(f"{name}: {member} is {width:,} × {height:,} pixels; at most {MAX_IMAGE_PIXELS:,} "
                             "pixels a picture (shrink the pictures first: they are used at 64 pixels a side)")
@@ -92,7 +94,19 @@ def _decoded(archive: zipfile.ZipFile, member: str, size: tuple[int, int], name:
             image.draft("RGB", size)  # JPEG decodes straight at a fraction of its size
             return np.asarray(image.convert("RGB").resize(size))
     except (*DECODE_ERRORS, Image.DecompressionBombError) as error:
-        raise DataError(f"{name}: {member} cannot be read as an image ({error})") from None
+        raise unreadable(name, member, error) from None
+
+
+def unreadable(name: str, member: str, error: Exception) -> DataError:
+    """The one line for a zip entry Pillow cannot decode: the entry by its path in the zip and why, in words
+    (Pillow's own message names a file object, "<zipfile.ZipExtFile name=... mode='r'>")."""
+    from PIL import UnidentifiedImageError
+
+    if isinstance(error, UnidentifiedImageError):
+        why = "its content is not a picture in a format Pillow reads, whatever its name says"
+    else:
+        why = FILE_OBJECT.sub("", str(error)).strip(" :") or type(error).__name__
+    return DataError(f"{name}: {member} cannot be read as an image ({why})")
 
 
 def _common_size(sizes: list[tuple[int, int]]) -> tuple[int, int]:

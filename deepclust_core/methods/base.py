@@ -30,6 +30,7 @@ class TrainingContext:
     step: int = 0  # optimiser steps taken in the clustering phase
     epoch: int = 0  # clustering epochs completed
     epochs: int = 0  # clustering epochs planned (TrainConfig.cluster_epochs); a method may stop sooner
+    steps_per_epoch: int = 1  # optimiser steps in one pass over the rows, ceil(n / batch size)
 
 
 class Method:

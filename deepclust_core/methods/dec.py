@@ -7,11 +7,15 @@ Target (DEC Eq. 3): p_ik ∝ q_ik^2 / f_k with f_k = sum_i q_ik, frozen between 
 Loss (DEC Eq. 2): KL(P || Q) = sum_i sum_k p_ik log(p_ik / q_ik), averaged over the batch (Keras 'kld').
 IDEC keeps the decoder: L = L_r + gamma KL(P || Q), L_r the mean squared reconstruction, gamma = 0.1.
 P is refreshed every `update_interval` steps (both references: 140 on MNIST, 30 on USPS), or at
-every epoch end with 0, and the run stops when fewer than 0.1 % of labels change between two
-refreshes, or after `max_iterations` steps (2e4). Refreshing every 140 steps rather than every
-epoch matters on small data: on digits an epoch is 8 steps, too few for 0.1 % of the labels to
-move, so the rule would end DEC after a few refreshes. As in both references, batches walk
-through the rows in order. DEC trains the encoder and the centroids only; IDEC also the decoder.
+every epoch end with 0, and the run stops when fewer than 0.1 % of labels change over
+`update_interval` steps, or after `max_iterations` steps (2e4). Small data keeps both meanings
+(catalog/dec.py, `refresh_rule`): when an epoch is shorter than the interval (MNIST: 274 steps
+an epoch, digits 8, a 178-row table 1), P is refreshed at every epoch end instead, so that it
+follows the model even in a 30-epoch run, while the stopping rule still compares the labels
+with those of the refresh at least `update_interval` steps before: 8 steps are too few for 0.1 %
+of the labels to move, and comparing refreshes an epoch apart would end DEC after a few of them.
+As in both references, batches walk through the rows in order. DEC trains the encoder and the
+centroids only; IDEC also the decoder.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..catalog.dec import DEC_CARD, IDEC_CARD
+from ..catalog.dec import DEC_CARD, IDEC_CARD, refresh_rule
 from ..training.snapshot import ClusterView
 from .base import Method, TrainingContext
 from .kmeans import kmeans
@@ -52,19 +56,26 @@ class DEC(Method):
         H = ctx.embed()  # (n, d)
         centers = kmeans(H, self.n_clusters, self.seed, self.config.n_init).centers
         self.mu = torch.nn.Parameter(torch.as_tensor(centers, device=ctx.X.device))  # (K, d)
-        self.labels: np.ndarray | None = None
+        self.rule = refresh_rule(self.config.update_interval, ctx.steps_per_epoch)
+        self.labels: np.ndarray | None = None  # argmax q at the last refresh
+        self.checked_labels, self.checked_at = None, 0  # ... and at the last check of the stopping rule
         self.refreshes, self.changed = 0, 1.0
-        self._refresh(H)
+        self._refresh(H, step=0)
 
     @torch.no_grad()
-    def _refresh(self, H: np.ndarray) -> None:
-        """A new target P from Q on every row, and the stopping rule on the labels argmax q."""
+    def _refresh(self, H: np.ndarray, step: int) -> None:
+        """A new target P from Q on every row. The stopping rule compares the labels argmax q with those of
+        the check at least `rule.check_every` steps before."""
         q = student_t(torch.as_tensor(H, device=self.mu.device), self.mu, self.config.alpha)  # (n, K)
         self.target = target_distribution(q)  # (n, K)
         labels = q.argmax(1).cpu().numpy()
         if self.labels is not None:
             self.changed = float(np.mean(labels != self.labels))
-            self.converged = self.changed < self.config.stop_tolerance
+        if self.checked_labels is None:
+            self.checked_labels = labels
+        elif step - self.checked_at >= self.rule.check_every:
+            self.converged = float(np.mean(labels != self.checked_labels)) < self.config.stop_tolerance
+            self.checked_labels, self.checked_at = labels, step
         self.labels = labels
         self.confidence = float(q.max(1).values.mean())
         self.refreshes += 1
@@ -84,19 +95,21 @@ class DEC(Method):
     @property
     def fresh_embedding_each_epoch(self) -> bool:
         """Only a refresh at the epoch end needs every row embedded with the epoch's final weights."""
-        return self.config.update_interval == 0
+        rule = getattr(self, "rule", None)
+        return self.config.update_interval == 0 if rule is None else rule.at_epoch_end
 
     def after_step(self, ctx: TrainingContext) -> None:
-        """Every update_interval steps (DEC-keras' update_interval), a new P from every row embedded now;
-        the end after max_iterations steps (DEC-keras' maxiter)."""
+        """Every update_interval steps (DEC-keras' update_interval), a new P from every row embedded now, unless
+        epochs are shorter than that (then `end_epoch` refreshes); the end after max_iterations steps (DEC-keras'
+        maxiter)."""
         if ctx.step >= self.config.max_iterations:
             self.converged = True
-        elif self.config.update_interval and ctx.step % self.config.update_interval == 0:
-            self._refresh(ctx.embed())
+        elif not self.rule.at_epoch_end and ctx.step % self.rule.refresh_every == 0:
+            self._refresh(ctx.embed(), ctx.step)
 
     def end_epoch(self, ctx: TrainingContext, H: np.ndarray) -> None:
-        if not self.config.update_interval:
-            self._refresh(H)
+        if self.rule.at_epoch_end:
+            self._refresh(H, ctx.step)
 
     def centroids(self) -> np.ndarray:
         """mu (K, d); the nearest centroid is also argmax q, so the base class's predict applies."""
@@ -111,7 +124,15 @@ class DEC(Method):
         """The embedding on its principal axes with the centroids, coloured by confidence max_k q_ik."""
         view = principal_view(H, self.centroids(), f"{self.card.name.upper()} embedding and centroids (principal axes)")
         return replace(view, point_values=self.soft_assignments(H).max(1), point_values_name="confidence max_k q_ik",
-                       note=f"target refresh {self.refreshes}: {self.changed:.2%} of labels changed")
+                       note=self.refresh_note())
+
+    def refresh_note(self) -> str:
+        """What the view says about the target: how often it is refreshed, and the labels changed at the last
+        refresh."""
+        if self.refreshes == 1:
+            return f"first target P, from k-means; refreshed {self.rule.describe()}"
+        return (f"target refresh {self.refreshes} ({self.rule.describe()}): {self.changed:.2%} of labels changed "
+                "since the previous one")
 
     def scalars(self) -> dict[str, float]:
         return {"mean confidence": self.confidence, "changed at last refresh": self.changed}

@@ -93,7 +93,7 @@ def _cluster(method, autoencoder, X, data, config, builder, batches, control, em
     torch.manual_seed(config.seed)
     batches.generator.manual_seed(config.seed)
     ctx = TrainingContext(autoencoder, X, embed=lambda: embed(autoencoder, X), seed=config.seed,
-                          epochs=config.cluster_epochs)
+                          epochs=config.cluster_epochs, steps_per_epoch=-(-len(X) // config.batch_size))
     H = ctx.embed()
     reference = _ae_kmeans_metrics(data, H, config)
     if control.stopped:  # k-means runs can take seconds on large data: honour a Stop pressed meanwhile
