@@ -18,7 +18,8 @@ class TrainConfig:
     pretrain_epochs: int = setting(200, help="DEKM's reference pretrains 200 epochs (DKM: 50); with a hold-out, the "
                                              "most it may run; on data smaller than digits a preset raises it to "
                                              "the optimiser steps it takes on digits")
-    cluster_epochs: int = setting(100, help="upper bound; a method's own stopping rule may end sooner")
+    cluster_epochs: int = setting(100, help="upper bound; a method's own stopping rule may end sooner; on data "
+                                            "smaller than digits a preset raises it to the steps it takes on digits")
     batch_size: int = setting(256, help="every reference uses 256 (DEPICT: 100)")
     lr: float = setting(1e-3, help="the step size of each phase's Adam: pretraining's unless pretrain_optimizer is "
                                    '"sgd", clustering\'s unless the method\'s optimiser is SGD (DEC); 1e-3 in most '
