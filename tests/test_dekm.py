@@ -55,7 +55,8 @@ def test_dekm_does_not_train_the_decoder(small_config):
 
 def test_the_recipe_is_conv_for_images_and_the_mlp_for_tables():
     """DEKM.py for images (T = 40), DEKM_dense.py for tables (T = 10); on 8x8 digits DEKM.py's own layers."""
-    digits, blobs = load_dataset("digits", subsample=60), load_dataset("blobs", n_samples=60)
+    digits, blobs = load_dataset("digits", subsample=1800), load_dataset("blobs", n_samples=60)  # digits' size: no
+    # small-data epochs (settings/small_data.py)
     image, table = config_for("dekm", 10, data=digits), config_for("dekm", 4, data=blobs)
     assert (image.autoencoder.kind, table.autoencoder.kind) == ("conv", "mlp")
     assert config_for("dekm", 10, data=digits, preset_name="quick").autoencoder.kind == "conv"

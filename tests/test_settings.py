@@ -71,7 +71,7 @@ def test_the_data_set_chooses_between_the_suggested_and_the_quick_look(monkeypat
         return {"pretrain_epochs": 70, "embedding_dim": len(data.name), "n_init": 4}
 
     monkeypatch.setitem(CARDS, "suggesting", replace(SUGGESTING, for_data=for_data, quick_look={"pretrain_epochs": 5}))
-    data = Dataset(X=np.zeros((10, 2), dtype=np.float32), y=None, name="twelve chars")
+    data = Dataset(X=np.zeros((1800, 2), dtype=np.float32), y=None, name="twelve chars")  # digits' size or more
     paper = config_for("suggesting", 4, data=data)
     assert (paper.pretrain_epochs, paper.autoencoder.embedding_dim, paper.method_options) == (70, 12, {"n_init": 4})
     assert config_for("suggesting", 4).pretrain_epochs == 50  # without data: the card's suggested alone
@@ -92,3 +92,26 @@ def test_every_entry_point_gets_the_recipe_for_its_data(tmp_path):
     model.fit(digits)
     assert cli.autoencoder.kind == bench.autoencoder.kind == "conv" and model.autoencoder_.kind == "conv"
     assert model.batch_size is None and cli.batch_size == 256  # DeepClusterer's None: the recipe's
+
+
+def test_epochs_on_data_smaller_than_digits_keep_their_steps_on_digits():
+    """50 + 30 epochs of 8 batches of 256 on digits are 400 + 240 steps; on 178 rows (one batch an epoch) 400 + 240
+    epochs. The rule reads the rows and the batch size only: the same on any labels, or none."""
+    from deepclust_core.settings.small_data import epochs_on_small_data
+
+    quick = {"pretrain_epochs": 50, "batch_size": 256, "cluster_epochs": 30}
+    assert epochs_on_small_data(quick, 178) == {**quick, "pretrain_epochs": 400, "cluster_epochs": 240}
+    assert epochs_on_small_data(quick, 600) == {**quick, "pretrain_epochs": 134, "cluster_epochs": 80}  # 3 batches
+    assert epochs_on_small_data(quick, 1797) == quick and epochs_on_small_data(quick, 70000) == quick
+    assert epochs_on_small_data({**quick, "pretrain_epochs": 0}, 178)["pretrain_epochs"] == 0
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(178, 13)).astype(np.float32)
+    labelled, unlabelled = Dataset(X, rng.integers(0, 3, 178), "wine.csv"), Dataset(X, None, "wine.csv")
+    for data in (labelled, unlabelled):
+        config = config_for("idec", 3, preset_name="quick", data=data)
+        assert (config.pretrain_epochs, config.cluster_epochs) == (400, 240)  # what the form shows
+        paper = config_for("idec", 3, data=data)  # 300 epochs, and the 2e4-step cap already in steps
+        assert (paper.pretrain_epochs, paper.cluster_epochs) == (2400, 20000)
+    quick_digits = config_for("idec", 3, preset_name="quick", data=load_dataset("digits"))
+    assert (quick_digits.pretrain_epochs, quick_digits.cluster_epochs) == (50, 30)
+    assert config_for("idec", 3, preset_name="quick", data=labelled, pretrain_epochs=20).pretrain_epochs == 20

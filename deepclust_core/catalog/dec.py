@@ -186,6 +186,7 @@ IDEC_CARD = MethodCard(
     for_data=recipe_for_data, clustering_optimiser=clustering_optimiser,
     source="IDEC.py's settings for mnist, github.com/XifengGuo/IDEC, on DEC-keras' pretraining (DEC.py; tables: Adam)",
     # quick look: 64 s (load 3 to 4), ACC 0.79; AE + k-means 0.77. With P refreshed at every epoch end: ACC 0.775
-    # (seed 0, load about 30; 0.790 before)
+    # (seed 0, load about 30; 0.790 before). On data smaller than digits the epochs keep their 400 + 240 steps
+    # on digits (settings/small_data.py): wine's quick look runs 400 + 240 one-step epochs (docs/benchmarks.md)
     quick_look={"pretrain_epochs": 50, "cluster_epochs": 30},
 )

@@ -17,6 +17,7 @@ from dataclasses import asdict, fields
 
 from ..catalog import CARDS
 from .autoencoder import AutoencoderConfig
+from .small_data import EPOCH_FIELDS, epochs_on_small_data
 from .train import TrainConfig
 
 TRAIN_FIELDS = ("pretrain_epochs", "cluster_epochs", "batch_size", "lr", "pretrain_optimizer", "pretrain_sgd_lr",
@@ -26,12 +27,19 @@ PRESETS = ("paper", "quick")  # the card's recipe (`suggested`, then `for_data`)
 
 
 def preset(method: str, name: str = "paper", data=None) -> dict:
-    """The settings of a method's preset for a data set (a Dataset, or None for the card's own `suggested`)."""
+    """The settings of a method's preset for a data set (a Dataset, or None for the card's own `suggested`); on data
+    smaller than digits, its epochs keep the steps they take on digits (settings/small_data.py), but for epochs that `for_data` set
+    for this data set already (DEC's 2e4-step cap)."""
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
     card = CARDS[method]
     for_data = card.for_data(data) if card.for_data is not None and data is not None else {}
-    return {**card.suggested, **for_data, **(card.quick_look if name == "quick" else {})}
+    quick_look = card.quick_look if name == "quick" else {}
+    settings = {**card.suggested, **for_data, **quick_look}
+    if data is None:
+        return settings
+    already_for_the_data = {key: for_data[key] for key in EPOCH_FIELDS if key in for_data and key not in quick_look}
+    return {**epochs_on_small_data(settings, len(data.X)), **already_for_the_data}
 
 
 def split_suggested(method: str, preset_name: str = "paper", data=None) -> tuple[dict, dict, dict]:

@@ -16,8 +16,10 @@ class TrainConfig:
     method_options: dict = setting(default_factory=dict, help="fields of the method's config dataclass")
     autoencoder: AutoencoderConfig = setting(default_factory=AutoencoderConfig, help="the network's settings")
     pretrain_epochs: int = setting(200, help="DEKM's reference pretrains 200 epochs (DKM: 50); with a hold-out, the "
-                                             "most it may run")
-    cluster_epochs: int = setting(100, help="upper bound; a method's own stopping rule may end sooner")
+                                             "most it may run; on data smaller than digits a preset raises it to "
+                                             "the optimiser steps it takes on digits")
+    cluster_epochs: int = setting(100, help="upper bound; a method's own stopping rule may end sooner; on data "
+                                            "smaller than digits a preset raises it to the steps it takes on digits")
     batch_size: int = setting(256, help="every reference uses 256 (DEPICT: 100)")
     lr: float = setting(1e-3, help="the step size of each phase's Adam: pretraining's unless pretrain_optimizer is "
                                    '"sgd", clustering\'s unless the method\'s optimiser is SGD (DEC); 1e-3 in most '
