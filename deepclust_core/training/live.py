@@ -26,6 +26,7 @@ import numpy as np
 
 from ..data.dataset import DataError, Dataset
 from ..projection.frames import Frames
+from ..projection.umap import wait_until_ready
 from ..runs.branch import BranchStart
 from ..runs.recording import RecordedTraining
 from ..runs.store import RunStore, default_store
@@ -137,6 +138,8 @@ class LiveRun:
         try:
             for snapshot in self._training.snapshots():
                 seq = self._append(snapshot)
+                if snapshot.phase == "cluster":  # a machine's first start: clustering waits for UMAP's compilation
+                    wait_until_ready(stopped=lambda: self.control.stopped)
                 if self.paced and snapshot.phase == "cluster":
                     self._wait_until_drawn(seq)
         except (TrainingDiverged, DataError, ValueError):
