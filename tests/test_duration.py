@@ -46,7 +46,7 @@ def test_recorded_epoch_seconds_are_medians_and_skip_a_cached_pretraining():
     times = recorded_epoch_seconds([(None, trained), (None, cached)])
     assert times.pretrain == pytest.approx(2.0)  # the cached run's one pretraining row says nothing of an epoch
     assert times.cluster == pytest.approx(1.0)  # median of 0.5 and 1.5; the clustering start (epoch 0) left out
-    assert times.runs == 2
+    assert times.runs == 2 and times.start == pytest.approx(9.0)  # the clustering start, timed apart
 
 
 def test_estimate_from_a_recorded_run_and_the_cache(tiny_run, tmp_path):
@@ -62,10 +62,14 @@ def test_estimate_from_a_recorded_run_and_the_cache(tiny_run, tmp_path):
     cluster = sorted(r.seconds for r in rows if r.phase == "cluster" and r.epoch >= 1)[1]
     assert measured.runs == 1 and "measured on 1 earlier run" in measured.line()
     assert measured.pretrain_cached  # the run left its autoencoder in the cache: no pretraining to wait for
-    assert measured.seconds == pytest.approx(config.cluster_epochs * cluster)
+    trained = max(r.epoch for r in rows if r.phase == "cluster")  # the epochs it trained to its own end
+    start = next(r.seconds for r in rows if r.phase == "cluster" and r.epoch == 0)
+    assert measured.seconds == pytest.approx(start + trained * cluster) and not measured.at_most
     other_seed = replace(config, seed=5)  # another key: pretraining counts again, at the recorded pace
     assert estimate(tiny_run.data, other_seed, store).seconds == pytest.approx(
-        config.pretrain_epochs * pretrain + config.cluster_epochs * cluster)
+        config.pretrain_epochs * pretrain + start + trained * cluster)
+    longer = estimate(tiny_run.data, replace(config, cluster_epochs=30), store)  # other settings: planned epochs
+    assert longer.seconds == pytest.approx(start + 30 * cluster) and longer.at_most
     other_network = replace(config, batch_size=32)  # epochs of another batch size are not these
     assert estimate(tiny_run.data, other_network, store).runs == 0
 

@@ -32,9 +32,10 @@ class FirstRun:
 
 
 def first_run_once(browser, cache_dir: Path, pretrain: int, cluster: int, streamlit_run: bool,
-                   timeout: float = 900.0) -> FirstRun:
+                   timeout: float = 900.0, screenshot: Path | None = None) -> FirstRun:
     """A server on `cache_dir` (as `streamlit run app.py` with `streamlit_run`, else as `make app`), the page
-    opened once it serves, the epochs typed in, Start clicked CLICK_AFTER_LOAD s after the first load."""
+    opened once it serves, the epochs typed in, Start clicked CLICK_AFTER_LOAD s after the first load; the
+    page's picture at the end saved to `screenshot` if given."""
     server = Server.launch(cache_dir, streamlit_run=streamlit_run)
     page = browser.new_page(viewport=VIEWPORT)
     try:
@@ -45,6 +46,8 @@ def first_run_once(browser, cache_dir: Path, pretrain: int, cluster: int, stream
         page.wait_for_timeout(max(0.0, CLICK_AFTER_LOAD - (time.perf_counter() - loaded)) * 1000)
         clicked = time.perf_counter()
         frames = watch_live_frames(page, timeout)
+        if screenshot is not None:
+            page.screenshot(path=str(screenshot))
         return FirstRun(loaded - server.launched, frames, time.perf_counter() - clicked - 3.0)
     finally:
         page.close()

@@ -112,7 +112,7 @@ def is_ready() -> bool:
     return _ready.is_set()
 
 
-def wait_until_ready(most_seconds: float = 90.0, stopped: Callable[[], bool] = lambda: False) -> bool:
+def wait_until_ready(most_seconds: float = 300.0, stopped: Callable[[], bool] = lambda: False) -> bool:
     """Block until UMAP is compiled in the projection process, `stopped()` says true, or
     `most_seconds` passed; whether it is ready. No wait where no projection process was started.
 

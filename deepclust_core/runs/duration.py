@@ -5,7 +5,9 @@ the seconds of one pretraining epoch, plus its clustering epochs (at most: a met
 rule may end it sooner) times the seconds of one clustering epoch. Those seconds come from
 
 - the user's recorded runs of the same data (its fingerprint), method, network and batch size:
-  the median wall time of their epochs (`EpochRow.seconds`), per phase; else
+  the median wall time of their epochs (`EpochRow.seconds`), per phase, and of the clustering
+  phase's start; when runs of exactly these settings ended on their own, the epochs they trained
+  replace the planned ones; else
 - a first estimate: the network's multiply-adds per row (an MLP) or its input size (the
   convolutional networks) times the rows, at a rate measured on this kind of machine on digits,
   and the method's clustering epoch as a multiple of its pretraining epoch
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..data.dataset import Dataset
@@ -43,6 +45,7 @@ class EpochSeconds:
     pretrain: float  # seconds of one pretraining epoch
     cluster: float  # seconds of one clustering epoch
     runs: int  # recorded runs they were measured on; 0: the first estimate
+    start: float = 0.0  # seconds of the clustering phase's start (AE + k-means, the method's initialisation)
 
 
 @dataclass(frozen=True)
@@ -103,9 +106,11 @@ def recorded_epoch_seconds(runs: list[tuple[RunRecord, list[EpochRow]]]) -> Epoc
     """The median, over runs, of each run's median epoch time per phase; None unless both phases are known."""
     pretrain = [s for _, rows in runs if (s := phase_seconds(rows, "pretrain")) is not None]
     cluster = [s for _, rows in runs if (s := phase_seconds(rows, "cluster")) is not None]
+    starts = [row.seconds for _, rows in runs for row in rows if row.phase == "cluster" and row.epoch == 0]
     if not pretrain or not cluster:
         return None
-    return EpochSeconds(statistics.median(pretrain), statistics.median(cluster), runs=len(runs))
+    return EpochSeconds(statistics.median(pretrain), statistics.median(cluster), runs=len(runs),
+                        start=statistics.median(starts) if starts else 0.0)
 
 
 def pretrain_cached(data: Dataset, config: TrainConfig) -> bool:
@@ -115,17 +120,34 @@ def pretrain_cached(data: Dataset, config: TrainConfig) -> bool:
     return (folder / f"{pretrain_key(data, config)}.pt").exists()
 
 
+def epochs_run(rows: list[EpochRow], phase: str) -> int:
+    return max((row.epoch for row in rows if row.phase == phase), default=0)
+
+
+def ended_like(runs: list[tuple[RunRecord, list[EpochRow]]], config: TrainConfig) -> tuple[float, float] | None:
+    """The median epochs of each phase that runs of exactly these settings (any seed) trained to their own end
+    (a stopping rule, a hold-out's patience): how many a run of `config` will likely train; None without such runs."""
+    ended = [rows for record, rows in runs
+             if record.status in ("finished", "converged") and replace(record.config, seed=config.seed) == config]
+    if not ended:
+        return None
+    return (statistics.median(epochs_run(rows, "pretrain") for rows in ended),
+            statistics.median(epochs_run(rows, "cluster") for rows in ended))
+
+
 def estimate(data: Dataset, config: TrainConfig, store=None) -> Estimate:
     """The estimate for `config` on `data`, from the runs in `store` (a RunStore, or None) when it holds some."""
     fingerprint = data.fingerprint()
     matching = [r for r in (store.runs() if store is not None else []) if same_settings(r, fingerprint, config)]
-    matching = sorted(matching, key=lambda r: -r.created)[:RECORDED_RUNS]
-    epoch = recorded_epoch_seconds([(r, store.epoch_rows(r.id)) for r in matching]) if matching else None
-    epoch = epoch or first_estimate(data.n_samples, data.n_features, config)
+    runs = [(r, store.epoch_rows(r.id)) for r in sorted(matching, key=lambda r: -r.created)[:RECORDED_RUNS]]
+    epoch = (recorded_epoch_seconds(runs) if runs else None) or first_estimate(data.n_samples, data.n_features, config)
     cached = pretrain_cached(data, config)
-    seconds = (0 if cached else config.pretrain_epochs * epoch.pretrain) + config.cluster_epochs * epoch.cluster
-    # the clustering epochs are an upper bound (a method's stopping rule), as pretraining's are with a hold-out
-    return Estimate(seconds, epoch.runs, cached, at_most=config.cluster_epochs > 0 or bool(config.pretrain_holdout))
+    ended = ended_like(runs, config)
+    pretrain_epochs, cluster_epochs = ended or (config.pretrain_epochs, config.cluster_epochs)
+    seconds = (0 if cached else pretrain_epochs * epoch.pretrain) + epoch.start + cluster_epochs * epoch.cluster
+    # planned clustering epochs are an upper bound (a method's stopping rule), as pretraining's are with a hold-out
+    at_most = ended is None and (config.cluster_epochs > 0 or bool(config.pretrain_holdout))
+    return Estimate(seconds, epoch.runs, cached, at_most=at_most)
 
 
 def time_left(rows: list[tuple[str, int, int, float]], config: TrainConfig) -> float | None:
