@@ -1,6 +1,7 @@
 """How long a run takes (deepclust_core.runs.duration): the first estimate, the estimate from recorded runs,
 the pretraining cache, and the time left of a run from its own epochs."""
 from dataclasses import replace
+from itertools import pairwise
 
 import pytest
 
@@ -32,7 +33,7 @@ def test_first_estimate_grows_with_rows_and_network(tiny_run):
     config = tiny_run.config
     units = network_units(config, 2)
     widths = [2, *config.autoencoder.hidden, config.autoencoder.embedding_dim]
-    assert units == 2 * sum(a * b for a, b in zip(widths, widths[1:], strict=False))
+    assert units == 2 * sum(a * b for a, b in pairwise(widths))
     small, large = first_estimate(1000, 2, config), first_estimate(4000, 2, config)
     assert large.pretrain - SNAPSHOT_SECONDS == pytest.approx(4 * (small.pretrain - SNAPSHOT_SECONDS))
     assert small.pretrain == pytest.approx(1000 * units * SECONDS_PER_UNIT["mlp"] + SNAPSHOT_SECONDS)

@@ -11,7 +11,7 @@ On a machine's first start (no compiled UMAP code in the user's cache) the launc
 before it starts the server, so the first run is live throughout. `streamlit run app.py` works too,
 on the loopback interface as well (.streamlit/config.toml); the projection process then starts with
 the first page, and on a first start (unless `deepclust warm-up` ran) a first run's clustering waits
-for the compilation (`projection.umap.wait_until_ready`)."""
+for the compilation and its first frame (`Frames.wait_for_frame`)."""
 from __future__ import annotations
 
 import getpass

@@ -1,7 +1,7 @@
 """How long the run takes, under the run buttons: before Start, about how long the chosen settings
 take on this machine (deepclust_core.runs.duration: from the user's recorded runs of the same data,
 method, network and batch size, else a first estimate); while a run trains, the time left from its
-own epochs so far, redrawn every second."""
+own epochs so far, redrawn every 5 s."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -16,7 +16,7 @@ from .settings_form import Choice
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
     from deepclust_core.training.live import LiveRun
 
-REDRAW_SECONDS = 1.0
+REDRAW_SECONDS = 5.0  # the time left changes slowly: a rare redraw leaves the live view its cores
 
 
 def settings_line(choice: Choice) -> str | None:

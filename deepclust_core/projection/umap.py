@@ -20,17 +20,14 @@ import struct
 import subprocess
 import sys
 import threading
-import time
 import warnings
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 _lock = threading.Lock()
 _worker: subprocess.Popen | None = None
 _ready = threading.Event()
-_starting = threading.Event()  # a projection process was started (and may be compiling)
 
 N_NEIGHBORS = 15  # UMAP's default neighbourhood
 COLD_EPOCHS = 200  # a first frame, from the principal axes: UMAP's own default for small data
@@ -63,7 +60,6 @@ def _ensure_worker() -> subprocess.Popen:
     global _worker
     if _worker is None or _worker.poll() is not None:
         _ready.clear()
-        _starting.set()
         _worker = subprocess.Popen([sys.executable, "-m", "deepclust_core.projection.worker"],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_worker_environment())
         receive_arrays(_worker.stdout)  # the "ready" message
@@ -109,19 +105,6 @@ def warm_up() -> None:
 
 
 def is_ready() -> bool:
-    return _ready.is_set()
-
-
-def wait_until_ready(most_seconds: float = 300.0, stopped: Callable[[], bool] = lambda: False) -> bool:
-    """Block until UMAP is compiled in the projection process, `stopped()` says true, or
-    `most_seconds` passed; whether it is ready. No wait where no projection process was started.
-
-    A live run calls this before its clustering epochs: on a machine's first start (no compiled
-    code on disk, `deepclust warm-up` never run) numba compiles UMAP for about 25 s, longer than a
-    quick run's pretraining, and without the wait no clustering epoch got its own UMAP frame."""
-    deadline = time.monotonic() + most_seconds
-    while _starting.is_set() and not _ready.wait(timeout=0.1) and not stopped() and time.monotonic() < deadline:
-        pass
     return _ready.is_set()
 
 

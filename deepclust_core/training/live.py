@@ -26,7 +26,6 @@ import numpy as np
 
 from ..data.dataset import DataError, Dataset
 from ..projection.frames import Frames
-from ..projection.umap import wait_until_ready
 from ..runs.branch import BranchStart
 from ..runs.recording import RecordedTraining
 from ..runs.store import RunStore, default_store
@@ -138,8 +137,8 @@ class LiveRun:
         try:
             for snapshot in self._training.snapshots():
                 seq = self._append(snapshot)
-                if snapshot.phase == "cluster":  # a machine's first start: clustering waits for UMAP's compilation
-                    wait_until_ready(stopped=lambda: self.control.stopped)
+                if snapshot.phase == "cluster" and snapshot.epoch == 0:  # clustering starts with its own UMAP frame
+                    self.frames.wait_for_frame(seq, stopped=lambda: self.control.stopped)
                 if self.paced and snapshot.phase == "cluster":
                     self._wait_until_drawn(seq)
         except (TrainingDiverged, DataError, ValueError):
