@@ -40,11 +40,15 @@ def test_first_estimate_grows_with_rows_and_network(tiny_run):
     assert small.runs == 0
 
 
-def test_recorded_epoch_seconds_are_medians_and_skip_a_cached_pretraining():
+def test_recorded_epoch_seconds_are_medians_and_skip_a_cached_pretraining(tiny_run):
     trained = [row("pretrain", e, s) for e, s in ((1, 1.0), (2, 2.0), (3, 3.0))] + [row("cluster", 0, 9.0)] + \
               [row("cluster", e, 0.5) for e in (1, 2, 3)]
     cached = [row("pretrain", 10, 0.01), row("cluster", 1, 1.5)]
-    times = recorded_epoch_seconds([(None, trained), (None, cached)])
+    first = first_estimate(100, 2, tiny_run.config)
+    assert recorded_epoch_seconds([], first) is first
+    only_cached = recorded_epoch_seconds([(None, cached)], first)  # no pretraining timed: the first estimate's
+    assert only_cached.pretrain == first.pretrain and only_cached.cluster == pytest.approx(1.5)
+    times = recorded_epoch_seconds([(None, trained), (None, cached)], first)
     assert times.pretrain == pytest.approx(2.0)  # the cached run's one pretraining row says nothing of an epoch
     assert times.cluster == pytest.approx(1.0)  # median of 0.5 and 1.5; the clustering start (epoch 0) left out
     assert times.runs == 2 and times.start == pytest.approx(9.0)  # the clustering start, timed apart

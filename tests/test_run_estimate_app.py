@@ -14,7 +14,9 @@ def estimate_line(at: AppTest) -> str:
     return lines[0]
 
 
-def test_the_estimate_follows_the_epochs_and_then_the_recorded_run():
+def test_the_estimate_follows_the_epochs_and_then_the_recorded_run(monkeypatch):
+    # no browser here: the run need not wait for its first clustering frame (tests/test_first_start.py checks that)
+    monkeypatch.setattr("deepclust_core.projection.frames.Frames.wait_for_frame", lambda *args, **kwargs: True)
     at = configure_short_run(AppTest.from_file(APP, default_timeout=60).run())
     assert not at.exception
     short = estimate_line(at)

@@ -102,14 +102,16 @@ def phase_seconds(rows: list[EpochRow], phase: str) -> float | None:
     return statistics.median(timed) if timed else None
 
 
-def recorded_epoch_seconds(runs: list[tuple[RunRecord, list[EpochRow]]]) -> EpochSeconds | None:
-    """The median, over runs, of each run's median epoch time per phase; None unless both phases are known."""
+def recorded_epoch_seconds(runs: list[tuple[RunRecord, list[EpochRow]]], first: EpochSeconds) -> EpochSeconds:
+    """The median, over runs, of each run's median epoch time per phase; a phase none of them timed (say, every
+    run's autoencoder came from the cache) at the first estimate's `first`."""
     pretrain = [s for _, rows in runs if (s := phase_seconds(rows, "pretrain")) is not None]
     cluster = [s for _, rows in runs if (s := phase_seconds(rows, "cluster")) is not None]
     starts = [row.seconds for _, rows in runs for row in rows if row.phase == "cluster" and row.epoch == 0]
-    if not pretrain or not cluster:
-        return None
-    return EpochSeconds(statistics.median(pretrain), statistics.median(cluster), runs=len(runs),
+    if not pretrain and not cluster:
+        return first
+    return EpochSeconds(statistics.median(pretrain) if pretrain else first.pretrain,
+                        statistics.median(cluster) if cluster else first.cluster, runs=len(runs),
                         start=statistics.median(starts) if starts else 0.0)
 
 
@@ -140,7 +142,7 @@ def estimate(data: Dataset, config: TrainConfig, store=None) -> Estimate:
     fingerprint = data.fingerprint()
     matching = [r for r in (store.runs() if store is not None else []) if same_settings(r, fingerprint, config)]
     runs = [(r, store.epoch_rows(r.id)) for r in sorted(matching, key=lambda r: -r.created)[:RECORDED_RUNS]]
-    epoch = (recorded_epoch_seconds(runs) if runs else None) or first_estimate(data.n_samples, data.n_features, config)
+    epoch = recorded_epoch_seconds(runs, first_estimate(data.n_samples, data.n_features, config))
     cached = pretrain_cached(data, config)
     ended = ended_like(runs, config)
     pretrain_epochs, cluster_epochs = ended or (config.pretrain_epochs, config.cluster_epochs)
