@@ -1,5 +1,6 @@
 # The two set-up commands of the README. Each installs what it needs into .venv first.
-#   make app    install, then start the app on scikit-learn's digits (http://127.0.0.1:8501, this machine only)
+#   make app    install, then start the app on scikit-learn's digits (http://127.0.0.1:8501, this machine only);
+#               on a machine's first start it compiles UMAP's code for the live view first (about 25 s, once)
 #   make share  the same on every network interface, for a class: visitors are viewers unless they give the
 #               teacher password (DEEPCLUST_SHARE_PASSWORD, or typed here); see README, "Sharing with a class"
 #   make test   install (Chromium too, for the browser test), then run the whole test suite

@@ -7,6 +7,7 @@ from ui.k_helper import k_helper
 from ui.live_view import live_view
 from ui.navigation import inside_app
 from ui.run_buttons import run_buttons
+from ui.run_estimate import run_estimate
 
 inside_app()
 
@@ -30,6 +31,7 @@ run = run_state.current_run()
 if not lecture:
     st.title("Watch deep clustering learn")
 run_buttons(choice, run)
+run_estimate(choice, run)
 live_view(run, lecture)
 exports.finished_run_exports(run)
 new_rows.new_rows_section(run)

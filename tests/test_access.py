@@ -81,7 +81,7 @@ def _served_addresses(*args: str, **env: str) -> set[str]:
                                env={**os.environ, **env}, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 400  # on a first start (no compiled UMAP code) the launcher compiles it first
         while not _listening(port) and time.monotonic() < deadline:
             assert process.poll() is None, f"the server exited with status {process.returncode}"
             time.sleep(0.2)

@@ -7,8 +7,11 @@ DEEPCLUST_SHARE_PASSWORD (asked for when unset and a terminal is there); then a 
 machine is a viewer unless it signs in with that password (ui/access.py). A `--server.address` given
 here is kept as it is.
 
-`streamlit run app.py` works too, on the loopback interface as well (.streamlit/config.toml); the
-projection process then starts with the first page, and the first UMAP frame comes that much later."""
+On a machine's first start (no compiled UMAP code in the user's cache) the launcher compiles UMAP
+before it starts the server, so the first run is live throughout. `streamlit run app.py` works too,
+on the loopback interface as well (.streamlit/config.toml); the projection process then starts with
+the first page, and on a first start (unless `deepclust warm-up` ran) a first run's clustering waits
+for the compilation and its first frame (`Frames.wait_for_frame`)."""
 from __future__ import annotations
 
 import getpass
@@ -71,8 +74,13 @@ def main() -> None:
 
     from deepclust_core.projection import umap as projection
 
-    # in this process, so the app's pages (run by the same process) find the projection process ready
-    threading.Thread(target=projection.warm_up, name="projection-warm-up", daemon=True).start()
+    # in this process, so the app's pages (run by the same process) find the projection process ready; on a
+    # machine's first start (no compiled code on disk) before the server, so that the first run is live throughout
+    if projection.has_compiled_code():
+        threading.Thread(target=projection.warm_up, name="projection-warm-up", daemon=True).start()
+    else:
+        print("First start on this machine: compiling UMAP for the live view (once, about 25 s) ...", flush=True)
+        projection.warm_up()
     # app.py routes with st.navigation: no pages-folder mode even for the server's first request, which would
     # otherwise look for /Sweep or /train among pages/ files and say "Page not found" (ui/navigation.py)
     PagesManager.uses_pages_directory = False

@@ -137,7 +137,7 @@ def frame_of(run: RunView, entries: list[Entry], shown: Entry) -> tuple[np.ndarr
     nearest = run.frames.nearest(shown.seq)
     if nearest is None:
         note = ("UMAP is starting (its first start on a machine compiles it: about 25 s; later starts take a "
-                "few seconds); principal axes meanwhile" if not projection.is_ready()
+                "few seconds; clustering waits for it); principal axes meanwhile" if not projection.is_ready()
                 else "principal axes until the first UMAP frame is ready")
         return projection.pca_layout(shown.snapshot.embedding), ("principal axis 1", "principal axis 2"), note
     seq, layout = nearest

@@ -1,4 +1,4 @@
-"""Live view performance budget (issues 4, 8 and 15): ten measurements, one Markdown table each.
+"""Live view performance budget (issues 4, 8, 15 and 25): eleven measurements, one Markdown table each.
 
     .venv/bin/python -m bench.live_view                       # the full budget (an hour or more)
     .venv/bin/python -m bench.live_view --quick               # tiny settings: checks the script works
@@ -11,9 +11,10 @@ page, timed in the browser), scale (7. all 70,000 Fashion-MNIST images trained f
 watched in the browser), live-frames (8. clustering epochs drawn with their own UMAP frame
 while the run trains, and the last frame's delay), first-umap (9. first UMAP frame after a
 server's first and second start), pause (10. Pause and Resume clicked while a run
-trains, click to page). Each table gives the measured numbers, and the target and
+trains, click to page), first-run (11. a machine's first run, by `make app` and by `streamlit run
+app.py`, on an empty cache folder and again: clustering epochs drawn with their own UMAP frame). Each table gives the measured numbers, and the target and
 PASS/FAIL where there is one. Tables go to stdout as each measurement ends (and to --out);
-progress goes to stderr. Needs Debian's Chromium at /usr/bin/chromium for 1, 2, 4, 6 to 10, and
+progress goes to stderr. Needs Debian's Chromium at /usr/bin/chromium for 1, 2, 4, 6 to 11, and
 Debian's dataset-fashion-mnist for 5 and 7.
 Caches and the run store ($DEEPCLUST_HOME) live in a temporary folder, removed at the end.
 """
@@ -35,24 +36,25 @@ if __package__ in (None, ""):  # run as `python bench/live_view`
 
 from bench.browser import chromium  # noqa: E402
 from bench.live_view.budget import failed_table  # noqa: E402
+from bench.live_view.first_run import first_run  # noqa: E402
+from bench.live_view.frames import first_umap_frame, live_frames  # noqa: E402
 from bench.live_view.memory import long_run_memory  # noqa: E402
 from bench.live_view.page import first_frame, page_usable  # noqa: E402
 from bench.live_view.pause import pause_latency  # noqa: E402
 from bench.live_view.redraw import redraw_latency  # noqa: E402
 from bench.live_view.scale import full_size_run  # noqa: E402
 from bench.live_view.slowdown import slowdown  # noqa: E402
-from bench.live_view.frames import first_umap_frame, live_frames  # noqa: E402
 from bench.live_view.umap_time import umap_frames  # noqa: E402
 from bench.machine import describe_machine, machine_line  # noqa: E402
 
 MEASUREMENTS = ("page", "first-frame", "umap", "live-frames", "first-umap", "pause", "slowdown", "redraw", "scale",
-                "memory")
-BROWSER = {"page", "first-frame", "live-frames", "first-umap", "pause", "slowdown", "redraw", "scale"}
+                "memory", "first-run")
+BROWSER = {"page", "first-frame", "live-frames", "first-umap", "pause", "slowdown", "redraw", "scale", "first-run"}
 TITLES = {"page": "1. Page usable", "first-frame": "2. First frame after Start", "umap": "3. UMAP frame time",
           "slowdown": "4. Training slowdown with the page open", "memory": "5. Memory on a long, large run",
           "redraw": "6. Epoch end to redrawn page", "scale": "7. All of Fashion-MNIST in the app",
           "live-frames": "8. Live UMAP frames", "first-umap": "9. First UMAP frame after a server start",
-          "pause": "10. Pause and Resume"}
+          "pause": "10. Pause and Resume", "first-run": "11. A machine's first run"}
 # Full settings, then what --quick shrinks them to (the whole script in about a minute on a quiet machine).
 FULL = dict(page_repeats=3, frame_repeats=3, frame_pretrain=20, frame_cluster=20, umap_sizes=[1000, 2000, 5000, 20000],
             umap_repeats=5, slow_pretrain=40, slow_cluster=40, redraw_pretrain=40, redraw_cluster=20, scale_pretrain=10,
@@ -106,6 +108,8 @@ def measure(name: str, settings: dict, machine: str, browser, workdir: Path) -> 
         return live_frames(browser, machine, s["live_pretrain"], s["live_cluster"], workdir, s["settle"])
     if name == "first-umap":
         return first_umap_frame(browser, machine, s["live_pretrain"], s["live_cluster"], workdir)
+    if name == "first-run":
+        return first_run(browser, machine, s["live_pretrain"], s["live_cluster"], workdir)
     if name == "pause":
         return pause_latency(browser, machine, s["pause_pretrain"], s["pause_repeats"], workdir, s["settle"])
     if name == "slowdown":

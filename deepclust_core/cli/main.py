@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="deepclust", description="Watch deep clustering learn, from the terminal.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     commands.add_parser("methods", help="list the methods and their options")
+    commands.add_parser("warm-up", help="compile the live view's UMAP code once for this machine (about 25 s; "
+                                        "the app's first run then shows UMAP from its first clustering epoch)")
     run = commands.add_parser("train", help="train one model and print a line per epoch",
                               formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     data = run.add_argument_group("data")
@@ -217,11 +219,28 @@ def run_training(args) -> int:
     return 0
 
 
+def warm_up() -> int:
+    """Start the projection process once, so numba compiles UMAP into the user's cache folder now."""
+    import time
+
+    from ..projection import umap as projection
+
+    began = time.perf_counter()
+    fresh = not projection.has_compiled_code()
+    print(f"{'Compiling' if fresh else 'Loading'} UMAP's code for the live view in {projection.compiled_code_folder()}"
+          f"{' (once per machine, about 25 s)' if fresh else ''} ...", flush=True)
+    projection.warm_up()
+    print(f"UMAP is ready: {time.perf_counter() - began:.1f} s.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "methods":
         print_methods()
         return 0
+    if args.command == "warm-up":
+        return warm_up()
     try:
         if args.command == "sweep":
             return cli_sweep.run_sweep(args)

@@ -8,43 +8,21 @@ pretraining runs again. Files are written atomically and read back with
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
-from ..data.dataset import Dataset
-from ..settings.autoencoder import AutoencoderConfig
 from ..settings.optimisers import pretraining_optimiser
 from ..settings.train import TrainConfig
 from ..user_cache import default_cache_dir
 from .autoencoder import Autoencoder
 from .optimiser import build_optimiser
+from .pretrain_key import CACHE_VERSION, pretrain_key  # noqa: F401  (the key lives apart: torch-free)
 from .reconstruction import layerwise_reconstruction
 
-CACHE_VERSION = 1  # bump when the training of the autoencoder changes meaning
 HOLDOUT_BATCH = 1024  # rows per forward pass when the hold-out loss is measured
-
-
-def pretrain_key(data: Dataset, config: TrainConfig) -> str:
-    autoencoder = asdict(config.autoencoder)
-    if config.autoencoder.init == AutoencoderConfig.init:
-        del autoencoder["init"]  # settings newer than the key enter it only when set, so older caches stay valid
-    recipe = {
-        "version": CACHE_VERSION, "data": data.fingerprint(), "autoencoder": autoencoder,
-        "seed": config.seed, "epochs": config.pretrain_epochs, "batch_size": config.batch_size, "lr": config.lr,
-    }
-    if config.pretrain_optimizer == "sgd":  # the run's lr drives Adam only
-        recipe["lr"] = {"sgd": config.pretrain_sgd_lr, "momentum": config.pretrain_momentum}
-    if config.pretrain_holdout:
-        recipe["holdout"] = {"share": config.pretrain_holdout, "patience": config.pretrain_patience}
-    if config.pretrain_hidden_weight:
-        recipe["hidden_weight"] = config.pretrain_hidden_weight
-    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:24]
 
 
 def pretrain_optimizer(params, config: TrainConfig) -> torch.optim.Optimizer:

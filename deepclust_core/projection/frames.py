@@ -88,6 +88,18 @@ class Frames:
             return self._wish(NEWEST) is not None or (
                 (seq if seq is not None else self._looked_at) not in (None, *self._layouts))
 
+    def wait_for_frame(self, seq: int, stopped: Callable[[], bool], most_seconds: float = 300.0) -> bool:
+        """Block until snapshot `seq` has its frame, `stopped()` says true, or `most_seconds` passed.
+
+        A live run calls this at the start of its clustering phase: on a machine's first start numba
+        compiles UMAP for about 25 s (minutes on a loaded machine), longer than a quick run's
+        pretraining, and without the wait no clustering epoch got its own frame (docs/benchmarks.md)."""
+        deadline = time.monotonic() + most_seconds
+        with _wishes:
+            while seq not in self._layouts and not stopped() and time.monotonic() < deadline:
+                _wishes.wait(timeout=0.1)
+            return seq in self._layouts
+
     def changed(self) -> None:
         """The run has a new snapshot (or has ended): wake the projector."""
         with _wishes:

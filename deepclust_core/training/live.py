@@ -176,6 +176,8 @@ class LiveRun:
         try:
             for snapshot in snapshots:
                 seq = self._append(snapshot)
+                if snapshot.phase == "cluster" and snapshot.epoch == 0:  # clustering starts with its own UMAP frame
+                    self.frames.wait_for_frame(seq, stopped=lambda: self.control.stopped)
                 if self.paced and snapshot.phase == "cluster":
                     self._wait_until_drawn(seq)
         except (TrainingDiverged, DataError, ValueError):

@@ -1,0 +1,109 @@
+"""How long a run takes: the first estimate's calibration, and the estimate against real runs (issue 25).
+
+    .venv/bin/python -m bench.duration --calibrate    # seconds per epoch of every method on digits
+    .venv/bin/python -m bench.duration                # estimate vs reality for a few settings
+
+--calibrate trains each method on digits with its paper network and batch size for a few epochs of
+each phase (no pretraining cache) on one torch thread (the app's on 2 cores), and prints, per method,
+the median epoch seconds, the rate per network unit (runs/duration.py's SECONDS_PER_UNIT: per row and
+multiply-add for an MLP, per row and input value for the conv networks) and the clustering epoch as a
+multiple of the pretraining epoch (CLUSTER_TO_PRETRAIN). The default run compares, for each of
+SETTINGS, the first estimate, the estimate from one recorded run of the same settings, and the
+time the whole run took (the run store a temporary folder).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch
+
+from bench.machine import describe_machine, machine_line
+from deepclust_core.catalog import CARDS
+from deepclust_core.data.loaders import load_dataset
+from deepclust_core.runs.duration import (
+    duration_text,
+    estimate,
+    network_units,
+    phase_seconds,
+)
+from deepclust_core.runs.recording import RecordedTraining
+from deepclust_core.runs.store import RunStore
+from deepclust_core.settings.build import config_for
+from deepclust_core.training.cores import threads_beside_the_page
+
+# (method, preset, pretraining epochs, clustering epochs): the quick looks a teacher starts first, shortened where long
+SETTINGS = (("dekm", "quick", 20, 20), ("dec", "quick", 10, 10), ("depict", "quick", 3, 3))
+
+
+def train(data, config, store: RunStore | None) -> float:
+    """Train to the end; the wall seconds."""
+    began = time.perf_counter()
+    for _ in RecordedTraining(data, config, store, origin="python").snapshots():
+        pass
+    return time.perf_counter() - began
+
+
+def calibrate(data, pretrain: int, cluster: int, workdir: Path) -> str:
+    lines = ["| Method | Network | Batch | Pretraining s/epoch | Clustering s/epoch | s per row and unit | Clustering / pretraining |",
+             "|---|---|---|---|---|---|---|"]
+    for method in CARDS:
+        config = config_for(method, data.n_classes or 10, data=data, pretrain_epochs=pretrain, cluster_epochs=cluster,
+                            use_cache=False, cache_dir=str(workdir), pretrain_holdout=0.0, seed=0)
+        store = RunStore(workdir / method)
+        train(data, config, store)
+        run = store.runs()[0]
+        rows = store.epoch_rows(run.id)
+        pre, clu = phase_seconds(rows, "pretrain"), phase_seconds(rows, "cluster")
+        rate = pre / (data.n_samples * network_units(config, data.n_features)) if pre else None
+        lines.append(f"| {method} | {config.autoencoder.kind} | {config.batch_size} | {pre or 0:.3f} | {clu or 0:.3f} | "
+                     f"{rate or 0:.2e} | {(clu or 0) / pre if pre else 0:.2f} |")
+        print(lines[-1], file=sys.stderr, flush=True)
+    return "\n".join(lines)
+
+
+def compare(data, workdir: Path) -> str:
+    lines = ["| Method | Preset | Epochs | First estimate | From 1 recorded run | Real (whole run) | First / real | Recorded / real |",
+             "|---|---|---|---|---|---|---|---|"]
+    for method, preset_name, pretrain, cluster in SETTINGS:
+        config = config_for(method, data.n_classes or 10, data=data, preset_name=preset_name, pretrain_epochs=pretrain,
+                            cluster_epochs=cluster, cache_dir=str(workdir / "cache"), seed=0)
+        store = RunStore(workdir / f"store-{method}")
+        first = estimate(data, config, store).seconds
+        train(data, replace(config, seed=1), store)  # a recorded run of the same settings (another seed)
+        recorded = estimate(data, config, store)
+        real = train(data, config, store)
+        lines.append(f"| {method} | {preset_name} | {pretrain} + {cluster} | {duration_text(first)} ({first:.0f} s) | "
+                     f"{duration_text(recorded.seconds)} ({recorded.seconds:.0f} s) | {duration_text(real)} ({real:.0f} s) | "
+                     f"{first / real:.2f} | {recorded.seconds / real:.2f} |")
+        print(lines[-1], file=sys.stderr, flush=True)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.duration", description=__doc__.splitlines()[0])
+    parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--pretrain", type=int, default=3, help="pretraining epochs per method (--calibrate)")
+    parser.add_argument("--cluster", type=int, default=3, help="clustering epochs per method (--calibrate)")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(threads_beside_the_page())
+    data = load_dataset("digits")
+    machine = describe_machine()
+    print(f"- Command: `python -m bench.duration {' '.join(argv or sys.argv[1:])}`\n- Machine: {machine_line(machine)}\n"
+          f"- Started: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n")
+    with tempfile.TemporaryDirectory() as folder:
+        table = calibrate(data, args.pretrain, args.cluster, Path(folder)) if args.calibrate else compare(data, Path(folder))
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""How long a run's settings take on this machine: before Start, and the time left while it trains.
+
+A run takes its pretraining epochs (none when the pretrained autoencoder is in the cache) times
+the seconds of one pretraining epoch, plus its clustering epochs (at most: a method's stopping
+rule may end it sooner) times the seconds of one clustering epoch. Those seconds come from
+
+- the user's recorded runs of the same data (its fingerprint), method, network and batch size:
+  the median wall time of their epochs (`EpochRow.seconds`), per phase, and of the clustering
+  phase's start; when runs of exactly these settings ended on their own, the epochs they trained
+  replace the planned ones; else
+- a first estimate: the network's multiply-adds per row (an MLP) or its input size (the
+  convolutional networks) times the rows, at a rate measured on this kind of machine on digits,
+  and the method's clustering epoch as a multiple of its pretraining epoch
+  (`bench/duration.py --calibrate` measured CALIBRATION; docs/benchmarks.md, "How long a run takes").
+
+Torch-free: the form asks before any training code is imported.
+"""
+from __future__ import annotations
+
+import itertools
+import statistics
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..data.dataset import Dataset
+from ..networks.pretrain_key import pretrain_key
+from ..settings.train import TrainConfig
+from ..user_cache import default_cache_dir
+from .record import EpochRow, RunRecord
+
+RECORDED_RUNS = 5  # the newest matching runs whose epochs are timed
+# Measured by `python -m bench.duration --calibrate` on digits (1,797 rows), 3 + 3 epochs per method, one torch
+# thread (the app's on 2 cores), 2026-12-06 20:51 UTC on a 2-core machine shared with other work (load 8 to 16):
+# the median rate of the methods on each network; the ratio of each method's epochs (docs/benchmarks.md).
+SECONDS_PER_UNIT = {"mlp": 6.2e-10, "conv": 1.3e-5, "depict": 5.0e-5}  # per row and multiply-add (mlp) or input value
+# Every epoch also makes the live view's snapshot (all rows embedded, labels, metrics, the 2-D view): measured
+# 0.05 to 0.08 s per epoch on 300 rows of blobs with a 32-32 MLP (DEKM, DEC), what a tiny network's epoch is made of.
+SNAPSHOT_SECONDS = 0.05
+CLUSTER_TO_PRETRAIN = {"ae-kmeans": 0.0, "n2d": 0.0, "dec": 0.70, "idec": 1.15, "dkm": 1.23, "kmeans-friendly": 1.18,
+                       "dekm": 0.39, "depict": 0.97, "aecm": 1.52}
+
+
+@dataclass(frozen=True)
+class EpochSeconds:
+    pretrain: float  # seconds of one pretraining epoch
+    cluster: float  # seconds of one clustering epoch
+    runs: int  # recorded runs they were measured on; 0: the first estimate
+    start: float = 0.0  # seconds of the clustering phase's start (AE + k-means, the method's initialisation)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    seconds: float
+    runs: int  # recorded runs the epoch times come from; 0: a first estimate
+    pretrain_cached: bool  # the pretrained autoencoder is in the cache: no pretraining epoch to wait for
+    at_most: bool  # the method may stop sooner than its epochs (a stopping rule, a hold-out)
+
+    def line(self) -> str:
+        """'About 4 min on this machine (measured on 3 earlier runs)', for the form."""
+        how = (f"measured on {self.runs} earlier run{'s' if self.runs > 1 else ''} of these settings" if self.runs
+               else "a first estimate from the data size and the network")
+        cached = "; pretrained autoencoder from the cache" if self.pretrain_cached else ""
+        return f"{'At most about' if self.at_most else 'About'} {duration_text(self.seconds)} on this machine ({how}{cached})."
+
+
+def duration_text(seconds: float) -> str:
+    """'40 s', '4 min', '1 h 5 min'."""
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60} min"
+
+
+def network_units(config: TrainConfig, n_features: int) -> float:
+    """The per-row cost of the autoencoder: an MLP's multiply-adds (encoder and its mirror decoder),
+    a convolutional network's input values."""
+    ae = config.autoencoder
+    if ae.kind != "mlp":
+        return float(n_features)
+    widths = [n_features, *ae.hidden, ae.embedding_dim]
+    return 2.0 * sum(a * b for a, b in itertools.pairwise(widths))
+
+
+def first_estimate(n_rows: int, n_features: int, config: TrainConfig) -> EpochSeconds:
+    pretrain = n_rows * network_units(config, n_features) * SECONDS_PER_UNIT[config.autoencoder.kind]
+    cluster = pretrain * CLUSTER_TO_PRETRAIN.get(config.method, 1.0)
+    return EpochSeconds(pretrain + SNAPSHOT_SECONDS, cluster + SNAPSHOT_SECONDS if cluster else 0.0, runs=0)
+
+
+def same_settings(record: RunRecord, fingerprint: str, config: TrainConfig) -> bool:
+    """Epochs of `record` take as long as those of `config` on the same data: same method, network, batch."""
+    c = record.config
+    return (record.data.fingerprint == fingerprint and c.method == config.method
+            and c.autoencoder == config.autoencoder and c.batch_size == config.batch_size)
+
+
+def phase_seconds(rows: list[EpochRow], phase: str) -> float | None:
+    """The median wall time of a run's trained epochs of `phase` (epoch 0, the start, and a cached pretraining left out)."""
+    timed = [row.seconds for row in rows if row.phase == phase and row.epoch >= 1]
+    if phase == "pretrain" and len(timed) < 2:  # one row: the autoencoder came from the cache
+        return None
+    return statistics.median(timed) if timed else None
+
+
+def recorded_epoch_seconds(runs: list[tuple[RunRecord, list[EpochRow]]], first: EpochSeconds) -> EpochSeconds:
+    """The median, over runs, of each run's median epoch time per phase; a phase none of them timed (say, every
+    run's autoencoder came from the cache) at the first estimate's `first`."""
+    pretrain = [s for _, rows in runs if (s := phase_seconds(rows, "pretrain")) is not None]
+    cluster = [s for _, rows in runs if (s := phase_seconds(rows, "cluster")) is not None]
+    starts = [row.seconds for _, rows in runs for row in rows if row.phase == "cluster" and row.epoch == 0]
+    if not pretrain and not cluster:
+        return first
+    return EpochSeconds(statistics.median(pretrain) if pretrain else first.pretrain,
+                        statistics.median(cluster) if cluster else first.cluster, runs=len(runs),
+                        start=statistics.median(starts) if starts else 0.0)
+
+
+def pretrain_cached(data: Dataset, config: TrainConfig) -> bool:
+    if not config.use_cache or config.pretrain_epochs == 0:
+        return config.pretrain_epochs == 0
+    folder = Path(config.cache_dir) if config.cache_dir else default_cache_dir()
+    return (folder / f"{pretrain_key(data, config)}.pt").exists()
+
+
+def epochs_run(rows: list[EpochRow], phase: str) -> int:
+    return max((row.epoch for row in rows if row.phase == phase), default=0)
+
+
+def ended_like(runs: list[tuple[RunRecord, list[EpochRow]]], config: TrainConfig) -> tuple[float, float] | None:
+    """The median epochs of each phase that runs of exactly these settings (any seed) trained to their own end
+    (a stopping rule, a hold-out's patience): how many a run of `config` will likely train; None without such runs."""
+    ended = [rows for record, rows in runs
+             if record.status in ("finished", "converged") and replace(record.config, seed=config.seed) == config]
+    if not ended:
+        return None
+    return (statistics.median(epochs_run(rows, "pretrain") for rows in ended),
+            statistics.median(epochs_run(rows, "cluster") for rows in ended))
+
+
+def estimate(data: Dataset, config: TrainConfig, store=None) -> Estimate:
+    """The estimate for `config` on `data`, from the runs in `store` (a RunStore, or None) when it holds some."""
+    fingerprint = data.fingerprint()
+    matching = [r for r in (store.runs() if store is not None else []) if same_settings(r, fingerprint, config)]
+    runs = [(r, store.epoch_rows(r.id)) for r in sorted(matching, key=lambda r: -r.created)[:RECORDED_RUNS]]
+    epoch = recorded_epoch_seconds(runs, first_estimate(data.n_samples, data.n_features, config))
+    cached = pretrain_cached(data, config)
+    ended = ended_like(runs, config)
+    pretrain_epochs, cluster_epochs = ended or (config.pretrain_epochs, config.cluster_epochs)
+    seconds = (0 if cached else pretrain_epochs * epoch.pretrain) + epoch.start + cluster_epochs * epoch.cluster
+    # planned clustering epochs are an upper bound (a method's stopping rule), as pretraining's are with a hold-out
+    at_most = ended is None and (config.cluster_epochs > 0 or bool(config.pretrain_holdout))
+    return Estimate(seconds, epoch.runs, cached, at_most=at_most)
+
+
+def time_left(rows: list[tuple[str, int, int, float]], config: TrainConfig) -> float | None:
+    """Seconds left of a training run from its own epochs so far: `rows` are (phase, epoch, epochs in phase,
+    seconds) of its snapshots, oldest first. The phase under way at the median of its epochs so far; the
+    clustering phase, before it starts, at the pretraining's (the first estimate's ratio applied). None
+    before the first trained epoch."""
+    timed = [(phase, epoch, total, s) for phase, epoch, total, s in rows if epoch >= 1]
+    if not timed:
+        return None
+    phase, epoch, total, _ = rows[-1]
+    here = statistics.median(s for p, _, _, s in timed if p == phase) if any(p == phase for p, *_ in timed) else None
+    if phase == "cluster":
+        return (here or 0.0) * (total - epoch)
+    pretrain = here or statistics.median(s for *_, s in timed)
+    return pretrain * (total - epoch) + pretrain * CLUSTER_TO_PRETRAIN.get(config.method, 1.0) * config.cluster_epochs

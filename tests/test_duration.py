@@ -1,0 +1,88 @@
+"""How long a run takes (deepclust_core.runs.duration): the first estimate, the estimate from recorded runs,
+the pretraining cache, and the time left of a run from its own epochs."""
+from dataclasses import replace
+from itertools import pairwise
+
+import pytest
+
+from deepclust_core.runs.duration import (
+    SECONDS_PER_UNIT,
+    SNAPSHOT_SECONDS,
+    duration_text,
+    estimate,
+    first_estimate,
+    network_units,
+    recorded_epoch_seconds,
+    time_left,
+)
+from deepclust_core.runs.record import EpochRow
+from deepclust_core.runs.recording import RecordedTraining
+from deepclust_core.runs.store import RunStore
+
+
+def row(phase, epoch, seconds, total=10):
+    return EpochRow(seq=0, phase=phase, epoch=epoch, epochs_in_phase=total, losses={}, metrics={}, scalars={},
+                    reference_metrics={}, changed=0.0, seconds=seconds, elapsed=0.0, device="cpu", converged=False)
+
+
+def test_duration_text():
+    assert [duration_text(s) for s in (0.2, 42, 240, 3900)] == ["1 s", "42 s", "4 min", "1 h 5 min"]
+
+
+def test_first_estimate_grows_with_rows_and_network(tiny_run):
+    config = tiny_run.config
+    units = network_units(config, 2)
+    widths = [2, *config.autoencoder.hidden, config.autoencoder.embedding_dim]
+    assert units == 2 * sum(a * b for a, b in pairwise(widths))
+    small, large = first_estimate(1000, 2, config), first_estimate(4000, 2, config)
+    assert large.pretrain - SNAPSHOT_SECONDS == pytest.approx(4 * (small.pretrain - SNAPSHOT_SECONDS))
+    assert small.pretrain == pytest.approx(1000 * units * SECONDS_PER_UNIT["mlp"] + SNAPSHOT_SECONDS)
+    assert small.runs == 0
+
+
+def test_recorded_epoch_seconds_are_medians_and_skip_a_cached_pretraining(tiny_run):
+    trained = [row("pretrain", e, s) for e, s in ((1, 1.0), (2, 2.0), (3, 3.0))] + [row("cluster", 0, 9.0)] + \
+              [row("cluster", e, 0.5) for e in (1, 2, 3)]
+    cached = [row("pretrain", 10, 0.01), row("cluster", 1, 1.5)]
+    first = first_estimate(100, 2, tiny_run.config)
+    assert recorded_epoch_seconds([], first) is first
+    only_cached = recorded_epoch_seconds([(None, cached)], first)  # no pretraining timed: the first estimate's
+    assert only_cached.pretrain == first.pretrain and only_cached.cluster == pytest.approx(1.5)
+    times = recorded_epoch_seconds([(None, trained), (None, cached)], first)
+    assert times.pretrain == pytest.approx(2.0)  # the cached run's one pretraining row says nothing of an epoch
+    assert times.cluster == pytest.approx(1.0)  # median of 0.5 and 1.5; the clustering start (epoch 0) left out
+    assert times.runs == 2 and times.start == pytest.approx(9.0)  # the clustering start, timed apart
+
+
+def test_estimate_from_a_recorded_run_and_the_cache(tiny_run, tmp_path):
+    store = RunStore(tmp_path / "store")
+    config = replace(tiny_run.config, cache_dir=str(tmp_path / "cache"), use_cache=True)
+    first = estimate(tiny_run.data, config, store)
+    assert first.runs == 0 and not first.pretrain_cached and "first estimate" in first.line()
+    for _ in RecordedTraining(tiny_run.data, config, store, origin="python").snapshots():
+        pass
+    measured = estimate(tiny_run.data, config, store)
+    rows = store.epoch_rows(store.runs()[0].id)
+    pretrain = sorted(r.seconds for r in rows if r.phase == "pretrain" and r.epoch >= 1)[1]
+    cluster = sorted(r.seconds for r in rows if r.phase == "cluster" and r.epoch >= 1)[1]
+    assert measured.runs == 1 and "measured on 1 earlier run" in measured.line()
+    assert measured.pretrain_cached  # the run left its autoencoder in the cache: no pretraining to wait for
+    trained = max(r.epoch for r in rows if r.phase == "cluster")  # the epochs it trained to its own end
+    start = next(r.seconds for r in rows if r.phase == "cluster" and r.epoch == 0)
+    assert measured.seconds == pytest.approx(start + trained * cluster) and not measured.at_most
+    other_seed = replace(config, seed=5)  # another key: pretraining counts again, at the recorded pace
+    assert estimate(tiny_run.data, other_seed, store).seconds == pytest.approx(
+        config.pretrain_epochs * pretrain + start + trained * cluster)
+    longer = estimate(tiny_run.data, replace(config, cluster_epochs=30), store)  # other settings: planned epochs
+    assert longer.seconds == pytest.approx(start + 30 * cluster) and longer.at_most
+    other_network = replace(config, batch_size=32)  # epochs of another batch size are not these
+    assert estimate(tiny_run.data, other_network, store).runs == 0
+
+
+def test_time_left_from_the_runs_own_epochs(tiny_run):
+    config = replace(tiny_run.config, pretrain_epochs=10, cluster_epochs=20, method="dec")
+    assert time_left([("pretrain", 0, 10, 0.0)], config) is None
+    during_pretraining = time_left([("pretrain", 1, 10, 2.0), ("pretrain", 2, 10, 2.0)], config)
+    assert during_pretraining == pytest.approx(8 * 2.0 + 20 * 2.0 * 0.70)
+    during_clustering = time_left([("pretrain", 10, 10, 2.0), ("cluster", 0, 20, 5.0), ("cluster", 5, 20, 1.0)], config)
+    assert during_clustering == pytest.approx(15 * 1.0)

@@ -1,0 +1,32 @@
+"""A machine's first start (issue 25): `deepclust warm-up` compiles UMAP into the cache folder, and a live
+run's clustering starts once its first clustering snapshot has its own frame."""
+import threading
+import time
+
+import numpy as np
+
+from deepclust_core.cli.main import main
+from deepclust_core.projection import frames as frames_module
+from deepclust_core.projection import umap as projection
+
+
+def test_wait_for_frame_ends_with_the_frame_or_when_the_run_stops():
+    frames = frames_module.Frames(lambda: [], seed=0)
+    stop_at = time.monotonic() + 0.3
+    assert frames.wait_for_frame(0, stopped=lambda: time.monotonic() > stop_at) is False  # no projector here
+    assert time.monotonic() - stop_at < 5
+
+    def make_frame():
+        time.sleep(0.3)
+        with frames_module._wishes:
+            frames._layouts[0] = np.zeros((3, 2), np.float32)
+            frames_module._wishes.notify_all()
+
+    threading.Thread(target=make_frame).start()
+    assert frames.wait_for_frame(0, stopped=lambda: False, most_seconds=30) is True
+
+
+def test_warm_up_command_leaves_compiled_code(capsys):
+    assert main(["warm-up"]) == 0
+    assert projection.is_ready() and projection.has_compiled_code()
+    assert "UMAP is ready" in capsys.readouterr().out
