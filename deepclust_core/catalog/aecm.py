@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ..settings.optimisers import Optimiser
 from ..settings.options import setting
-from .card import Lesson, MethodCard
+from .card import Lesson, MethodCard, TryIt
 
 # Tuned_Param.py's AECM_UNIF rows, which AECM.py reads by data set: (embedding OUT, beta BETA, alpha CC, batch BATCH);
 # lambda is 1 in every row (AECM.py hard-codes LBD = 1)
@@ -132,4 +132,5 @@ AECM_CARD = MethodCard(
     source="AECM.py with the data set's row of Tuned_Param.py (AECM_UNIF: Fashion-MNIST, USPS, else MNIST), "
            "github.com/Ahcene-B/clustering-Module",
     quick_look={"cluster_epochs": 80},  # quick look: 48 s (load 3), ACC 0.36; AE + k-means 0.54 (random weights)
+    try_it=TryIt("blobs", "Four blobs from random weights: one blob at first, then K groups as the centroids become orthonormal."),
 )

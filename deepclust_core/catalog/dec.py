@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ..settings.optimisers import ADAM_AT_LR, Optimiser
 from ..settings.options import setting
-from .card import Lesson, MethodCard
+from .card import Lesson, MethodCard, TryIt
 
 
 def check_config(config) -> None:
@@ -123,6 +123,7 @@ DEC_CARD = MethodCard(
     for_data=recipe_for_data, clustering_optimiser=clustering_optimiser,
     source="DEC.py's settings for mnist and fmnist (tables: Adam pretraining, as its usps), github.com/XifengGuo/DEC-keras",
     quick_look={"pretrain_epochs": 50, "cluster_epochs": 30},  # quick look: 50 s (load 2 to 3), ACC 0.76; AE + k-means 0.77
+    try_it=TryIt("blobs", "Four blobs: points contract onto their centroids, the confident ones first.", "example-blobs-dec"),
 )
 
 IDEC_LESSON = Lesson(
@@ -150,4 +151,5 @@ IDEC_CARD = MethodCard(
     for_data=recipe_for_data, clustering_optimiser=clustering_optimiser,
     source="IDEC.py's settings for mnist, github.com/XifengGuo/IDEC, on DEC-keras' pretraining (DEC.py; tables: Adam)",
     quick_look={"pretrain_epochs": 50, "cluster_epochs": 30},  # quick look: 64 s (load 3 to 4), ACC 0.79; AE + k-means 0.77
+    try_it=TryIt("digits", "Ten digit classes: clusters contract as in DEC but keep more of their shape.", "example-digits-idec-branch"),
 )
