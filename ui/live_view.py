@@ -16,6 +16,7 @@ from . import replay
 from .curves import curves, global_epoch, metric_chart
 from .gallery import selection_gallery
 from .hover_thumbnails import hover_thumbnails
+from .input_plane import input_plane_panel
 from .panels import COLOURINGS, PANEL_HEIGHT, autoencoder_panel, clustering_panel
 from .scoreboard import scoreboard
 from .selection import selected_rows
@@ -114,6 +115,7 @@ def controls_and_panels(run: RunView, entries: list[Entry], lecture: bool) -> En
         autoencoder_panel(run, entries, entry, colour_by, wrong, height)
     with right:
         clustering_panel(run, entry, colour_by, wrong, height)
+    input_plane_panel(run, entry, colour_by, height)  # data of two columns only
     return entry
 
 
