@@ -78,8 +78,9 @@ def _data_frame(data_name: str) -> tuple[str, np.ndarray, np.ndarray] | None:
         return f"{data_name}, coloured by its true classes: what a clustering should find", display.X, display.y
     rows = {row.seq: row for row in store.epoch_rows(run.id)}
     pretrained = [seq for seq in store.layout_seqs(run.id) if rows[seq].phase == "pretrain"][-1]
-    return (f"{data_name} in the autoencoder space every method starts from (UMAP after pretraining), coloured by "
-            "the true classes", store.layout(run.id, pretrained), display.y)
+    title = (f"{data_name} in the autoencoder space every method starts from (UMAP after pretraining), coloured by "
+             "the true classes")
+    return title, store.layout(run.id, pretrained), display.y
 
 
 def watch_picture(card: MethodCard) -> None:

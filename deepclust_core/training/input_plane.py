@@ -16,8 +16,9 @@ Nothing here imports torch at module level: stored runs read planes back without
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
