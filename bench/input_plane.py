@@ -22,9 +22,10 @@ from deepclust_core.training.input_plane import input_plane, plane_axes
 from deepclust_core.training.loop import new_autoencoder, train
 
 
-def frame_ms(data, method_name: str, sizes: list[int], repeats: int) -> list[float]:
+def frame_ms(data, method_name: str, sizes: list[int], repeats: int, hidden: tuple[int, ...] | None) -> list[float]:
+    autoencoder = {} if hidden is None else {"autoencoder": {"hidden": hidden, "embedding_dim": 4}}
     config = config_for(method_name, 2, data=data, pretrain_epochs=1, cluster_epochs=1, use_cache=False,
-                        display_size=200, device="cpu")
+                        display_size=200, device="cpu", **autoencoder)
     method = make_method(method_name, 2, config.seed, config.method_options)
     autoencoder = new_autoencoder(data, config)
     for _ in train(data, config, method=method, autoencoder=autoencoder):
@@ -47,19 +48,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--sizes", default="150,200")
+    parser.add_argument("--hidden", default="", help="hidden widths, e.g. 64,64,128 (the shipped examples' network "
+                        "for 2-D data, embedding 4); default: each method's recipe")
     parser.add_argument("--methods", default=",".join(m for m in METHODS if METHOD_STATE[m].stored))
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    hidden = tuple(int(w) for w in args.hidden.split(",")) if args.hidden else None
     data = load_dataset("moons", n_samples=1000, noise=0.05)
-    rows = []
-    for name in args.methods.split(","):
-        config = config_for(name, 2, data=data)
-        network = "-".join(str(w) for w in (2, *config.autoencoder.hidden, config.autoencoder.embedding_dim))
-        rows.append([name, network] + [f"{ms:.1f}" for ms in frame_ms(data, name, sizes, args.repeats)])
     header = ["method", "network"] + [f"{s} x {s} (ms, median)" for s in sizes]
     print(machine_line(describe_machine("cpu")))
-    for line in (header, ["---"] * len(header), *rows):
+    for line in (header, ["---"] * len(header)):
         print("| " + " | ".join(line) + " |")
+    for name in args.methods.split(","):
+        config = config_for(name, 2, data=data)
+        widths = hidden or config.autoencoder.hidden
+        network = "-".join(str(w) for w in (2, *widths, 4 if hidden else config.autoencoder.embedding_dim))
+        times = frame_ms(data, name, sizes, args.repeats, hidden)
+        print("| " + " | ".join([name, network] + [f"{ms:.1f}" for ms in times]) + " |", flush=True)
 
 
 if __name__ == "__main__":

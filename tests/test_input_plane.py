@@ -51,3 +51,12 @@ def test_only_data_of_two_columns_has_a_plane(small_config):
     _, snapshots = trained(digits, small_config(n_clusters=10, pretrain_epochs=1, cluster_epochs=1, display_size=50))
     assert all(s.plane is None for s in snapshots)
     assert plane_from(snapshot_arrays(snapshots[-1], "float16")) is None
+
+
+def test_a_network_too_large_for_a_frame_budget_gets_no_plane(moons, small_config):
+    from deepclust_core import AutoencoderConfig
+    from deepclust_core.training.input_plane import affordable
+
+    small = new_autoencoder(moons, small_config(n_clusters=2))
+    paper = new_autoencoder(moons, small_config(n_clusters=2, autoencoder=AutoencoderConfig(hidden=(500, 500, 2000))))
+    assert affordable(small) and not affordable(paper)

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 
 PLANE_SIZE = 150  # grid points a side: 22,500 points, a frame within 50 ms on 2 cores (docs/benchmarks.md)
 MARGIN = 0.08  # the grid reaches this share of the data's range beyond it on every side
+# At most this many multiply-adds for a frame's encoder passes: the shipped examples' 2-64-64-128-4 network costs
+# 0.3 G (52 to 81 ms at load 18, docs/benchmarks.md); the recipes' 2-500-500-2000-10 costs 29 G, 3 to 4 s a frame,
+# more than its training epoch on 1,000 rows, so a run with such a network gets no plane rather than a slow loop.
+FRAME_BUDGET = 2e9
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +57,13 @@ class InputPlane:
 def has_plane(n_features: int, image_shape) -> bool:
     """Whether data of this shape gets an input plane: two columns, not an image."""
     return n_features == 2 and image_shape is None
+
+
+def affordable(autoencoder: Autoencoder, size: int = PLANE_SIZE) -> bool:
+    """Whether a frame's encoder passes stay within FRAME_BUDGET (weights of the encoder's layers, one
+    multiply-add each a point)."""
+    weights = sum(p.numel() for name, p in autoencoder.encoder.named_parameters() if name.endswith("weight"))
+    return weights * size * size <= FRAME_BUDGET
 
 
 def plane_axes(X: np.ndarray, size: int = PLANE_SIZE) -> tuple[np.ndarray, np.ndarray]:
