@@ -8,7 +8,6 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from deepclust_core.methods.assigners import nearest_centre
 from deepclust_core.runs.view import Entry, RunView
 from deepclust_core.training.input_plane import InputPlane
 
@@ -31,6 +30,7 @@ def background(plane: InputPlane, n_clusters: int) -> dict:
 
 def kmeans_cut(plane: InputPlane, X: np.ndarray, n_clusters: int, seed: int) -> dict:
     """k-means on the raw points (no network): its borders over the same grid, as dashed contour lines."""
+    from deepclust_core.methods.assigners import nearest_centre  # the training code: loaded once a plane is drawn
     from deepclust_core.methods.kmeans import kmeans
 
     centres = kmeans(X.astype(np.float32), n_clusters, seed, n_init=10).centers
