@@ -18,6 +18,7 @@ from . import replay
 from .curves import curves, global_epoch, metric_chart
 from .gallery import selection_gallery
 from .hover_thumbnails import hover_thumbnails
+from .input_plane import input_plane_panel
 from .panels import COLOURINGS, PANEL_HEIGHT, autoencoder_panel, clustering_panel, spectrum_chart
 from .scoreboard import scoreboard
 from .selection import selected_rows
@@ -125,6 +126,7 @@ def controls_and_panels(run: RunView, entries: list[Entry], lecture: bool) -> En
         with side:
             metric_chart(entries, entry, run.config.pretrain_epochs, height=LECTURE_CHART_HEIGHT, lecture=True)
             spectrum_chart(entry.snapshot.view, LECTURE_SPECTRUM_HEIGHT, lecture=True)
+    input_plane_panel(run, entry, colour_by, height)  # data of two columns only
     return entry
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..settings.options import setting
-from .card import Lesson, MethodCard
+from .card import Lesson, MethodCard, TryIt
 from .dec import DEC_KERAS_PRETRAINING, pretraining_for_data
 
 
@@ -41,4 +41,5 @@ AE_KMEANS_CARD = MethodCard(
            "github.com/XifengGuo/DEC-keras",
     clustering_optimiser=None,  # no clustering epochs: nothing is fine-tuned
     quick_look={"pretrain_epochs": 50},  # quick look: 29 s (load 3 to 4), ACC 0.77
+    try_it=TryIt("moons", "Two moons: k-means on the embedding draws straight borders there; watch where the baseline cuts the moons."),
 )

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..settings.optimisers import Optimiser
 from ..settings.options import setting
-from .card import Lesson, MethodCard
+from .card import Lesson, MethodCard, TryIt
 
 # Tuned_Param.py's AECM_UNIF rows, which AECM.py reads by data set: (embedding OUT, beta BETA, alpha CC, batch BATCH);
 # lambda is 1 in every row (AECM.py hard-codes LBD = 1)
@@ -153,4 +153,5 @@ AECM_CARD = MethodCard(
     # quick look with MNIST's row: 48 s (load 3), ACC 0.36; AE + k-means 0.54 (random weights). With USPS's row (the
     # closest in shape to digits): ACC 0.26, AE + k-means 0.72 (seed 0, load about 30: docs/benchmarks.md, issue 24)
     quick_look={"cluster_epochs": 80},
+    try_it=TryIt("blobs", "Four blobs from random weights: one blob at first, then K groups as the centroids become orthonormal."),
 )

@@ -19,6 +19,16 @@ class Lesson:
 
 
 @dataclass(frozen=True)
+class TryIt:
+    """What the Learn page's "Try it" opens the Train page with: a built-in data set on which the method's idea
+    shows well (K: its number of classes; the method's quick look), and the shipped example to picture."""
+
+    data: str  # a built-in data set's loader name: digits, blobs, anisotropic, moons or circles
+    why: str  # one sentence: what this data set lets a class see of the method
+    example: str | None = None  # a shipped gallery run (deepclust_core.runs.gallery) of this method, or None
+
+
+@dataclass(frozen=True)
 class MethodCard:
     """A method's name, title, hyperparameters (its config dataclass), its lesson and its two presets of
     training settings, the reference's recipe and a quick look: what the app's forms, its Learn page and the
@@ -53,3 +63,5 @@ class MethodCard:
     # Options the method's config leaves unread, each with the reason (AE-CM's cm_epochs without init="pre"), beyond
     # the optimiser settings its clustering optimiser does not name, which settings/drives.py finds itself.
     unread_options: Callable[[object], Mapping[str, str]] | None = None
+    # The Learn page's "Try it": the data set that shows the method's idea well, and a shipped example's picture.
+    try_it: TryIt = TryIt("digits", "Ten handwritten digits: ten clusters to find, labels kept for scoring only.")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ..settings.optimisers import ADAM_AT_LR, Optimiser
 from ..settings.options import setting
-from .card import Lesson, MethodCard
+from .card import Lesson, MethodCard, TryIt
 
 
 def check_config(config) -> None:
@@ -159,6 +159,7 @@ DEC_CARD = MethodCard(
     # quick look: 50 s (load 2 to 3), ACC 0.76; AE + k-means 0.77. With P refreshed at every epoch end (an epoch of
     # digits is 8 steps, under the 140-step interval): ACC 0.746 (seed 0, load about 30; 0.762 before)
     quick_look={"pretrain_epochs": 50, "cluster_epochs": 30},
+    try_it=TryIt("blobs", "Four blobs: points contract onto their centroids, the confident ones first.", "example-blobs-dec"),
 )
 
 IDEC_LESSON = Lesson(
@@ -189,4 +190,5 @@ IDEC_CARD = MethodCard(
     # (seed 0, load about 30; 0.790 before). On data smaller than digits the epochs keep their 400 + 240 steps
     # on digits (settings/small_data.py): wine's quick look runs 400 + 240 one-step epochs (docs/benchmarks.md)
     quick_look={"pretrain_epochs": 50, "cluster_epochs": 30},
+    try_it=TryIt("digits", "Ten digit classes: clusters contract as in DEC but keep more of their shape.", "example-digits-idec-branch"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..settings.options import setting
-from .card import Lesson, MethodCard
+from .card import Lesson, MethodCard, TryIt
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,4 +67,5 @@ DEKM_CARD = MethodCard(
     source="DEKM.py (conv autoencoder, T = 40) for images, DEKM_dense.py (MLP, T = 10) for tables, "
            "github.com/spdj2271/DEKM",
     quick_look={"pretrain_epochs": 50, "cluster_epochs": 40},  # quick look (conv): 22 s (load 3 to 4), ACC 0.80; AE + k-means 0.74
+    try_it=TryIt("digits", "Ten digit classes: in DEKM's own space the pulled axis splits into ten stripes.", "example-digits-dekm"),
 )

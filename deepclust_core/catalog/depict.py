@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..settings.options import setting
-from .card import Lesson, MethodCard
+from .card import Lesson, MethodCard, TryIt
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,4 +70,5 @@ DEPICT_CARD = MethodCard(
                "pretrain_hidden_weight": 0.1, "pretrain_holdout": 0.1, "pretrain_patience": 100},
     source="DEPICT.py and functions.py, github.com/herandy/DEPICT",
     quick_look={"pretrain_epochs": 20, "cluster_epochs": 20},  # quick look: 48 s (load 4 to 5), ACC 0.66; AE + k-means 0.67
+    try_it=TryIt("digits", "Ten digit classes: points move towards the corners of the probability view, the sizes held near 1/K."),
 )

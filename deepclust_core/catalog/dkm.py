@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..settings.options import setting
-from .card import Lesson, MethodCard
+from .card import Lesson, MethodCard, TryIt
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,4 +68,5 @@ DKM_CARD = MethodCard(
     suggested={"pretrain_epochs": 50, "cluster_epochs": 100, "batch_size": 256, "lr": 1e-3},
     source="dkm.py with pretraining (-p), github.com/MaziarMF/deep-k-means",
     quick_look={"cluster_epochs": 40},  # quick look: 58 s (load 2), ACC 0.80; AE + k-means 0.80
+    try_it=TryIt("blobs", "Four blobs: each cluster comes to hug its own distance axis, and the confidence sharpens as alpha climbs."),
 )

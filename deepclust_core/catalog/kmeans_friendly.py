@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..settings.options import setting
-from .card import Lesson, MethodCard
+from .card import Lesson, MethodCard, TryIt
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,4 +58,5 @@ KMEANS_FRIENDLY_CARD = MethodCard(
     suggested={"pretrain_epochs": 50, "cluster_epochs": 100, "batch_size": 256, "lr": 1e-3},
     source="Roy, ICPR 2024 (arXiv 2411.19496; no public code), on DKM's settings (dkm.py -p)",
     quick_look={"cluster_epochs": 40},  # quick look: 51 s (load 2 to 3), ACC 0.80; AE + k-means 0.80
+    try_it=TryIt("anisotropic", "Stretched blobs, where plain k-means misplaces the borders: watch the centroids jump to each epoch's k-means solution."),
 )

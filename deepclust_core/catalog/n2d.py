@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..settings.options import setting
-from .card import Lesson, MethodCard
+from .card import Lesson, MethodCard, TryIt
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")  # scikit-learn's GaussianMixture covariance_type
 METRICS = ("euclidean", "cosine", "manhattan")  # a few of UMAP's input metrics
@@ -71,5 +71,6 @@ N2D_CARD = MethodCard(
     suggested={"pretrain_epochs": 1000, "batch_size": 256, "lr": 1e-3},
     clustering_optimiser=None,  # no clustering epochs: nothing is fine-tuned
     quick_look={"pretrain_epochs": 50},  # quick look: 39 s, ACC 0.80 (AE + k-means 0.80)
+    try_it=TryIt("moons", "Two moons that no straight cut separates: UMAP follows each moon, and the mixture finds them."),
     source="McConville et al., ICPR 2020 (arXiv 1908.05968); github.com/rymc/n2d, n2d.py and run.sh",
 )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..training.input_plane import InputPlane
 from ..training.snapshot import ClusterView, Snapshot
 
 if TYPE_CHECKING:  # torch is imported when weights are written or read, not for browsing stored runs
@@ -67,7 +68,18 @@ def snapshot_arrays(snapshot: Snapshot, dtype: str) -> dict[str, np.ndarray]:
         value = getattr(snapshot.view, name)
         if value is not None:
             arrays[f"view_{name}"] = value.astype(np.float32) if name != "coords" else compact(value, dtype)
+    if snapshot.plane is not None:  # the input plane: grid axes, each grid point's cluster, decoded centres
+        arrays.update(plane_x=snapshot.plane.x, plane_y=snapshot.plane.y, plane_clusters=snapshot.plane.clusters)
+        if snapshot.plane.centres is not None:
+            arrays["plane_centres"] = snapshot.plane.centres
     return arrays
+
+
+def plane_from(arrays: dict[str, np.ndarray]) -> InputPlane | None:
+    """The input plane `snapshot_arrays` kept, or None (other data, or a run recorded before planes)."""
+    if "plane_clusters" not in arrays:
+        return None
+    return InputPlane(arrays["plane_x"], arrays["plane_y"], arrays["plane_clusters"], arrays.get("plane_centres"))
 
 
 def view_fields(view: ClusterView) -> dict:
@@ -88,7 +100,7 @@ def snapshot_from(row, arrays: dict[str, np.ndarray], display_index: np.ndarray)
         labels=arrays["labels"], metrics=row.metrics, changed=row.changed, cluster_sizes=arrays["cluster_sizes"],
         display_index=display_index, embedding=arrays["embedding"], centroids=arrays.get("centroids"), view=view,
         seconds=row.seconds, elapsed=row.elapsed, device=row.device, converged=row.converged, scalars=row.scalars,
-        reference_metrics=row.reference_metrics, labels_cover_display_only=True,
+        reference_metrics=row.reference_metrics, labels_cover_display_only=True, plane=plane_from(arrays),
     )
 
 

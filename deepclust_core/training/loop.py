@@ -75,7 +75,7 @@ def train(data: Dataset, config: TrainConfig, control: TrainingControl | None = 
     autoencoder = autoencoder or new_autoencoder(data, config)
     torch.manual_seed(config.seed)
     X = torch.tensor(data.X, device=device)  # a private, writable copy
-    builder = SnapshotBuilder(data, config, str(device))
+    builder = SnapshotBuilder(data, config, str(device), autoencoder)
     batches = _Batches(len(X), config.batch_size, config.seed, device)
 
     with BatchEmbeddings(autoencoder, len(X), builder.display_index,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Mapping
 import numpy as np
 
 if TYPE_CHECKING:
+    from .input_plane import InputPlane
     from .row_results import RowResults
 
 
@@ -82,6 +83,7 @@ class Snapshot:
     reference_metrics: Mapping[str, float] = field(default_factory=dict)  # AE + k-means on the pretrained embedding
     labels_cover_display_only: bool = False  # True in the light copies made by for_display()
     rows: RowResults | None = None  # every row's embedding and confidence, and the state that assigns new rows
+    plane: InputPlane | None = None  # data of two columns: the cluster of every point of a grid over the data
 
     def __post_init__(self):
         for name in ("labels", "cluster_sizes", "display_index"):

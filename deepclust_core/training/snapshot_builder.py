@@ -1,6 +1,7 @@
 """Turns the loop's state at an epoch end into a Snapshot: labels aligned to the previous
 epoch, metrics, cluster sizes, the display subsample, timings, and every row's results
-(training/row_results.py: embedding, confidence, what assigns new rows)."""
+(training/row_results.py: embedding, confidence, what assigns new rows), and for data of two columns the
+input plane (training/input_plane.py)."""
 from __future__ import annotations
 
 import time
@@ -10,17 +11,23 @@ import numpy as np
 from ..data.dataset import Dataset
 from ..evaluation.metrics import alignment, changed_fraction, clustering_scores
 from ..methods import Method
+from ..methods.assigners import METHOD_STATE, nearest_centre
 from ..methods.kmeans import kmeans
 from ..methods.views import principal_view
 from ..runs.view import display_subsample
 from ..settings.train import TrainConfig
+from .input_plane import InputPlane, affordable, has_plane, input_plane, plane_axes
 from .row_results import centre_results, method_results
 from .snapshot import ClusterView, Snapshot
 
 
 class SnapshotBuilder:
-    def __init__(self, data: Dataset, config: TrainConfig, device: str):
+    def __init__(self, data: Dataset, config: TrainConfig, device: str, autoencoder=None):
+        """`autoencoder`: the run's, for the input plane of data with two columns (None: no plane)."""
         self.data, self.config, self.device = data, config, device
+        planned = autoencoder is not None and has_plane(data.n_features, data.image_shape) and affordable(autoencoder)
+        self.autoencoder = autoencoder if planned else None
+        self.plane_axes = plane_axes(data.X) if self.autoencoder is not None else None
         self.display_index = display_subsample(data.n_samples, config.display_size, config.seed)
         self.previous: np.ndarray | None = None
         self.started = self.last = time.perf_counter()
@@ -52,6 +59,7 @@ class SnapshotBuilder:
         changed = changed_fraction(labels, self.previous)
         self.previous = labels
         rows = centre_results(H, labels, centroids) if method is None else method_results(method, H, method_labels, mapping)
+        plane = self._plane(method, mapping, centroids)
         now = time.perf_counter()
         seconds, self.last = now - self.last, now
         return Snapshot(
@@ -61,8 +69,24 @@ class SnapshotBuilder:
             display_index=self.display_index, embedding=H[self.display_index], centroids=centroids,
             view=view, seconds=seconds, elapsed=now - self.started, device=self.device,
             converged=converged, scalars=scalars or {}, reference_metrics=reference or {},
-            rows=rows,
+            rows=rows, plane=plane,
         )
+
+    def _plane(self, method: Method | None, mapping: np.ndarray, centroids: np.ndarray | None) -> InputPlane | None:
+        """The input plane with the rule that assigns new rows (methods/assigners.py): the method's predict, in
+        the ids shown (`mapping`), or in pretraining the nearest of the k-means `centroids` (already shown ids).
+        None without two columns, or for a method whose rule is not kept (N2D: its UMAP model)."""
+        if self.autoencoder is None:
+            return None
+        if method is None:
+            def rule(H):
+                return nearest_centre(H, centroids)[0]
+        elif METHOD_STATE.get(method.card.name) is not None and METHOD_STATE[method.card.name].stored:
+            def rule(H):
+                return mapping[method.predict(H)]
+        else:
+            return None
+        return input_plane(self.autoencoder, self.plane_axes, rule, centroids)
 
 
 def _permute_rows(rows: np.ndarray, mapping: np.ndarray) -> np.ndarray:
