@@ -52,10 +52,10 @@ def input_plane_panel(run: RunView, entry: Entry, colour_by: str, height: int) -
         return
     snapshot, K = entry.snapshot, run.config.n_clusters
     X = run.data.X[snapshot.display_index]
-    groups, names, _ = colouring(run, entry, colour_by == "true label")
+    groups, names, what, _ = colouring(run, entry, colour_by == "true label")
     customdata, template = hover_data(run, entry)
     figure = points_figure(X, groups, names, customdata, template, "Input plane: each point's cluster at this epoch",
-                           ("x1", "x2"), centroids=plane.centres, height=height, webgl=False)
+                           ("x1", "x2"), centroids=plane.centres, height=height, webgl=False, legend_title=what)
     cut = _kmeans_cut(plane, X, (run_key(run), len(X)), K, run.config.seed)
     figure = go.Figure(data=[background(plane, K), cut, *figure.data], layout=figure.layout)
     figure.update_layout(font=FONT, margin=MARGIN, dragmode=False)
