@@ -31,7 +31,8 @@ run = run_state.current_run()
 if not lecture:
     st.title("Watch deep clustering learn")
 run_buttons(choice, run)
-run_estimate(choice, run)
+with st.sidebar if lecture else st.container():  # a lecture's screen keeps its height for the charts
+    run_estimate(choice, run)
 live_view(run, lecture)
 exports.finished_run_exports(run)
 new_rows.new_rows_section(run)
