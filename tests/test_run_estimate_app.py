@@ -14,7 +14,8 @@ def estimate_line(at: AppTest) -> str:
     return lines[0]
 
 
-def test_the_estimate_follows_the_epochs_and_then_the_recorded_run(monkeypatch):
+def test_the_estimate_follows_the_epochs_and_then_the_recorded_run(monkeypatch, tmp_path):
+    monkeypatch.setenv("DEEPCLUST_HOME", str(tmp_path))  # a run store of its own: no other test's runs of these settings
     # no browser here: the run need not wait for its first clustering frame (tests/test_first_start.py checks that)
     monkeypatch.setattr("deepclust_core.projection.frames.Frames.wait_for_frame", lambda *args, **kwargs: True)
     at = configure_short_run(AppTest.from_file(APP, default_timeout=60).run())

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from deepclust_core import load_dataset
 from deepclust_core.catalog import CARDS
 from deepclust_core.data.loaders import SYNTHETIC
 from deepclust_core.settings.build import config_for
@@ -25,7 +26,8 @@ def test_every_try_it_opens_the_train_page_with_its_method_data_and_quick_look()
         settings = next(c.value for c in at.sidebar.caption if "Settings:" in c.value)
         assert "quick look" in settings, (name, settings)
         k = next(n for n in at.sidebar.number_input if n.key.startswith("k:"))
-        quick = config_for(name, k.value, preset_name="quick")
+        # on the data Try it opened (a set smaller than digits keeps the quick look's steps: settings/small_data.py)
+        quick = config_for(name, k.value, preset_name="quick", data=load_dataset(card.try_it.data))
         assert at.sidebar.number_input(key=f"{name}:train:pretrain").value == quick.pretrain_epochs, name
         if card.try_it.data in SYNTHETIC:
             assert at.sidebar.number_input(key="synthetic_n").value == 1000, name
