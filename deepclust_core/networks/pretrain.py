@@ -9,6 +9,7 @@ pretraining runs again. Files are written atomically and read back with
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 import torch
@@ -20,6 +21,7 @@ from ..user_cache import default_cache_dir
 from .autoencoder import Autoencoder
 from .optimiser import build_optimiser
 from .pretrain_key import CACHE_VERSION, pretrain_key  # noqa: F401  (the key lives apart: torch-free)
+from .pretrain_progress import ProgressFile
 from .reconstruction import layerwise_reconstruction
 
 HOLDOUT_BATCH = 1024  # rows per forward pass when the hold-out loss is measured
@@ -81,6 +83,13 @@ class EarlyStopping:
     def should_stop(self) -> bool:
         return self.waited > self.config.pretrain_patience
 
+    def state(self) -> dict:
+        """What the next epoch's decision depends on (for `PretrainProgress`)."""
+        return {"best": self.best, "best_state": self.best_state, "waited": self.waited}
+
+    def restore(self, state: dict) -> None:
+        self.best, self.best_state, self.waited = state["best"], state["best_state"], state["waited"]
+
     def restore_best(self) -> None:
         if self.best_state is not None:
             self.autoencoder.load_state_dict(self.best_state)
@@ -103,9 +112,13 @@ class PretrainCache:
         try:
             saved = torch.load(path, map_location="cpu", weights_only=True)
             autoencoder.load_state_dict(saved["state"])
-        except (RuntimeError, KeyError, EOFError, OSError):  # corrupt or stale: pretrain again
+        except (pickle.UnpicklingError, RuntimeError, KeyError, EOFError, OSError):  # corrupt or stale: pretrain again
             return None
         return [float(v) for v in saved["losses"].tolist()]
+
+    def progress(self, key: str) -> ProgressFile:
+        """Where an unfinished pretraining with this key keeps its state (`pretrain_progress.py`)."""
+        return ProgressFile(self.folder, key)
 
     def save(self, key: str, autoencoder: Autoencoder, losses: list[float]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

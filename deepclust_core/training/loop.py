@@ -31,6 +31,7 @@ from ..networks.autoencoder import Autoencoder
 from ..networks.batch_embeddings import BatchEmbeddings
 from ..networks.build import build_autoencoder
 from ..networks.pretrain import EarlyStopping, PretrainCache, pretrain_key, pretrain_optimizer, reconstruction_terms
+from ..networks.pretrain_progress import PretrainProgress
 from ..settings.train import TrainConfig
 from .control import TrainingControl
 from .divergence import DivergenceGuard, TrainingDiverged  # noqa: F401  (TrainingDiverged: imported from here too)
@@ -153,7 +154,11 @@ def _pretrain(autoencoder, X, data, config, builder, batches, control, embedding
     optimizer = pretrain_optimizer(autoencoder.parameters(), config)
     stopping = EarlyStopping(autoencoder, X, config) if config.pretrain_holdout else None
     history, guard = [], DivergenceGuard()
-    for epoch in range(1, config.pretrain_epochs + 1):
+    progress_file = cache.progress(key) if config.use_cache else None
+    progress = progress_file.load() if progress_file else None
+    if progress is not None:  # an interrupted pretraining with these settings: go on from its last epoch
+        history = _resume(progress, autoencoder, optimizer, batches, guard, stopping)
+    for epoch in range(len(history) + 1, config.pretrain_epochs + 1):
         losses = _run_epoch(lambda x, index: reconstruction_terms(autoencoder, x, config.pretrain_hidden_weight),
                             optimizer, X, batches, control, embeddings, where=f"pretraining epoch {epoch}",
                             guard=guard, rows=None if stopping is None else stopping.train_rows)
@@ -166,10 +171,29 @@ def _pretrain(autoencoder, X, data, config, builder, batches, control, embedding
         yield builder.pretrain_snapshot(epoch, config.pretrain_epochs, losses, embed(autoencoder, X) if H is None else H)
         if stopping is not None and stopping.should_stop:
             break
+        if progress_file is not None and progress_file.due() and epoch < config.pretrain_epochs:
+            progress_file.save(PretrainProgress(
+                epoch, list(history), autoencoder.state_dict(), optimizer.state_dict(), batches.generator.get_state(),
+                torch.get_rng_state(), {"scale": guard.scale, "seen": sorted(guard.seen)},
+                None if stopping is None else stopping.state()))
     if stopping is not None:
         stopping.restore_best()
     if config.use_cache:
         cache.save(key, autoencoder, history)
+        progress_file.discard()
+
+
+def _resume(progress: PretrainProgress, autoencoder, optimizer, batches, guard, stopping) -> list[float]:
+    """Put the run back where `progress` stood; its loss history. (Early stopping's state is only there
+    with a hold-out, and the hold-out is part of the cache key.)"""
+    autoencoder.load_state_dict(progress.autoencoder)
+    optimizer.load_state_dict(progress.optimizer)
+    batches.generator.set_state(progress.batch_order)
+    torch.set_rng_state(progress.torch_rng)
+    guard.scale, guard.seen = progress.guard["scale"], set(progress.guard["seen"])
+    if stopping is not None and progress.stopping is not None:
+        stopping.restore(progress.stopping)
+    return list(progress.losses)
 
 
 class _Batches:
