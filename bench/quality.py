@@ -35,6 +35,7 @@ from bench.table import header, markdown_table  # noqa: E402
 from deepclust_core import METHODS  # noqa: E402
 from deepclust_core.data.dataset import DataError, Dataset  # noqa: E402
 from deepclust_core.runs.store import RunStore  # noqa: E402
+from deepclust_core.settings.build import config_for  # noqa: E402
 from deepclust_core.sweeps.driver import Sweep  # noqa: E402
 from deepclust_core.sweeps.spec import Setting, SweepSpec  # noqa: E402
 
@@ -61,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="folder with the IDX files (fashion-mnist: default Debian's package folder)")
     parser.add_argument("--seeds", type=int_list, default="0,1,2,3,4", help="model seeds, comma separated")
     add_override_arguments(parser, int_list)
+    parser.add_argument("--pretraining-of", metavar="METHOD",
+                        help="every method pretrains as METHOD's recipe does on the data (its autoencoder and "
+                             "pretraining settings), so that they share one autoencoder a seed: with ae-kmeans, "
+                             "DEC-keras' for DEC, IDEC and N2D")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda[:n]")
     parser.add_argument("--cache-dir", help="pretrained autoencoder cache (default $DEEPCLUST_CACHE or ~/.cache/deepclust)")
     parser.add_argument("--no-cache", action="store_true", help="always pretrain, never read or write the cache")
@@ -85,12 +90,23 @@ def plan_sweeps(args) -> list[tuple[str, Dataset, SweepSpec]]:
     for spec in [parse_data_spec(text) for text in args.data]:
         data = load_spec(spec, args.data_dir)
         print(f"{spec.text}: {data.n_samples} rows x {data.n_features} features, K={data.n_classes}", file=sys.stderr)
-        sweep = SweepSpec(data=data.source or {"name": data.name}, settings=tuple(Setting(m) for m in args.methods),
+        shared = pretraining_settings(args.pretraining_of, data) if args.pretraining_of else {}
+        sweep = SweepSpec(data=data.source or {"name": data.name},
+                          settings=tuple(Setting(m, shared) for m in args.methods),
                           seeds=tuple(args.seeds), common=common, device=args.device, cache_dir=args.cache_dir,
                           use_cache=not args.no_cache)
         sweep.configs(data)
         plan.append((spec.text, data, sweep))
     return plan
+
+
+def pretraining_settings(method: str, data: Dataset) -> dict:
+    """`method`'s recipe for `data`, only what pretraining reads: its autoencoder and the pretrain_* fields."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method} in --pretraining-of; registered: {', '.join(METHODS)}")
+    config = config_for(method, data.n_classes or 2, data=data)
+    return {**asdict(config.autoencoder), "batch_size": config.batch_size,
+            **{name: value for name, value in asdict(config).items() if name.startswith("pretrain_")}}
 
 
 def run_all(args, plan: list[tuple[str, Dataset, SweepSpec]], save=lambda results: None) -> list[RunResult]:

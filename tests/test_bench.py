@@ -85,3 +85,20 @@ def test_scale_table_counts_epochs_from_the_closing_message():
     assert values["of them drawn with their own UMAP frame"][0] == "2"
     assert values["snapshot -> in the DOM, median (max) s"][0] == "0.50 (0.50)"
     assert values["server and children together, peak (GB)"] == ["3.50", "< 3 GB", "FAIL"]
+
+
+def test_pretraining_of_one_method_gives_every_method_its_autoencoder():
+    """N2D pretrains with Adam from PyTorch's initialisation; with --pretraining-of ae-kmeans it takes
+    DEC-keras' autoencoder (SGD, zero biases) like DEC and IDEC: one pretraining key for all of them."""
+    from bench.quality import build_parser, plan_sweeps
+    from deepclust_core.networks.pretrain import pretrain_key
+
+    def keys(*extra):
+        args = build_parser().parse_args(["--methods", "ae-kmeans,dec,idec,n2d", "--data", "blobs:200", "--seeds", "0",
+                                          *extra])
+        [(_, data, sweep)] = plan_sweeps(args)
+        return {config.method: pretrain_key(data, config) for config in sweep.configs(data)}
+
+    alone, shared = keys(), keys("--pretraining-of", "ae-kmeans")
+    assert alone["n2d"] != alone["ae-kmeans"] == alone["dec"]
+    assert len(set(shared.values())) == 1 and shared["ae-kmeans"] == alone["ae-kmeans"]
