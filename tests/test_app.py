@@ -17,8 +17,8 @@ def app():
 def configure_short_run(at: AppTest, k: int = 4) -> AppTest:
     at.sidebar.selectbox(key="data_choice").set_value("blobs (synthetic, 2-D)").run()
     at.sidebar.number_input(key="synthetic_n").set_value(300).run()
-    at.sidebar.number_input(key="dekm:train:pretrain").set_value(3).run()
-    at.sidebar.number_input(key="dekm:train:cluster").set_value(3).run()
+    at.sidebar.number_input(key="dekm:train:pretrain_epochs").set_value(3).run()
+    at.sidebar.number_input(key="dekm:train:cluster_epochs").set_value(3).run()
     at.sidebar.text_input(key="dekm:train:hidden").set_value("32,32").run()
     return at
 

@@ -33,16 +33,16 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("name", list(BAD_FILES))
 def test_a_damaged_upload_gives_one_line_and_keeps_the_sidebar(app, name):
-    app.sidebar.number_input(key="dekm:train:pretrain").set_value(7).run()
-    app.sidebar.number_input(key="dekm:train:cluster").set_value(11).run()
+    app.sidebar.number_input(key="dekm:train:pretrain_epochs").set_value(7).run()
+    app.sidebar.number_input(key="dekm:train:cluster_epochs").set_value(11).run()
     app.sidebar.selectbox(key="dekm:train:kind").set_value("conv").run()  # digits are images
     at = upload(app, name, BAD_FILES[name])
     assert not at.exception
     errors = [e.value for e in at.sidebar.error]
     assert len(errors) == 1 and errors[0].startswith(f"{name}: ") and "\n" not in errors[0]
     assert {"Data", "Method", "Training"} <= {h.value for h in at.sidebar.header}
-    assert at.sidebar.number_input(key="dekm:train:pretrain").value == 7
-    assert at.sidebar.number_input(key="dekm:train:cluster").value == 11
+    assert at.sidebar.number_input(key="dekm:train:pretrain_epochs").value == 7
+    assert at.sidebar.number_input(key="dekm:train:cluster_epochs").value == 11
     assert at.sidebar.selectbox(key="dekm:train:kind").value == "conv"
     assert at.button[0].disabled  # Start waits for readable data
 
@@ -86,7 +86,7 @@ def test_missing_values_are_named_and_can_be_dropped(app):
 def test_the_k_helper_scores_k_and_puts_its_suggestion_in_the_sidebar(app):
     app.sidebar.selectbox(key="data_choice").set_value("blobs (synthetic, 2-D)").run()
     app.sidebar.number_input(key="synthetic_n").set_value(300).run()
-    app.sidebar.number_input(key="dekm:train:pretrain").set_value(3).run()
+    app.sidebar.number_input(key="dekm:train:pretrain_epochs").set_value(3).run()
     app.sidebar.text_input(key="dekm:train:hidden").set_value("32,32").run()
     app.sidebar.number_input(key="k:blobs:4").set_value(7).run()
     next(b for b in app.button if b.key == "k_helper:score").click().run()

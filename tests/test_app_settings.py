@@ -25,21 +25,21 @@ def settings_line(at: AppTest) -> str:
 
 
 def test_changed_values_survive_a_method_switch_and_back(app):
-    app.sidebar.number_input(key="dekm:train:pretrain").set_value(7).run()
+    app.sidebar.number_input(key="dekm:train:pretrain_epochs").set_value(7).run()
     app.sidebar.number_input(key="dekm:train:lr").set_value(0.002).run()
     app.sidebar.number_input(key="dekm:update_interval").set_value(5).run()
     app.sidebar.selectbox(key="dekm:train:kind").set_value("mlp").run()  # the conv network has no hidden widths
     app.sidebar.text_input(key="dekm:train:hidden").set_value("64,64").run()
     app.sidebar.selectbox(key="method").set_value("dkm").run()
-    assert app.sidebar.number_input(key="dkm:train:pretrain").value == preset("dkm")["pretrain_epochs"]
-    app.sidebar.number_input(key="dkm:train:cluster").set_value(11).run()
+    assert app.sidebar.number_input(key="dkm:train:pretrain_epochs").value == preset("dkm")["pretrain_epochs"]
+    app.sidebar.number_input(key="dkm:train:cluster_epochs").set_value(11).run()
     app.switch_page("pages/learn.py").run()  # another page draws none of the sidebar's widgets
     app.switch_page("pages/train.py").run()
     assert app.sidebar.selectbox(key="method").value == "dkm"
-    assert app.sidebar.number_input(key="dkm:train:cluster").value == 11
+    assert app.sidebar.number_input(key="dkm:train:cluster_epochs").value == 11
     app.sidebar.selectbox(key="method").set_value("dekm").run()
     assert not app.exception
-    assert app.sidebar.number_input(key="dekm:train:pretrain").value == 7
+    assert app.sidebar.number_input(key="dekm:train:pretrain_epochs").value == 7
     assert app.sidebar.number_input(key="dekm:train:lr").value == 0.002
     assert app.sidebar.number_input(key="dekm:update_interval").value == 5
     assert app.sidebar.text_input(key="dekm:train:hidden").value == "64,64"
@@ -50,14 +50,14 @@ def test_presets_are_shown_and_applied(app):
     quick = preset("dekm", "quick")
     assert "the paper's" in settings_line(app) and button(app, "Paper's settings").disabled
     button(app, "Quick look").click().run()
-    assert app.sidebar.number_input(key="dekm:train:pretrain").value == quick["pretrain_epochs"]
-    assert app.sidebar.number_input(key="dekm:train:cluster").value == quick["cluster_epochs"]
+    assert app.sidebar.number_input(key="dekm:train:pretrain_epochs").value == quick["pretrain_epochs"]
+    assert app.sidebar.number_input(key="dekm:train:cluster_epochs").value == quick["cluster_epochs"]
     assert "quick look" in settings_line(app) and button(app, "Quick look").disabled
-    app.sidebar.number_input(key="dekm:train:batch").set_value(128).run()
+    app.sidebar.number_input(key="dekm:train:batch_size").set_value(128).run()
     assert "custom" in settings_line(app)
     button(app, "Paper's settings").click().run()
-    assert app.sidebar.number_input(key="dekm:train:batch").value == preset("dekm")["batch_size"]
-    assert app.sidebar.number_input(key="dekm:train:pretrain").value == preset("dekm")["pretrain_epochs"]
+    assert app.sidebar.number_input(key="dekm:train:batch_size").value == preset("dekm")["batch_size"]
+    assert app.sidebar.number_input(key="dekm:train:pretrain_epochs").value == preset("dekm")["pretrain_epochs"]
     assert "the paper's" in settings_line(app) and not app.exception
 
 
@@ -69,20 +69,20 @@ def test_the_recipe_follows_the_data_set_unless_changed(app):
     assert app.sidebar.selectbox(key="dekm:train:kind").value == "mlp" and "the paper's" in settings_line(app)
     app.sidebar.selectbox(key="method").set_value("dec").run()
     assert app.sidebar.selectbox(key="dec:train:pretrain_optimizer").value == "adam"  # SGD(1, 0.9) is for pixels
-    app.sidebar.number_input(key="dec:train:batch").set_value(128).run()
+    app.sidebar.number_input(key="dec:train:batch_size").set_value(128).run()
     app.sidebar.selectbox(key="data_choice").set_value("digits (scikit-learn, 1,797 8×8 images)").run()
     assert app.sidebar.selectbox(key="dec:train:pretrain_optimizer").value == "adam"  # custom values stay
-    assert app.sidebar.number_input(key="dec:train:batch").value == 128 and "custom" in settings_line(app)
+    assert app.sidebar.number_input(key="dec:train:batch_size").value == 128 and "custom" in settings_line(app)
     button(app, "Paper's settings").click().run()
     assert app.sidebar.selectbox(key="dec:train:pretrain_optimizer").value == "sgd" and not app.exception
 
 
 @pytest.mark.parametrize("key, value, message", [
     ("k:digits:10", 1, "K must be an integer of at least 2, got 1"),
-    ("dekm:train:batch", 0, "Batch size must be an integer of at least 1, got 0"),
+    ("dekm:train:batch_size", 0, "Batch size must be an integer of at least 1, got 0"),
     ("dekm:train:lr", 0.0, "Learning rate must be positive, got 0.0"),
-    ("dekm:train:cluster", -3, "Clustering epochs must be an integer of at least 0, got -3"),
-    ("dekm:train:embedding", 0, "Autoencoder widths and embedding size must be positive"),
+    ("dekm:train:cluster_epochs", -3, "Clustering epochs must be an integer of at least 0, got -3"),
+    ("dekm:train:embedding_dim", 0, "Autoencoder widths and embedding size must be positive"),
     ("seed", -1, "Seed must be a whole number from 0"),
 ])
 def test_an_invalid_number_is_explained_and_blocks_start(app, key, value, message):
@@ -97,7 +97,7 @@ def test_an_invalid_number_is_explained_and_blocks_start(app, key, value, messag
 def test_start_during_a_run_asks_first(app):
     app.sidebar.selectbox(key="data_choice").set_value("blobs (synthetic, 2-D)").run()
     app.sidebar.number_input(key="synthetic_n").set_value(300).run()
-    app.sidebar.number_input(key="dekm:train:pretrain").set_value(500).run()
+    app.sidebar.number_input(key="dekm:train:pretrain_epochs").set_value(500).run()
     app.sidebar.text_input(key="dekm:train:hidden").set_value("32,32").run()
     button(app, "Start").click().run()
     first = app.session_state["run"]
@@ -124,7 +124,7 @@ def test_start_during_a_run_asks_first(app):
 
 def test_a_branch_leaves_the_sidebar_as_the_user_left_it(app):
     """The branch trains with its own settings; the next fresh run starts from the form, not from its leftovers."""
-    app.sidebar.number_input(key="dekm:train:batch").set_value(128).run()
+    app.sidebar.number_input(key="dekm:train:batch_size").set_value(128).run()
     app.switch_page("pages/runs.py").run()
     app.selectbox(key="open_run").set_value("example-digits-dekm").run()
     from deepclust_core.runs.store import RunStore
@@ -133,7 +133,7 @@ def test_a_branch_leaves_the_sidebar_as_the_user_left_it(app):
     app.selectbox(key="branch:seq").set_value(example.pretrain_epochs).run()  # the pretrained autoencoder
     app.selectbox(key="branch:method").set_value("dkm").run()
     app.number_input(key="branch:cluster_epochs").set_value(1).run()
-    app.number_input(key="branch:batch").set_value(32).run()
+    app.number_input(key="branch:batch_size").set_value(32).run()
     app.number_input(key="branch:seed").set_value(3).run()
     app.button(key="branch:start").click().run()  # and on to the Train page, where the branch trains
     try:
@@ -142,8 +142,8 @@ def test_a_branch_leaves_the_sidebar_as_the_user_left_it(app):
         assert (branch.method, branch.cluster_epochs, branch.pretrain_epochs, branch.batch_size, branch.seed) == (
             "dkm", 1, 0, 32, 3)
         assert app.sidebar.selectbox(key="method").value == "dekm"
-        assert app.sidebar.number_input(key="dekm:train:batch").value == 128
-        assert app.sidebar.number_input(key="dekm:train:pretrain").value == preset("dekm")["pretrain_epochs"]
+        assert app.sidebar.number_input(key="dekm:train:batch_size").value == 128
+        assert app.sidebar.number_input(key="dekm:train:pretrain_epochs").value == preset("dekm")["pretrain_epochs"]
         assert app.sidebar.number_input(key="seed").value == 0
     finally:
         app.session_state["run"].stop()
@@ -157,7 +157,7 @@ def test_the_train_page_keeps_every_choice_across_pages(app):
     app.sidebar.number_input(key="k:moons:2").set_value(3).run()
     app.sidebar.selectbox(key="method").set_value("idec").run()
     app.sidebar.number_input(key="idec:gamma").set_value(0.2).run()
-    app.sidebar.number_input(key="idec:train:batch").set_value(64).run()
+    app.sidebar.number_input(key="idec:train:batch_size").set_value(64).run()
     for page in ("pages/explore.py", "pages/learn.py", "pages/sweep.py", "pages/train.py"):
         app.switch_page(page).run()
         assert not app.exception, page
@@ -168,7 +168,7 @@ def test_the_train_page_keeps_every_choice_across_pages(app):
     assert app.sidebar.number_input(key="k:moons:2").value == 3
     assert app.sidebar.selectbox(key="method").value == "idec"
     assert app.sidebar.number_input(key="idec:gamma").value == 0.2
-    assert app.sidebar.number_input(key="idec:train:batch").value == 64
+    assert app.sidebar.number_input(key="idec:train:batch_size").value == 64
 
 
 def test_a_setting_the_recipe_does_not_read_is_disabled_with_the_reason(app):
@@ -190,16 +190,16 @@ def test_a_preset_is_carried_to_the_next_method_and_said(app):
     button(app, "Quick look").click().run()
     app.sidebar.selectbox(key="method").set_value("dec").run()
     quick = preset("dec", "quick")  # on digits too: the quick look's epochs replace the recipe's
-    assert app.sidebar.number_input(key="dec:train:pretrain").value == quick["pretrain_epochs"]
+    assert app.sidebar.number_input(key="dec:train:pretrain_epochs").value == quick["pretrain_epochs"]
     assert "quick look" in settings_line(app)
     carried = [c.value for c in app.sidebar.caption if "carried over" in c.value]
     assert carried == [":material/swap_horiz: Quick look carried over from DEKM (Deep Embedded K-Means): this run is "
                        f"{quick['pretrain_epochs']} + {quick['cluster_epochs']} epochs."]
-    app.sidebar.number_input(key="dec:train:batch").set_value(100).run()  # DEC's own values now
+    app.sidebar.number_input(key="dec:train:batch_size").set_value(100).run()  # DEC's own values now
     app.sidebar.selectbox(key="method").set_value("dekm").run()
     button(app, "Paper's settings").click().run()
     app.sidebar.selectbox(key="method").set_value("dec").run()
-    assert app.sidebar.number_input(key="dec:train:batch").value == 100 and "custom" in settings_line(app)
+    assert app.sidebar.number_input(key="dec:train:batch_size").value == 100 and "custom" in settings_line(app)
     assert any("keeps the values you set" in c.value for c in app.sidebar.caption) and not app.exception
 
 
@@ -208,7 +208,7 @@ def test_a_run_whose_loss_explodes_says_so(app, monkeypatch, tmp_path):
     app.sidebar.selectbox(key="data_choice").set_value("blobs (synthetic, 2-D)").run()
     app.sidebar.number_input(key="synthetic_n").set_value(300).run()
     app.sidebar.text_input(key="dekm:train:hidden").set_value("32,32").run()
-    app.sidebar.number_input(key="dekm:train:batch").set_value(64).run()
+    app.sidebar.number_input(key="dekm:train:batch_size").set_value(64).run()
     app.sidebar.number_input(key="dekm:train:lr").set_value(1.0).run()
     button(app, "Start").click().run()
     run = app.session_state["run"]

@@ -53,7 +53,7 @@ def test_the_train_page_says_so_under_the_finished_run(tmp_path, collapsed):
     at.sidebar.file_uploader(key="upload").set_value(("outlier.csv", content, "text/csv")).run()
     at.sidebar.selectbox(key="method").set_value("ae-kmeans").run()
     next(box for box in at.sidebar.number_input if box.label == "Clusters K").set_value(3 if collapsed else 2).run()
-    at.sidebar.number_input(key="ae-kmeans:train:pretrain").set_value(2).run()
+    at.sidebar.number_input(key="ae-kmeans:train:pretrain_epochs").set_value(2).run()
     at.sidebar.text_input(key="ae-kmeans:train:hidden").set_value("8").run()
     at.button[0].click().run()
     deadline = time.time() + 120

@@ -23,9 +23,9 @@ def short_run(at: AppTest, method: str = "dekm") -> AppTest:
     at.sidebar.selectbox(key="data_choice").set_value("blobs (synthetic, 2-D)").run()
     at.sidebar.number_input(key="synthetic_n").set_value(300).run()
     at.sidebar.selectbox(key="method").set_value(method).run()
-    at.sidebar.number_input(key=f"{method}:train:pretrain").set_value(3).run()
-    if not at.sidebar.number_input(key=f"{method}:train:cluster").disabled:  # AE + k-means has no clustering epochs
-        at.sidebar.number_input(key=f"{method}:train:cluster").set_value(3).run()
+    at.sidebar.number_input(key=f"{method}:train:pretrain_epochs").set_value(3).run()
+    if not at.sidebar.number_input(key=f"{method}:train:cluster_epochs").disabled:  # AE + k-means has no clustering epochs
+        at.sidebar.number_input(key=f"{method}:train:cluster_epochs").set_value(3).run()
     at.sidebar.text_input(key=f"{method}:train:hidden").set_value("32,32").run()
     button(at, "Start").click().run()
     deadline = time.time() + 90

@@ -69,7 +69,7 @@ def test_the_train_page_exports_a_finished_run_and_takes_new_rows():
     import io
 
     app = AppTest.from_file(APP, default_timeout=60).run()  # digits, the first page's data
-    for key, value in (("dekm:train:pretrain", 2), ("dekm:train:cluster", 2)):
+    for key, value in (("dekm:train:pretrain_epochs", 2), ("dekm:train:cluster_epochs", 2)):
         app.sidebar.number_input(key=key).set_value(value).run()
     app.sidebar.selectbox(key="dekm:train:kind").set_value("mlp").run()  # DEKM_dense.py's network, made small:
     app.sidebar.text_input(key="dekm:train:hidden").set_value("32").run()

@@ -34,7 +34,7 @@ def page():
 def train_on_the_page(page: AppTest, method: str):
     """Start `method` with the epochs and the autoencoder set in the sidebar; the LiveRun, once over."""
     page.sidebar.selectbox(key="method").set_value(method).run()
-    for name, value in (("pretrain", EPOCHS), ("cluster", EPOCHS), ("embedding", EMBEDDING)):
+    for name, value in (("pretrain_epochs", EPOCHS), ("cluster_epochs", EPOCHS), ("embedding_dim", EMBEDDING)):
         widget = page.sidebar.number_input(key=f"{method}:train:{name}")
         if not widget.disabled:  # clustering epochs of a method that has none: shown disabled, not read
             widget.set_value(value)

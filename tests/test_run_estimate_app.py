@@ -22,12 +22,12 @@ def test_the_estimate_follows_the_epochs_and_then_the_recorded_run(monkeypatch, 
     assert not at.exception
     short = estimate_line(at)
     assert "first estimate" in short
-    at.sidebar.number_input(key="dekm:train:pretrain").set_value(3000).run()
+    at.sidebar.number_input(key="dekm:train:pretrain_epochs").set_value(3000).run()
     longer = estimate_line(at)
     assert " min" in longer and " min" not in short, (short, longer)
-    at.sidebar.number_input(key="dekm:train:pretrain").set_value(3).run()
+    at.sidebar.number_input(key="dekm:train:pretrain_epochs").set_value(3).run()
     at.button[0].click().run()
     wait_for_run(at)
     assert not at.exception
-    at.sidebar.number_input(key="dekm:train:cluster").set_value(4).run()  # the same data, method, network, batch
+    at.sidebar.number_input(key="dekm:train:cluster_epochs").set_value(4).run()  # the same data, method, network, batch
     assert "measured on 1 earlier run" in estimate_line(at)

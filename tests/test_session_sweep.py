@@ -85,7 +85,7 @@ def test_start_on_the_page_puts_the_run_under_the_sweep():
 
     app = AppTest.from_file(APP, default_timeout=60).run()
     app.sidebar.selectbox(key="data_choice").set_value("blobs (synthetic, 2-D)").run()
-    app.sidebar.number_input(key="dekm:train:pretrain").set_value(500).run()
+    app.sidebar.number_input(key="dekm:train:pretrain_epochs").set_value(500).run()
     button(app, "Start").click().run()
     run = app.session_state["run"]
     try:

@@ -17,8 +17,7 @@ from deepclust_core.settings.build import config_for
 from deepclust_core.settings.drives import uses
 from deepclust_core.settings.train import TrainConfig
 from deepclust_core.training import loop
-from ui.settings_form import AUTOENCODER_WIDGETS, TRAIN_WIDGETS, config_from_form, form_choices, option_key, \
-    train_key, widget_values
+from ui.settings_form import config_from_form, form_choices, option_key, train_key, widget_values
 
 ODD = 0.0123  # a step size or momentum no recipe uses: where it shows up, the setting set to it put it there
 
@@ -38,7 +37,7 @@ def variants(method: str, data: Dataset):
     yield {}
     yield {train_key(method, "pretrain_optimizer"): "sgd" if paper.pretrain_optimizer == "adam" else "adam"}
     if paper.pretrain_epochs == 0:
-        yield {train_key(method, "pretrain"): 5}
+        yield {train_key(method, "pretrain_epochs"): 5}
     for f in fields(CARDS[method].config_class):
         for choice in f.metadata.get("choices", ()):
             yield {option_key(method, f.name): choice}
@@ -61,9 +60,8 @@ def optimiser_values(config: TrainConfig) -> list[float]:
 
 
 def form_field(key: str, method: str) -> str:
-    """The setting a widget key sets: TrainConfig's, the autoencoder's or the method's."""
-    name = key.removeprefix(f"{method}:train:").removeprefix(f"{method}:")
-    return TRAIN_WIDGETS.get(name) or AUTOENCODER_WIDGETS.get(name) or name
+    """The setting a widget key sets: TrainConfig's, the autoencoder's or the method's (keys end on its name)."""
+    return key.removeprefix(f"{method}:train:").removeprefix(f"{method}:")
 
 
 @pytest.mark.parametrize("kind", list(DATA))

@@ -28,7 +28,7 @@ def test_every_try_it_opens_the_train_page_with_its_method_data_and_quick_look()
         k = next(n for n in at.sidebar.number_input if n.key.startswith("k:"))
         # on the data Try it opened (a set smaller than digits keeps the quick look's steps: settings/small_data.py)
         quick = config_for(name, k.value, preset_name="quick", data=load_dataset(card.try_it.data))
-        assert at.sidebar.number_input(key=f"{name}:train:pretrain").value == quick.pretrain_epochs, name
+        assert at.sidebar.number_input(key=f"{name}:train:pretrain_epochs").value == quick.pretrain_epochs, name
         if card.try_it.data in SYNTHETIC:
             assert at.sidebar.number_input(key="synthetic_n").value == 1000, name
         assert k.value == (10 if card.try_it.data == "digits" else 2 if card.try_it.data in ("moons", "circles") else 4)

@@ -12,14 +12,15 @@ from deepclust_core import DataError, Dataset
 from deepclust_core.runs.branch import branch_config, branch_start, reload_data
 from deepclust_core.catalog import CARDS
 from deepclust_core.settings.build import every_option
-from deepclust_core.settings.drives import uses
-from deepclust_core.settings.options import OptionSpec, option_specs
+from deepclust_core.settings.drives import Use, uses
+from deepclust_core.settings.options import option_specs
 from deepclust_core.runs.record import EpochRow, RunRecord
 from deepclust_core.runs.view import Entry, RunView
 from deepclust_core.runs.store import RunStore
 
 from . import access, run_library, run_state
 from .replay import label
+from .settings_form import FIELD_SPECS, described, field_widget, kept, shown_value
 
 KEPT = ("Snapshots whose weights the store kept: every epoch of a small model; for larger ones every 2nd, 4th, … "
         "epoch, plus the first clustering epoch and the newest.")
@@ -31,58 +32,57 @@ def _shown_seq(entries: list[Entry]) -> int:
     return next((e.seq for e in entries if label(e) == shown), entries[-1].seq if entries else 0)
 
 
-def _option(method: str, spec: OptionSpec, default):
-    key, name = f"branch:{method}:{spec.name}", spec.name.replace("_", " ")
-    if spec.choices:
-        return st.selectbox(name, spec.choices, index=spec.choices.index(default), key=key, help=spec.help)
-    if spec.type is bool:
-        return st.checkbox(name, bool(default), key=key, help=spec.help)
-    if spec.type in (int, float):
-        return spec.type(st.number_input(name, value=spec.type(default), key=key, help=spec.help,
-                                         **({"format": "%g"} if spec.type is float else {"step": 1})))
-    return st.text_input(name, str(default), key=key, help=spec.help)
+BRANCH_FIELDS = ("n_clusters", "cluster_epochs", "lr", "batch_size", "seed")  # and the pretraining epochs left
 
 
-def _described_lr(record: RunRecord, method: str, pretraining_left: int | None) -> dict:
-    """The learning rate's help and state as the Train page gives them (settings.drives), for the branch's method
-    with the options its widgets hold: disabled with the reason where no optimiser of the branch reads it."""
+def _uses(record: RunRecord, method: str, pretraining_left: int | None, key) -> dict[str, Use]:
+    """What each setting drives in the branch as its widgets hold it (settings.drives, as the Train page says it),
+    or in the parent's settings while a value is not valid."""
     own = record.config.method_options if method == record.config.method else {}
-    options = {spec.name: st.session_state.get(f"branch:{method}:{spec.name}", own.get(spec.name, spec.default))
+    options = {spec.name: st.session_state.get(key(f"{method}:{spec.name}"), own.get(spec.name, spec.default))
                for spec in option_specs(CARDS[method].config_class)}
     try:
         config = replace(record.config, method=method, method_options=every_option(method, options),
                          pretrain_epochs=pretraining_left or 0)
     except ValueError:
-        return {}
-    use = uses(config, image=record.data.image_shape is not None)["lr"]
-    return {"help": use.says, "disabled": not use.read}
+        config = record.config
+    return uses(config, image=record.data.image_shape is not None)
 
 
 def settings(record: RunRecord, pretraining_left: int | None) -> dict:
-    """Widgets for what a branch may change, starting from the parent's values."""
-    parent = record.config
-    names = list(CARDS)
-    method = st.selectbox("Method", names, index=names.index(parent.method), format_func=lambda n: CARDS[n].title,
-                          key="branch:method")
-    first, second, third = st.columns(3)
-    changes = {
-        "method": method,
-        # no bounds: TrainConfig explains a bad number where a bound would put back the old one silently
-        "n_clusters": int(first.number_input("Clusters K", value=parent.n_clusters, step=1, key="branch:k")),
-        "cluster_epochs": int(second.number_input("Clustering epochs", value=parent.cluster_epochs, step=1,
-                                                  key="branch:cluster_epochs")),
-        "lr": float(third.number_input("Learning rate", value=float(parent.lr), step=1e-4, format="%g",
-                                       key="branch:lr", **_described_lr(record, method, pretraining_left))),
-        "batch_size": int(first.number_input("Batch size", value=parent.batch_size, step=1, key="branch:batch")),
-        "seed": int(second.number_input("Seed", value=parent.seed, step=1, key="branch:seed")),
-    }
+    """Widgets for what a branch may change, the Train page's own (`settings_form.field_widget`), starting from
+    the parent's values: each run's branch form starts from that run."""
+    parent, names = record.config, list(CARDS)
+
+    def key(name: str) -> str:
+        return f"branch:{name}"
+
+    if st.session_state.get("branch:parent") != record.id:  # another run: its own values, not the last one's
+        fields = ("method", "pretrain_epochs", *BRANCH_FIELDS, *(f"{m}:{spec.name}" for m in names
+                                                                for spec in option_specs(CARDS[m].config_class)))
+        for name in fields:
+            st.session_state.pop(key(name), None)
+        st.session_state["branch:parent"] = record.id
+
+    method = kept(st.selectbox, "Method", key("method"), parent.method, options=names,
+                  format_func=lambda n: CARDS[n].title)
+    used = _uses(record, method, pretraining_left, key)
+    changes, columns = {"method": method}, st.columns(3)
+    for column, name in zip(columns * 2, BRANCH_FIELDS):
+        with column:  # no bounds: TrainConfig explains a bad number where a bound would put back the old one silently
+            changes[name] = field_widget(key(name), FIELD_SPECS[name], shown_value(parent, name),
+                                         described(used[name], FIELD_SPECS[name].help) if name in used else {})
     if pretraining_left is not None:
-        changes["pretrain_epochs"] = int(third.number_input("Pretraining epochs left", value=pretraining_left, step=1,
-                                                            key="branch:pretrain"))
+        with columns[2]:
+            changes["pretrain_epochs"] = field_widget(key("pretrain_epochs"), FIELD_SPECS["pretrain_epochs"],
+                                                      pretraining_left, described(used["pretrain_epochs"]),
+                                                      label="Pretraining epochs left")
     with st.expander("Method options"):
         own = parent.method_options if method == parent.method else {}
-        changes["method_options"] = {spec.name: _option(method, spec, own.get(spec.name, spec.default))
-                                     for spec in option_specs(CARDS[method].config_class)}
+        changes["method_options"] = {
+            spec.name: field_widget(key(f"{method}:{spec.name}"), spec, own.get(spec.name, spec.default),
+                                    described(used[spec.name], spec.help))
+            for spec in option_specs(CARDS[method].config_class)}
     return changes
 
 

@@ -1,4 +1,5 @@
-"""The sidebar's model and training sections, generated from the config dataclasses.
+"""The sidebar's model and training sections, generated from the config dataclasses' field specs (label,
+type, choices and help: `deepclust_core.settings.options`); `TRAINING_FORM` says where each field goes.
 
 Each method keeps its own widget values (keys carry the method's name), starting from its
 reference's recipe for the chosen data set (`deepclust_core.settings.build.preset`); `build_choice`
@@ -17,30 +18,29 @@ draws this form before any training code is loaded.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
 import streamlit as st
 
 from deepclust_core import AutoencoderConfig, DataError, Dataset, TrainConfig, validate_for_clustering
-from deepclust_core.settings.autoencoder import INITS
 from deepclust_core.catalog import CARDS
-from deepclust_core.settings.train import PRETRAIN_OPTIMIZERS
-from deepclust_core.settings.options import OptionSpec, option_specs
-from deepclust_core.settings.build import config_for
+from deepclust_core.settings.build import AUTOENCODER_FIELDS, config_for
 from deepclust_core.settings.drives import Use, uses
+from deepclust_core.settings.options import OptionSpec, option_specs
 
 SUBSAMPLE_DEFAULT = 10000  # large sets train on a seeded subsample unless the user asks for more
-PRETRAIN_NUMBERS = {"pretrain_sgd_lr": "SGD step size", "pretrain_momentum": "SGD momentum",
-                    "pretrain_hidden_weight": "Hidden layers' reconstruction weight",
-                    "pretrain_holdout": "Hold-out share (early stopping)"}  # float widgets, by TrainConfig field
-# the training widgets' keys (after "<method>:train:") and the TrainConfig or AutoencoderConfig field each sets
-TRAIN_WIDGETS = {"pretrain": "pretrain_epochs", "cluster": "cluster_epochs", "batch": "batch_size", "lr": "lr",
-                 "pretrain_optimizer": "pretrain_optimizer", **{name: name for name in PRETRAIN_NUMBERS},
-                 "pretrain_patience": "pretrain_patience"}
-AUTOENCODER_WIDGETS = {"kind": "kind", "hidden": "hidden", "embedding": "embedding_dim", "init": "init"}
-TRAIN_HELP = {spec.name: spec.help for spec in option_specs(TrainConfig)}  # TrainConfig's field help
-AUTOENCODER_HELP = {spec.name: spec.help for spec in option_specs(AutoencoderConfig)}
+# The training section as the sidebar lays it out: TrainConfig and AutoencoderConfig fields, at the top ("")
+# or in an expander; each widget is drawn from its field's spec (label, type, choices, help).
+TRAINING_FORM = {
+    "": ("pretrain_epochs", "cluster_epochs", "batch_size", "lr", "seed"),
+    "Autoencoder": ("kind", "hidden", "embedding_dim", "init"),
+    "Pretraining": ("pretrain_optimizer", "pretrain_sgd_lr", "pretrain_momentum", "pretrain_hidden_weight",
+                    "pretrain_holdout", "pretrain_patience"),
+}
+FORM_FIELDS = tuple(name for names in TRAINING_FORM.values() for name in names)
+FIELD_SPECS = {spec.name: spec for spec in option_specs(TrainConfig) + option_specs(AutoencoderConfig)}
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,8 @@ class Choice:
 
 
 def train_key(method: str, name: str) -> str:
-    return f"{method}:train:{name}"
+    """A training field's widget key: the method's own, except the seed, which is the user's for every method."""
+    return "seed" if name == "seed" else f"{method}:train:{name}"
 
 
 def option_key(method: str, name: str) -> str:
@@ -63,14 +64,18 @@ def k_key(data: Dataset | None) -> str:
     return f"k:{data.name}:{data.n_classes}" if data is not None else "k:"
 
 
+def shown_value(config: TrainConfig, name: str):
+    """A training field of `config` as its widget holds it: widths as text, floats as floats."""
+    value = getattr(config.autoencoder if name in AUTOENCODER_FIELDS else config, name)
+    if name == "hidden":
+        return ",".join(map(str, value))
+    return float(value) if FIELD_SPECS[name].type is float else value
+
+
 def widget_values(config: TrainConfig) -> dict:
     """What the method's widgets show for `config`, by widget key (K and the seed aside)."""
-    method, ae = config.method, config.autoencoder
-    values = {train_key(method, name): getattr(config, field) for name, field in TRAIN_WIDGETS.items()}
-    values.update({train_key(method, name): getattr(ae, field) for name, field in AUTOENCODER_WIDGETS.items()})
-    values[train_key(method, "hidden")] = ",".join(map(str, ae.hidden))
-    for name in ("lr", *PRETRAIN_NUMBERS):
-        values[train_key(method, name)] = float(getattr(config, name))
+    method = config.method
+    values = {train_key(method, name): shown_value(config, name) for name in FORM_FIELDS if name != "seed"}
     for spec in option_specs(CARDS[method].config_class):
         values[option_key(method, spec.name)] = config.method_options.get(spec.name, spec.default)
     return values
@@ -95,6 +100,27 @@ def kept(draw: Callable, label: str, key: str, default, **kwargs):
     return draw(label, key=key, persist_state="session", **kwargs)
 
 
+def float_step(default) -> float:
+    """A tenth of the default's order of magnitude (lr 1e-3: steps of 1e-4); 0.01 for a default of 0."""
+    return 10.0 ** (math.floor(math.log10(abs(default))) - 1) if default else 0.01
+
+
+def field_widget(key: str, spec: OptionSpec, default, state: dict, options: list | None = None, label: str = ""):
+    """The widget of one config field, as its spec says (choices: a list; bool: a box; int, float: a number;
+    else text), starting at `default`; `state` is `described`'s help and disabled."""
+    label, options = label or spec.title, options or (list(spec.choices) if spec.choices else None)
+    if options:
+        return kept(st.selectbox, label, key, default, options=options, **state)
+    if spec.type is bool:
+        return kept(st.checkbox, label, key, bool(default), **state)
+    if spec.type is int:
+        return int(kept(st.number_input, label, key, int(default), step=1, **state))
+    if spec.type is float:
+        return float(kept(st.number_input, label, key, float(default), step=float_step(spec.default), format="%g",
+                          **state))
+    return kept(st.text_input, label, key, str(default), **state)
+
+
 def method_picker() -> str:
     return kept(st.selectbox, "Method", "method", "dekm", options=list(CARDS), format_func=lambda n: CARDS[n].title,
                 help="See the Learn page for what each method optimises.")
@@ -103,8 +129,9 @@ def method_picker() -> str:
 def form_choices(method: str, values: dict) -> tuple[dict, dict]:
     """The method's widget values (by widget key) as `build_choice`'s (options, training): what the form returns."""
     options = {spec.name: values[option_key(method, spec.name)] for spec in option_specs(CARDS[method].config_class)}
-    training = {field: values[train_key(method, name)] for name, field in TRAIN_WIDGETS.items()}
-    training["autoencoder"] = {field: values[train_key(method, name)] for name, field in AUTOENCODER_WIDGETS.items()}
+    training = {name: values[train_key(method, name)] for name in FORM_FIELDS
+                if name not in AUTOENCODER_FIELDS and name != "seed"}
+    training["autoencoder"] = {name: values[train_key(method, name)] for name in FORM_FIELDS if name in AUTOENCODER_FIELDS}
     return options, training
 
 
@@ -121,77 +148,50 @@ def shown_uses(method: str, data: Dataset | None) -> dict[str, Use]:
 
 
 def described(use: Use, own_help: str = "") -> dict:
-    """A widget's `help` (what it drives, then where its default comes from) and, when nothing reads it, disabled."""
-    return {"help": use.says + (f" ({own_help})" if use.read and own_help else ""), "disabled": not use.read}
-
-
-def option_widget(method: str, spec: OptionSpec, default, use: Use):
-    key, label = option_key(method, spec.name), spec.name.replace("_", " ")
-    help = {"help": spec.help, "disabled": False} if use.read and not use.says else described(use, spec.help)
-    if spec.choices:
-        return kept(st.selectbox, label, key, default, options=list(spec.choices), **help)
-    if spec.type is bool:
-        return kept(st.checkbox, label, key, bool(default), **help)
-    if spec.type is int:
-        return int(kept(st.number_input, label, key, int(default), step=1, **help))
-    if spec.type is float:
-        return float(kept(st.number_input, label, key, float(default), step=0.01, format="%g", **help))
-    return kept(st.text_input, label, key, str(default), **help)
+    """A widget's `help` (what it drives, then the field's own help) and, when nothing reads it, disabled with
+    the reason."""
+    if not use.read:
+        return {"help": use.says, "disabled": True}
+    return {"help": f"{use.says} ({own_help})" if use.says and own_help else use.says or own_help, "disabled": False}
 
 
 def method_options(method: str, data: Dataset | None) -> dict:
     paper, used = preset_values(method, data=data), shown_uses(method, data)
     with st.expander("Method options", expanded=False):
-        return {spec.name: option_widget(method, spec, paper[option_key(method, spec.name)], used[spec.name])
+        return {spec.name: field_widget(option_key(method, spec.name), spec, paper[option_key(method, spec.name)],
+                                        described(used[spec.name], spec.help))
                 for spec in option_specs(CARDS[method].config_class)}
 
 
+def kinds(data: Dataset | None, default: str) -> list[str]:
+    """The networks the data can take: the conv network for images only (or while no data is chosen), and the
+    recipe's own (DEPICT's) when it is neither."""
+    return ["mlp"] + (["conv"] if data is None or data.is_image else []) + (
+        [default] if default not in ("mlp", "conv") else [])
+
+
 def training_settings(method: str, data: Dataset | None) -> dict:
-    """Epochs, batch, learning rate, seed, autoencoder and pretraining widgets, each saying what it drives in this
-    run's recipe (settings.drives), disabled with the reason where nothing reads it."""
+    """The training section (`TRAINING_FORM`): each widget says what it drives in this run's recipe
+    (settings.drives), disabled with the reason where nothing reads it."""
     paper, used = preset_values(method, data=data), shown_uses(method, data)
+    paper[train_key(method, "seed")] = TrainConfig.seed
 
-    def number(label: str, name: str, **kwargs):
-        field = TRAIN_WIDGETS.get(name) or AUTOENCODER_WIDGETS[name]
-        return kept(st.number_input, label, train_key(method, name), paper[train_key(method, name)],
-                    **described(used[field], TRAIN_HELP.get(field, "")), **kwargs)
+    def widget(name: str):
+        key = train_key(method, name)
+        options = kinds(data, paper[key]) if name == "kind" else None
+        value = field_widget(key, FIELD_SPECS[name], paper[key], described(used[name], FIELD_SPECS[name].help), options)
+        if name == "hidden":
+            try:
+                widths(value)
+            except ValueError as error:
+                st.error(str(error))
+        return value
 
-    values = {
-        "pretrain_epochs": int(number("Pretraining epochs", "pretrain", step=1)),
-        "cluster_epochs": int(number("Clustering epochs (at most)", "cluster", step=1)),
-        "batch_size": int(number("Batch size", "batch", step=1)),
-        "lr": float(number("Learning rate", "lr", step=1e-4, format="%g")),
-        "seed": int(kept(st.number_input, "Seed", "seed", 0, step=1, **described(used["seed"]))),
-    }
-    with st.expander("Autoencoder", expanded=False):
-        default_kind = paper[train_key(method, "kind")]
-        kinds = ["mlp"] + (["conv"] if data is None or data.is_image else []) + (  # no data yet: keep a conv choice
-            [default_kind] if default_kind not in ("mlp", "conv") else [])  # DEPICT's own network
-        kind = kept(st.selectbox, "Kind", train_key(method, "kind"), default_kind, options=kinds,
-                    **described(used["kind"], AUTOENCODER_HELP["kind"]))
-        hidden = kept(st.text_input, "Hidden widths", train_key(method, "hidden"), paper[train_key(method, "hidden")],
-                      **described(used["hidden"], "comma separated; d-500-500-2000-10 by default"))
-        try:
-            widths(hidden)
-        except ValueError as error:
-            st.error(str(error))
-        embedding = int(number("Embedding size", "embedding", step=1))
-        init = kept(st.selectbox, "Weight initialisation", train_key(method, "init"), paper[train_key(method, "init")],
-                    options=list(INITS), **described(used["init"], AUTOENCODER_HELP["init"]))
-        values["autoencoder"] = dict(kind=kind, hidden=hidden, embedding_dim=embedding, init=init)
-    with st.expander("Pretraining", expanded=False):
-        values.update(pretraining_settings(method, paper, number, used))
-    return values
-
-
-def pretraining_settings(method: str, paper: dict, number: Callable, used: dict[str, Use]) -> dict:
-    """The pretraining optimiser, its loss and its early stopping."""
-    key = train_key(method, "pretrain_optimizer")
-    values = {"pretrain_optimizer": kept(st.selectbox, "Optimiser", key, paper[key], options=list(PRETRAIN_OPTIMIZERS),
-                                         **described(used["pretrain_optimizer"], TRAIN_HELP["pretrain_optimizer"]))}
-    for name, label in PRETRAIN_NUMBERS.items():
-        values[name] = float(number(label, name, step=0.1, format="%g"))
-    values["pretrain_patience"] = int(number("Patience (epochs)", "pretrain_patience", step=1))
+    values = {name: widget(name) for name in TRAINING_FORM[""]}
+    for section in ("Autoencoder", "Pretraining"):
+        with st.expander(section, expanded=False):
+            values.update({name: widget(name) for name in TRAINING_FORM[section]})
+    values["autoencoder"] = {name: values.pop(name) for name in TRAINING_FORM["Autoencoder"]}
     return values
 
 

@@ -12,10 +12,12 @@ from dataclasses import MISSING, dataclass, field, fields
 _TYPES = {"int": int, "float": float, "bool": bool, "str": str}
 
 
-def setting(default=MISSING, *, help: str, choices: tuple = (), default_factory=MISSING):
-    """A config dataclass field whose help text (and allowed values, if `choices`) option_specs reads:
-    `alpha: float = setting(1.0, help="...")`. No default and no default_factory: the field is required."""
-    return field(default=default, default_factory=default_factory, metadata={"help": help, "choices": tuple(choices)})
+def setting(default=MISSING, *, help: str, choices: tuple = (), label: str = "", default_factory=MISSING):
+    """A config dataclass field whose help text (allowed values, if `choices`; the form's label, if `label`)
+    option_specs reads: `alpha: float = setting(1.0, help="...")`. No default and no default_factory: the
+    field is required."""
+    return field(default=default, default_factory=default_factory,
+                 metadata={"help": help, "choices": tuple(choices), "label": label})
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,11 @@ class OptionSpec:
     default: object
     help: str
     choices: tuple = ()  # allowed values, when the field is a closed set
+    label: str = ""  # what the form calls it; empty: its name, spaced ("update_interval" -> "update interval")
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name.replace("_", " ")
 
 
 def option_specs(config_class: type) -> list[OptionSpec]:
@@ -32,7 +39,8 @@ def option_specs(config_class: type) -> list[OptionSpec]:
     for f in fields(config_class):
         kind = _TYPES.get(f.type if isinstance(f.type, str) else getattr(f.type, "__name__", ""), str)
         default = f.default if f.default is not MISSING else None
-        specs.append(OptionSpec(f.name, kind, default, f.metadata["help"], tuple(f.metadata.get("choices", ()))))
+        specs.append(OptionSpec(f.name, kind, default, f.metadata["help"], tuple(f.metadata.get("choices", ())),
+                                f.metadata.get("label", "")))
     return specs
 
 

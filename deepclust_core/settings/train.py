@@ -11,31 +11,31 @@ PRETRAIN_OPTIMIZERS = ("adam", "sgd")
 
 @dataclass(frozen=True, kw_only=True)
 class TrainConfig:
-    n_clusters: int = setting(help="K, the number of clusters")
+    n_clusters: int = setting(label="Clusters K", help="K, the number of clusters")
     method: str = setting("dekm", help="a name from deepclust_core.catalog.CARDS")
     method_options: dict = setting(default_factory=dict, help="fields of the method's config dataclass")
     autoencoder: AutoencoderConfig = setting(default_factory=AutoencoderConfig, help="the network's settings")
-    pretrain_epochs: int = setting(200, help="DEKM's reference pretrains 200 epochs (DKM: 50); with a hold-out, the "
+    pretrain_epochs: int = setting(200, label="Pretraining epochs", help="DEKM's reference pretrains 200 epochs (DKM: 50); with a hold-out, the "
                                              "most it may run; on data smaller than digits a preset raises it to "
                                              "the optimiser steps it takes on digits")
-    cluster_epochs: int = setting(100, help="upper bound; a method's own stopping rule may end sooner; on data "
+    cluster_epochs: int = setting(100, label="Clustering epochs (at most)", help="upper bound; a method's own stopping rule may end sooner; on data "
                                             "smaller than digits a preset raises it to the steps it takes on digits")
-    batch_size: int = setting(256, help="every reference uses 256 (DEPICT: 100)")
-    lr: float = setting(1e-3, help="the step size of each phase's Adam: pretraining's unless pretrain_optimizer is "
+    batch_size: int = setting(256, label="Batch size", help="every reference uses 256 (DEPICT: 100)")
+    lr: float = setting(1e-3, label="Learning rate", help="the step size of each phase's Adam: pretraining's unless pretrain_optimizer is "
                                    '"sgd", clustering\'s unless the method\'s optimiser is SGD (DEC); 1e-3 in most '
                                    "references")
-    pretrain_optimizer: str = setting("adam", help='"adam" at `lr` (DEKM, DKM, AE-CM, DEPICT, N2D); "sgd": SGD with '
+    pretrain_optimizer: str = setting("adam", label="Optimiser", choices=PRETRAIN_OPTIMIZERS, help='"adam" at `lr` (DEKM, DKM, AE-CM, DEPICT, N2D); "sgd": SGD with '
                                                    "momentum (DEC-keras)")
-    pretrain_sgd_lr: float = setting(1.0, help='SGD\'s step size when pretrain_optimizer is "sgd" (DEC-keras: '
+    pretrain_sgd_lr: float = setting(1.0, label="SGD step size", help='SGD\'s step size when pretrain_optimizer is "sgd" (DEC-keras: '
                                                "SGD(lr=1, momentum=0.9))")
-    pretrain_momentum: float = setting(0.9, help='SGD\'s momentum when pretrain_optimizer is "sgd" (DEC-keras)')
-    pretrain_holdout: float = setting(0.0, help="share of rows, drawn with the seed, that pretraining leaves out to "
+    pretrain_momentum: float = setting(0.9, label="SGD momentum", help='SGD\'s momentum when pretrain_optimizer is "sgd" (DEC-keras)')
+    pretrain_holdout: float = setting(0.0, label="Hold-out share (early stopping)", help="share of rows, drawn with the seed, that pretraining leaves out to "
                                                 "stop early on (DEPICT: 0.1); 0: none")
-    pretrain_patience: int = setting(100, help="with a hold-out: stop after more than this many epochs without a "
+    pretrain_patience: int = setting(100, label="Patience (epochs)", help="with a hold-out: stop after more than this many epochs without a "
                                                "lower hold-out loss and keep the best weights (DEPICT: 100)")
-    pretrain_hidden_weight: float = setting(0.0, help="weight of each hidden layer's reconstruction in pretraining, "
+    pretrain_hidden_weight: float = setting(0.0, label="Hidden layers' reconstruction weight", help="weight of each hidden layer's reconstruction in pretraining, "
                                                       "noisy decoder vs clean encoder (DEPICT: 0.1); 0: the input only")
-    seed: int = setting(0, help="seeds the initial weights, the batch order, k-means and the rows shown: the same "
+    seed: int = setting(0, label="Seed", help="seeds the initial weights, the batch order, k-means and the rows shown: the same "
                                 "seed gives the same labels on this machine")
     display_size: int = setting(2000, help="rows kept in every snapshot's embedding and view")
     device: str = setting("auto", help='"auto" picks CUDA when present, else "cpu"')
