@@ -11,16 +11,14 @@ from deepclust_core.projection import umap as projection
 
 
 def test_wait_for_frame_ends_with_the_frame_or_when_the_run_stops():
-    frames = frames_module.Frames(lambda: [], seed=0)
+    frames = frames_module.Frames(lambda: [], seed=0, projector=frames_module.Projector(autostart=False))
     stop_at = time.monotonic() + 0.3
     assert frames.wait_for_frame(0, stopped=lambda: time.monotonic() > stop_at) is False  # no projector here
     assert time.monotonic() - stop_at < 5
 
     def make_frame():
         time.sleep(0.3)
-        with frames_module._wishes:
-            frames._layouts[0] = np.zeros((3, 2), np.float32)
-            frames_module._wishes.notify_all()
+        frames.put(0, np.zeros((3, 2), np.float32))
 
     threading.Thread(target=make_frame).start()
     assert frames.wait_for_frame(0, stopped=lambda: False, most_seconds=30) is True

@@ -1,8 +1,9 @@
 """Which UMAP frame to make next: newest first, then what a page looks at, then the rest.
 
 Every run a page can show (a `LiveRun` training now, a `StoredRun` read back) keeps its
-frames in a `Frames`. One projector thread per process serves all of them, one frame at a
-time (the projection process is one), always taking the most urgent wish:
+frames in a `Frames`. One `Projector` per process (`Projector.shared()`) serves all of them
+from a thread of its own, one frame at a time (the projection process is one), always taking
+the most urgent wish:
 
 1. NEWEST: the newest snapshot of a run that is training, or has just ended, while it has no
    frame: what the live view follows. A frame takes a fraction of a second, so the panel is
@@ -16,6 +17,10 @@ time (the projection process is one), always taking the most urgent wish:
 Nothing else is projected: a run nobody looks at gets no frames but its newest, and stored
 runs none at all until they are opened. Each frame is warm-started from the nearest frame
 made before it (`nearest`) and handed to `save` (the run store) once made.
+
+Locks: each `Frames` guards its own frames and looks; the projector's lock guards only its list of
+runs and its wake-up. No lock is held while a run's callbacks (`embeddings`, `follows_newest`,
+`training`, `save`) are called, so a run may take its own lock in them.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ import itertools
 import threading
 import time
 import weakref
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -32,11 +37,102 @@ from . import umap as projection
 NEWEST, LOOKED_AT, FILL = 0, 1, 2
 ON_SCREEN_SECONDS = 60.0  # a run looked at this recently still gets its skipped frames filled in
 
-_wishes = threading.Condition()  # guards every Frames' state and wakes the projector
-_all_frames: weakref.WeakSet[Frames] = weakref.WeakSet()
-_projector: threading.Thread | None = None
-_looks = itertools.count()  # orders looks across runs: the run looked at last is the one on screen
-_frame_seconds = 0.5  # how long a frame takes here: a running mean of the projector's frames
+
+class Job(NamedTuple):
+    priority: int  # NEWEST, LOOKED_AT or FILL
+    frames: "Frames"
+    seq: int
+
+
+class Projector:
+    """Makes every registered run's frames, most urgent first, in a thread started on the first wake-up.
+
+    `Projector.shared()` is the process's; a test makes its own with `autostart=False` and asks
+    `next_job()` what would be made next."""
+
+    _shared: Projector | None = None
+    _shared_lock = threading.Lock()
+
+    def __init__(self, autostart: bool = True):
+        self._wake_up = threading.Condition()  # guards _runs, _poked and _thread
+        self._runs: weakref.WeakSet[Frames] = weakref.WeakSet()
+        self._poked = False
+        self._thread: threading.Thread | None = None
+        self._autostart = autostart
+        self._looks = itertools.count()  # orders looks across runs: the run looked at last is the one on screen
+        self.frame_seconds = 0.5  # how long a frame takes here now: a running mean of the last few frames
+
+    @classmethod
+    def shared(cls) -> Projector:
+        with cls._shared_lock:
+            if cls._shared is None:
+                cls._shared = cls()
+            return cls._shared
+
+    def add(self, frames: Frames) -> None:
+        with self._wake_up:
+            self._runs.add(frames)
+
+    def next_look(self) -> int:
+        return next(self._looks)
+
+    def wake(self) -> None:
+        """There may be work: start the thread on first use, and let it look."""
+        with self._wake_up:
+            self._poked = True
+            if self._autostart and (self._thread is None or not self._thread.is_alive()):
+                self._thread = threading.Thread(target=self._project_forever, name="deepclust-projector", daemon=True)
+                self._thread.start()
+            self._wake_up.notify_all()
+
+    def next_job(self) -> Job | None:
+        """The most urgent wish of all runs: newest frames, then looked-at ones (the run looked at last first),
+        then the fill frames of the run on screen."""
+        with self._wake_up:
+            runs = sorted(self._runs, key=lambda frames: -frames.last_look[0])
+        for priority in (NEWEST, LOOKED_AT):
+            for frames in runs:
+                seq = frames.wish(priority)
+                if seq is not None:
+                    return Job(priority, frames, seq)
+        order, when = runs[0].last_look if runs else (-1, 0.0)
+        if order < 0 or time.monotonic() - when >= ON_SCREEN_SECONDS:
+            return None
+        seq = runs[0].wish(FILL)
+        return None if seq is None else Job(FILL, runs[0], seq)
+
+    def _wait_for_work(self) -> Job:
+        while True:
+            with self._wake_up:
+                if not self._poked:
+                    self._wake_up.wait(timeout=1.0)  # also looks again each second: a look ages off screen
+                self._poked = False
+            job = self.next_job()
+            if job is not None:
+                return job
+
+    def _project_forever(self) -> None:
+        projection.warm_up()
+        while True:
+            priority, frames, seq = self._wait_for_work()
+            embedding, previous = frames.embedding(seq), frames.nearest(seq)
+            if embedding is None:  # the run no longer keeps that snapshot (thinned out): nothing to make
+                frames.forget_look(seq)
+                continue
+            with self._wake_up:
+                runs = list(self._runs)
+            anyone_training = any(run.training() for run in runs)
+            began = time.perf_counter()
+            try:
+                layout = projection.project(embedding, None if previous is None else previous[1], frames.seed)
+            except projection.ProjectionFailed:  # say, a degenerate embedding: its principal axes stand in
+                layout = projection.pca_layout(np.nan_to_num(embedding))
+            self.frame_seconds = 0.8 * self.frame_seconds + 0.2 * (time.perf_counter() - began)
+            frames.made(seq, layout)
+            with self._wake_up:
+                self._poked = True  # look again at once: more frames may be wanted
+            if priority == FILL and anyone_training:
+                time.sleep(time.perf_counter() - began)
 
 
 class Frames:
@@ -45,48 +141,86 @@ class Frames:
     `embeddings()` gives the run's snapshots as (seq, embedding) pairs, oldest first;
     `follows_newest()` says whether the newest one is wanted without being looked at (a live
     run: yes; a stored run: no); `training()` whether the run trains now (fill frames then
-    pause between them)."""
+    pause between them); `save(seq, layout)` keeps a frame once made."""
 
     def __init__(self, embeddings: Callable[[], list[tuple[int, np.ndarray]]], seed: int, *,
                  follows_newest: Callable[[], bool] = lambda: False, training: Callable[[], bool] = lambda: False,
-                 save: Callable[[int, np.ndarray], None] | None = None):
+                 save: Callable[[int, np.ndarray], None] | None = None, projector: Projector | None = None):
         self._embeddings, self._follows_newest, self._save, self.seed = embeddings, follows_newest, save, seed
-        self._training = training
+        self.training = training
+        self.projector = projector or Projector.shared()
+        self._changed = threading.Condition()  # guards the fields below; notified when a frame lands
         self._layouts: dict[int, np.ndarray] = {}
         self._looked_at: int | None = None
-        self._look_order = -1
-        self._look_time = -np.inf
-        with _wishes:
-            _all_frames.add(self)
+        self._look = (-1, -np.inf)  # (order among all looks, monotonic time) of the last look
+        self.projector.add(self)
 
     # -- reading --------------------------------------------------------------------------------
     def layout(self, seq: int) -> np.ndarray | None:
-        with _wishes:
+        with self._changed:
             return self._layouts.get(seq)
 
     def nearest(self, seq: int) -> tuple[int, np.ndarray] | None:
         """The frame closest to `seq`, at or before it when possible, with its seq."""
-        with _wishes:
-            return self._nearest(seq)
+        with self._changed:
+            if not self._layouts:
+                return None
+            earlier = [s for s in self._layouts if s <= seq]
+            chosen = max(earlier) if earlier else min(self._layouts)
+            return chosen, self._layouts[chosen]
 
     def seqs(self) -> list[int]:
-        with _wishes:
+        with self._changed:
             return sorted(self._layouts)
+
+    def embedding(self, seq: int) -> np.ndarray | None:
+        """The snapshot's embedding, while the run keeps it."""
+        return next((H for s, H in self._embeddings() if s == seq), None)
+
+    @property
+    def last_look(self) -> tuple[int, float]:
+        with self._changed:
+            return self._look
 
     # -- wishes ---------------------------------------------------------------------------------
     def look_at(self, seq: int) -> None:
         """A page draws snapshot `seq`: make its frame next unless a newest frame waits, and make
         this the run on screen."""
-        with _wishes:
-            self._looked_at, self._look_order, self._look_time = seq, next(_looks), time.monotonic()
-            _wake()
+        with self._changed:
+            self._looked_at, self._look = seq, (self.projector.next_look(), time.monotonic())
+        self.projector.wake()
+
+    def forget_look(self, seq: int) -> None:
+        """The snapshot looked at is gone (thinned out): no frame is wanted for it."""
+        with self._changed:
+            if self._looked_at == seq:
+                self._looked_at = None
+
+    def wish(self, priority: int) -> int | None:
+        """The seq this run wants projected at that priority, if any (the module docstring)."""
+        if priority == NEWEST:
+            embeddings = self._embeddings() if self._follows_newest() else []
+            newest = embeddings[-1][0] if embeddings else None
+            with self._changed:
+                return newest if newest is not None and newest not in self._layouts else None
+        if priority == LOOKED_AT:
+            with self._changed:
+                return self._looked_at if self._looked_at is not None and self._looked_at not in self._layouts else None
+        seqs = [seq for seq, _ in self._embeddings()]
+        with self._changed:
+            missing = [seq for seq in seqs if seq not in self._layouts]
+            looked_at = self._looked_at
+        if not missing:
+            return None
+        looked_at = looked_at if looked_at is not None else missing[-1]
+        return min(missing, key=lambda seq: (abs(seq - looked_at), -seq))
 
     def pending(self, seq: int | None = None) -> bool:
         """Whether a wanted frame is still to come: `seq`'s (default: the one looked at), or the
         newest one of a run whose newest is followed."""
-        with _wishes:
-            return self._wish(NEWEST) is not None or (
-                (seq if seq is not None else self._looked_at) not in (None, *self._layouts))
+        newest_wanted = self.wish(NEWEST) is not None
+        with self._changed:
+            return newest_wanted or (seq if seq is not None else self._looked_at) not in (None, *self._layouts)
 
     def wait_for_frame(self, seq: int, stopped: Callable[[], bool], most_seconds: float = 300.0) -> bool:
         """Block until snapshot `seq` has its frame, `stopped()` says true, or `most_seconds` passed.
@@ -95,117 +229,32 @@ class Frames:
         compiles UMAP for about 25 s (minutes on a loaded machine), longer than a quick run's
         pretraining, and without the wait no clustering epoch got its own frame (docs/benchmarks.md)."""
         deadline = time.monotonic() + most_seconds
-        with _wishes:
-            while seq not in self._layouts and not stopped() and time.monotonic() < deadline:
-                _wishes.wait(timeout=0.1)
-            return seq in self._layouts
+        while not stopped() and time.monotonic() < deadline:
+            with self._changed:
+                if seq in self._layouts:
+                    return True
+                self._changed.wait(timeout=0.1)
+        return self.layout(seq) is not None
 
     def changed(self) -> None:
         """The run has a new snapshot (or has ended): wake the projector."""
-        with _wishes:
-            _wake()
+        self.projector.wake()
 
     # -- writing --------------------------------------------------------------------------------
     def put(self, seq: int, layout: np.ndarray) -> None:
         """A frame made elsewhere (read back from the store)."""
-        with _wishes:
+        with self._changed:
             self._layouts[seq] = layout
+            self._changed.notify_all()
+
+    def made(self, seq: int, layout: np.ndarray) -> None:
+        """A frame the projector made: kept, and handed to `save`."""
+        self.put(seq, layout)
+        if self._save is not None:
+            self._save(seq, layout)
 
     def forget(self, seqs) -> None:
         """Drop the frames of snapshots the run no longer keeps."""
-        with _wishes:
+        with self._changed:
             for seq in seqs:
                 self._layouts.pop(seq, None)
-
-    # -- the projector's side (called with _wishes held) ----------------------------------------
-    def _nearest(self, seq: int) -> tuple[int, np.ndarray] | None:
-        if not self._layouts:
-            return None
-        earlier = [s for s in self._layouts if s <= seq]
-        chosen = max(earlier) if earlier else min(self._layouts)
-        return chosen, self._layouts[chosen]
-
-    def _wish(self, priority: int) -> int | None:
-        """The seq this run wants projected at that priority, if any."""
-        if priority == NEWEST:
-            if not self._follows_newest():
-                return None
-            embeddings = self._embeddings()
-            return embeddings[-1][0] if embeddings and embeddings[-1][0] not in self._layouts else None
-        if priority == LOOKED_AT:
-            return self._looked_at if self._looked_at is not None and self._looked_at not in self._layouts else None
-        missing = [seq for seq, _ in self._embeddings() if seq not in self._layouts]
-        if not missing:
-            return None
-        looked_at = self._looked_at if self._looked_at is not None else missing[-1]
-        return min(missing, key=lambda seq: (abs(seq - looked_at), -seq))
-
-    def _embedding(self, seq: int) -> np.ndarray | None:
-        return next((H for s, H in self._embeddings() if s == seq), None)
-
-
-def frame_seconds() -> float:
-    """How long a frame takes on this machine now (a running mean over the last few frames)."""
-    return _frame_seconds
-
-
-def _wake() -> None:
-    """Start the projector on first use; tell it there may be work (call with _wishes held)."""
-    global _projector
-    if _projector is None or not _projector.is_alive():
-        _projector = threading.Thread(target=_project_forever, name="deepclust-projector", daemon=True)
-        _projector.start()
-    _wishes.notify_all()
-
-
-def _on_screen() -> Frames | None:
-    """The run looked at last, if that was within ON_SCREEN_SECONDS."""
-    looked = [f for f in _all_frames if f._look_order >= 0]
-    if not looked:
-        return None
-    latest = max(looked, key=lambda f: f._look_order)
-    return latest if time.monotonic() - latest._look_time < ON_SCREEN_SECONDS else None
-
-
-def _next_job() -> tuple[int, Frames, int] | None:
-    """(priority, frames, seq) of the most urgent wish of all runs; the run looked at last first."""
-    runs = sorted(_all_frames, key=lambda f: -f._look_order)
-    for priority in (NEWEST, LOOKED_AT):
-        for frames in runs:
-            seq = frames._wish(priority)
-            if seq is not None:
-                return priority, frames, seq
-    on_screen = _on_screen()
-    seq = on_screen._wish(FILL) if on_screen is not None else None
-    return None if seq is None else (FILL, on_screen, seq)
-
-
-def _project_forever() -> None:
-    global _frame_seconds
-    projection.warm_up()
-    while True:
-        with _wishes:
-            job = _next_job()
-            while job is None:
-                _wishes.wait(timeout=1.0)
-                job = _next_job()
-            priority, frames, seq = job
-            embedding, previous = frames._embedding(seq), frames._nearest(seq)
-            anyone_training = any(f._training() for f in _all_frames)
-            if embedding is None:  # the run no longer keeps that snapshot (thinned out): nothing to make
-                if frames._looked_at == seq:
-                    frames._looked_at = None
-                continue
-        began = time.perf_counter()
-        try:
-            layout = projection.project(embedding, None if previous is None else previous[1], frames.seed)
-        except projection.ProjectionFailed:  # say, a degenerate embedding: its principal axes stand in
-            layout = projection.pca_layout(np.nan_to_num(embedding))
-        with _wishes:
-            frames._layouts[seq] = layout
-            _frame_seconds = 0.8 * _frame_seconds + 0.2 * (time.perf_counter() - began)
-            _wishes.notify_all()
-        if frames._save is not None:
-            frames._save(seq, layout)
-        if priority == FILL and anyone_training:
-            time.sleep(time.perf_counter() - began)

@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from ..data.dataset import Dataset
-from ..projection.frames import Frames, frame_seconds
+from ..projection.frames import Frames
 from ..settings.train import TrainConfig
 from ..training.snapshot import Snapshot
 
@@ -51,7 +51,7 @@ def live_edge(entries: list[Entry], frames: Frames, now: float) -> int:
     newest = entries[-1]
     if newest.published is None or frames.layout(newest.seq) is not None:
         return len(entries) - 1
-    if now - newest.published > frame_seconds():
+    if now - newest.published > frames.projector.frame_seconds:
         return len(entries) - 1  # the frame is late: show the newest epoch with an older frame, and say so
     newest_index = len(entries) - 1
     for index in range(newest_index - 1, max(newest_index - 1 - MOST_EPOCHS_BEHIND, -1), -1):

@@ -217,7 +217,7 @@ class LiveRun:
             self.final_labels = snapshot.labels
             dropped = self._thin() if len(self._entries) > self._max_history else []
             self._changed.notify_all()
-        self.frames.forget(dropped)  # outside the run's lock: the projector takes the frames' lock first
+        self.frames.forget(dropped)
         self.frames.changed()
         return seq
 
