@@ -78,6 +78,10 @@ def test_a_run_keeps_its_profile_over_every_row_in_the_files_units(tmp_path, tin
     assert np.allclose(found.profile.means, expected.profile.means, equal_nan=True)
     assert np.array_equal(found.profile.ranks, expected.profile.ranks)
     (store.run_folder(record.id) / "rows.npz").unlink()  # as a run recorded before the moments were kept
+    reloaded = stored_profile(store, record)  # its data loaded again (blobs), with every row's labels
+    assert reloaded.rows == found.rows and not reloaded.note
+    assert np.allclose(reloaded.profile.means, found.profile.means, equal_nan=True)
+    (store.run_folder(record.id) / "labels.npz").unlink()
     older = stored_profile(store, record)
     assert older.rows == f"the {tiny_run.config.display_size} displayed rows of {tiny_run.data.n_samples}"
     assert "displayed rows" in older.note
