@@ -15,6 +15,7 @@ from deepclust_core.runs.view import RunView
 from .charts import FONT, MARGIN, PNG
 
 TOP_COLUMNS = 12  # the heatmap's columns: readable at 1600 px and on a projector; the table and CSV hold all
+TICKS = {"size": 15}  # cluster and column names, read across a room
 SCORE_RANGE = 3.0  # standard deviations at which the colour saturates (larger differences read the same)
 
 
@@ -79,7 +80,7 @@ def profile_figure(profile: ClusterProfile, count: int) -> go.Figure:
     figure = go.Figure(heatmap)
     figure.update_layout(title="Cluster profiles: each cluster's mean, coloured by its distance from the rest",
                          height=150 + 36 * profile.n_clusters, margin=MARGIN, font=FONT,
-                         yaxis={"autorange": "reversed"}, xaxis={"automargin": True})
+                         yaxis={"autorange": "reversed", "tickfont": TICKS}, xaxis={"automargin": True, "tickfont": TICKS})
     return figure
 
 
