@@ -51,10 +51,9 @@ def test_the_profile_heatmap_reads_at_1600_by_1000(tmp_path, home):
         page.get_by_role("option", name=re.compile(run.id)).click()
         heatmap = page.locator(".js-plotly-plot", has=page.locator(".gtitle", has_text="Cluster profiles"))
         heatmap.wait_for(timeout=60_000)
-        page.get_by_role("heading", name="Cluster profiles").scroll_into_view_if_needed()
-        heatmap.scroll_into_view_if_needed()
+        page.get_by_role("heading", name="Cluster profiles").evaluate("e => e.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(1000)
-        page.screenshot(path=str(ARTIFACTS / "profile.png"))
+        page.screenshot(path=str(ARTIFACTS / "profile.png"))  # the section from its heading down
         rows = heatmap.locator(".ytick text").all_text_contents()
         columns = heatmap.locator(".xtick text").all_text_contents()
         assert sorted(r.split(" · ")[0] for r in rows) == [f"cluster {k}" for k in range(5)]
