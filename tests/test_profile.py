@@ -137,3 +137,31 @@ def test_the_cli_says_in_one_line_that_images_have_no_profile(tmp_path, capsys):
     assert main(["export", run.id, "--format", "profile", "-o", str(tmp_path / "p.csv"), "--store", store]) == 2
     error = capsys.readouterr().err.strip()
     assert "\n" not in error and "decoded centres" in error and not (tmp_path / "p.csv").exists()
+
+
+def test_a_run_training_here_is_profiled_from_all_its_rows(tiny_run):
+    from types import SimpleNamespace
+
+    from deepclust_core.runs.profile import view_profile
+
+    labels = tiny_run.snapshots[-1].labels
+    live = SimpleNamespace(data=tiny_run.data, config=tiny_run.config, final_labels=None)  # LiveRun's reading side
+    assert view_profile(live) is None  # before its first epoch
+    live.final_labels = labels
+    found = view_profile(live)
+    assert found.rows == f"all {tiny_run.data.n_samples} rows"
+    assert np.allclose(found.profile.means[1], tiny_run.data.in_file_units(tiny_run.data.X)[labels == 1].mean(axis=0))
+
+
+def test_the_heatmap_shows_twelve_columns_of_many_and_twenty_clusters_in_a_window():
+    from ui.profile import TOP_COLUMNS, cluster_table, profile_figure
+
+    rng = np.random.default_rng(0)
+    labels = np.r_[np.arange(19), rng.integers(0, 19, 381)]  # cluster 19 empty, cluster 0..18 at least one row
+    values = rng.normal(size=(400, 60)) + 3 * (labels[:, None] == np.arange(60) % 19)
+    profile = cluster_profile(ClusterMoments.of(values, labels, 20), tuple(f"c{j}" for j in range(60)))
+    figure = profile_figure(profile, TOP_COLUMNS)
+    assert len(figure.data[0].x) == TOP_COLUMNS and len(figure.data[0].y) == 20
+    assert figure.layout.height <= 1000 - 120  # with the page's heading and caption, in a 1000 px window
+    assert figure.data[0].text[19] == [""] * TOP_COLUMNS  # the empty cluster: no means
+    assert len(cluster_table(profile, 3)) == 60  # every column in the table

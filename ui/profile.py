@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from deepclust_core.evaluation.profile import ClusterProfile
-from deepclust_core.runs.profile import profile_csv, view_profile
+from deepclust_core.runs.profile import PROFILE_HELP, profile_csv, view_profile
 from deepclust_core.runs.view import RunView
 
 from .charts import FONT, MARGIN, PNG
@@ -49,8 +49,7 @@ def cluster_profiles(run: RunView) -> None:
                      height=min(420, 35 * (len(profile.columns) + 1) + 3))
     name = run.run_id or "run"
     st.download_button("Cluster profiles (CSV)", profile_csv(found, name), f"{name}-profile.csv", "text/csv",
-                       on_click="ignore", help="One line per cluster and column: size, share, rank, mean and "
-                                               "standard deviation, the rest's, and the score.")
+                       on_click="ignore", help=PROFILE_HELP)
 
 
 def _profile(run: RunView):

@@ -4,11 +4,11 @@ units, from every row the run clustered.
     found = stored_profile(store, record)        # RunProfile: .profile, .rows ("all 1797 rows"), .note
     found = data_profile(data, labels, K)        # a run training in this process: its Dataset and labels
     found = view_profile(run)                    # either, for the run a page shows (runs/view.RunView)
-    text = profile_csv(found, record)            # `python -m deepclust_core export RUN --format profile`
+    text = profile_csv(found, run_id)            # `python -m deepclust_core export RUN --format profile`
 
-Values are the run's rows in the file's units (`Dataset.in_file_units`: the app's scaling undone),
-the clustered columns only: the ID and label columns and the columns the user dropped are not
-in it. Rows with a missing value never reach a run (data/missing.py: the file is refused, or
+Values are the run's rows in the file's units (`Dataset.in_file_units`: the app's scaling undone,
+from the float32 rows the run trained on, so to about 7 significant digits), the clustered columns
+only: the ID and label columns and the columns the user dropped are not in it. Rows with a missing value never reach a run (data/missing.py: the file is refused, or
 those rows are dropped at the user's request, and the profile describes the rows kept).
 
 A run keeps its clusters' moments over every row when it ends (rows.npz). A run recorded before
@@ -30,6 +30,9 @@ from ..evaluation.profile import TABLE_COLUMNS, ClusterMoments, ClusterProfile, 
 from .record import RunRecord
 from .store import RunStore
 
+PROFILE_HELP = ("One line per cluster and column, in the file's units: the cluster's size and share, the column's "
+                "rank, mean and standard deviation in the cluster and in the rest of the rows, and how far the "
+                "two means lie apart in standard deviations of the column (README: Cluster profiles).")
 IMAGES = ("a cluster profile describes the columns of a table; this run trained on images: see its decoded "
           "centres and galleries on the Explore page")
 
