@@ -1,6 +1,7 @@
 """Download buttons for a stored run: metrics (CSV, JSON), its run file, an HTML report, every
-row's result (CSV, or .npz with the embedding) and, for a table, its cluster profiles (CSV). Each file is made from the run store when its button
-is clicked: the page holds no copy of the run for its exports."""
+row's result (CSV, or .npz with the embedding) and, for a table, its cluster profiles (CSV). Each
+file is made from the run store when its button is clicked: the page holds no copy of the run for
+its exports."""
 from __future__ import annotations
 
 import streamlit as st

@@ -79,7 +79,8 @@ def profile_figure(profile: ClusterProfile, count: int) -> go.Figure:
     figure = go.Figure(heatmap)
     figure.update_layout(title="Cluster profiles: each cluster's mean, coloured by its distance from the rest",
                          height=150 + 36 * profile.n_clusters, margin=MARGIN, font=FONT,
-                         yaxis={"autorange": "reversed", "tickfont": TICKS}, xaxis={"automargin": True, "tickfont": TICKS})
+                         yaxis={"autorange": "reversed", "tickfont": TICKS},
+                         xaxis={"automargin": True, "tickfont": TICKS})
     return figure
 
 

@@ -34,9 +34,9 @@ def add_commands(commands) -> None:
     export.add_argument("--format", choices=tuple(SUFFIXES), default="html",
                         help="csv/json: per-epoch metrics and losses; config: a file `train --config` reproduces the "
                              "run from; html: a self-contained report with an animation; rows: every row's index, "
-                             "true label, cluster and confidence (CSV); rows-npz: the same and its embedding (.npz); profile "
-                             "(tables): each cluster's size, each column's mean and spread in the file's units "
-                             "and the columns that set the cluster apart, ranked (CSV)")
+                             "true label, cluster and confidence (CSV); rows-npz: the same and its embedding "
+                             "(.npz); profile (tables): each cluster's size, each column's mean and spread in "
+                             "the file's units and the columns that set the cluster apart, ranked (CSV)")
     export.add_argument("-o", "--output", metavar="FILE", help="where to write (default: <run id>.<format>)")
     export.add_argument("--store", metavar="DIR", help=STORE_HELP)
     predict = commands.add_parser("predict", help="assign the rows of a file to a recorded run's clusters (CSV out)",

@@ -8,8 +8,9 @@ units, from every row the run clustered.
 
 Values are the run's rows in the file's units (`Dataset.in_file_units`: the app's scaling undone,
 from the float32 rows the run trained on, so to about 7 significant digits), the clustered columns
-only: the ID and label columns and the columns the user dropped are not in it. Rows with a missing value never reach a run (data/missing.py: the file is refused, or
-those rows are dropped at the user's request, and the profile describes the rows kept).
+only: the ID and label columns and the columns the user dropped are not in it. Rows with a missing
+value never reach a run (data/missing.py: the file is refused, or those rows are dropped at the
+user's request, and the profile describes the rows kept).
 
 A run keeps its clusters' moments over every row when it ends (rows.npz). A run recorded before
 they were kept, or still training elsewhere, is profiled from its data loaded again (a built-in
