@@ -165,3 +165,26 @@ def test_the_heatmap_shows_twelve_columns_of_many_and_twenty_clusters_in_a_windo
     assert figure.layout.height <= 1000 - 120  # with the page's heading and caption, in a 1000 px window
     assert figure.data[0].text[19] == [""] * TOP_COLUMNS  # the empty cluster: no means
     assert len(cluster_table(profile, 3)) == 60  # every column in the table
+
+
+def test_the_html_report_names_what_sets_each_cluster_apart(tmp_path, tiny_run):
+    import base64
+    import gzip
+    import json
+    import re
+
+    from deepclust_core.runs.report import html_report
+    from deepclust_core.runs.stored_run import StoredRun
+
+    store = RunStore(tmp_path)
+    recording = Recording(store, tiny_run.data, tiny_run.config, origin="python", autoencoder=tiny_run.autoencoder)
+    for _ in recorded(iter(tiny_run.snapshots), recording):
+        pass
+    text = html_report(StoredRun(store, recording.run_id))
+    found = stored_profile(store, store.record(recording.run_id))
+    data = json.loads(re.search(r'<script id="report-data" type="application/json">(.*?)</script>', text, re.S)[1])
+    assert gzip.decompress(base64.b64decode(data["profile_csv"])).decode() == profile_csv(found, recording.run_id)
+    profile = found.profile
+    first = profile.order(0)[0]
+    assert "<h2>Cluster profiles</h2>" in text and 'id="profile-download"' in text
+    assert f"{profile.columns[first]} {profile.means[0, first]:.4g} (rest {profile.rest_means[0, first]:.4g}" in text
