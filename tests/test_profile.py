@@ -14,7 +14,7 @@ from deepclust_core.runs.store import RunStore
 
 # Five rows, three columns: `a` sets clusters apart, `b` too, `c` is constant; cluster 2 holds one row,
 # cluster 3 none.
-VALUES = np.array([[1.0, 10, 5], [3, 10, 5], [5, 20, 5], [7, 30, 5], [100, 0, 5]])
+VALUES = np.array([[1.0, 10, 0.1], [3, 10, 0.1], [5, 20, 0.1], [7, 30, 0.1], [100, 0, 0.1]])
 LABELS = np.array([0, 0, 1, 1, 2])
 COLUMN_STD_A = np.sqrt(np.mean((VALUES[:, 0] - 23.2) ** 2))  # a's mean over all rows is 23.2
 
@@ -22,13 +22,14 @@ COLUMN_STD_A = np.sqrt(np.mean((VALUES[:, 0] - 23.2) ** 2))  # a's mean over all
 def test_a_small_table_gives_its_known_means_spreads_and_scores():
     profile = cluster_profile(ClusterMoments.of(VALUES, LABELS, 4), ("a", "b", "c"))
     assert profile.sizes.tolist() == [2, 2, 1, 0] and profile.shares.tolist() == [0.4, 0.4, 0.2, 0.0]
-    assert np.allclose(profile.means[:3], [[2, 10, 5], [6, 25, 5], [100, 0, 5]])
+    assert np.allclose(profile.means[:3], [[2, 10, 0.1], [6, 25, 0.1], [100, 0, 0.1]])
     assert np.allclose(profile.stds[:3], [[1, 0, 0], [1, 5, 0], [0, 0, 0]])  # one row: spread 0
-    assert np.allclose(profile.rest_means[0], [(5 + 7 + 100) / 3, 50 / 3, 5])
+    assert np.allclose(profile.rest_means[0], [(5 + 7 + 100) / 3, 50 / 3, 0.1])
     assert np.allclose(profile.rest_stds[2], [np.sqrt(5), np.sqrt(68.75), 0])  # rows 1, 3, 5, 7 and 10, 10, 20, 30
     assert profile.scores[0, 0] == pytest.approx((2 - 112 / 3) / COLUMN_STD_A)
     assert profile.scores[2, 0] == pytest.approx((100 - 4) / COLUMN_STD_A)
-    assert profile.scores[:3, 2].tolist() == [0.0, 0.0, 0.0]  # a constant column sets nothing apart
+    assert profile.scores[:3, 2].tolist() == [0.0, 0.0, 0.0]  # a constant column sets nothing apart (0.1 sums
+    assert profile.stds[:3, 2].tolist() == [0.0, 0.0, 0.0]  # inexactly: its float64 rounding is no spread)
     assert profile.ranks[:3].tolist() == [[1, 2, 3], [2, 1, 3], [1, 2, 3]]  # by |score|: b sets cluster 1 apart most
     assert np.isnan(profile.means[3]).all() and np.isnan(profile.scores[3]).all() and not profile.ranks[3].any()
     assert profile.top_columns(2).tolist() == [0, 1]
@@ -43,6 +44,8 @@ def test_moments_pool_to_the_whole_columns_statistics():
         assert np.allclose(profile.rest_means[k], rest.mean(axis=0), rtol=1e-12)
         assert np.allclose(profile.rest_stds[k], rest.std(axis=0), rtol=1e-9)
         assert np.allclose(profile.stds[k], values[labels == k].std(axis=0), rtol=1e-9)
+    constant = cluster_profile(ClusterMoments.of(np.full((500, 1), 0.1), labels, 20), ("c",))  # sums of 0.1 round
+    assert not constant.scores.any() and not constant.stds.any() and not constant.rest_stds.any()
     one_cluster = cluster_profile(ClusterMoments.of(values, np.zeros(500, int), 2), tuple("abcdef"))
     assert np.isnan(one_cluster.scores).all() and not one_cluster.ranks.any()  # no rest to differ from
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+ROUNDING = 1e-12  # a spread this small against the mean's magnitude is float64 rounding: a constant column
 TABLE_COLUMNS = ("cluster", "size", "share", "column", "rank", "mean", "std", "rest_mean", "rest_std", "score")
 
 
@@ -79,6 +80,12 @@ def _pooled(counts: np.ndarray, means: np.ndarray, squares: np.ndarray) -> tuple
     return n, mean, squares.sum(axis=0) + (counts[:, None] * (means - mean) ** 2).sum(axis=0)
 
 
+def _spread(squares: np.ndarray, count: int, mean: np.ndarray) -> np.ndarray:
+    """The standard deviation of `count` values from their sum of squared deviations; 0 where it is rounding."""
+    std = np.sqrt(np.maximum(squares, 0.0) / count)
+    return np.where(std > ROUNDING * np.abs(mean), std, 0.0)
+
+
 @dataclass(frozen=True, eq=False)
 class ClusterProfile:
     """Every cluster described column by column; arrays are (K, d) unless said otherwise."""
@@ -126,18 +133,19 @@ def cluster_profile(moments: ClusterMoments, columns: tuple[str, ...]) -> Cluste
     counts, means, squares = moments.counts, moments.means, moments.squares
     if means.shape[1] != len(columns):
         raise ValueError(f"{len(columns)} column names for {means.shape[1]} columns")
-    n, _, total_squares = _pooled(counts, means, squares)
-    column_std = np.sqrt(total_squares / max(n, 1))
+    n, column_mean, total_squares = _pooled(counts, means, squares)
+    column_std = _spread(total_squares, n, column_mean)
     rest_means, rest_stds = np.full_like(means, np.nan), np.full_like(means, np.nan)
     for k in range(len(counts)):
         others = np.arange(len(counts)) != k
         rest_n, rest_means[k], rest_squares = _pooled(counts[others], means[others], squares[others])
         if rest_n:
-            rest_stds[k] = np.sqrt(rest_squares / rest_n)
+            rest_stds[k] = _spread(rest_squares, rest_n, rest_means[k])
+    stds = np.full_like(means, np.nan)
+    for k in np.flatnonzero(counts):
+        stds[k] = _spread(squares[k], counts[k], means[k])
     with np.errstate(divide="ignore", invalid="ignore"):
-        stds = np.sqrt(squares / counts[:, None])
         scores = np.where(column_std > 0, (means - rest_means) / np.where(column_std > 0, column_std, 1.0), 0.0)
-    stds[counts == 0] = np.nan
     scores = np.where(np.isnan(means) | np.isnan(rest_means), np.nan, scores)
     ranks = np.zeros(means.shape, dtype=np.int64)
     for k in np.flatnonzero((counts > 0) & (counts < n)):
