@@ -1,8 +1,8 @@
-"""Explore: why did points land where they did? Confusion, galleries, decoded centres, for
-this tab's run or any stored run (the user's and the shipped examples)."""
+"""Explore: why did points land where they did? Confusion, cluster profiles (tables), galleries,
+decoded centres, for this tab's run or any stored run (the user's and the shipped examples)."""
 import streamlit as st
 
-from ui import explore
+from ui import explore, profile
 from ui.navigation import inside_app
 
 inside_app()
@@ -22,6 +22,10 @@ st.caption(f"{run.config.method} on {run.data.name}, {newest.snapshot.step_name}
 if run.data.y is not None and run.final_labels is not None:
     explore.confusion(run, newest)
 st.plotly_chart(explore.sizes_figure(newest.snapshot.cluster_sizes), width="stretch")
+
+if not run.data.is_image:
+    st.subheader("Cluster profiles")
+    profile.cluster_profiles(run)
 
 st.subheader("Inside a cluster")
 cluster = st.selectbox("Cluster", range(run.config.n_clusters), format_func=lambda k: f"cluster {k}")

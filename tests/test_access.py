@@ -180,7 +180,7 @@ def test_a_visitor_cannot_delete_or_assign_new_rows(visitor, tiny_run):
     run_id = _users_run(tiny_run)
     visitor.switch_page("pages/runs.py").run()
     visitor.selectbox(key="open_run").set_value(run_id).run()
-    assert not visitor.exception and len(visitor.get("download_button")) == 6  # replay and exports stay
+    assert not visitor.exception and len(visitor.get("download_button")) == 7  # replay and exports stay
     keys = {w.key for kind in ("multiselect", "button", "file_uploader") for w in visitor.get(kind)}
     assert not keys & {"runs:delete", "runs:delete_button", f"new_rows_file:{run_id}"}
     assert any(access.VIEWER_LINE in c.value for c in visitor.caption)

@@ -118,3 +118,25 @@ def test_a_run_of_the_users_can_be_explored(tiny_run):
     assert any(t.startswith(f"Clusters against labels on the {shown} displayed points") for t in chart_titles(at))
     assert any(f"of {len(tiny_run.data.X)}: the run store keeps labels" in c.value for c in at.caption)
     assert at.dataframe  # tabular members of the chosen cluster
+
+
+def test_a_table_run_shows_its_cluster_profiles(tiny_run):
+    from deepclust_core.runs.profile import stored_profile
+
+    run_id = record(tiny_run)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/explore.py").run()
+    at.selectbox(key="explore:run").set_value(run_id).run()
+    assert not at.exception
+    assert "Cluster profiles" in [h.value for h in at.subheader]
+    profile = stored_profile(RunStore(), RunStore().record(run_id)).profile
+    (heatmap,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                  if json.loads(c.proto.spec)["layout"]["title"]["text"].startswith("Cluster profiles")]
+    trace = heatmap["data"][0]
+    assert trace["y"][0] == f"cluster 0 · {profile.sizes[0]} rows" and len(trace["y"]) == tiny_run.config.n_clusters
+    assert trace["text"][0][0] == f"{profile.means[0, profile.top_columns(2)[0]]:.4g}"
+    assert any(f"on all {len(tiny_run.data.X)} rows" in c.value for c in at.caption)
+    at.selectbox(key="explore:profile").set_value(2).run()
+    table = at.dataframe[0].value
+    assert list(table["column"]) == [profile.columns[j] for j in profile.order(2)]
+    assert np.allclose(table["mean"], profile.means[2, profile.order(2)])

@@ -1,5 +1,5 @@
 """The HTML report opens in headless Chromium with no network, animates one frame per snapshot, keeps axis
-titles clear of tick labels, and downloads every row's result."""
+titles clear of tick labels, and downloads every row's result and the cluster profiles."""
 
 import numpy as np
 import pytest
@@ -58,6 +58,10 @@ def test_report_opens_offline_and_animates(report, tiny_run):
             page.click("#rows-download")
         rows = open(download.value.path()).read().splitlines()
         assert rows[0].startswith("row,true_label,cluster,") and len(rows) == tiny_run.data.n_samples + 1
+        with page.expect_download() as download:
+            page.click("#profile-download")  # a table's report: its cluster profiles too
+        profile = open(download.value.path()).read().splitlines()
+        assert profile[0].startswith("run,cluster,size,") and len(profile) == 1 + 4 * tiny_run.data.n_features
         page.evaluate("window.seen = []; document.getElementById('animation')"
                       ".on('plotly_animatingframe', (event) => window.seen.push(event.name))")
         page.get_by_text("Play", exact=True).click()

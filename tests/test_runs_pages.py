@@ -43,7 +43,7 @@ def test_runs_page_lists_the_examples_and_replays_one(app):
     assert any(t.startswith("Autoencoder space") for t in titles)  # the live view's two panels
     assert any("ACC / NMI / ARI" in t for t in titles) and len(titles) >= 6
     assert app.select_slider(key="replay").value.startswith("cluster")
-    assert len(app.get("download_button")) == 6  # metrics CSV / JSON, run file, report, per-row CSV / .npz
+    assert len(app.get("download_button")) == 7  # metrics CSV / JSON, run file, report, per-row CSV / .npz, profile
     assert any("Finished" in s.value for s in app.success)
 
 

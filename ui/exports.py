@@ -1,11 +1,13 @@
-"""Download buttons for a stored run: metrics (CSV, JSON), its run file, an HTML report, and every
-row's result (CSV, or .npz with the embedding). Each file is made from the run store when its button
-is clicked: the page holds no copy of the run for its exports."""
+"""Download buttons for a stored run: metrics (CSV, JSON), its run file, an HTML report, every
+row's result (CSV, or .npz with the embedding) and, for a table, its cluster profiles (CSV). Each
+file is made from the run store when its button is clicked: the page holds no copy of the run for
+its exports."""
 from __future__ import annotations
 
 import streamlit as st
 
 from deepclust_core.runs.export import config_json, metrics_csv, metrics_json
+from deepclust_core.runs.profile import IMAGES, PROFILE_HELP, profile_csv, stored_profile
 from deepclust_core.runs.record import RunRecord
 from deepclust_core.runs.report import html_report
 from deepclust_core.runs.row_table import stored_table
@@ -35,12 +37,16 @@ def export_buttons(store: RunStore, record: RunRecord) -> None:
                            on_click="ignore", help="One self-contained file: the curves, an animation of both "
                                                    "spaces with a play button and the per-row results; opens "
                                                    "without network or Python.")
-    per_row, with_embedding, _, _ = st.columns(4)
+    per_row, with_embedding, profile, _ = st.columns(4)
     per_row.download_button("Per-row results (CSV)", lambda: stored_table(store, record).to_csv(), f"{name}-rows.csv", "text/csv",
                             width="stretch", on_click="ignore", help=ROWS_HELP)
     with_embedding.download_button("Per-row results + embedding (.npz)", lambda: stored_table(store, record).to_npz(),
                                    f"{name}-rows.npz", "application/octet-stream", width="stretch", on_click="ignore",
                                    help=ROWS_HELP + " Adds each row's embedding; numpy.load(allow_pickle=False).")
+    images = record.data.image_shape is not None
+    profile.download_button("Cluster profiles (CSV)", lambda: profile_csv(stored_profile(store, record), name),
+                            f"{name}-profile.csv", "text/csv", width="stretch", on_click="ignore", disabled=images,
+                            help=IMAGES[0].upper() + IMAGES[1:] + "." if images else PROFILE_HELP)
     st.caption(PNG_HINT)
 
 

@@ -14,8 +14,11 @@ async function gunzip(base64) {
     Plotly.newPlot(chart.id, chart.figure.data, chart.figure.layout, report.config);
   }
   await animation(report.animation, report.palette, report.config);
-  const csv = new TextDecoder().decode(await gunzip(report.rows_csv));
-  document.getElementById("rows-download").href = URL.createObjectURL(new Blob([csv], {type: "text/csv"}));
+  for (const [key, link] of [["rows_csv", "rows-download"], ["profile_csv", "profile-download"]]) {
+    if (!report[key]) continue;  // a run on images has no cluster profiles
+    const csv = new TextDecoder().decode(await gunzip(report[key]));
+    document.getElementById(link).href = URL.createObjectURL(new Blob([csv], {type: "text/csv"}));
+  }
 })();
 
 async function animation(spec, palette, config) {

@@ -2,7 +2,7 @@
 
     python -m deepclust_core runs                          # the recorded runs, newest first
     python -m deepclust_core rename RUN "wider encoder"    # name a run ("" takes its name away)
-    python -m deepclust_core export RUN --format html -o report.html   # or csv, json, config, rows, rows-npz
+    python -m deepclust_core export RUN --format html -o report.html   # or csv, json, config, rows, rows-npz, profile
     python -m deepclust_core predict RUN --file new.csv    # new rows assigned to the run's clusters, as CSV
     python -m deepclust_core gallery                       # record the shipped example runs again
 """
@@ -18,7 +18,7 @@ from ..runs.store import GALLERY_DIR, RunStore
 
 STORE_HELP = "the run store's folder (default: $DEEPCLUST_HOME, else ~/.local/share/deepclust)"
 SUFFIXES = {"csv": "csv", "json": "json", "config": "run.json", "html": "html", "rows": "rows.csv",
-            "rows-npz": "rows.npz"}
+            "rows-npz": "rows.npz", "profile": "profile.csv"}
 
 
 def add_commands(commands) -> None:
@@ -34,7 +34,9 @@ def add_commands(commands) -> None:
     export.add_argument("--format", choices=tuple(SUFFIXES), default="html",
                         help="csv/json: per-epoch metrics and losses; config: a file `train --config` reproduces the "
                              "run from; html: a self-contained report with an animation; rows: every row's index, "
-                             "true label, cluster and confidence (CSV); rows-npz: the same and its embedding (.npz)")
+                             "true label, cluster and confidence (CSV); rows-npz: the same and its embedding "
+                             "(.npz); profile (tables): each cluster's size, each column's mean and spread in "
+                             "the file's units and the columns that set the cluster apart, ranked (CSV)")
     export.add_argument("-o", "--output", metavar="FILE", help="where to write (default: <run id>.<format>)")
     export.add_argument("--store", metavar="DIR", help=STORE_HELP)
     predict = commands.add_parser("predict", help="assign the rows of a file to a recorded run's clusters (CSV out)",
@@ -102,6 +104,8 @@ def export(store: RunStore, args) -> int:
         text = config_json(record)
     elif args.format in ("rows", "rows-npz"):
         return export_rows(store, record, args)
+    elif args.format == "profile":
+        return export_profile(store, record, args)
     else:
         rows = store.epoch_rows(record.id)
         text = metrics_csv(record, rows) if args.format == "csv" else metrics_json(record, rows)
@@ -121,4 +125,16 @@ def export_rows(store: RunStore, record, args) -> int:
     else:
         path.write_bytes(table.to_npz())
     print(f"wrote {path}: {len(table)} rows" + (f" (note: {table.note})" if table.note else ""))
+    return 0
+
+
+def export_profile(store: RunStore, record, args) -> int:
+    from ..runs.profile import profile_csv, stored_profile
+
+    found = stored_profile(store, record)
+    path = Path(args.output or f"{record.id}.{SUFFIXES[args.format]}")
+    path.write_text(profile_csv(found, record.id), encoding="utf-8")
+    profile = found.profile
+    print(f"wrote {path}: {profile.n_clusters} clusters x {len(profile.columns)} columns, from {found.rows}"
+          + (f" (note: {found.note})" if found.note else ""))
     return 0

@@ -1,6 +1,7 @@
 """A self-contained HTML report of a stored run: its settings, its curves (one chart per kind, each with
 its own legend), an animated picture of both spaces (a play button and an epoch slider) and every
-row's result as a downloadable CSV. It opens with no network and no Python.
+row's result as a downloadable CSV, and for a table each cluster's profile (runs/profile.py): the columns
+that set it apart most, and the whole profile as a downloadable CSV. It opens with no network and no Python.
 
     html = html_report(StoredRun(store, run_id))
 
@@ -21,6 +22,7 @@ import numpy as np
 import plotly.colors
 import plotly.io
 
+from .profile import RunProfile, profile_csv, stored_profile
 from .record import epoch_position
 from .report_animation import packed_animation
 from .row_table import RowTable
@@ -32,6 +34,7 @@ PALETTE = plotly.colors.qualitative.Plotly + plotly.colors.qualitative.D3[::2] +
 CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2},
           "modeBarButtonsToRemove": ["sendChartToCloud"]}  # the report stays offline; the camera saves a PNG
 PREVIEW_ROWS = 20  # rows of the per-row table shown in the page (the CSV has them all)
+PROFILE_COLUMNS = 3  # columns named for each cluster in the page (the profile's CSV has them all)
 CHART_MARGIN = dict(l=60, r=20, t=50, b=10)
 
 
@@ -97,6 +100,27 @@ def rows_section(run: StoredRun, table: RowTable) -> str:
             + (f"<p>… and {len(table) - PREVIEW_ROWS} more rows in the CSV.</p>" if len(table) > PREVIEW_ROWS else ""))
 
 
+def profile_section(run: StoredRun, found: RunProfile) -> str:
+    """Each cluster's size and the columns that set it apart most, and a link to the whole profile as CSV."""
+    profile = found.profile
+
+    def apart(k: int) -> str:
+        if profile.sizes[k] == 0 or not profile.ranks[k].any():
+            return "—"
+        return "; ".join(f"{profile.columns[j]} {profile.means[k, j]:.4g} (rest {profile.rest_means[k, j]:.4g}, "
+                         f"{profile.scores[k, j]:+.2f} SD)" for j in profile.order(k)[:PROFILE_COLUMNS])
+
+    body = "".join(f"<tr><td>cluster {k}</td><td>{profile.sizes[k]}</td><td>{100 * profile.shares[k]:.1f} %</td>"
+                   f"<td>{html.escape(apart(k))}</td></tr>" for k in range(profile.n_clusters))
+    note = f"<p>Note: {html.escape(found.note)}.</p>" if found.note else ""
+    return (f"<p>Each cluster in the file's own units, on {found.rows}: the columns that set it apart most, each "
+            "with the cluster's mean, the mean of all other rows and how far apart the two lie in standard "
+            f"deviations of the column. <a id=\"profile-download\" download=\"{run.run_id}-profile.csv\" href=\"#\">"
+            "Download the whole profile as CSV</a>: every cluster and column, with spreads and ranks.</p>"
+            f"{note}<table class=\"rows\"><tr><th>cluster</th><th>rows</th><th>share</th>"
+            f"<th>sets it apart most</th></tr>{body}</table>")
+
+
 def _cell(value) -> str:
     return f"{value:.4g}" if isinstance(value, (float, np.floating)) else str(value)
 
@@ -117,6 +141,11 @@ def html_report(run: StoredRun) -> str:
     charts = curve_charts(run)
     data = {"config": CONFIG, "palette": PALETTE, "charts": charts, "animation": packed_animation(run),
             "rows_csv": _gzip_base64(table.to_csv().encode())}
+    profile = ""
+    if not run.data.is_image:
+        found = stored_profile(run.store, run.record)
+        data["profile_csv"] = _gzip_base64(profile_csv(found, run.run_id).encode())
+        profile = f"<h2>Cluster profiles</h2>\n{profile_section(run, found)}\n"
     plotly_js = base64.b64encode((ASSETS / "plotly-basic.min.js.gz").read_bytes()).decode("ascii")
     title = html.escape(f"deepclust: {run.record.title} ({run.run_id})")
     divs = "".join(f'<div id="{chart["id"]}" class="chart"></div>' for chart in charts)
@@ -135,7 +164,7 @@ def html_report(run: StoredRun) -> str:
 <h2>The run, epoch by epoch</h2>
 <p>Press Play, or drag the slider. Colours are clusters. The camera icon above each chart saves it as a PNG.{drawn}</p>
 <div id="animation"></div>
-<h2>Every row's result</h2>
+{profile}<h2>Every row's result</h2>
 {rows_section(run, table)}
 <script id="report-data" type="application/json">{_script_json(data)}</script>
 <script id="plotly-js" type="application/octet-stream">{plotly_js}</script>

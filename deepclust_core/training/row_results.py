@@ -1,6 +1,7 @@
 """Every row's result at a snapshot, beyond its label: its embedding, the method's confidence in
 its cluster, and what assigns new rows the same way. The recorder attaches them to each snapshot;
-the store keeps those of a run's newest snapshot when the run ends (rows.npz, assigner.npz).
+the store keeps those of a run's newest snapshot when the run ends (rows.npz, assigner.npz), with,
+for a table, each cluster's moments in the file's units (what its profile is made of).
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data.dataset import Dataset
+from ..evaluation.profile import ClusterMoments
 from ..methods.assigners import DISTANCE, Assigner, assigner_of, confidence_name, distance_to_centre, row_confidence
 from ..runs.files import compact
 from .snapshot import Snapshot, frozen_array
@@ -48,4 +50,7 @@ def stored_arrays(seq: int, snapshot: Snapshot, data: Dataset, dtype: str) -> tu
         arrays["y"] = compact(data.y)
     if data.ids is not None:
         arrays["ids"] = data.ids
+    if not data.is_image:  # what cluster profiles are made of, in the file's units (evaluation/profile.py)
+        arrays.update(ClusterMoments.of(data.in_file_units(data.X), snapshot.labels, len(snapshot.cluster_sizes))
+                      .to_arrays())
     return arrays, None if rows.assigner is None else {"seq": np.array(seq), **rows.assigner.to_arrays()}
