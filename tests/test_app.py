@@ -96,5 +96,6 @@ def test_explore_page_after_a_run(app):
     wait_for_run(at)
     at.switch_page("pages/explore.py").run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) >= 2  # confusion matrix and cluster sizes
+    assert len(at.get("plotly_chart")) >= 3  # confusion matrix, cluster sizes, cluster profiles
     assert at.dataframe  # tabular members of the chosen cluster
+    assert any("on all 300 rows" in c.value for c in at.caption)  # this tab's run: profiled from every row

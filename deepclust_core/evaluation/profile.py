@@ -15,9 +15,10 @@ where std_j is the column's standard deviation over all n rows: how far the clus
 rest, in standard deviations of the column (the standardised mean difference of Cohen (1988), with
 the whole column's deviation as the unit, so that it is defined for one-row clusters and for
 columns constant within both groups). Within each cluster the columns are ranked by |score_kj|,
-1 = the most set apart; ties keep the file's column order. A constant column scores 0; an empty
-cluster has no mean, spread, score or rank (NaN, rank 0); a cluster holding every row has no rest,
-so no rest mean, score or rank.
+1 = the most set apart; ties keep the file's column order. A constant column scores 0 (a spread
+within float64 rounding of the mean, ROUNDING, counts as none); an empty cluster has no mean,
+spread, score or rank (NaN, rank 0); a cluster holding every row has no rest, so no rest mean,
+score or rank.
 
 Only per-cluster counts, means and sums of squared deviations are needed (`ClusterMoments`), so a
 run store keeps them for every row in a few numbers per cluster and column; the rest's and the
