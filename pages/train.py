@@ -16,6 +16,7 @@ with st.sidebar:
                         help="For a projector: panels, scoreboard and ACC curve on one 1280 x 720 screen. "
                              "Collapse this sidebar with « at its top.")
     run_state.pace_toggle()
+    run_state.slow_motion_toggle()
     st.header("Data")
     data = settings_form.choose_subsample(data_picker.pick_data())
     k = settings_form.choose_k(data)

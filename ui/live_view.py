@@ -141,6 +141,7 @@ def live_view(run: RunView | None, lecture: bool = False) -> None:
 
     ticking = needs_ticking()
     playing = st.session_state.get("playing", False)
+    status = run.status
 
     @st.fragment(run_every=None if not ticking else REFRESH_SECONDS if run.active
                  else replay.tick_seconds() if playing else FRAME_WAIT_SECONDS)
@@ -148,6 +149,8 @@ def live_view(run: RunView | None, lecture: bool = False) -> None:
         draw(run, lecture)
         if ticking and not needs_ticking():  # the run ended and its last frame is drawn (just now, above):
             st.rerun(scope="app")  # redraw the buttons and the curves drawn at the end, stop ticking
+        elif run.active and run.status != status:  # paused by itself (after a Step, or in slow motion):
+            st.rerun(scope="app")  # the buttons say Resume, and the curves drawn while paused appear
 
     view()
     hover_thumbnails(run.data, display_subsample(run.data.n_samples, run.config.display_size, run.config.seed))
