@@ -31,10 +31,10 @@ choice = settings_form.build_choice(data, k, method, options, training, data_pic
 run = run_state.current_run()
 if not lecture:
     st.title("Watch deep clustering learn")
-run_buttons(choice, run)
+buttons_show = run_buttons(choice, run)
 with st.sidebar if lecture else st.container():  # a lecture's screen keeps its height for the charts
     run_estimate(choice, run)
-live_view(run, lecture)
+live_view(run, lecture, buttons_show)
 exports.finished_run_exports(run)
 new_rows.new_rows_section(run)
 if data is not None:

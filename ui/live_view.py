@@ -130,7 +130,9 @@ def controls_and_panels(run: RunView, entries: list[Entry], lecture: bool) -> En
     return entry
 
 
-def live_view(run: RunView | None, lecture: bool = False) -> None:
+def live_view(run: RunView | None, lecture: bool = False, buttons_show: str | None = None) -> None:
+    """The live view of `run`; `buttons_show`: the status the page's run buttons were drawn for (default: the
+    run's now). When a live run leaves it by itself (paused after a Step, or in slow motion), the page is redrawn."""
     if run is None:
         return
     if lecture:
@@ -141,7 +143,7 @@ def live_view(run: RunView | None, lecture: bool = False) -> None:
 
     ticking = needs_ticking()
     playing = st.session_state.get("playing", False)
-    status = run.status
+    status = buttons_show or run.status
 
     @st.fragment(run_every=None if not ticking else REFRESH_SECONDS if run.active
                  else replay.tick_seconds() if playing else FRAME_WAIT_SECONDS)

@@ -55,7 +55,10 @@ def _confirm(choice: Choice, run: LiveRun) -> None:
             st.button("Keep the current run", key="start:cancel", on_click=_ask, args=(False,))
 
 
-def run_buttons(choice: Choice, run: LiveRun | None) -> None:
+def run_buttons(choice: Choice, run: LiveRun | None) -> str | None:
+    """The row of buttons and its note; the run's status they were drawn for (the live view redraws the page
+    when the run leaves it by itself: paused after a Step, or in slow motion)."""
+    status = run.status if run is not None else None
     active = run is not None and run.active
     asking = active and choice.config is not None and st.session_state.get(CONFIRM, False)
     # the container's key: the lecture layout's style places these buttons
@@ -66,7 +69,7 @@ def run_buttons(choice: Choice, run: LiveRun | None) -> None:
                  width="stretch",
                  on_click=_ask if active else _start, args=(True,) if active else (choice,),
                  help="Asks first while a run is training." if active else None)
-    paused = run is not None and run.status == "paused"
+    paused = status == "paused"
     # callbacks run before the page does: the one rerun a click starts already shows the new state
     pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch", on_click=_control,
                  args=("resume" if paused else "pause",))
@@ -88,3 +91,4 @@ def run_buttons(choice: Choice, run: LiveRun | None) -> None:
         note.warning("This run trains and draws but is not recorded" + why, icon=":material/database_off:")
     if not asking:  # the run ended, or the settings turned invalid: ask again on the next Start
         st.session_state[CONFIRM] = False
+    return status
