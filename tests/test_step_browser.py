@@ -1,4 +1,4 @@
-"""Step (issue 25): one click, one epoch. With "Pause after every epoch" on, a run started from the page pauses
+"""Step (issue 25): one click, one epoch. With "Pause after every epoch" on, a run on blobs started from the page pauses
 after its first epoch; each click on Step then trains exactly one more epoch, through the end of pretraining into
 clustering, and pauses again with the panels (their own UMAP frame), the progress line and the scoreboard showing
 that epoch. Reads the hidden epoch marker of ui/live_view.py."""
@@ -6,7 +6,7 @@ import re
 
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
-from bench.browser import VIEWPORT, collapse_sidebar, open_app, set_epochs, start_button, stop_run
+from bench.browser import VIEWPORT, collapse_sidebar, open_app, pick, set_epochs, start_button, stop_run
 
 pytestmark = BROWSER_MARKS
 PRETRAIN, CLUSTER = 2, 10
@@ -34,10 +34,11 @@ def paused_at(page, seq: int) -> dict:
 
 def shows_epoch(page, phase: str, epoch: int) -> None:
     """The progress line and the scoreboard's phase tile show `epoch` of `phase`, paused."""
+    total = PRETRAIN if phase == "pretrain" else CLUSTER
     progress = page.get_by_text(re.compile(r"epoch \d+ of \d+")).first.inner_text()
-    assert f"epoch {epoch} of {PRETRAIN if phase == 'pretrain' else CLUSTER}" in progress and "paused" in progress
+    assert re.search(rf"\bepoch {epoch} of {total}\b", progress) and "paused" in progress, progress
     tile = page.locator(".st-key-scoreboard [data-testid='stMetric']").first.inner_text()
-    value = f"{epoch} / {PRETRAIN}" if phase == "pretrain" else f"{epoch} / {CLUSTER}" if epoch else "k-means|start"
+    value = rf"\b{epoch} / {total}\b" if phase == "pretrain" or epoch else "k-means|start"
     assert tile.startswith("Pretraining" if phase == "pretrain" else "Clustering"), tile
     assert re.search(value, tile) and "paused" in tile, tile
 
@@ -46,6 +47,7 @@ def test_step_trains_one_epoch_per_click_then_pauses(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport=VIEWPORT)
     open_app(page, server)
+    pick(page, "Data set", re.compile("^blobs"))  # epochs of milliseconds: the test waits on the page, not on training
     set_epochs(page, PRETRAIN, CLUSTER)
     slow_motion = page.get_by_role("switch", name="Pause after every epoch")
     slow_motion.click(force=True)
