@@ -16,6 +16,7 @@ with st.sidebar:
                         help="For a projector: panels, scoreboard and ACC curve on one 1280 x 720 screen. "
                              "Collapse this sidebar with « at its top.")
     run_state.pace_toggle()
+    run_state.slow_motion_toggle()
     st.header("Data")
     data = settings_form.choose_subsample(data_picker.pick_data())
     k = settings_form.choose_k(data)
@@ -30,10 +31,10 @@ choice = settings_form.build_choice(data, k, method, options, training, data_pic
 run = run_state.current_run()
 if not lecture:
     st.title("Watch deep clustering learn")
-run_buttons(choice, run)
+buttons_show = run_buttons(choice, run)
 with st.sidebar if lecture else st.container():  # a lecture's screen keeps its height for the charts
     run_estimate(choice, run)
-live_view(run, lecture)
+live_view(run, lecture, buttons_show)
 exports.finished_run_exports(run)
 new_rows.new_rows_section(run)
 if data is not None:

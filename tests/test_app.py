@@ -36,7 +36,7 @@ def test_controls_are_present(app):
     labels = {box.label for box in app.sidebar.number_input}
     assert {"Clusters K", "Pretraining epochs", "Clustering epochs (at most)", "Batch size", "Learning rate",
             "Seed"} <= labels
-    assert [b.label for b in app.button][:3] == ["Start", "Pause", "Stop"]
+    assert [b.label for b in app.button][:4] == ["Start", "Pause", "Step", "Stop"]
     assert app.sidebar.number_input(key="k:digits:10").value == 10  # K defaults to the number of classes
     assert app.sidebar.selectbox(key="method").value == "dekm"
 

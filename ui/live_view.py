@@ -130,7 +130,9 @@ def controls_and_panels(run: RunView, entries: list[Entry], lecture: bool) -> En
     return entry
 
 
-def live_view(run: RunView | None, lecture: bool = False) -> None:
+def live_view(run: RunView | None, lecture: bool = False, buttons_show: str | None = None) -> None:
+    """The live view of `run`; `buttons_show`: the status the page's run buttons were drawn for (default: the
+    run's now). When a live run leaves it by itself (paused after a Step, or in slow motion), the page is redrawn."""
     if run is None:
         return
     if lecture:
@@ -141,6 +143,7 @@ def live_view(run: RunView | None, lecture: bool = False) -> None:
 
     ticking = needs_ticking()
     playing = st.session_state.get("playing", False)
+    status = buttons_show or run.status
 
     @st.fragment(run_every=None if not ticking else REFRESH_SECONDS if run.active
                  else replay.tick_seconds() if playing else FRAME_WAIT_SECONDS)
@@ -148,6 +151,8 @@ def live_view(run: RunView | None, lecture: bool = False) -> None:
         draw(run, lecture)
         if ticking and not needs_ticking():  # the run ended and its last frame is drawn (just now, above):
             st.rerun(scope="app")  # redraw the buttons and the curves drawn at the end, stop ticking
+        elif run.active and run.status != status:  # paused by itself (after a Step, or in slow motion):
+            st.rerun(scope="app")  # the buttons say Resume, and the curves drawn while paused appear
 
     view()
     hover_thumbnails(run.data, display_subsample(run.data.n_samples, run.config.display_size, run.config.seed))

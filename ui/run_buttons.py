@@ -1,4 +1,4 @@
-"""The run's name, Start, Pause / Resume and Stop, with a note beside them.
+"""The run's name, Start, Pause / Resume, Step and Stop, with a note beside them.
 
 Start is disabled while the settings are invalid, and the note says why in one line. Pressed
 while a run is training, Start asks first: starting stops the current run (its epochs so far
@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, n
 
 CONFIRM = "confirm_start"  # session-state flag: Start was pressed while a run was active
 NAME = "run_name"  # the name field's key: the name the next run is recorded under
+STEP_HELP = ("Train exactly one more epoch, then pause with every panel, the scoreboard and the curves showing it. "
+             "Pressed while training, it pauses at the end of the epoch under way.")
 
 
 def _start(choice: Choice) -> None:
@@ -35,7 +37,7 @@ def _ask(asking: bool) -> None:
 
 
 def _control(action: str) -> None:
-    """Pause, resume or stop this tab's run, looked up when the button is clicked: a widget's callback outlives
+    """Pause, resume, step or stop this tab's run, looked up when the button is clicked: a widget's callback outlives
     the page it was drawn on, and one that held the run kept the run's history in memory after the next Start."""
     run = run_state.current_run()
     if run is not None:
@@ -53,21 +55,25 @@ def _confirm(choice: Choice, run: LiveRun) -> None:
             st.button("Keep the current run", key="start:cancel", on_click=_ask, args=(False,))
 
 
-def run_buttons(choice: Choice, run: LiveRun | None) -> None:
+def run_buttons(choice: Choice, run: LiveRun | None) -> str | None:
+    """The row of buttons and its note; the run's status they were drawn for (the live view redraws the page
+    when the run leaves it by itself: paused after a Step, or in slow motion)."""
+    status = run.status if run is not None else None
     active = run is not None and run.active
     asking = active and choice.config is not None and st.session_state.get(CONFIRM, False)
     # the container's key: the lecture layout's style places these buttons
-    name, start, pause, stop, note = st.container(key="run_buttons").columns([2, 1, 1, 1, 3])
+    name, start, pause, step, stop, note = st.container(key="run_buttons").columns([2, 1, 1, 1, 1, 3])
     name.text_input("Run name", key=NAME, max_chars=NAME_LENGTH, placeholder="Name the next run (optional)",
                     label_visibility="collapsed", help="Shown on the Runs and Compare pages and in the exports.")
     start.button("Start", type="primary", disabled=choice.config is None or asking or not access.can_change(),
                  width="stretch",
                  on_click=_ask if active else _start, args=(True,) if active else (choice,),
                  help="Asks first while a run is training." if active else None)
-    paused = run is not None and run.status == "paused"
+    paused = status == "paused"
     # callbacks run before the page does: the one rerun a click starts already shows the new state
     pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch", on_click=_control,
                  args=("resume" if paused else "pause",))
+    step.button("Step", disabled=not active, width="stretch", on_click=_control, args=("step",), help=STEP_HELP)
     stop.button("Stop", disabled=not active, width="stretch", on_click=_control, args=("stop",))
     if not access.can_change():
         note.info(access.VIEWER_LINE, icon=":material/visibility:")
@@ -85,3 +91,4 @@ def run_buttons(choice: Choice, run: LiveRun | None) -> None:
         note.warning("This run trains and draws but is not recorded" + why, icon=":material/database_off:")
     if not asking:  # the run ended, or the settings turned invalid: ask again on the next Start
         st.session_state[CONFIRM] = False
+    return status

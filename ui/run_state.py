@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, n
 PACE_HELP = ("Training waits after each clustering epoch (at most 2 s) until both panels have drawn it, so "
              "the audience sees every step even when an epoch is faster than a UMAP frame. Off: training runs "
              "at full speed and the panels show the newest epoch they can. The results are the same either way.")
+SLOW_MOTION_HELP = ("Slow motion for a lecture: the run pauses after every epoch, pretraining's and clustering's, "
+                    "with everything on the page showing that epoch; Resume or Step trains the next one.")
 
 
 def current_run() -> LiveRun | None:
@@ -32,6 +34,15 @@ def pace_toggle() -> None:
     run = current_run()
     if run is not None:
         run.paced = paced
+
+
+def slow_motion_toggle() -> None:
+    """The switch that pauses the run after every epoch (Resume or Step trains the next one); it applies at once."""
+    slow = st.toggle("Pause after every epoch", key="slow_motion", value=False, persist_state="session",
+                     help=SLOW_MOTION_HELP)
+    run = current_run()
+    if run is not None:
+        run.slow_motion = slow
 
 
 def _session_watcher():
@@ -57,7 +68,8 @@ def start_run(data: Dataset, config: TrainConfig, branch_from: BranchStart | Non
         previous.stop()
     session = _session_watcher()
     run = LiveRun(data, config, is_alive=session and session[1], branch_from=branch_from,
-                  paced=st.session_state.get("paced", True), name=name).start()
+                  paced=st.session_state.get("paced", True), slow_motion=st.session_state.get("slow_motion", False),
+                  name=name).start()
     st.session_state.run = run
     if session is not None:
         session_sweep.watch(session[0], run, is_connected=session[1])  # a closed tab gives its run back

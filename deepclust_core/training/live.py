@@ -5,6 +5,8 @@ the UI reads without ever touching tensors.
     run.history()             # display-size snapshots, oldest first
     run.frames.layout(seq)    # the UMAP frame of a snapshot, once projected (newest first: projection/frames.py)
     run.pause(); run.resume(); run.stop()
+    run.step()                # one more epoch, then paused again
+    run.slow_motion = True    # pause after every epoch
     run.wait(timeout)         # until it has ended
     run.release()             # forget its history, frames and weights (the run store keeps them)
 
@@ -49,12 +51,14 @@ class LiveRun:
     def __init__(self, data: Dataset, config: TrainConfig, *, is_alive: Callable[[], bool] | None = None,
                  max_history: int = 1000, orphan_grace: float = 3.0,
                  branch_from: BranchStart | None = None, store: RunStore | None = None, record: bool = True,
-                 paced: bool = False, name: str = ""):
+                 paced: bool = False, slow_motion: bool = False, name: str = ""):
         """`branch_from`: start from a stored run's weights; `store`: where to record (None: the user's store);
         `paced`: wait for the page to draw each clustering epoch (it can be changed while the run trains);
+        `slow_motion`: pause after every epoch (so can this);
         `name`: the user's name for the run."""
         self.data, self.config = data, config
         self.control = TrainingControl()
+        self.control.slow_motion = slow_motion
         self._started = False
         self._ended: str | None = None  # how the run ended (finished, converged, stopped, failed, interrupted)
         self.error: str | None = None
@@ -97,6 +101,21 @@ class LiveRun:
 
     def resume(self) -> None:
         self.control.resume()
+
+    def step(self) -> None:
+        """Train exactly one more epoch (in either phase), then pause with it published; pressed while running,
+        pause after the epoch under way. A run that has ended stays ended."""
+        if self.active:
+            self.control.step()
+
+    @property
+    def slow_motion(self) -> bool:
+        """Whether the run pauses after every epoch ("Pause after every epoch"); it can change while it trains."""
+        return self.control.slow_motion
+
+    @slow_motion.setter
+    def slow_motion(self, on: bool) -> None:
+        self.control.slow_motion = on
 
     def stop(self) -> None:
         """End the run before its next batch, paused or not, and end a paced wait now."""

@@ -4,7 +4,8 @@
         print(snapshot.step_name, snapshot.metrics)
 
 Stopping is the caller's `break`, or `control.stop()` from another thread, honoured
-between batches. A loss that turns NaN or infinite, or explodes while staying finite
+between batches; `control.step()` and slow motion pause it between epochs, once the
+epoch's snapshot has been handed on. A loss that turns NaN or infinite, or explodes while staying finite
 (`divergence.DivergenceGuard`), raises `TrainingDiverged`; every snapshot yielded before it
 stays valid.
 
@@ -81,9 +82,19 @@ def train(data: Dataset, config: TrainConfig, control: TrainingControl | None = 
 
     with BatchEmbeddings(autoencoder, len(X), builder.display_index,
                          embed_rows=lambda rows: embed(autoencoder, X[rows])) as embeddings:
-        yield from _pretrain(autoencoder, X, data, config, builder, batches, control, embeddings)
-        if not control.stopped:
-            yield from _cluster(method, autoencoder, X, data, config, builder, batches, control, embeddings)
+        yield from _one_epoch_at_a_time(_pretrain(autoencoder, X, data, config, builder, batches, control, embeddings),
+                                        control)
+        if not control.should_stop():  # a Step that ended pretraining holds here, before the k-means reference
+            yield from _one_epoch_at_a_time(
+                _cluster(method, autoencoder, X, data, config, builder, batches, control, embeddings), control)
+
+
+def _one_epoch_at_a_time(snapshots: Iterator[Snapshot], control: TrainingControl) -> Iterator[Snapshot]:
+    """Pass `snapshots` on, telling `control` after each one has been handed on, so that a Step or slow motion
+    pauses the run at the epoch boundary with that epoch's snapshot already published."""
+    for snapshot in snapshots:
+        yield snapshot
+        control.epoch_published()
 
 
 def _cluster(method, autoencoder, X, data, config, builder, batches, control, embeddings) -> Iterator[Snapshot]:
