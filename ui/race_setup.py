@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # the training code (torch) is imported on the first Start
 
 PRESETS = {"quick": "Quick look", "paper": "Papers' settings"}
 DEFAULT_METHODS = ["dekm", "dec"]
+EPOCHS = (("pretrain_epochs", "Pretraining epochs", "The shared autoencoder's; empty: the first method's recipe."),
+          ("cluster_epochs", "Clustering epochs (at most)", "Every method's; empty: each method's own recipe (a "
+                                                             "method's stopping rule may end it sooner)."))
 
 
 @dataclass(frozen=True)
@@ -43,11 +46,14 @@ def race_settings(data: Dataset | None, k: int) -> RaceChoice:
     preset = kept(st.radio, "Settings", "race:preset", "quick", options=list(PRESETS), format_func=PRESETS.get,
                   horizontal=True, help="Quick look: about a minute a method on digits. Papers' settings: far longer.")
     seed = int(kept(st.number_input, "Seed", "seed", 0, step=1, help="The same for every method."))
+    epochs = {name: st.number_input(label, value=None, step=1, key=f"race:{name}", placeholder="each recipe's",
+                                    help=help) for name, label, help in EPOCHS}
+    epochs = {name: int(value) for name, value in epochs.items() if value is not None}
     if data is None:
         return RaceChoice(None, None, "Choose a data set first.")
     try:
         validate_for_clustering(data, k)
-        return RaceChoice(data, race_configs(list(methods), data, k, seed=seed, preset_name=preset), None)
+        return RaceChoice(data, race_configs(list(methods), data, k, seed=seed, preset_name=preset, **epochs), None)
     except (DataError, ValueError) as error:
         problem = str(error)
         return RaceChoice(data, None, problem[:1].upper() + problem[1:])
@@ -110,4 +116,4 @@ def race_buttons(choice: RaceChoice, race: Race | None) -> None:
     elif race is None:
         note.info("Press Start race: the methods train side by side, in step, from one pretrained autoencoder.")
     elif not active:
-        note.success("The race is over: Play replays every method in step; each is a run on the Runs page.")
+        note.success("The race is over: Play replays it.", icon=":material/sports_score:")

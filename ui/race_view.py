@@ -24,7 +24,7 @@ from .race_chart import race_acc_chart
 from .race_scoreboard import method_title, scoreboard_line
 
 PANEL_HEIGHT = {True: 285, False: 380}  # pixels, by lecture layout; four methods: two rows of two
-CHART_HEIGHT = {True: 205, False: 300}
+CHART_HEIGHT = {True: 190, False: 300}
 # The lecture layout's spacing (as live_view.LECTURE_STYLE): the page starts under Streamlit's see-through header
 LECTURE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] {padding: 0.6rem 1.25rem 0.25rem 1.25rem; max-width: none}
