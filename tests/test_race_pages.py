@@ -59,6 +59,7 @@ def test_a_recorded_race_reopens_as_a_race_on_the_runs_page(own_home, tmp_path):
     assert not app.exception
     titles = chart_titles(app)
     assert titles.count("Autoencoder space") == 2 and "ACC of every method" in titles  # both methods, one chart
+    assert sum(t.startswith("Input plane") for t in titles) == 2  # blobs has two columns: a plane a method
     acc = next(f for f in figures(app) if f["layout"]["title"]["text"] == "ACC of every method")
     assert [trace["name"] for trace in acc["data"]] == ["DEKM", "DEC"]
     assert "DEKM" in lines(app) and "DEC" in lines(app) and "ACC" in lines(app)  # a scoreboard line each

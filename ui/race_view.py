@@ -5,7 +5,8 @@ It draws live races (RaceLanes, training/race.py) and races read back from the s
 Following live, each method shows its newest epoch (the race trains them in step: training/race.py);
 scrubbed or replayed, the slider and Play move along the race's epoch axis (runs/race_axis.py) and every
 method shows its newest epoch at that place, a method that stopped earlier its last picture, marked so.
-In the lecture layout, two methods' panels, their lines and the chart fit a 1280 x 720 screen.
+In the lecture layout, two methods' panels, their lines and the chart fit a 1280 x 720 screen. On data of
+two columns each method's input plane follows, below the chart.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from deepclust_core.runs.view import Entry, RunView, live_edge
 
 from . import replay
 from .live_view import FIRST_SNAPSHOT_WAIT, FRAME_WAIT_SECONDS, REFRESH_SECONDS, colour_controls
+from .input_plane import input_plane_panel
 from .panels import draw_points, frame_of
 from .race_chart import race_acc_chart
 from .race_scoreboard import method_title, scoreboard_line
@@ -77,6 +79,7 @@ def draw(lanes: list[RunView], lecture: bool) -> None:
     place = position(shown, pretrain_epochs)
     height = PANEL_HEIGHT[lecture]
     lead = method_title(lanes[0])
+    shown_entries: list[Entry | None] = []
     with st.container(key="race_lanes"):
         for row in range(0, len(lanes), 2):
             for index, column in zip(range(row, row + 2), st.columns(2, gap="medium")):
@@ -87,6 +90,7 @@ def draw(lanes: list[RunView], lecture: bool) -> None:
                     entry = entries[:live_edge(entries, lane.frames, time.time()) + 1][-1]
                 else:
                     entry = entry_at(entries, place, pretrain_epochs)
+                shown_entries.append(entry)
                 with column:
                     last = stopped_before(entries, place, pretrain_epochs, lane.active) or (
                         following and not lane.active and any(other.active for other in lanes))
@@ -96,6 +100,11 @@ def draw(lanes: list[RunView], lecture: bool) -> None:
                     lane_panels(lane, entries, entry, colour_by, wrong, height, lecture)
     names = [method_title(lane) for lane in lanes]
     race_acc_chart(names, histories, pretrain_epochs, None if following else place, CHART_HEIGHT[lecture], lecture)
+    if any(entry is not None and entry.snapshot.plane is not None for entry in shown_entries):  # two columns
+        for lane, entry, column in zip(lanes, shown_entries, st.columns(len(lanes))):
+            with column:
+                if entry is not None:
+                    input_plane_panel(lane, entry, colour_by, height)
 
 
 def lane_panels(lane: RunView, entries: list[Entry], entry: Entry | None, colour_by: str, wrong: bool, height: int,
