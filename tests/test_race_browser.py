@@ -56,12 +56,14 @@ def test_a_race_of_two_methods_on_digits(server, browser):
     over = page.get_by_text("The race is over")  # (ui/race_setup.py)
     seen = watch(page, lambda p: over.is_visible(), timeout=600)
     assert over.is_visible(), f"the race did not end; last shown {seen[-1:]}"
+    lines = page.locator(".race-line")
+    assert all("finished" in lines.nth(i).inner_text() or "converged" in lines.nth(i).inner_text()
+               for i in range(lines.count())), [lines.nth(i).inner_text() for i in range(lines.count())]
     for method in METHODS:  # each method's panels showed several of its clustering epochs as it trained
         assert len(clustering_epochs(seen, method)) >= 3, (method, seen)
     page.wait_for_timeout(3000)  # the last frames
     page.screenshot(path=str(ARTIFACTS / "race.png"))
 
-    lines = page.locator(".race-line")
     assert lines.count() == 2 and all(in_view(lines.nth(i).bounding_box()) for i in range(2))
     assert "DEKM" in lines.nth(0).inner_text() and "DEC" in lines.nth(1).inner_text()
     assert all("ACC" in lines.nth(i).inner_text() for i in range(2))
