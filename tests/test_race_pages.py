@@ -1,4 +1,5 @@
 """A race's pages through AppTest: the Race page before Start, and a recorded race reopened on the Runs page."""
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -64,3 +65,26 @@ def test_a_recorded_race_reopens_as_a_race_on_the_runs_page(own_home, tmp_path):
     assert [trace["name"] for trace in acc["data"]] == ["DEKM", "DEC"]
     assert "DEKM" in lines(app) and "DEC" in lines(app) and "ACC" in lines(app)  # a scoreboard line each
     assert app.select_slider(key="replay").value == "cluster 3"
+
+
+def test_a_race_started_on_the_page_trains_both_methods_and_start_race_asks_before_stopping_it(own_home):
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    app.switch_page("pages/race.py").run()
+    app.run()
+    blobs = next(option for option in app.selectbox(key="data_choice").options if option.startswith("blobs"))
+    app.selectbox(key="data_choice").set_value(blobs).run()
+    app.number_input(key="race:pretrain_epochs").set_value(2).run()
+    app.number_input(key="race:cluster_epochs").set_value(400).run()
+    next(b for b in app.button if b.label == "Start race").click().run()
+    race = app.session_state.race
+    deadline = time.time() + 300
+    while not race.lanes[1].history() and time.time() < deadline:
+        time.sleep(0.5)
+    assert race.active and race.lanes[1].history(), [lane.status for lane in race.lanes]
+    next(b for b in app.button if b.label == "Start race").click().run()
+    assert any("Starting a new one stops it" in w.value for w in app.warning) and race.active  # asked, not stopped
+    next(b for b in app.button if b.label == "Keep the current race").click().run()
+    assert race.active and not any("Starting a new one" in w.value for w in app.warning)
+    assert "ACC" in lines(app) and "DEC" in lines(app)
+    race.stop()
+    assert race.wait(120) and {lane.status for lane in race.lanes} == {"stopped"}

@@ -87,7 +87,21 @@ def _start(choice: RaceChoice) -> None:
     if session is not None:  # a closed tab gives the race's memory back, as it does its run's
         session_sweep.watch(f"{session[0]}:race", race, is_connected=session[1])
     st.session_state.follow_live, st.session_state.playing = True, False
-    st.session_state["race:name"] = ""
+    st.session_state["race:name"], st.session_state["race:confirm"] = "", False
+
+
+def _ask(asking: bool) -> None:
+    st.session_state["race:confirm"] = asking
+
+
+def _confirm(choice: RaceChoice) -> None:
+    """The question asked when Start race is pressed during a race, with its two answers."""
+    with st.container(border=True):
+        st.warning("A race is on. Starting a new one stops it; its epochs so far stay recorded.", icon=":material/help:")
+        with st.container(horizontal=True):
+            st.button("Stop it and start the new race", key="race:confirmed", type="primary", on_click=_start,
+                      args=(choice,))
+            st.button("Keep the current race", key="race:cancel", on_click=_ask, args=(False,))
 
 
 def _control(action: str) -> None:
@@ -102,9 +116,10 @@ def race_buttons(choice: RaceChoice, race: Race | None) -> None:
     name, start, pause, stop, note = st.container(key="race_buttons").columns([2, 1.3, 1, 1, 3])
     name.text_input("Race name", key="race:name", placeholder="Name the next race (optional)",
                     label_visibility="collapsed", help="Every method's run is recorded under this name.")
-    start.button("Start race", type="primary", width="stretch", on_click=_start, args=(choice,),
-                 disabled=choice.configs is None or not access.can_change(),
-                 help="Stops the race on screen first (its epochs so far stay recorded)." if active else None)
+    asking = active and choice.configs is not None and st.session_state.get("race:confirm", False)
+    start.button("Start race", type="primary", width="stretch", on_click=_ask if active else _start,
+                 args=(True,) if active else (choice,), disabled=choice.configs is None or asking or not access.can_change(),
+                 help="Asks first while a race is on." if active else None)
     paused = race is not None and race.status == "paused"
     pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch", on_click=_control,
                  args=("resume" if paused else "pause",))
@@ -113,7 +128,12 @@ def race_buttons(choice: RaceChoice, race: Race | None) -> None:
         note.info(access.VIEWER_LINE, icon=":material/visibility:")
     elif choice.problem:
         note.error(choice.problem, icon=":material/block:")
+    elif asking:
+        with note:
+            _confirm(choice)
     elif race is None:
         note.info("Press Start race: the methods train side by side, in step, from one pretrained autoencoder.")
     elif not active:
         note.success("The race is over: Play replays it.", icon=":material/sports_score:")
+    if not asking:  # the race ended, or the settings turned invalid: ask again on the next Start race
+        st.session_state["race:confirm"] = False
