@@ -112,7 +112,8 @@ def lane_panels(lane: RunView, entries: list[Entry], entry: Entry | None, colour
     """One method's two panels: the autoencoder space (UMAP) and its own clustering space."""
     if entry is None:
         with st.container(height=height, border=True):
-            st.caption("This method starts from the shared autoencoder once it is pretrained.")
+            st.caption("This method starts from the shared autoencoder once it is pretrained." if lane.active
+                       else "This method has no epoch to show here.")
         return
     lane.frames.look_at(entry.seq)
     left, right = st.columns(2, gap="small")
