@@ -26,6 +26,7 @@ pages = [
     # the default page answers at / only; its url_path is no URL, it frees /train for navigation.aliases
     st.Page("pages/train.py", title="Train", icon=":material/model_training:", default=True, url_path="home"),
     st.Page("pages/explore.py", title="Explore", icon=":material/search:"),
+    st.Page("pages/race.py", title="Race", icon=":material/sports_score:"),
     st.Page("pages/runs.py", title="Runs", icon=":material/history:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("pages/sweep.py", title="Sweep", icon=":material/grid_view:"),

@@ -5,6 +5,7 @@ import streamlit as st
 from deepclust_core.runs.store import default_home
 from ui import branch, exports, new_rows, run_library, runs_table
 from ui.live_view import live_view
+from ui.race_view import race_view
 from ui.navigation import inside_app
 
 inside_app()
@@ -25,6 +26,14 @@ if record is not None:
                                         if record.parent else ""))
     if record.n_snapshots == 0 and not record.active:
         st.info(f"This run ended ({record.status}) before its first epoch. {record.error or ''}")
+    elif record.race:  # one method of a race: the race reopens, every method side by side
+        lanes = run_library.open_race(record)
+        st.caption(f"One of the {len(lanes)} methods of race {record.race}: Play replays all of them in step.")
+        race_view(lanes, lecture=st.session_state.get("lecture", False),
+                  active=lambda: any(lane.active for lane in lanes))
+        run = next(lane for lane in lanes if lane.run_id == record.id)
+        exports.export_buttons(run.store, run.record)
+        branch.branch_expander(run)
     else:
         run = run_library.open_run(record.id)
         live_view(run)

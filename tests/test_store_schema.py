@@ -73,11 +73,11 @@ def test_a_store_written_before_versions_migrates_when_opened_and_its_run_reads_
     write_old_store(tmp_path, config, blobs)
     assert version_of(tmp_path / "runs.sqlite") == 0 and "sweep_id" not in columns_of(tmp_path / "runs.sqlite")
     store = RunStore(tmp_path)
-    assert version_of(tmp_path / "runs.sqlite") == schema.VERSION == 3
-    assert columns_of(tmp_path / "runs.sqlite")[-3:] == ["sweep_id", "sweep_setting", "name"]
+    assert version_of(tmp_path / "runs.sqlite") == schema.VERSION == 4
+    assert columns_of(tmp_path / "runs.sqlite")[-4:] == ["sweep_id", "sweep_setting", "name", "race_id"]
     [old] = store.runs()
-    assert (old.id, old.status, old.origin, old.final_step, old.sweep, old.parent, old.name) == (
-        "old-run", "finished", "cli", "pretrain 1/5", None, None, "")
+    assert (old.id, old.status, old.origin, old.final_step, old.sweep, old.parent, old.name, old.race) == (
+        "old-run", "finished", "cli", "pretrain 1/5", None, None, "", None)
     assert old.config == config and old.data == DataInfo.of(blobs)
     [epoch] = store.epoch_rows("old-run")
     assert (epoch.step_name, epoch.losses, epoch.has_weights, epoch.has_layout) == (
@@ -90,6 +90,9 @@ def test_a_store_written_before_versions_migrates_when_opened_and_its_run_reads_
     assert store.record(named).name == "wider encoder, lr 0.01" and store.record(new).name == ""
     with pytest.raises(KeyError):
         store.rename("no-such-run", "x")
+    store.join_race(new, "race-1")
+    store.join_race(named, "race-1")
+    assert [r.id for r in store.race_runs("race-1")] == [new, named] and store.record(old.id).race is None
 
 
 def test_an_older_store_opened_read_only_is_migrated_in_memory_and_its_file_left_alone(tmp_path, small_config, blobs):

@@ -38,8 +38,9 @@ def colouring(run: RunView, entry: Entry, by_label: bool) -> tuple[np.ndarray, l
 
 def draw_points(run: RunView, entry: Entry, xy: np.ndarray, title: str, axis_names: tuple[str, str],
                 colour_by: str, highlight: bool, centroids: np.ndarray | None, key: str,
-                height: int = PANEL_HEIGHT, lecture: bool = False) -> None:
-    """One point panel, coloured by cluster, label or the method's confidence; selectable."""
+                height: int = PANEL_HEIGHT, lecture: bool = False, legend: bool = True) -> None:
+    """One point panel, coloured by cluster, label or the method's confidence; selectable. `legend`: False
+    for a panel too small to give it room (a race's four panels on a lecture screen; hovering names a point)."""
     customdata, template = hover_data(run, entry)
     view = entry.snapshot.view
     if colour_by == "confidence" and view.point_values is not None:
@@ -50,6 +51,8 @@ def draw_points(run: RunView, entry: Entry, xy: np.ndarray, title: str, axis_nam
         figure = points_figure(xy, groups, names, customdata, template, title, axis_names,
                                wrong if highlight else None, centroids, height, legend_title=what,
                                compact=lecture)
+    if not legend:
+        figure.layout.showlegend = False
     add_new_rows(figure, run, entry, xy, colour_by == "predicted cluster")
     key = f"{key}:{selection.run_key(run)}"  # a new run starts with a new chart, free of the last run's selection
     remember_selection(run, key, live_chart(figure, key, selectable=True, font_size=LECTURE_FONT if lecture else None))

@@ -101,6 +101,12 @@ def open_run(run_id: str) -> StoredRun:
     return _stored_run(str(store.folder), run_id, store)
 
 
+def open_race(record: RunRecord) -> list[StoredRun]:
+    """Every method's run of the race `record` ran in, the lead first, each read once per server as `open_run`."""
+    store = store_of(record.id)
+    return [_stored_run(str(store.folder), member.id, store) for member in store.race_runs(record.race)]
+
+
 def delete(run_id: str) -> None:
     access.require_change()
     _own_store().delete(run_id)

@@ -36,12 +36,15 @@ def table(records: list[RunRecord]) -> None:
         "reached": r.final_step, "duration": _duration(r.elapsed), "status": r.status, "date": r.date,
         "branched from": f"{r.parent.run_id} @ epoch {r.parent.epoch}" if r.parent else "",
         "sweep": f"{r.sweep.sweep_id} · {r.sweep.setting}" if r.sweep else "",
+        "race": r.race or "",
         "example": r.read_only,
     } for r in records]
     score = st.column_config.NumberColumn(format="%.3f")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config={"ACC": score, "NMI": score, "ARI": score,
                                 "name": st.column_config.TextColumn(width="medium"),
+                                "race": st.column_config.TextColumn(help="Runs of one race share its id; opening "
+                                                                         "one shows the whole race"),
                                 "example": st.column_config.CheckboxColumn(help="shipped with the app, read-only")})
 
 

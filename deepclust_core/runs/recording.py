@@ -90,6 +90,11 @@ class Recording:
         if self.writing:
             self._written(lambda: self.store.save_layout(self.run_id, seq, layout))
 
+    def join_race(self, race_id: str) -> None:
+        """Record the run as one method of race `race_id` (training/race.py)."""
+        if self.writing:
+            self._written(lambda: self.store.join_race(self.run_id, race_id))
+
     def heartbeat(self) -> None:
         """Call often; writes at most every HEARTBEAT_SECONDS."""
         if self.writing and time.monotonic() - self._beat > HEARTBEAT_SECONDS:

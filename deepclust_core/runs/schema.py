@@ -58,8 +58,15 @@ def _add_name_column(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE runs ADD COLUMN name TEXT NOT NULL DEFAULT ''")
 
 
+def _add_race_column(db: sqlite3.Connection) -> None:
+    """Version 4: a run names the race it ran in beside other methods (training/race.py); NULL in the runs already
+    there and in runs of their own."""
+    if "race_id" not in {row[1] for row in db.execute("PRAGMA table_info(runs)")}:
+        db.execute("ALTER TABLE runs ADD COLUMN race_id TEXT")
+
+
 # MIGRATIONS[n - 1] takes a store from version n - 1 to n
-MIGRATIONS = (_create_tables, _add_sweep_columns, _add_name_column)
+MIGRATIONS = (_create_tables, _add_sweep_columns, _add_name_column, _add_race_column)
 VERSION = len(MIGRATIONS)
 
 

@@ -255,6 +255,12 @@ class RunStore:
                        (status, error, time.time(), run_id))
 
     @_in_one_line
+    def join_race(self, run_id: str, race_id: str) -> None:
+        """Mark the run as one method of race `race_id` (training/race.py), before its first epoch."""
+        with self._transaction() as db:
+            db.execute("UPDATE runs SET race_id = ? WHERE id = ?", (race_id, run_id))
+
+    @_in_one_line
     def rename(self, run_id: str, name: str) -> None:
         """Give the run a name ('' takes it away); KeyError when there is no such run."""
         with self._transaction() as db:
@@ -286,6 +292,12 @@ class RunStore:
     def sweep_runs(self, sweep_id: str) -> list[RunRecord]:
         """The runs of one sweep (its trials), oldest first."""
         rows = self._db().execute("SELECT * FROM runs WHERE sweep_id = ? ORDER BY created", (sweep_id,)).fetchall()
+        return [self._record(row) for row in rows]
+
+    @_in_one_line
+    def race_runs(self, race_id: str) -> list[RunRecord]:
+        """The runs of one race, in the order the race started them (its first method pretrained for all)."""
+        rows = self._db().execute("SELECT * FROM runs WHERE race_id = ? ORDER BY created, rowid", (race_id,)).fetchall()
         return [self._record(row) for row in rows]
 
     @_in_one_line
@@ -365,7 +377,7 @@ class RunStore:
             id=row["id"], name=row["name"], created=row["created"], origin=row["origin"], status=status, error=error,
             config=config_from_dict(json.loads(row["config"])), data=DataInfo(**info), n_snapshots=row["n_snapshots"],
             final_step=row["final_step"], final_metrics=json.loads(row["final_metrics"]), elapsed=row["elapsed"],
-            parent=parent, sweep=sweep, read_only=self.read_only)
+            parent=parent, sweep=sweep, read_only=self.read_only, race=row["race_id"])
 
 
 def clean_name(name: str | None) -> str:

@@ -1,0 +1,87 @@
+"""A race in the browser: DEKM against DEC on digits, quick look, started from the Race page.
+
+    python -m bench.race [--methods dekm dec] [--screenshot docs/img/race.png]
+
+On a fresh server (its own pretraining cache and run store: the shared autoencoder is pretrained in the race;
+UMAP's compiled code from NUMBA_CACHE_DIR, else .cache/numba, as the tests leave it)
+the page's lecture layout, sidebar collapsed, 1280 x 720, "Show every clustering epoch" on (the default). A
+MutationObserver notes each method's epochs as the race view shows them (its hidden markers, ui/race_view.py)
+and whether with their own UMAP frame. Prints, per method: its clustering epochs, how many of them the page
+showed with their own frame while the race trained, that share, and the time from the click on Start race
+to the end of the race. With --screenshot, the page at the end of the race is saved there.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+
+from bench.browser import ROOT, chromium, collapse_sidebar, serving
+from bench.machine import describe_machine, machine_line
+
+SCREEN = {"width": 1280, "height": 720}
+MARKER_LOG = """() => {
+  const seen = window.__race = {};
+  const note = () => {
+    for (const m of document.querySelectorAll("span.race-epoch")) {
+      if (m.dataset.phase !== "cluster" || m.dataset.active !== "1") continue;
+      const epochs = seen[m.dataset.method] ??= {};
+      epochs[m.dataset.epoch] = epochs[m.dataset.epoch] || m.dataset.projected === "1";
+    }
+  };
+  new MutationObserver(note).observe(document.body, {subtree: true, childList: true, attributes: true});
+}"""
+
+
+def race(methods: list[str], screenshot: str | None, timeout: float = 1800.0) -> dict:
+    cache, home = tempfile.mkdtemp(prefix="race-cache-"), tempfile.mkdtemp(prefix="race-home-")
+    numba = os.environ.get("NUMBA_CACHE_DIR", str(ROOT / ".cache" / "numba"))  # UMAP compiled once already
+    with serving(cache, DEEPCLUST_HOME=home, NUMBA_CACHE_DIR=numba) as server, chromium() as browser:
+        page = browser.new_page(viewport=SCREEN)
+        page.goto(server.url + "/race")
+        start = page.get_by_role("button", name="Start race")
+        start.wait_for(timeout=180_000)
+        if methods != ["dekm", "dec"]:
+            raise SystemExit("the page opens with DEKM and DEC; other methods are not scripted here")
+        page.get_by_text("Lecture layout").click()
+        page.wait_for_timeout(2000)
+        page.evaluate(MARKER_LOG)
+        started = time.perf_counter()
+        start.click()
+        collapse_sidebar(page)
+        page.get_by_text("The race is over").wait_for(timeout=timeout * 1000)
+        seconds = time.perf_counter() - started
+        page.wait_for_timeout(3000)
+        if screenshot:
+            page.screenshot(path=screenshot)
+        seen = page.evaluate("() => window.__race")
+    from deepclust_core.runs.store import RunStore
+
+    records = {r.method: r for r in RunStore(home).runs()}
+    return {"seconds": seconds, "seen": seen, "records": records}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--methods", nargs="+", default=["dekm", "dec"])
+    parser.add_argument("--screenshot", default=None)
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    result = race(args.methods, args.screenshot)
+    print(f"Race {' vs '.join(m.upper() for m in args.methods)} on digits, quick look, fresh server and cache; "
+          f"UMAP's compiled code warm; {machine_line(describe_machine('cpu'))}; load before {load:.1f}, after {os.getloadavg()[0]:.1f}")
+    print(f"time from Start race to the end of the race: {result['seconds']:.0f} s")
+    print("| method | reached | status | clustering epochs (1..last) | drawn with their own UMAP frame | share |")
+    print("|---|---|---|---|---|---|")
+    for method in args.methods:
+        record = result["records"][method]
+        last = int(record.final_step.split()[1].split("/")[0]) if record.final_step.startswith("cluster") else 0
+        seen = result["seen"].get(method, {})
+        framed = sum(1 for epoch in range(1, last + 1) if seen.get(str(epoch)))
+        share = framed / last if last else float("nan")
+        print(f"| {method} | {record.final_step} | {record.status} | {last} | {framed} | {share:.0%} |")
+
+
+if __name__ == "__main__":
+    main()
