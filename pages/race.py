@@ -3,7 +3,7 @@ import streamlit as st
 
 from ui import data_picker, settings_form
 from ui.navigation import inside_app
-from ui.race_setup import current_race, pace_toggle, race_buttons, race_settings
+from ui.race_setup import current_race, pace_toggle, race_buttons, race_settings, slow_motion_toggle
 from ui.race_view import race_view
 
 inside_app()
@@ -13,6 +13,7 @@ with st.sidebar:
                         help="For a projector: two methods' panels, their scoreboard lines and the ACC chart on one "
                              "1280 x 720 screen. Collapse this sidebar with « at its top.")
     pace_toggle()
+    slow_motion_toggle()
     st.header("Data")
     data = settings_form.choose_subsample(data_picker.pick_data())
     k = settings_form.choose_k(data)
@@ -24,4 +25,4 @@ if not lecture:
     st.title("Race: methods side by side")
 race_buttons(choice, race)
 if race is not None:
-    race_view(race.lanes, lecture, active=lambda: race.active)
+    race_view(race.lanes, lecture, active=lambda: race.active, status=lambda: race.status)

@@ -133,3 +133,34 @@ def test_pause_holds_every_method(tmp_path, blobs, no_umap):
     race.stop()
     assert race.wait(ENDED_WITHIN) and race.status == "ended"
     assert {lane.status for lane in race.lanes} == {"stopped"}
+
+
+def wait_for(condition, seconds: float = ENDED_WITHIN) -> None:
+    deadline = time.time() + seconds
+    while not condition() and time.time() < deadline:
+        time.sleep(0.05)
+    assert condition()
+
+
+def clustering_epochs(race) -> list[int]:
+    return [max((e.snapshot.epoch for e in lane.history() if e.snapshot.phase == "cluster"), default=-1)
+            for lane in race.lanes]
+
+
+def test_step_trains_one_more_epoch_of_every_method_then_pauses(tmp_path, blobs, no_umap):
+    race = Race(blobs, configs(blobs, tmp_path, cluster_epochs=100_000), record=False)
+    race.slow_motion = True  # pauses after every round: after the lead's first pretraining epoch here
+    race.start()
+    wait_for(lambda: race.status == "paused")
+    race.slow_motion = False
+    while min(clustering_epochs(race)) < 1:  # step through the shared pretraining and both set-ups
+        race.step()
+        time.sleep(0.2)
+        wait_for(lambda: race.status == "paused")
+    before = clustering_epochs(race)
+    race.step()
+    wait_for(lambda: clustering_epochs(race) == [e + 1 for e in before] and race.status == "paused")
+    time.sleep(0.7)  # and it stays there
+    assert clustering_epochs(race) == [e + 1 for e in before] and race.status == "paused"
+    race.stop()
+    assert race.wait(ENDED_WITHIN)

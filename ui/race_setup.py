@@ -73,6 +73,15 @@ def pace_toggle() -> None:
         race.paced = paced
 
 
+def slow_motion_toggle() -> None:
+    """The Train page's "Pause after every epoch", for the race: it pauses after every round of all methods."""
+    slow = st.toggle("Pause after every epoch", key="slow_motion", value=False, persist_state="session",
+                     help=run_state.SLOW_MOTION_HELP + " In a race: after every method's epoch of the round.")
+    race = current_race()
+    if race is not None:
+        race.slow_motion = slow
+
+
 def _start(choice: RaceChoice) -> None:
     from deepclust_core.training.race import Race
 
@@ -82,7 +91,9 @@ def _start(choice: RaceChoice) -> None:
         previous.stop()
     session = run_state._session_watcher()
     race = Race(choice.data, choice.configs, is_alive=session and session[1], paced=st.session_state.get("paced", True),
-                name=st.session_state.get("race:name", "")).start()
+                name=st.session_state.get("race:name", ""))
+    race.slow_motion = st.session_state.get("slow_motion", False)
+    race.start()
     st.session_state.race = race
     if session is not None:  # a closed tab gives the race's memory back, as it does its run's
         session_sweep.watch(f"{session[0]}:race", race, is_connected=session[1])
@@ -111,9 +122,9 @@ def _control(action: str) -> None:
 
 
 def race_buttons(choice: RaceChoice, race: Race | None) -> None:
-    """The race's name, Start race, Pause / Resume and Stop, and a note beside them."""
+    """The race's name, Start race, Pause / Resume, Step and Stop, and a note beside them."""
     active = race is not None and race.active
-    name, start, pause, stop, note = st.container(key="race_buttons").columns([2, 1.3, 1, 1, 3])
+    name, start, pause, step, stop, note = st.container(key="race_buttons").columns([2, 1.3, 1, 1, 1, 3])
     name.text_input("Race name", key="race:name", placeholder="Name the next race (optional)",
                     label_visibility="collapsed", help="Every method's run is recorded under this name.")
     asking = active and choice.configs is not None and st.session_state.get("race:confirm", False)
@@ -123,6 +134,9 @@ def race_buttons(choice: RaceChoice, race: Race | None) -> None:
     paused = race is not None and race.status == "paused"
     pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch", on_click=_control,
                  args=("resume" if paused else "pause",))
+    step.button("Step", disabled=not active, width="stretch", on_click=_control, args=("step",),
+                help="Train exactly one more epoch of every method, then pause with every panel showing it. Pressed "
+                     "while racing, it pauses at the end of the round under way.")
     stop.button("Stop", disabled=not active, width="stretch", on_click=_control, args=("stop",))
     if not access.can_change():
         note.info(access.VIEWER_LINE, icon=":material/visibility:")

@@ -42,8 +42,10 @@ MARKER = ('<style>[data-testid="stElementContainer"]:has(> * .race-epoch) {{disp
           'data-epoch="{epoch}" data-projected="{projected:d}" data-active="{active:d}"></span>')
 
 
-def race_view(lanes: list[RunView], lecture: bool, active: Callable[[], bool]) -> None:
-    """The view of a race's methods (`lanes`, the lead first); `active()`: whether the race still trains."""
+def race_view(lanes: list[RunView], lecture: bool, active: Callable[[], bool],
+              status: Callable[[], str] = lambda: "") -> None:
+    """The view of a race's methods (`lanes`, the lead first); `active()`: whether the race still trains;
+    `status()`: the race's status, which the page's buttons were drawn for."""
     if lecture:
         st.html(LECTURE_STYLE)
 
@@ -53,6 +55,7 @@ def race_view(lanes: list[RunView], lecture: bool, active: Callable[[], bool]) -
 
     ticking = needs_ticking()
     playing = st.session_state.get("playing", False)
+    drawn_for = status()
 
     @st.fragment(run_every=None if not ticking else REFRESH_SECONDS if active()
                  else replay.tick_seconds() if playing else FRAME_WAIT_SECONDS)
@@ -60,6 +63,8 @@ def race_view(lanes: list[RunView], lecture: bool, active: Callable[[], bool]) -
         draw(lanes, lecture)
         if ticking and not needs_ticking():  # the race ended and its last frames are drawn: stop ticking
             st.rerun(scope="app")
+        elif active() and status() != drawn_for:  # paused by itself (after a Step, or in slow motion):
+            st.rerun(scope="app")  # the buttons say Resume
 
     view()
 

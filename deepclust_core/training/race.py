@@ -3,6 +3,8 @@
     race = Race(data, race_configs(["dekm", "dec"], data, k=10)).start()
     race.lanes                 # one RaceLane (a recorded live run) per method, read as any live run
     race.pause(); race.resume(); race.stop(); race.wait(timeout)
+    race.step()                # one more epoch of every method, then pause
+    race.slow_motion = True    # pause after every round
 
 One thread trains every method, one epoch at a time and in turn:
 
@@ -18,6 +20,10 @@ clustering epoch"), the race waits after each round, as a paced live run does af
 page has drawn every method's epoch with its own UMAP frame (at most PACE_MOST_SECONDS a method): then
 epoch e of every method is drawn before any method's e + 1 is trained. Each method is an ordinary run in the
 run store, its record naming the race (`RunStore.race_runs`).
+
+Step and slow motion act on the race, not on one method: a step is one round (clustering epoch e + 1 of
+every method still training), or, before the rounds, one epoch of the shared pretraining or one method's
+set-up. After it the race pauses every method before its next batch, so every panel shows that round.
 """
 from __future__ import annotations
 
@@ -47,6 +53,9 @@ class Race:
         self.lanes = [RaceLane(data, config, race_id=self.race_id, is_alive=is_alive, store=store, record=record,
                                paced=paced, name=name) for config in configs]
         self._paced = paced
+        self.slow_motion = False  # pause after every round ("Pause after every epoch"); read after each one
+        self._steps_left: int | None = None  # a Step's allowance in rounds; None: no limit
+        self._step_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._done = threading.Event()
 
@@ -63,8 +72,29 @@ class Race:
             lane.pause()
 
     def resume(self) -> None:
+        with self._step_lock:
+            self._steps_left = None
         for lane in self.lanes:
             lane.resume()
+
+    def step(self) -> None:
+        """One more round of every method (before the rounds: one pretraining epoch or set-up), then pause."""
+        with self._step_lock:
+            self._steps_left = 1
+        for lane in self.lanes:
+            lane.resume()
+
+    def _after_one(self) -> None:
+        """The race thread's word that a round (or a pretraining epoch or set-up) is over: pause here after a Step,
+        or in slow motion."""
+        with self._step_lock:
+            if self._steps_left is not None:
+                self._steps_left -= 1
+            stepped_out = self._steps_left == 0
+            if stepped_out:
+                self._steps_left = None
+        if stepped_out or self.slow_motion:
+            self.pause()
 
     def stop(self) -> None:
         for lane in self.lanes:
@@ -121,14 +151,15 @@ class Race:
                     for lane, snapshot in shown:
                         if snapshot is not None:
                             lane.wait_until_drawn()
+                self._after_one()
         finally:
             self._done.set()
 
-    @staticmethod
-    def _until_clustering(lane: RaceLane) -> bool:
+    def _until_clustering(self, lane: RaceLane) -> bool:
         """Advance `lane` to its first clustering snapshot (its set-up, after the shared pretraining); whether it
         got there."""
         while (snapshot := lane.advance()) is not None:
+            self._after_one()
             if snapshot.phase == "cluster":
                 return True
         return False
