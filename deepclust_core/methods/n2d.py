@@ -27,8 +27,8 @@ import numpy as np
 import torch
 
 from ..catalog.n2d import N2D_CARD
+from ..projection.cluster_view import ClusterView
 from ..projection.umap import cache_compiled_code, compiled_code_folder
-from ..training.snapshot import ClusterView
 from .base import Method, TrainingContext
 from .views import principal_view
 

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..projection.cluster_view import ClusterView
 from ..training.input_plane import InputPlane
-from ..training.snapshot import ClusterView, Snapshot
+from ..training.snapshot import Snapshot
 
 if TYPE_CHECKING:  # torch is imported when weights are written or read, not for browsing stored runs
     import torch

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data.dataset import Dataset
+from ..data.frozen import frozen_array
 from ..methods.assigners import DISTANCE, Assigner, assigner_of, confidence_name, distance_to_centre, row_confidence
 from ..runs.files import compact
-from .snapshot import Snapshot, frozen_array
+from .snapshot import Snapshot
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,11 +14,12 @@ from ..methods import Method
 from ..methods.assigners import METHOD_STATE, nearest_centre
 from ..methods.kmeans import kmeans
 from ..methods.views import principal_view
+from ..projection.cluster_view import ClusterView
 from ..runs.view import display_subsample
 from ..settings.train import TrainConfig
 from .input_plane import InputPlane, affordable, has_plane, input_plane, plane_axes
 from .row_results import centre_results, method_results
-from .snapshot import ClusterView, Snapshot
+from .snapshot import Snapshot
 
 
 class SnapshotBuilder:
