@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..data.dataset import Dataset
 from ..projection.cluster_view import ClusterView
 from ..training.input_plane import InputPlane
 from ..training.snapshot import Snapshot
@@ -57,6 +58,19 @@ def write_arrays(path: Path, **arrays: np.ndarray) -> None:
 def read_arrays(path: Path) -> dict[str, np.ndarray]:
     with np.load(path, allow_pickle=False) as arrays:
         return {name: arrays[name] for name in arrays.files}
+
+
+def stored_arrays(seq: int, snapshot: Snapshot, data: Dataset, dtype: str) -> tuple[dict, dict | None]:
+    """What rows.npz and assigner.npz keep of snapshot `seq`, one with RowResults (None: no assigner)."""
+    rows = snapshot.rows
+    arrays = {"seq": np.array(seq), "labels": compact(snapshot.labels), "confidence": rows.confidence,
+              "confidence_name": np.array(rows.confidence_name), "embedding": compact(rows.embedding, dtype),
+              "rows": data.rows_in_file()}
+    if data.y is not None:
+        arrays["y"] = compact(data.y)
+    if data.ids is not None:
+        arrays["ids"] = data.ids
+    return arrays, None if rows.assigner is None else {"seq": np.array(seq), **rows.assigner.to_arrays()}
 
 
 def snapshot_arrays(snapshot: Snapshot, dtype: str) -> dict[str, np.ndarray]:

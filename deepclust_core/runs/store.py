@@ -206,7 +206,7 @@ class RunStore:
 
     @_in_one_line
     def save_results(self, run_id: str, rows: dict[str, np.ndarray], assigner: dict[str, np.ndarray] | None) -> None:
-        """Every row's results at the newest snapshot, and what assigns new rows (row_results.stored_arrays)."""
+        """Every row's results at the newest snapshot, and what assigns new rows (files.stored_arrays)."""
         folder = self.run_folder(run_id)
         if not folder.is_dir():  # the run was deleted meanwhile
             return
