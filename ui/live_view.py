@@ -12,7 +12,8 @@ from contextlib import nullcontext
 import streamlit as st
 
 from deepclust_core.evaluation.collapse import collapse_note
-from deepclust_core.runs.view import Entry, RunView, display_subsample, live_edge
+from deepclust_core.runs.view import Entry, RunView, live_edge
+from deepclust_core.training.snapshot import display_subsample
 
 from . import replay
 from .curves import curves, global_epoch, metric_chart

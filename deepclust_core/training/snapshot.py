@@ -18,6 +18,13 @@ if TYPE_CHECKING:
     from .row_results import RowResults
 
 
+def display_subsample(n: int, size: int, seed: int) -> np.ndarray:
+    """The fixed, seeded rows every snapshot shows (all rows when there are few)."""
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
+
+
 MAPPINGS = ("losses", "metrics", "scalars", "reference_metrics")  # a Snapshot's read-only mappings
 
 

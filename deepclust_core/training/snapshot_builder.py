@@ -15,11 +15,10 @@ from ..methods.assigners import METHOD_STATE, nearest_centre
 from ..methods.kmeans import kmeans
 from ..methods.views import principal_view
 from ..projection.cluster_view import ClusterView
-from ..runs.view import display_subsample
 from ..settings.train import TrainConfig
 from .input_plane import InputPlane, affordable, has_plane, input_plane, plane_axes
 from .row_results import centre_results, method_results
-from .snapshot import Snapshot
+from .snapshot import Snapshot, display_subsample
 
 
 class SnapshotBuilder:
