@@ -35,9 +35,9 @@ from deepclust_core.runs.duration import (
     network_units,
     phase_seconds,
 )
+from deepclust_core.recipe.build import config_for
 from deepclust_core.runs.recording import RecordedTraining
 from deepclust_core.runs.store import RunStore
-from deepclust_core.settings.build import config_for
 from deepclust_core.training.cores import threads_beside_the_page
 
 # (method, preset, pretraining epochs, clustering epochs): the quick looks a teacher starts first, shortened where long

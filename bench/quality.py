@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.quality --methods dekm,ae-kmeans --data digits,fashion-mnist:10000
     python bench/quality.py --data blobs --seeds 0 --pretrain-epochs 2 --cluster-epochs 2 --hidden 16,16
 
-Each method runs with its reference's recipe for the data set (deepclust_core.settings.build) merged
+Each method runs with its reference's recipe for the data set (deepclust_core.recipe.build) merged
 over TrainConfig's defaults, unless --pretrain-epochs / --cluster-epochs / --batch-size / --lr /
 --hidden / --embedding-dim say otherwise; 5 seeds unless --seeds says otherwise. The runs are the
 trials of one sweep per data set (deepclust_core.sweeps: Ray, local unless RAY_ADDRESS is set),

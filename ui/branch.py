@@ -9,14 +9,14 @@ from dataclasses import replace
 import streamlit as st
 
 from deepclust_core import DataError, Dataset
-from deepclust_core.runs.branch import branch_config, branch_start, reload_data
 from deepclust_core.catalog import CARDS
-from deepclust_core.settings.build import every_option
-from deepclust_core.settings.drives import uses
-from deepclust_core.settings.options import OptionSpec, option_specs
+from deepclust_core.recipe.build import every_option
+from deepclust_core.recipe.drives import uses
+from deepclust_core.runs.branch import branch_config, branch_start, reload_data
 from deepclust_core.runs.record import EpochRow, RunRecord
-from deepclust_core.runs.view import Entry, RunView
 from deepclust_core.runs.store import RunStore
+from deepclust_core.runs.view import Entry, RunView
+from deepclust_core.settings.options import OptionSpec, option_specs
 
 from . import access, run_library, run_state
 from .replay import label
@@ -44,7 +44,7 @@ def _option(method: str, spec: OptionSpec, default):
 
 
 def _described_lr(record: RunRecord, method: str, pretraining_left: int | None) -> dict:
-    """The learning rate's help and state as the Train page gives them (settings.drives), for the branch's method
+    """The learning rate's help and state as the Train page gives them (recipe.drives), for the branch's method
     with the options its widgets hold: disabled with the reason where no optimiser of the branch reads it."""
     own = record.config.method_options if method == record.config.method else {}
     options = {spec.name: st.session_state.get(f"branch:{method}:{spec.name}", own.get(spec.name, spec.default))

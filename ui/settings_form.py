@@ -1,14 +1,14 @@
 """The sidebar's model and training sections, generated from the config dataclasses.
 
 Each method keeps its own widget values (keys carry the method's name), starting from its
-reference's recipe for the chosen data set (`deepclust_core.settings.build.preset`); `build_choice`
+reference's recipe for the chosen data set (`deepclust_core.recipe.build.preset`); `build_choice`
 hands every widget's value to `config_for` as the user's choice, as the CLI hands its options.
 Every widget keeps its value for the whole session (`persist_state="session"`): Streamlit
 otherwise forgets the value of a widget that a run does not draw, so a change to DEKM's epochs
 would be lost on a visit to DKM. A widget's first value is put into session state before it is
 drawn, never passed as `value=`, so that presets (ui/presets.py) can set the same keys before the
 widgets are drawn. Each widget says which phase and optimiser it drives in the run's recipe, and is
-disabled with the reason where the recipe reads it nowhere (`deepclust_core.settings.drives`).
+disabled with the reason where the recipe reads it nowhere (`deepclust_core.recipe.drives`).
 
 Numbers have no bounds in the widgets: a bound makes Streamlit put back the old value without a
 word when a number is out of range. TrainConfig and the method's config check them instead, and
@@ -23,12 +23,12 @@ from typing import Callable
 import streamlit as st
 
 from deepclust_core import AutoencoderConfig, DataError, Dataset, TrainConfig, validate_for_clustering
-from deepclust_core.settings.autoencoder import INITS
 from deepclust_core.catalog import CARDS
-from deepclust_core.settings.train import PRETRAIN_OPTIMIZERS
+from deepclust_core.recipe.build import config_for
+from deepclust_core.recipe.drives import Use, uses
+from deepclust_core.settings.autoencoder import INITS
 from deepclust_core.settings.options import OptionSpec, option_specs
-from deepclust_core.settings.build import config_for
-from deepclust_core.settings.drives import Use, uses
+from deepclust_core.settings.train import PRETRAIN_OPTIMIZERS
 
 SUBSAMPLE_DEFAULT = 10000  # large sets train on a seeded subsample unless the user asks for more
 PRETRAIN_NUMBERS = {"pretrain_sgd_lr": "SGD step size", "pretrain_momentum": "SGD momentum",
@@ -148,7 +148,7 @@ def method_options(method: str, data: Dataset | None) -> dict:
 
 def training_settings(method: str, data: Dataset | None) -> dict:
     """Epochs, batch, learning rate, seed, autoencoder and pretraining widgets, each saying what it drives in this
-    run's recipe (settings.drives), disabled with the reason where nothing reads it."""
+    run's recipe (recipe.drives), disabled with the reason where nothing reads it."""
     paper, used = preset_values(method, data=data), shown_uses(method, data)
 
     def number(label: str, name: str, **kwargs):

@@ -12,8 +12,8 @@ from bench.live_view.budget import BudgetTable, seconds, verdict
 from bench.live_view.procs import GB, RssSampler
 from deepclust_core import load_dataset
 from deepclust_core.projection import umap as projection
+from deepclust_core.recipe.build import config_for
 from deepclust_core.runs.live import LiveRun
-from deepclust_core.settings.build import config_for
 
 PEAK_TARGET_GB = 3.0
 HIDDEN = (64,)  # a small autoencoder, so hundreds of epochs on 70,000 images take minutes
