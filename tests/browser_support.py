@@ -1,4 +1,4 @@
-"""What the browser tests add to the harness they share with the benchmarks (bench/browser.py: Chromium,
+"""What the browser tests add to the harness they share with the benchmarks (browser_harness.py: Chromium,
 the app's server, charts in frames, page actions): their pytest marks, where their screenshots go, and a
 server whose UMAP code comes from the session's one compiled-code folder (conftest's NUMBA_CACHE_DIR)."""
 import contextlib
@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from bench.browser import CHROMIUM, ROOT, serving
+from browser_harness import CHROMIUM, ROOT, serving
 
 ARTIFACTS = ROOT / "test-artifacts"
 BROWSER_MARKS = [pytest.mark.browser,

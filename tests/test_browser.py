@@ -7,7 +7,7 @@ import re
 
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
-from bench.browser import CHARTS_IN_PAGE_JS, PROGRESS, VIEWPORT, open_app, set_epochs, start_button
+from browser_harness import CHARTS_IN_PAGE_JS, PROGRESS, VIEWPORT, open_app, set_epochs, start_button
 
 pytestmark = BROWSER_MARKS
 

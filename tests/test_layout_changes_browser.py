@@ -8,7 +8,7 @@ import time
 from browser_support import ARTIFACTS, BROWSER_MARKS, chart_states
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from bench.browser import collapse_sidebar, expand_sidebar, open_app, pick, set_epochs, start_button, wait_for_end
+from browser_harness import collapse_sidebar, expand_sidebar, open_app, pick, set_epochs, start_button, wait_for_end
 
 pytestmark = BROWSER_MARKS
 SCREEN = {"width": 1280, "height": 720}

@@ -6,7 +6,7 @@ import re
 import pytest
 from browser_support import ARTIFACTS, BROWSER_MARKS, app_server
 
-from bench.browser import CHARTS_IN_PAGE_JS, chart_frame, chromium
+from browser_harness import CHARTS_IN_PAGE_JS, chart_frame, chromium
 
 pytestmark = BROWSER_MARKS
 

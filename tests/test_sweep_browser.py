@@ -8,7 +8,7 @@ import time
 import pytest
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
-from bench.browser import (CHARTS_IN_PAGE_JS, VIEWPORT, chromium, serving, set_epochs, set_number, start_button,
+from browser_harness import (CHARTS_IN_PAGE_JS, VIEWPORT, chromium, serving, set_epochs, set_number, start_button,
                            wait_for_end)
 from deepclust_core.runs.store import RunStore
 
