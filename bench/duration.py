@@ -21,9 +21,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import torch
 
 from bench.machine import describe_machine, machine_line

@@ -23,25 +23,21 @@ import contextlib
 import statistics
 import sys
 import time
-from pathlib import Path
 
-if __package__ in (None, ""):  # run as `python bench/overhead.py`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np
+import torch
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from bench.machine import describe_machine, machine_line  # noqa: E402
-from bench.datasets import load_spec, parse_data_spec  # noqa: E402
-from bench.quality import comma_list  # noqa: E402
-from bench.settings import Overrides, build_config  # noqa: E402
-from deepclust_core.training import snapshot_builder as recorder_module  # noqa: E402
-from deepclust_core.training import loop  # noqa: E402
-from deepclust_core.data.dataset import DataError  # noqa: E402
-from deepclust_core.training.loop import new_autoencoder, train  # noqa: E402
-from deepclust_core.methods.kmeans import kmeans  # noqa: E402
-from deepclust_core.methods import make_method  # noqa: E402
-from deepclust_core.networks.pretrain import pretrain_optimizer  # noqa: E402
+from bench.machine import describe_machine, machine_line
+from bench.datasets import load_spec, parse_data_spec
+from bench.quality import comma_list
+from bench.settings import Overrides, build_config
+from deepclust_core.training import snapshot_builder as recorder_module
+from deepclust_core.training import loop
+from deepclust_core.data.dataset import DataError
+from deepclust_core.training.loop import new_autoencoder, train
+from deepclust_core.methods.kmeans import kmeans
+from deepclust_core.methods import make_method
+from deepclust_core.networks.pretrain import pretrain_optimizer
 
 OVERHEAD_TARGET = 10.0  # percent of epoch time, on 10,000 points
 

@@ -1,7 +1,7 @@
 """Where an epoch's time goes: our training loop piece by piece, next to ClustPy's loop on the same network.
 
-    PYTHONPATH=. .venv/bin/python bench/peers/epoch_profile.py --threads 2           # our side only
-    PYTHONPATH=. .venv-peers/bin/python bench/peers/epoch_profile.py --threads 2     # both (the peer venv has ClustPy)
+    .venv/bin/python -m bench.peers.epoch_profile --threads 2      # our side only
+    .venv-peers/bin/python -m bench.peers.epoch_profile --threads 2 # both (the peer venv has ClustPy)
 
 Diagnostic for the speed columns of bench.peers, on digits with the reference MLP (d-500-500-2000-10).
 Pretraining, --epochs epochs from the same seeded autoencoder, seconds per epoch over the first 3 and
@@ -18,22 +18,18 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from bench.datasets import load_spec, parse_data_spec  # noqa: E402
-from bench.peers.clustpy_run import import_clustpy  # noqa: E402
-from deepclust_core.networks.build import build_autoencoder  # noqa: E402
-from deepclust_core.settings.autoencoder import AutoencoderConfig  # noqa: E402
-from deepclust_core.settings.train import TrainConfig  # noqa: E402
-from deepclust_core.training.control import TrainingControl  # noqa: E402
-from deepclust_core.training.loop import _Batches, _run_epoch, embed  # noqa: E402
-from deepclust_core.methods import TrainingContext, make_method  # noqa: E402
-from deepclust_core.training.snapshot_builder import SnapshotBuilder  # noqa: E402
-
+from bench.datasets import load_spec, parse_data_spec
+from bench.peers.clustpy_run import import_clustpy
+from deepclust_core.networks.build import build_autoencoder
+from deepclust_core.settings.autoencoder import AutoencoderConfig
+from deepclust_core.settings.train import TrainConfig
+from deepclust_core.training.control import TrainingControl
+from deepclust_core.training.loop import _Batches, _run_epoch, embed
+from deepclust_core.methods import TrainingContext, make_method
+from deepclust_core.training.snapshot_builder import SnapshotBuilder
 
 def epoch_times(step, epochs: int) -> list[float]:
     times = []
