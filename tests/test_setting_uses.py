@@ -122,14 +122,14 @@ def test_dec_on_images_reads_no_learning_rate_and_the_form_says_why():
 
 def first_steps(monkeypatch, config: TrainConfig, data: Dataset) -> dict[str, tuple[str, float, float | None]]:
     """The optimiser of each phase as the loop's first step of it sees it: (class, lr, momentum)."""
-    seen, run_epoch = {}, loop._run_epoch
+    seen, run_epoch = {}, loop.run_epoch
 
     def spy(loss_fn, optimizer, *args, where="", **kwargs):
         group = optimizer.param_groups[0]
         seen.setdefault(where.split(" epoch")[0], (type(optimizer).__name__, group["lr"], group.get("momentum")))
         return run_epoch(loss_fn, optimizer, *args, where=where, **kwargs)
 
-    monkeypatch.setattr(loop, "_run_epoch", spy)
+    monkeypatch.setattr(loop, "run_epoch", spy)
     for _ in loop.train(data, config):
         pass
     return seen

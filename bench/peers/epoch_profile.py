@@ -27,7 +27,7 @@ from deepclust_core.networks.build import build_autoencoder
 from deepclust_core.settings.autoencoder import AutoencoderConfig
 from deepclust_core.settings.train import TrainConfig
 from deepclust_core.training.control import TrainingControl
-from deepclust_core.training.loop import _Batches, _run_epoch, embed
+from deepclust_core.training.loop import Batches, run_epoch, embed
 from deepclust_core.methods import TrainingContext, make_method
 from deepclust_core.training.snapshot_builder import SnapshotBuilder
 
@@ -80,8 +80,8 @@ def main(argv=None) -> int:
         torch.manual_seed(0)
         ae = build_autoencoder(AutoencoderConfig(), data.n_features, data.image_shape)
         optimizer = torch.optim.Adam(ae.parameters(), lr=1e-3)
-        batches = _Batches(len(X), 256, 0, cpu)
-        step = lambda: _run_epoch(lambda x, i: {"total": loss(ae(x)[1], x)}, optimizer, X, batches, control)  # noqa: E731
+        batches = Batches(len(X), 256, 0, cpu)
+        step = lambda: run_epoch(lambda x, i: {"total": loss(ae(x)[1], x)}, optimizer, X, batches, control)  # noqa: E731
         torch.set_flush_denormal(flush)
         try:
             return ae, epoch_times(step, args.epochs)
@@ -126,10 +126,10 @@ def main(argv=None) -> int:
         ctx = TrainingContext(ae, X, embed=lambda: embed(ae, X), seed=0, epochs=75, steps_per_epoch=-(-len(X) // 256))
         method.setup(ctx)
         optimizer = method.make_optimizer(list(ae.encoder.parameters()) + method.parameters(), 1e-3)
-        batches = _Batches(len(X), 256, 0, cpu)
+        batches = Batches(len(X), 256, 0, cpu)
 
         def dec_epoch(full: bool):
-            losses = _run_epoch(lambda x, i: method.batch_loss(x, i, ctx), optimizer, X, batches, control, shuffle=False)
+            losses = run_epoch(lambda x, i: method.batch_loss(x, i, ctx), optimizer, X, batches, control, shuffle=False)
             if full:
                 H = ctx.embed()
                 method.end_epoch(ctx, H)
