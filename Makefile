@@ -3,14 +3,15 @@
 #               on a machine's first start it compiles UMAP's code for the live view first (about 25 s, once)
 #   make share  the same on every network interface, for a class: visitors are viewers unless they give the
 #               teacher password (DEEPCLUST_SHARE_PASSWORD, or typed here); see README, "Sharing with a class"
-#   make test   install (Chromium too, for the browser test), then run the whole test suite
+#   make test   install (Chromium too, for the browser test), then run the whole test suite (what .ci/run calls)
+#   make test-fast  install, then every test but the browser, install and benchmark ones (pytest.ini's marks)
 # Installing means `pip install -e .` (requirements.txt): the dependencies pyproject.toml lists, and the
 # `deepclust` command in .venv/bin.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: app share test bench install install-dev browser fashion-mnist
+.PHONY: app share test test-fast bench install install-dev browser fashion-mnist
 
 app: install
 	$(BIN)/python -m ui.launch
@@ -20,6 +21,9 @@ share: install
 
 test: install-dev browser
 	$(BIN)/python -m pytest
+
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not browser and not install and not bench"
 
 # Benchmarks print Markdown tables (see docs/benchmarks.md for the full commands).
 bench: install-dev

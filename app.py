@@ -10,7 +10,7 @@ st.set_page_config(page_title="deepclust", page_icon=":material/scatter_plot:", 
 
 
 def _warm_up() -> None:
-    import deepclust_core.training.live  # noqa: F401  (the training code, torch: about 2 s that Start need not wait)
+    import deepclust_core.runs.live  # noqa: F401  (the training code, torch: about 2 s that Start need not wait)
     projection.warm_up()  # UMAP, in its own process: 10 to 15 s of import and compilation
 
 

@@ -7,6 +7,6 @@
 Quality (quality.py with runs.py, table.py, settings.py, datasets.py), the training loop's overhead
 (overhead.py), the run store's size (store_size.py) and the HTML report's open time (report_open.py) are
 modules here; peers/ (deepclust against ClustPy) and live_view/ (the live view's performance budget) are
-packages whose __main__ is the command. browser.py is the browser harness of the benchmarks and the
-browser tests.
+packages whose __main__ is the command. Each runs from the repository root as `python -m bench.<name>`.
+The browser harness that the benchmarks share with the browser tests is browser_harness.py, beside app.py.
 """

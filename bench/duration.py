@@ -21,9 +21,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import torch
 
 from bench.machine import describe_machine, machine_line
@@ -35,9 +32,9 @@ from deepclust_core.runs.duration import (
     network_units,
     phase_seconds,
 )
+from deepclust_core.recipe.build import config_for
 from deepclust_core.runs.recording import RecordedTraining
 from deepclust_core.runs.store import RunStore
-from deepclust_core.settings.build import config_for
 from deepclust_core.training.cores import threads_beside_the_page
 
 # (method, preset, pretraining epochs, clustering epochs): the quick looks a teacher starts first, shortened where long

@@ -17,7 +17,7 @@ from bench.machine import describe_machine, machine_line
 from deepclust_core import load_dataset
 from deepclust_core.methods import METHODS, make_method
 from deepclust_core.methods.assigners import METHOD_STATE
-from deepclust_core.settings.build import config_for
+from deepclust_core.recipe.build import config_for
 from deepclust_core.training.input_plane import input_plane, plane_axes
 from deepclust_core.training.loop import new_autoencoder, train
 

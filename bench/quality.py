@@ -1,9 +1,9 @@
 """Quality benchmark: every (data, method, seed) trained to the end, one Markdown table per data set.
 
     .venv/bin/python -m bench.quality --methods dekm,ae-kmeans --data digits,fashion-mnist:10000
-    python bench/quality.py --data blobs --seeds 0 --pretrain-epochs 2 --cluster-epochs 2 --hidden 16,16
+    python -m bench.quality --data blobs --seeds 0 --pretrain-epochs 2 --cluster-epochs 2 --hidden 16,16
 
-Each method runs with its reference's recipe for the data set (deepclust_core.settings.build) merged
+Each method runs with its reference's recipe for the data set (deepclust_core.recipe.build) merged
 over TrainConfig's defaults, unless --pretrain-epochs / --cluster-epochs / --batch-size / --lr /
 --hidden / --embedding-dim say otherwise; 5 seeds unless --seeds says otherwise. The runs are the
 trials of one sweep per data set (deepclust_core.sweeps: Ray, local unless RAY_ADDRESS is set),
@@ -24,20 +24,17 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as `python bench/quality.py`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.datasets import SUBSAMPLE_SEED, load_spec, parse_data_spec  # noqa: E402
-from bench.machine import describe_machine, machine_line  # noqa: E402
-from bench.runs import RunResult, progress_line, result_of  # noqa: E402
-from bench.settings import add_override_arguments, describe, overrides_from  # noqa: E402
-from bench.table import header, markdown_table  # noqa: E402
-from deepclust_core import METHODS  # noqa: E402
-from deepclust_core.data.dataset import DataError, Dataset  # noqa: E402
-from deepclust_core.runs.store import RunStore  # noqa: E402
-from deepclust_core.settings.build import config_for  # noqa: E402
-from deepclust_core.sweeps.driver import Sweep  # noqa: E402
-from deepclust_core.sweeps.spec import Setting, SweepSpec  # noqa: E402
+from bench.datasets import SUBSAMPLE_SEED, load_spec, parse_data_spec
+from bench.machine import describe_machine, machine_line
+from bench.runs import RunResult, progress_line, result_of
+from bench.settings import add_override_arguments, describe, overrides_from
+from bench.table import header, markdown_table
+from deepclust_core import METHODS
+from deepclust_core.data.dataset import DataError, Dataset
+from deepclust_core.recipe.build import config_for
+from deepclust_core.runs.store import RunStore
+from deepclust_core.sweeps.driver import Sweep
+from deepclust_core.sweeps.spec import Setting, SweepSpec
 
 
 def comma_list(text: str) -> list[str]:

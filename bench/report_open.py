@@ -4,7 +4,7 @@
     chrt -r 1 .venv/bin/python -m bench.report_open ...     # on a busy machine: Chromium before the rest
 
 Writes each run's report (deepclust_core.runs.report) to a temporary file, opens it `--loads` times in
-headless Debian Chromium through Playwright (bench/browser.py), and prints one Markdown
+headless Debian Chromium through Playwright (browser_harness.py), and prints one Markdown
 row per run: its size, the seconds from navigation until every chart is drawn and the animation holds
 its frames, and the CPU seconds all of Chromium's processes spent meanwhile (SystemInfo.getProcessInfo),
 which a busy machine does not inflate as it does the wall time.
@@ -16,11 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from browser_harness import chromium
 from deepclust_core.runs.report import html_report
 from deepclust_core.runs.store import RunStore
 from deepclust_core.runs.stored_run import StoredRun
-
-from .browser import chromium
 
 READY = """() => {
   const animation = document.getElementById('animation');

@@ -21,14 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.browser import ENDED, VIEWPORT, chromium, open_app, serving, set_epochs, start_button  # noqa: E402
-from bench.live_view.budget import BudgetTable, verdict  # noqa: E402
-from bench.live_view.procs import descendants, rss_bytes, wait_until_quiet  # noqa: E402
-from bench.machine import describe_machine, machine_line  # noqa: E402
-from deepclust_core.runs.store import RunStore  # noqa: E402
+from bench.live_view.budget import BudgetTable, verdict
+from bench.live_view.procs import descendants, rss_bytes, wait_until_quiet
+from bench.machine import describe_machine, machine_line
+from browser_harness import ENDED, VIEWPORT, chromium, open_app, serving, set_epochs, start_button
+from deepclust_core.runs.store import RunStore
 
 MB = 1024 ** 2
 GROWTH_TARGET_MB = 5.0  # per run, after the first

@@ -1,13 +1,13 @@
 """The training settings of one benchmark row: a method's recipe for the data set (its paper or
 reference code: `suggested` and `for_data`) merged over TrainConfig's defaults, then the command
-line's overrides (see deepclust_core.settings.build), and their one-line description for the table.
+line's overrides (see deepclust_core.recipe.build), and their one-line description for the table.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
 from deepclust_core import METHODS, TrainConfig
-from deepclust_core.settings.build import config_for
+from deepclust_core.recipe.build import config_for
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ import time
 
 import numpy as np
 
+from deepclust_core.recipe.build import config_for
 from deepclust_core.runs.recording import RecordedTraining
 from deepclust_core.runs.store import RunStore
-from deepclust_core.settings.build import config_for
 
 from .datasets import load_spec, parse_data_spec
 

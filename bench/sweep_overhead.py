@@ -20,22 +20,18 @@ import tempfile
 import time
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as `python bench/sweep_overhead.py`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import torch
 
-import torch  # noqa: E402
-
-from bench.datasets import load_spec, parse_data_spec  # noqa: E402
-from bench.machine import describe_machine, machine_line  # noqa: E402
-from deepclust_core.runs.files import cpu_weights  # noqa: E402
-from deepclust_core.runs.recording import Recording, recorded  # noqa: E402
-from deepclust_core.runs.store import RunStore  # noqa: E402
-from deepclust_core.sweeps.driver import Sweep  # noqa: E402
-from deepclust_core.sweeps.local_ray import connect  # noqa: E402
-from deepclust_core.sweeps.spec import Setting, SweepSpec  # noqa: E402
-from deepclust_core.sweeps.trial import TrialEpoch  # noqa: E402
-from deepclust_core.training.loop import new_autoencoder, train  # noqa: E402
-
+from bench.datasets import load_spec, parse_data_spec
+from bench.machine import describe_machine, machine_line
+from deepclust_core.runs.files import cpu_weights
+from deepclust_core.runs.recording import Recording, recorded
+from deepclust_core.runs.store import RunStore
+from deepclust_core.sweeps.driver import Sweep
+from deepclust_core.sweeps.local_ray import connect
+from deepclust_core.sweeps.spec import Setting, SweepSpec
+from deepclust_core.sweeps.trial import TrialEpoch
+from deepclust_core.training.loop import new_autoencoder, train
 
 def descendants(pid: int) -> list[int]:
     """Every process below `pid` (children, their children...), from /proc."""

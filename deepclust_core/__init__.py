@@ -14,7 +14,7 @@ _EXPORTS = {  # name -> module; imported on first use, so `deepclust_core.projec
     "DataError": "data.dataset", "Dataset": "data.dataset", "validate_for_clustering": "data.dataset",
     "load_dataset": "data.loaders", "TrainingDiverged": "training.loop", "train": "training.loop",
     "METHODS": "methods", "make_method": "methods", "cluster_accuracy": "evaluation.metrics",
-    "clustering_scores": "evaluation.metrics", "DeepClusterer": "estimator", "ClusterView": "training.snapshot",
+    "clustering_scores": "evaluation.metrics", "DeepClusterer": "estimator", "ClusterView": "projection.cluster_view",
     "Snapshot": "training.snapshot", "RunStore": "runs.store", "StoredRun": "runs.stored_run",
 }
 

@@ -21,10 +21,10 @@ from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .data.dataset import DataError, Dataset, validate_for_clustering
+from .recipe.build import config_for
 from .runs.recording import RecordedTraining
 from .runs.store import RunStore
 from .settings.autoencoder import AutoencoderConfig
-from .settings.build import config_for
 from .training.loop import embed
 
 
@@ -32,7 +32,7 @@ class DeepClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     """Deep clustering with any method of `deepclust_core.catalog.CARDS`.
 
     Settings left at None (and the method options and autoencoder fields not given) are the method's recipe for
-    the data `fit` receives (`deepclust_core.settings.build.config_for`), as in the CLI and the app, whose
+    the data `fit` receives (`deepclust_core.recipe.build.config_for`), as in the CLI and the app, whose
     `train` options the parameters mirror.
 
     Parameters: `n_clusters` K; `method` a method's name; `method_options` its options (`python -m deepclust_core

@@ -1,6 +1,9 @@
 """The charts an AppTest page drew: st.plotly_chart's and the live view's (ui/live_chart, a
-custom component whose figure travels in its arguments)."""
+custom component whose figure travels in its arguments), and what they draw."""
+import base64
 import json
+
+import numpy as np
 
 LIVE_CHART = "ui.live_chart.live_chart"
 
@@ -13,9 +16,30 @@ def figures(at) -> list[dict]:
     return [json.loads(spec) for spec in specs]
 
 
+def title_of(figure: dict) -> str:
+    title = figure["layout"].get("title", {})
+    return title.get("text", "") if isinstance(title, dict) else str(title)
+
+
 def chart_titles(at) -> list[str]:
-    titles = []
-    for figure in figures(at):
-        title = figure["layout"].get("title", {})
-        titles.append(title.get("text", "") if isinstance(title, dict) else str(title))
-    return titles
+    return [title_of(figure) for figure in figures(at)]
+
+
+def by_title(at) -> dict[str, dict]:
+    """Every titled chart by its title."""
+    return {title_of(figure): figure for figure in figures(at) if title_of(figure)}
+
+
+def values(array) -> np.ndarray:
+    """A trace's array: a list, or Plotly's typed array ({"dtype", "bdata": base64, "shape"})."""
+    if isinstance(array, dict):
+        flat = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+        return flat.reshape([int(n) for n in array["shape"].split(",")]) if "shape" in array else flat
+    return np.asarray(array)
+
+
+def points_drawn(figure: dict) -> int:
+    """How many data points a panel draws: its marker traces' points, but the centres and the rings of the
+    misclustered (ui/charts.py)."""
+    return sum(len(values(trace["x"])) for trace in figure["data"] if trace.get("type") in ("scatter", "scattergl")
+               and trace.get("mode") == "markers" and trace.get("name") not in ("centres", "misclustered"))

@@ -1,12 +1,13 @@
-"""What the browser tests add to the harness they share with the benchmarks (bench/browser.py: Chromium,
+"""What the browser tests add to the harness they share with the benchmarks (browser_harness.py: Chromium,
 the app's server, charts in frames, page actions): their pytest marks, where their screenshots go, and a
 server whose UMAP code comes from the session's one compiled-code folder (conftest's NUMBA_CACHE_DIR)."""
 import contextlib
 import os
+import time
 
 import pytest
 
-from bench.browser import CHROMIUM, ROOT, serving
+from browser_harness import CHROMIUM, ROOT, serving
 
 ARTIFACTS = ROOT / "test-artifacts"
 BROWSER_MARKS = [pytest.mark.browser,
@@ -60,3 +61,24 @@ def chart_states(page) -> dict[str, str]:
             continue
         states[chart["title"]] = "drawn" if marks >= MARKS else f"blank: {marks} coloured pixels"
     return states
+
+
+SETTLE_MS = 1500  # after each change: Plotly resizes 0.1 s after the window does, the sidebar slides for 0.3 s
+
+
+def assert_all_drawn(page, after: str, expected: set[str], timeout: float = 90) -> set[str]:
+    """Every live view chart on the page drawn, and those `expected` (by the start of their titles) among them,
+    within `timeout` seconds of a change (`after` names it): a change that reruns the page mounts new frames, each
+    loading Plotly (4.8 MB), slow on a loaded machine; a chart left blank stays blank. The charts' titles."""
+    page.wait_for_timeout(SETTLE_MS)
+    deadline = time.time() + timeout
+    while True:
+        states = chart_states(page)
+        missing = [name for name in expected if not any(title.startswith(name) for title in states)]
+        blank = {title: state for title, state in states.items() if state != "drawn"}
+        if not missing and not blank:
+            return set(states)
+        if time.time() > deadline:
+            page.screenshot(path=str(ARTIFACTS / "charts-not-drawn.png"))
+            raise AssertionError(f"after {after}: charts missing {missing}, not drawn {blank}")
+        page.wait_for_timeout(1000)

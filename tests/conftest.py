@@ -56,7 +56,7 @@ def tiny_run():
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium through Playwright, one per browser-test module."""
-    from bench.browser import chromium
+    from browser_harness import chromium
 
     with chromium() as browser:
         yield browser

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from bench.browser import free_port
+from browser_harness import free_port
 from deepclust_core.runs.recording import Recording, recorded
 from deepclust_core.runs.store import RunStore
 from ui import access, launch

@@ -3,16 +3,16 @@ import pytest
 import torch
 
 from deepclust_core import load_dataset, train
-from deepclust_core.networks.build import build_autoencoder
-from deepclust_core.settings.autoencoder import AutoencoderConfig
 from deepclust_core.catalog.aecm import AECMConfig, tuned_row
 from deepclust_core.data.dataset import Dataset
-from deepclust_core.methods.kmeans import kmeans
-from deepclust_core.training.loop import embed, new_autoencoder
 from deepclust_core.methods import METHODS, TrainingContext, make_method
 from deepclust_core.methods.aecm import AECM, ClusteringModule, dirichlet_prior, distortion_terms
-from deepclust_core.settings.build import config_for
+from deepclust_core.methods.kmeans import kmeans
+from deepclust_core.networks.build import build_autoencoder
+from deepclust_core.recipe.build import config_for
+from deepclust_core.settings.autoencoder import AutoencoderConfig
 from deepclust_core.settings.small_data import steps_per_epoch
+from deepclust_core.training.loop import embed, new_autoencoder
 
 FAST = {"n_init": 2}  # k-means on the final embedding: few restarts keep the tests quick
 JOINT_TERMS = {"E1 embedding fit", "E2 gamma(1-gamma)", "orthonormality", "prior", "reconstruction", "total"}

@@ -2,8 +2,9 @@
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
-from app_charts import figures
+from app_charts import by_title, points_drawn, values
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -52,8 +53,17 @@ def test_short_run_draws_both_panels_and_the_curves(app):
     wait_for_run(at)
     assert not at.exception
     assert at.session_state["run"].status in ("finished", "converged")
-    charts = figures(at)
-    assert len(charts) >= 7  # two panels, the spectrum, four curve charts
+    charts = by_title(at)
+    view = next(title for title in charts if title.startswith("DEKM"))  # the method's own space
+    assert points_drawn(charts["Autoencoder space"]) == points_drawn(charts[view]) == 300  # every row of the data
+    centres = [trace for trace in charts[view]["data"] if trace.get("name") == "centres"]
+    assert len(centres) == 1 and len(values(centres[0]["x"])) == 4  # K
+    spectrum = values(charts["eigenvalues of S_w (ascending)"]["data"][0]["y"])
+    assert len(spectrum) == 10 and (np.diff(spectrum) >= 0).all()  # one per embedding dimension, ascending
+    scores = {trace["name"]: values(trace["y"]) for trace in charts["ACC / NMI / ARI"]["data"]}
+    assert set(scores) == {"ACC", "NMI", "ARI"} and len({len(curve) for curve in scores.values()}) == 1
+    assert len(scores["ACC"]) >= 2 and all(((curve >= -1) & (curve <= 1)).all() for curve in scores.values())
+    assert "reconstruction" in {trace["name"] for trace in charts["Loss terms"]["data"]}
     assert any("Finished" in message.value for message in at.success)
     assert at.select_slider(key="replay").value.startswith("cluster")
 
@@ -96,6 +106,12 @@ def test_explore_page_after_a_run(app):
     wait_for_run(at)
     at.switch_page("pages/explore.py").run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) >= 3  # confusion matrix, cluster sizes, cluster profiles
+    charts = by_title(at)
+    confusion = next(figure for title, figure in charts.items() if title.startswith("Clusters against labels"))
+    matrix = values(confusion["data"][0]["z"])
+    assert matrix.shape == (4, 4) and matrix.sum() == 300  # clusters x classes, every row counted once
+    sizes = values(charts["Cluster sizes (all 300 rows)"]["data"][0]["y"])
+    assert len(sizes) == 4 and sizes.sum() == 300
+    assert any(title.startswith("Cluster profiles") for title in charts)  # a table's clusters in its units
     assert at.dataframe  # tabular members of the chosen cluster
     assert any("on all 300 rows" in c.value for c in at.caption)  # this tab's run: profiled from every row

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from deepclust_core.recipe.build import preset
 from deepclust_core.runs.gallery import GALLERY_DIR
-from deepclust_core.settings.build import preset
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

@@ -21,6 +21,8 @@ from bench.peers.table import COLUMNS, OURS, THEIRS, PeerResult, markdown_table
 from bench.peers.__main__ import build_parser, main
 from bench.settings import describe
 
+pytestmark = pytest.mark.bench  # the benchmarks' own code: left out of `make test-fast`
+
 TINY = ["--data", "blobs:200", "--seeds", "0", "--pretrain-epochs", "2", "--cluster-epochs", "2",
         "--hidden", "8", "--embedding-dim", "2", "--threads", "1"]
 

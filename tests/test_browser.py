@@ -5,9 +5,9 @@ slider, and saves screenshots under test-artifacts/.
 """
 import re
 
-from browser_support import ARTIFACTS, BROWSER_MARKS
+from browser_support import ARTIFACTS, BROWSER_MARKS, assert_all_drawn
 
-from bench.browser import CHARTS_IN_PAGE_JS, PROGRESS, VIEWPORT, open_app, set_epochs, start_button
+from browser_harness import PROGRESS, VIEWPORT, open_app, set_epochs, start_button
 
 pytestmark = BROWSER_MARKS
 
@@ -26,8 +26,8 @@ def test_live_training_in_the_browser(server, browser):
     first = progress_text(page)
     page.wait_for_function(f"() => !document.body.innerText.includes({first!r})", timeout=60_000)
     assert progress_text(page) != first  # the epoch counter moves
-    # both panels, the ACC and loss curves (the other curves are drawn when the run pauses or ends)
-    page.wait_for_function(f"() => {CHARTS_IN_PAGE_JS}.length >= 4", timeout=60_000)
+    # both panels, the ACC and loss curves, each with marks in it (the other curves come when the run pauses or ends)
+    assert_all_drawn(page, "the first epochs", {"Autoencoder space", "DEKM", "ACC / NMI / ARI", "Loss terms"}, 120)
     page.screenshot(path=str(ARTIFACTS / "live-training.png"), full_page=True)
 
     ending = page.get_by_text(re.compile(r"(Finished|Stopped).* epoch \d+, ")).first

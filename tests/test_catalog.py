@@ -16,7 +16,7 @@ from deepclust_core.settings.train import TrainConfig
 HEAVY = ("torch", "scipy", "sklearn", "pandas")
 # what pages/train.py imports: the first page draws its sidebar and Start before torch and friends load
 FIRST_PAGE_MODULES = ("ui.settings_form", "ui.presets", "ui.run_buttons", "ui.branch", "ui.data_picker",
-                      "ui.data_preview", "ui.live_view", "ui.run_state", "deepclust_core.settings.build",
+                      "ui.data_preview", "ui.live_view", "ui.run_state", "deepclust_core.recipe.build",
                       "deepclust_core.catalog")
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from deepclust_core import DataError, load_dataset
-from deepclust_core.evaluation.choose_k import KScores, pretrained_embedding, score_k, suggest_k
+from deepclust_core.choose_k import KScores, pretrained_embedding, score_k, suggest_k
 from deepclust_core.networks.pretrain import PretrainCache, pretrain_key
 
 

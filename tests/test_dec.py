@@ -3,13 +3,13 @@ import pytest
 import torch
 
 from deepclust_core import load_dataset, train
-from deepclust_core.networks.build import build_autoencoder
-from deepclust_core.settings.autoencoder import AutoencoderConfig
 from deepclust_core.catalog.dec import DECConfig, IDECConfig, RefreshRule, refresh_rule
-from deepclust_core.training.loop import embed, new_autoencoder
 from deepclust_core.methods import METHODS, TrainingContext, make_method
 from deepclust_core.methods.dec import DEC, IDEC, student_t, target_distribution
-from deepclust_core.settings.build import config_for
+from deepclust_core.networks.build import build_autoencoder
+from deepclust_core.recipe.build import config_for
+from deepclust_core.settings.autoencoder import AutoencoderConfig
+from deepclust_core.training.loop import embed, new_autoencoder
 
 
 @pytest.fixture(scope="module")

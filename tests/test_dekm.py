@@ -3,11 +3,11 @@ import pytest
 import torch
 
 from deepclust_core import load_dataset, train
+from deepclust_core.methods import TrainingContext, make_method
 from deepclust_core.networks.build import build_autoencoder
+from deepclust_core.recipe.build import config_for
 from deepclust_core.settings.autoencoder import AutoencoderConfig
 from deepclust_core.training.loop import embed
-from deepclust_core.methods import TrainingContext, make_method
-from deepclust_core.settings.build import config_for
 
 
 def test_dekm_on_easy_blobs(small_config):

@@ -6,12 +6,12 @@ import torch
 
 from deepclust_core import AutoencoderConfig, load_dataset, train
 from deepclust_core.catalog.depict import DEPICTConfig
-from deepclust_core.networks.build import build_autoencoder
-from deepclust_core.networks.depict import conv_geometry
-from deepclust_core.training.loop import embed
 from deepclust_core.methods import TrainingContext, make_method
 from deepclust_core.methods.depict import target_distribution
-from deepclust_core.settings.build import config_for
+from deepclust_core.networks.build import build_autoencoder
+from deepclust_core.networks.depict import conv_geometry
+from deepclust_core.recipe.build import config_for
+from deepclust_core.training.loop import embed
 
 DEPICT_MLP = AutoencoderConfig(kind="depict", hidden=(16, 16), embedding_dim=4)
 

@@ -12,7 +12,7 @@ bookmark, a restored tab: Streamlit runs that page file alone before ui/navigati
 import pytest
 from browser_support import ARTIFACTS, BROWSER_MARKS, app_server
 
-from bench.browser import VIEWPORT, chromium
+from browser_harness import VIEWPORT, chromium
 
 pytestmark = BROWSER_MARKS
 

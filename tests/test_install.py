@@ -30,6 +30,8 @@ import pytest
 
 from deepclust_core.cli.main import build_parser
 
+pytestmark = pytest.mark.install  # a fresh virtual environment and pip: left out of `make test-fast`
+
 ROOT = Path(__file__).resolve().parents[1]
 # Left out of the copy: at the top, what .gitignore names (venvs, run and build outputs, caches); anywhere, bytecode.
 TOP_LEVEL_LEFT_OUT = (".git", ".venv", ".venv-peers", "runs", "build", "deepclust.egg-info", ".cache", ".pytest_cache",

@@ -3,38 +3,15 @@ and expanding the sidebar, resizing the window and switching the lecture layout 
 of the live view drawn: its frame and its plot taller than 0 px, and marks in colour in its picture. (Plotly's
 resize used to size a chart from its frame's content, 0 px high, and leave it blank until its next figure.)
 A short DEKM run on digits in headless Chromium; screenshots go to test-artifacts/."""
-import time
-
-from browser_support import ARTIFACTS, BROWSER_MARKS, chart_states
+from browser_support import ARTIFACTS, BROWSER_MARKS, assert_all_drawn
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from bench.browser import collapse_sidebar, expand_sidebar, open_app, pick, set_epochs, start_button, wait_for_end
+from browser_harness import collapse_sidebar, expand_sidebar, open_app, pick, set_epochs, start_button, wait_for_end
 
 pytestmark = BROWSER_MARKS
 SCREEN = {"width": 1280, "height": 720}
 LARGE = {"width": 1600, "height": 1000}
 CHARTS = ("Autoencoder space", "DEKM transformed space", "eigenvalues of S_w", "ACC / NMI / ARI", "Loss terms")
-SETTLE_MS = 1500  # after each change: Plotly resizes 0.1 s after the window does, the sidebar slides for 0.3 s
-
-
-def assert_all_drawn(page, after: str, expected: set[str] | None = None, timeout: float = 90) -> set[str]:
-    """Every chart on the page drawn, and those `expected` (by default CHARTS, by the start of their titles) among
-    them, within `timeout` seconds of the change: a change that reruns the page (the lecture layout's) mounts new
-    frames, each loading Plotly (4.8 MB), slow on a loaded machine; a chart left blank stays blank. The charts' titles."""
-    page.wait_for_timeout(SETTLE_MS)
-    deadline = time.time() + timeout
-    while True:
-        states = chart_states(page)
-        missing = [name for name in expected or CHARTS if not any(title.startswith(name) for title in states)]
-        blank = {title: state for title, state in states.items() if state != "drawn"}
-        if not missing and not blank:
-            return set(states)
-        if time.time() > deadline:
-            page.screenshot(path=str(ARTIFACTS / "layout-change-blank.png"))
-            raise AssertionError(f"after {after}: charts missing {missing}, not drawn {blank}")
-        page.wait_for_timeout(1000)
-
-
 def sidebar_out_and_back(page, when: str, charts: set[str]) -> None:
     collapse_sidebar(page)
     assert_all_drawn(page, f"collapsing the sidebar ({when})", charts)
@@ -73,7 +50,7 @@ def test_every_chart_stays_drawn_through_sidebar_resize_and_lecture_layout(serve
     set_epochs(page, 3, 3)
     start_button(page).click()
     wait_for_end(page, 900)  # minutes on a loaded machine: pretraining a fresh cache, UMAP starting
-    charts = assert_all_drawn(page, "the run's end")
+    charts = assert_all_drawn(page, "the run's end", set(CHARTS))
     sidebar_out_and_back(page, "finished run", charts)
     resize_and_back(page, "finished run", charts)
 

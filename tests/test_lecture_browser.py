@@ -12,7 +12,7 @@ import time
 
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
-from bench.browser import chart_frame, collapse_sidebar, open_app, pick, set_epochs, start_button
+from browser_harness import chart_frame, collapse_sidebar, open_app, pick, set_epochs, start_button
 
 pytestmark = BROWSER_MARKS
 SCREEN = {"width": 1280, "height": 720}

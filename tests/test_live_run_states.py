@@ -9,8 +9,8 @@ from dataclasses import replace
 
 import pytest
 
-from deepclust_core.training import live
-from deepclust_core.training.live import LiveRun
+from deepclust_core.runs import live
+from deepclust_core.runs.live import LiveRun
 
 ENDED_WITHIN = 30.0  # seconds; generous for a loaded 2-core machine
 

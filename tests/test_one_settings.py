@@ -13,7 +13,7 @@ from deepclust_core import DeepClusterer, load_dataset
 from deepclust_core.catalog import CARDS
 from deepclust_core.cli.main import build_parser, config_from_args, main
 from deepclust_core.methods import METHODS
-from deepclust_core.settings.drives import uses
+from deepclust_core.recipe.drives import uses
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 ROWS, EPOCHS, HIDDEN, EMBEDDING = 120, 1, (16, 16), 4  # blobs: K = 4 classes; DEPICT's network asks d_emb = K

@@ -10,7 +10,7 @@ import numpy as np
 from browser_support import ARTIFACTS, BROWSER_MARKS
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from bench.browser import set_number, start_button
+from browser_harness import set_number, start_button
 
 pytestmark = BROWSER_MARKS
 UPLOAD_CHOICE = "Your file (CSV, .npy, .npz, .zip of images)"

@@ -9,7 +9,7 @@ import torch
 
 from deepclust_core import AutoencoderConfig, load_dataset, train
 from deepclust_core.networks.build import build_autoencoder
-from deepclust_core.training.loop import _Batches, new_autoencoder
+from deepclust_core.training.loop import Batches, new_autoencoder
 from deepclust_core.networks.pretrain import CACHE_VERSION, EarlyStopping, pretrain_key, pretrain_optimizer
 
 
@@ -99,7 +99,7 @@ def test_a_run_with_a_hold_out_never_trains_on_it(blobs, small_config, monkeypat
     held = set(range(200)) - set(EarlyStopping(new_autoencoder(blobs, config), torch.tensor(blobs.X), config)
                                  .train_rows.tolist())
     seen: list[set] = []  # the rows of each epoch's batches
-    original = _Batches.epoch
+    original = Batches.epoch
 
     def recording(self, shuffle=True, rows=None):
         seen.append(set())
@@ -107,7 +107,7 @@ def test_a_run_with_a_hold_out_never_trains_on_it(blobs, small_config, monkeypat
             seen[-1].update(index.tolist())
             yield index
 
-    monkeypatch.setattr(_Batches, "epoch", recording)
+    monkeypatch.setattr(Batches, "epoch", recording)
     snapshots = list(train(blobs, config))
     pretraining = [s for s in snapshots if s.phase == "pretrain"]
     assert len(pretraining) == 4 and all("hold-out (not trained on)" in s.losses for s in pretraining)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from browser_support import BROWSER_MARKS
 
-from bench.browser import chromium
+from browser_harness import chromium
 from deepclust_core.runs.recording import Recording, recorded
 from deepclust_core.runs.report import html_report
 from deepclust_core.runs.store import RunStore

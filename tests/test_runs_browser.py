@@ -4,9 +4,9 @@ opened first on a fresh server still runs inside app.py's navigation."""
 import re
 
 import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS, app_server
+from browser_support import ARTIFACTS, BROWSER_MARKS, app_server, assert_all_drawn
 
-from bench.browser import CHARTS_IN_PAGE_JS, chart_frame, chromium
+from browser_harness import chart_frame, chromium
 
 pytestmark = BROWSER_MARKS
 
@@ -27,7 +27,8 @@ def test_an_example_replays_on_the_runs_page(server):
         page.get_by_role("combobox", name="Open a run").click(timeout=60_000)
         page.get_by_role("option", name=re.compile("example-digits-dekm")).click()
         page.get_by_text(re.compile("Finished: ")).wait_for(timeout=60_000)
-        page.wait_for_function(f"() => {CHARTS_IN_PAGE_JS}.length >= 6", timeout=60_000)
+        # both panels and the spectrum, each with marks in it (test_runs_pages checks what the curves hold)
+        assert_all_drawn(page, "opening the example", {"Autoencoder space", "DEKM transformed space", "eigenvalues of S_w"})
         panel = chart_frame(page, "Autoencoder space")
         panel.locator(".js-plotly-plot").hover()
         assert panel.locator("[data-title^='Download plot as a' i]").count() >= 1  # the camera button

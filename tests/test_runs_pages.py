@@ -3,12 +3,13 @@ import time
 from pathlib import Path
 
 import pytest
-from app_charts import chart_titles
+from app_charts import by_title, chart_titles, points_drawn, values
 from streamlit.testing.v1 import AppTest
 
 from deepclust_core.runs.store import GALLERY_DIR
 from deepclust_core.runs.recording import Recording, recorded
 from deepclust_core.runs.store import RunStore
+from deepclust_core.runs.stored_run import StoredRun
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -39,9 +40,13 @@ def test_runs_page_lists_the_examples_and_replays_one(app):
     assert {"example-digits-dekm", "example-digits-idec-branch", "example-blobs-dec", "example-moons-dekm"} <= listed
     app.selectbox(key="open_run").set_value("example-digits-dekm").run()
     assert not app.exception
-    titles = chart_titles(app)
-    assert any(t.startswith("Autoencoder space") for t in titles)  # the live view's two panels
-    assert any("ACC / NMI / ARI" in t for t in titles) and len(titles) >= 6
+    charts = by_title(app)
+    shown = StoredRun(RunStore(GALLERY_DIR, read_only=True), "example-digits-dekm").history()[-1].snapshot
+    panel = next(figure for title, figure in charts.items() if title.startswith("Autoencoder space"))
+    assert points_drawn(panel) == points_drawn(charts[shown.view.title]) == len(shown.display_index)  # both panels
+    assert len(values(charts[shown.view.spectrum_name]["data"][0]["y"])) == len(shown.view.spectrum)
+    scores = {trace["name"]: values(trace["y"]) for trace in charts["ACC / NMI / ARI"]["data"]}
+    assert set(scores) == {"ACC", "NMI", "ARI"} and scores["ACC"][-1] == pytest.approx(shown.metrics["acc"], abs=1e-6)
     assert app.select_slider(key="replay").value.startswith("cluster")
     assert len(app.get("download_button")) == 7  # metrics CSV / JSON, run file, report, per-row CSV / .npz, profile
     assert any("Finished" in s.value for s in app.success)

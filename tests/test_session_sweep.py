@@ -65,7 +65,7 @@ def test_a_replaced_run_is_not_kept_by_the_sweep():
 
 def test_a_released_live_run_holds_no_history_frames_or_weights(tiny_run, monkeypatch):
     from deepclust_core.projection import frames
-    from deepclust_core.training.live import LiveRun
+    from deepclust_core.runs.live import LiveRun
 
     monkeypatch.setattr(frames.projection, "warm_up", lambda: None)
     monkeypatch.setattr(frames.projection, "project", lambda H, previous, seed: H[:, :2].copy())

@@ -1,7 +1,7 @@
 """Each setting the Train page shows drives what it says, for every method on every kind of data (images, a table,
 2-D points): set through the form's value -> config path (ui.settings_form: widget_values, form_choices,
 config_from_form), a step size or a momentum reaches the torch optimiser the loop builds exactly when
-settings.drives says the run reads it, and the loop's optimisers take the values in their first step."""
+recipe.drives says the run reads it, and the loop's optimisers take the values in their first step."""
 from dataclasses import fields
 
 import numpy as np
@@ -12,9 +12,9 @@ from deepclust_core import Dataset, load_dataset
 from deepclust_core.catalog import CARDS
 from deepclust_core.methods import METHODS, make_method
 from deepclust_core.networks.pretrain import pretrain_optimizer
+from deepclust_core.recipe.build import config_for
+from deepclust_core.recipe.drives import uses
 from deepclust_core.settings.autoencoder import AutoencoderConfig
-from deepclust_core.settings.build import config_for
-from deepclust_core.settings.drives import uses
 from deepclust_core.settings.train import TrainConfig
 from deepclust_core.training import loop
 from ui.settings_form import config_from_form, form_choices, option_key, train_key, widget_values
@@ -120,14 +120,14 @@ def test_dec_on_images_reads_no_learning_rate_and_the_form_says_why():
 
 def first_steps(monkeypatch, config: TrainConfig, data: Dataset) -> dict[str, tuple[str, float, float | None]]:
     """The optimiser of each phase as the loop's first step of it sees it: (class, lr, momentum)."""
-    seen, run_epoch = {}, loop._run_epoch
+    seen, run_epoch = {}, loop.run_epoch
 
     def spy(loss_fn, optimizer, *args, where="", **kwargs):
         group = optimizer.param_groups[0]
         seen.setdefault(where.split(" epoch")[0], (type(optimizer).__name__, group["lr"], group.get("momentum")))
         return run_epoch(loss_fn, optimizer, *args, where=where, **kwargs)
 
-    monkeypatch.setattr(loop, "_run_epoch", spy)
+    monkeypatch.setattr(loop, "run_epoch", spy)
     for _ in loop.train(data, config):
         pass
     return seen

@@ -6,7 +6,7 @@ import pytest
 from deepclust_core import Dataset, load_dataset
 from deepclust_core.catalog import CARDS, Lesson, MethodCard
 from deepclust_core.catalog.dekm import DEKMConfig
-from deepclust_core.settings.build import config_for
+from deepclust_core.recipe.build import config_for
 
 
 @dataclass(frozen=True, kw_only=True)

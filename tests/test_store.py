@@ -213,7 +213,7 @@ def wait_until_over(run, seconds: float = 60) -> None:
 
 
 def test_a_live_run_records_its_snapshots_and_frames(tmp_path, tiny_run, no_umap):
-    from deepclust_core.training.live import LiveRun
+    from deepclust_core.runs.live import LiveRun
 
     store = RunStore(tmp_path)
     run = LiveRun(tiny_run.data, tiny_run.config, store=store).start()
@@ -245,7 +245,7 @@ def test_a_stored_run_gets_the_frame_looked_at_and_saves_it(tmp_path, tiny_run, 
 def test_a_live_run_whose_tab_closed_is_interrupted(tmp_path, tiny_run, no_umap):
     from dataclasses import replace
 
-    from deepclust_core.training.live import LiveRun
+    from deepclust_core.runs.live import LiveRun
 
     store = RunStore(tmp_path)
     config = replace(tiny_run.config, pretrain_epochs=100_000)
@@ -270,7 +270,7 @@ def test_the_python_api_records_its_runs(tmp_path, tiny_run):
 def test_the_first_draw_after_start_waits_for_the_first_snapshot(tmp_path, tiny_run, no_umap):
     from dataclasses import replace
 
-    from deepclust_core.training.live import LiveRun
+    from deepclust_core.runs.live import LiveRun
 
     run = LiveRun(tiny_run.data, replace(tiny_run.config, pretrain_epochs=100_000), store=RunStore(tmp_path)).start()
     try:
@@ -283,7 +283,7 @@ def test_the_first_draw_after_start_waits_for_the_first_snapshot(tmp_path, tiny_
 
 
 def test_a_paced_run_waits_for_the_page_to_draw_each_clustering_epoch(tmp_path, tiny_run, no_umap):
-    from deepclust_core.training.live import LiveRun
+    from deepclust_core.runs.live import LiveRun
 
     run = LiveRun(tiny_run.data, tiny_run.config, store=RunStore(tmp_path), paced=True).start()
     try:

@@ -201,7 +201,7 @@ def test_a_run_whose_store_turns_read_only_midway_trains_on_unrecorded(tmp_path,
 
 
 def test_a_live_run_with_a_broken_store_trains_and_says_why(not_a_database, tiny_run, monkeypatch):
-    from deepclust_core.training.live import LiveRun
+    from deepclust_core.runs.live import LiveRun
 
     monkeypatch.setenv("DEEPCLUST_HOME", str(not_a_database))
     before = file_state(not_a_database)

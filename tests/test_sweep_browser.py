@@ -6,10 +6,9 @@ import re
 import time
 
 import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS
+from browser_support import ARTIFACTS, BROWSER_MARKS, assert_all_drawn
 
-from bench.browser import (CHARTS_IN_PAGE_JS, VIEWPORT, chromium, serving, set_epochs, set_number, start_button,
-                           wait_for_end)
+from browser_harness import VIEWPORT, chromium, serving, set_epochs, set_number, start_button, wait_for_end
 from deepclust_core.runs.store import RunStore
 
 pytestmark = BROWSER_MARKS
@@ -89,7 +88,7 @@ def test_three_sweeps_in_a_row_leave_the_server_serving_and_training(server, hom
         open_page(page, "Train")
         set_epochs(page, 2, 2)
         start_button(page).click()
-        page.wait_for_function(f"() => {CHARTS_IN_PAGE_JS}.length >= 4", timeout=120_000)
+        assert_all_drawn(page, "a live run after the sweeps", {"Autoencoder space", "ACC / NMI / ARI", "Loss terms"}, 120)
         assert wait_for_end(page, 300).startswith("Finished")
         page.screenshot(path=str(ARTIFACTS / "sweep-then-live-run.png"), full_page=True)
         assert server.process.poll() is None

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from deepclust_core import load_dataset
 from deepclust_core.catalog import CARDS
 from deepclust_core.data.loaders import SYNTHETIC
-from deepclust_core.settings.build import config_for
+from deepclust_core.recipe.build import config_for
 from ui.data_picker import data_choices
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

@@ -12,7 +12,7 @@ from browser_support import ARTIFACTS, BROWSER_MARKS
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from bench.browser import chart_frame, open_app, set_epochs, start_button
+from browser_harness import chart_frame, open_app, set_epochs, start_button
 
 pytestmark = BROWSER_MARKS
 UPLOAD_CHOICE = "Your file (CSV, .npy, .npz, .zip of images)"

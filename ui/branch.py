@@ -9,14 +9,14 @@ from dataclasses import replace
 import streamlit as st
 
 from deepclust_core import DataError, Dataset
-from deepclust_core.runs.branch import branch_config, branch_start, reload_data
 from deepclust_core.catalog import CARDS
-from deepclust_core.settings.build import every_option
-from deepclust_core.settings.drives import Use, uses
-from deepclust_core.settings.options import option_specs
+from deepclust_core.recipe.build import every_option
+from deepclust_core.recipe.drives import Use, uses
+from deepclust_core.runs.branch import branch_config, branch_start, reload_data
 from deepclust_core.runs.record import EpochRow, RunRecord
-from deepclust_core.runs.view import Entry, RunView
 from deepclust_core.runs.store import RunStore
+from deepclust_core.runs.view import Entry, RunView
+from deepclust_core.settings.options import option_specs
 
 from . import access, run_library, run_state
 from .replay import label
@@ -36,7 +36,7 @@ BRANCH_FIELDS = ("n_clusters", "cluster_epochs", "lr", "batch_size", "seed")  # 
 
 
 def _uses(record: RunRecord, method: str, pretraining_left: int | None, key) -> dict[str, Use]:
-    """What each setting drives in the branch as its widgets hold it (settings.drives, as the Train page says it),
+    """What each setting drives in the branch as its widgets hold it (recipe.drives, as the Train page says it),
     or in the parent's settings while a value is not valid."""
     own = record.config.method_options if method == record.config.method else {}
     options = {spec.name: st.session_state.get(key(f"{method}:{spec.name}"), own.get(spec.name, spec.default))

@@ -1,4 +1,4 @@
-"""Suggest K without labels (deepclust_core.evaluation.choose_k): the silhouette and BIC of K = 2 … 15 on the
+"""Suggest K without labels (deepclust_core.choose_k): the silhouette and BIC of K = 2 … 15 on the
 pretrained embedding, drawn as two curves, and a button that puts the suggestion into the sidebar.
 
 The autoencoder is the one Start would pretrain with the sidebar's settings, read from the cache
@@ -38,7 +38,7 @@ def k_helper(choice: Choice, busy: bool) -> None:
 
 def _score(choice: Choice, made_from: tuple) -> None:
     from deepclust_core import DataError
-    from deepclust_core.evaluation.choose_k import suggest_k
+    from deepclust_core.choose_k import suggest_k
 
     access.require_change()  # it pretrains an autoencoder on this machine
     bar = st.progress(0.0, text="starting")

@@ -6,13 +6,15 @@ replay is playing); the training thread never calls st.*.
 """
 from __future__ import annotations
 
+import os
 import time
 from contextlib import nullcontext
 
 import streamlit as st
 
 from deepclust_core.evaluation.collapse import collapse_note
-from deepclust_core.runs.view import Entry, RunView, display_subsample, live_edge
+from deepclust_core.runs.view import Entry, RunView, live_edge
+from deepclust_core.training.snapshot import display_subsample
 
 from . import replay
 from .curves import curves, global_epoch, metric_chart
@@ -34,10 +36,11 @@ DEFERRED_CURVES = ("Label changes, cluster sizes and the method's own quantities
                    "or ends, so that the panels keep up with training.")
 FRAME_WAIT_SECONDS = 0.5  # after a run, or on a stored run's epoch, how often to look for the frame on its way
 FIRST_SNAPSHOT_WAIT = 2.0  # seconds the first draw after Start waits for epoch 0 (cached AE: ~0.5 s)
-# For bench/live_view/redraw.py, bench/live_view/scale.py and bench/live_view/frames.py, which time epoch end -> redrawn
-# page in the browser: the shown snapshot's number, publication time, phase and epoch, whether it is drawn
-# with its own UMAP frame and whether the run is still active, in a marker
-# whose element container takes no room in the layout.
+# Only where the server's environment sets EPOCH_MARKER_VARIABLE (browser_harness.py does, for the tools that time
+# the page from outside: the benchmarks and the browser tests): for each epoch drawn, the shown snapshot's number,
+# publication time, phase and epoch, whether it is drawn with its own UMAP frame and whether the run is still active,
+# in a hidden marker whose element container takes no room in the layout. A user's page has none.
+EPOCH_MARKER_VARIABLE = "DEEPCLUST_EPOCH_MARKER"
 EPOCH_MARKER = ('<style>[data-testid="stElementContainer"]:has(> * .epoch-published) {{display: none}}</style>'
                 '<span hidden class="epoch-published" data-seq="{seq}" data-published="{published:.3f}" '
                 'data-projected="{projected:d}" data-phase="{phase}" data-epoch="{epoch}" data-active="{active:d}"></span>')
@@ -65,8 +68,9 @@ LECTURE_SPECTRUM_HEIGHT = 150
 
 
 def epoch_marker(run: RunView, shown: Entry) -> None:
-    """The hidden marker the benchmarks read: the epoch on screen, and whether with its own frame."""
-    if shown.published is not None:  # a live run
+    """The hidden marker that timing tools read (EPOCH_MARKER_VARIABLE): the epoch on screen, and whether with its
+    own frame."""
+    if shown.published is not None and os.environ.get(EPOCH_MARKER_VARIABLE):  # a live run, timed from outside
         st.html(EPOCH_MARKER.format(seq=shown.seq, published=shown.published, phase=shown.snapshot.phase,
                                     epoch=shown.snapshot.epoch, projected=run.frames.layout(shown.seq) is not None,
                                     active=run.active))

@@ -6,11 +6,11 @@ import html
 import numpy as np
 import streamlit as st
 
-from deepclust_core.projection import umap as projection
 from deepclust_core.data.dataset import round_for_reading
 from deepclust_core.evaluation.metrics import best_matching, contingency
+from deepclust_core.projection import umap as projection
+from deepclust_core.projection.cluster_view import ClusterView
 from deepclust_core.runs.view import Entry, RunView
-from deepclust_core.training.snapshot import ClusterView
 
 from . import selection
 from .charts import LECTURE_FONT, points_figure, spectrum_figure, values_figure

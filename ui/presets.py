@@ -1,6 +1,6 @@
 """Which of the method's presets the sidebar shows, and buttons that apply either.
 
-A preset (deepclust_core.settings.build.PRESETS) sets the method's epochs, batch size, learning rate,
+A preset (deepclust_core.recipe.build.PRESETS) sets the method's epochs, batch size, learning rate,
 autoencoder, pretraining and options: "paper", the recipe of the method's paper or reference
 code for the chosen data set (`MethodCard.suggested` and `for_data`), or "quick", a quick look
 (`MethodCard.quick_look`: shorter epochs that finish in about a minute on a 2-core CPU on
@@ -18,7 +18,7 @@ import streamlit as st
 
 from deepclust_core import Dataset
 from deepclust_core.catalog import CARDS
-from deepclust_core.settings.build import PRESETS, config_for
+from deepclust_core.recipe.build import PRESETS, config_for
 
 from .settings_form import preset_values, put
 

@@ -18,7 +18,7 @@ from . import access, run_library, run_state
 from .settings_form import Choice
 
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
-    from deepclust_core.training.live import LiveRun
+    from deepclust_core.runs.live import LiveRun
 
 CONFIRM = "confirm_start"  # session-state flag: Start was pressed while a run was active
 NAME = "run_name"  # the name field's key: the name the next run is recorded under

@@ -14,7 +14,7 @@ from . import run_library
 from .settings_form import Choice
 
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
-    from deepclust_core.training.live import LiveRun
+    from deepclust_core.runs.live import LiveRun
 
 REDRAW_SECONDS = 5.0  # the time left changes slowly: a rare redraw leaves the live view its cores
 

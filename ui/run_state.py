@@ -13,7 +13,7 @@ from . import access, session_sweep
 
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
     from deepclust_core.runs.branch import BranchStart
-    from deepclust_core.training.live import LiveRun
+    from deepclust_core.runs.live import LiveRun
 
 
 PACE_HELP = ("Training waits after each clustering epoch (at most 2 s) until both panels have drawn it, so "
@@ -60,7 +60,7 @@ def _session_watcher():
 def start_run(data: Dataset, config: TrainConfig, branch_from: BranchStart | None = None, name: str = "") -> LiveRun:
     """Stop this tab's run, if any, and start a new one (from a stored run's weights with `branch_from`), recorded
     under `name`."""
-    from deepclust_core.training.live import LiveRun
+    from deepclust_core.runs.live import LiveRun
 
     access.require_change()
     previous = current_run()

@@ -2,14 +2,14 @@
 type, choices and help: `deepclust_core.settings.options`); `TRAINING_FORM` says where each field goes.
 
 Each method keeps its own widget values (keys carry the method's name), starting from its
-reference's recipe for the chosen data set (`deepclust_core.settings.build.preset`); `build_choice`
+reference's recipe for the chosen data set (`deepclust_core.recipe.build.preset`); `build_choice`
 hands every widget's value to `config_for` as the user's choice, as the CLI hands its options.
 Every widget keeps its value for the whole session (`persist_state="session"`): Streamlit
 otherwise forgets the value of a widget that a run does not draw, so a change to DEKM's epochs
 would be lost on a visit to DKM. A widget's first value is put into session state before it is
 drawn, never passed as `value=`, so that presets (ui/presets.py) can set the same keys before the
 widgets are drawn. Each widget says which phase and optimiser it drives in the run's recipe, and is
-disabled with the reason where the recipe reads it nowhere (`deepclust_core.settings.drives`).
+disabled with the reason where the recipe reads it nowhere (`deepclust_core.recipe.drives`).
 
 Numbers have no bounds in the widgets: a bound makes Streamlit put back the old value without a
 word when a number is out of range. TrainConfig and the method's config check them instead, and
@@ -26,8 +26,8 @@ import streamlit as st
 
 from deepclust_core import AutoencoderConfig, DataError, Dataset, TrainConfig, validate_for_clustering
 from deepclust_core.catalog import CARDS
-from deepclust_core.settings.build import AUTOENCODER_FIELDS, config_for
-from deepclust_core.settings.drives import Use, uses
+from deepclust_core.recipe.build import AUTOENCODER_FIELDS, config_for
+from deepclust_core.recipe.drives import Use, uses
 from deepclust_core.settings.options import OptionSpec, option_specs
 
 SUBSAMPLE_DEFAULT = 10000  # large sets train on a seeded subsample unless the user asks for more
@@ -172,7 +172,7 @@ def kinds(data: Dataset | None, default: str) -> list[str]:
 
 def training_settings(method: str, data: Dataset | None) -> dict:
     """The training section (`TRAINING_FORM`): each widget says what it drives in this run's recipe
-    (settings.drives), disabled with the reason where nothing reads it."""
+    (recipe.drives), disabled with the reason where nothing reads it."""
     paper, used = preset_values(method, data=data), shown_uses(method, data)
     paper[train_key(method, "seed")] = TrainConfig.seed
 

@@ -31,21 +31,18 @@ import traceback
 from datetime import datetime, timezone
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as `python bench/live_view`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from bench.browser import chromium  # noqa: E402
-from bench.live_view.budget import failed_table  # noqa: E402
-from bench.live_view.first_run import first_run  # noqa: E402
-from bench.live_view.frames import first_umap_frame, live_frames  # noqa: E402
-from bench.live_view.memory import long_run_memory  # noqa: E402
-from bench.live_view.page import first_frame, page_usable  # noqa: E402
-from bench.live_view.pause import pause_latency  # noqa: E402
-from bench.live_view.redraw import redraw_latency  # noqa: E402
-from bench.live_view.scale import full_size_run  # noqa: E402
-from bench.live_view.slowdown import slowdown  # noqa: E402
-from bench.live_view.umap_time import umap_frames  # noqa: E402
-from bench.machine import describe_machine, machine_line  # noqa: E402
+from bench.live_view.budget import failed_table
+from bench.live_view.first_run import first_run
+from bench.live_view.frames import first_umap_frame, live_frames
+from bench.live_view.memory import long_run_memory
+from bench.live_view.page import first_frame, page_usable
+from bench.live_view.pause import pause_latency
+from bench.live_view.redraw import redraw_latency
+from bench.live_view.scale import full_size_run
+from bench.live_view.slowdown import slowdown
+from bench.live_view.umap_time import umap_frames
+from bench.machine import describe_machine, machine_line
+from browser_harness import chromium
 
 MEASUREMENTS = ("page", "first-frame", "umap", "live-frames", "first-umap", "pause", "slowdown", "redraw", "scale",
                 "memory", "first-run")

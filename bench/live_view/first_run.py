@@ -16,9 +16,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.browser import VIEWPORT, Server, open_app, set_epochs
 from bench.live_view.budget import BudgetTable, seconds, verdict
 from bench.live_view.frames import LIVE_SHARE_TARGET, LiveFrames, watch_live_frames
+from browser_harness import VIEWPORT, Server, open_app, set_epochs
 
 CLICK_AFTER_LOAD = 3.0  # seconds between the page's first load and the click on Start (the scenario)
 LAUNCHERS = {"make app": False, "streamlit run app.py": True}  # name: streamlit_run

@@ -1,5 +1,5 @@
 """Live-view budget, measurement 5: memory of a long run on a large data set, driven through
-`deepclust_core.training.live.LiveRun` exactly as the app drives it (training thread, projector thread
+`deepclust_core.runs.live.LiveRun` exactly as the app drives it (training thread, projector thread
 and its UMAP process, bounded history), sampled from /proc while it runs."""
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from bench.live_view.budget import BudgetTable, seconds, verdict
 from bench.live_view.procs import GB, RssSampler
 from deepclust_core import load_dataset
 from deepclust_core.projection import umap as projection
-from deepclust_core.training.live import LiveRun
-from deepclust_core.settings.build import config_for
+from deepclust_core.recipe.build import config_for
+from deepclust_core.runs.live import LiveRun
 
 PEAK_TARGET_GB = 3.0
 HIDDEN = (64,)  # a small autoencoder, so hundreds of epochs on 70,000 images take minutes

@@ -6,11 +6,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.browser import CHARTS_IN_PAGE_JS, VIEWPORT, Server, open_app, serving, set_epochs, start_button, stop_run
 from bench.live_view.budget import BudgetTable, median, seconds, verdict
 from bench.live_view.procs import wait_until_quiet
+from browser_harness import CHARTS_IN_PAGE_JS, VIEWPORT, Server, open_app, serving, set_epochs, start_button, stop_run
 from deepclust_core import load_dataset, train
-from deepclust_core.settings.build import config_for
+from deepclust_core.recipe.build import config_for
 
 PAGE_USABLE_TARGET = 5.0  # seconds from `streamlit run` to a visible Start button
 FIRST_FRAME_TARGET = 3.0  # seconds from the Start click to the first point panel

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.browser import start_button, stop_run
 from bench.live_view.budget import BudgetTable, median, seconds, verdict
 from bench.live_view.ready_to_start import run_ready_to_start
+from browser_harness import start_button, stop_run
 
 PAUSE_TARGET = 1.0  # seconds from the click to the page showing the paused run ("at once", issue 15)
 

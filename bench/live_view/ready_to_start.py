@@ -7,8 +7,8 @@ import contextlib
 import tempfile
 from pathlib import Path
 
-from bench.browser import VIEWPORT, open_app, serving, set_epochs
 from bench.live_view.procs import wait_until_quiet
+from browser_harness import VIEWPORT, open_app, serving, set_epochs
 
 PACE_TOGGLE = "Show every clustering epoch"  # the sidebar switch of ui/run_state.py, on by default
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-from bench.browser import start_button, wait_for_end
 from bench.live_view.budget import BudgetTable, seconds
 from bench.live_view.ready_to_start import run_ready_to_start
+from browser_harness import start_button, wait_for_end
 
 REDRAW_TIMER = """() => {
   const seen = window.__redraws = [];

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.browser import (VIEWPORT, open_app, parse_finished, serving, set_epochs, set_number, start_button, stop_run,
+from browser_harness import (VIEWPORT, open_app, parse_finished, serving, set_epochs, set_number, start_button, stop_run,
                            wait_for_end)
 from bench.live_view.budget import BudgetTable, median, seconds, verdict
 from bench.live_view.memory import PEAK_TARGET_GB, gb

@@ -9,10 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-from bench.browser import ROOT, parse_finished, start_button, wait_for_end
 from bench.live_view.budget import BudgetTable, seconds, verdict
 from bench.live_view.procs import cpu_seconds, descendants, tree_cpu_seconds
 from bench.live_view.ready_to_start import run_ready_to_start
+from browser_harness import ROOT, parse_finished, start_button, wait_for_end
 from deepclust_core.training.cores import threads_beside_the_page
 
 SLOWDOWN_TARGET = 15.0  # percent

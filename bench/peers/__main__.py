@@ -47,15 +47,12 @@ from pathlib import Path
 
 import numpy as np
 
-if __package__ in (None, ""):  # run as `python bench/peers`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+import torch
 
-import torch  # noqa: E402
-
-from bench.datasets import load_spec, parse_data_spec  # noqa: E402
-from bench.machine import describe_machine  # noqa: E402
-from bench.peers.clustpy_run import warm_up  # noqa: E402
-from bench.peers.runs import (  # noqa: E402
+from bench.datasets import load_spec, parse_data_spec
+from bench.machine import describe_machine
+from bench.peers.clustpy_run import warm_up
+from bench.peers.runs import (
     PEER_ONLY,
     PEER_PYTHON,
     SHARED,
@@ -65,12 +62,11 @@ from bench.peers.runs import (  # noqa: E402
     run_ours,
     run_peer,
 )
-from bench.peers.table import OURS, PeerResult, load_runs, report, runs_json  # noqa: E402
-from bench.quality import comma_list, int_list, write  # noqa: E402
-from bench.settings import add_override_arguments, describe  # noqa: E402
-from deepclust_core import METHODS  # noqa: E402
-from deepclust_core.data.dataset import DataError  # noqa: E402
-
+from bench.peers.table import OURS, PeerResult, load_runs, report, runs_json
+from bench.quality import comma_list, int_list, write
+from bench.settings import add_override_arguments, describe
+from deepclust_core import METHODS
+from deepclust_core.data.dataset import DataError
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.peers", description=__doc__.split("\n\n")[0],

@@ -1,7 +1,7 @@
 """Where an epoch's time goes: our training loop piece by piece, next to ClustPy's loop on the same network.
 
-    PYTHONPATH=. .venv/bin/python bench/peers/epoch_profile.py --threads 2           # our side only
-    PYTHONPATH=. .venv-peers/bin/python bench/peers/epoch_profile.py --threads 2     # both (the peer venv has ClustPy)
+    .venv/bin/python -m bench.peers.epoch_profile --threads 2      # our side only
+    .venv-peers/bin/python -m bench.peers.epoch_profile --threads 2 # both (the peer venv has ClustPy)
 
 Diagnostic for the speed columns of bench.peers, on digits with the reference MLP (d-500-500-2000-10).
 Pretraining, --epochs epochs from the same seeded autoencoder, seconds per epoch over the first 3 and
@@ -18,22 +18,18 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from bench.datasets import load_spec, parse_data_spec  # noqa: E402
-from bench.peers.clustpy_run import import_clustpy  # noqa: E402
-from deepclust_core.networks.build import build_autoencoder  # noqa: E402
-from deepclust_core.settings.autoencoder import AutoencoderConfig  # noqa: E402
-from deepclust_core.settings.train import TrainConfig  # noqa: E402
-from deepclust_core.training.control import TrainingControl  # noqa: E402
-from deepclust_core.training.loop import _Batches, _run_epoch, embed  # noqa: E402
-from deepclust_core.methods import TrainingContext, make_method  # noqa: E402
-from deepclust_core.training.snapshot_builder import SnapshotBuilder  # noqa: E402
-
+from bench.datasets import load_spec, parse_data_spec
+from bench.peers.clustpy_run import import_clustpy
+from deepclust_core.networks.build import build_autoencoder
+from deepclust_core.settings.autoencoder import AutoencoderConfig
+from deepclust_core.settings.train import TrainConfig
+from deepclust_core.training.control import TrainingControl
+from deepclust_core.training.loop import Batches, run_epoch, embed
+from deepclust_core.methods import TrainingContext, make_method
+from deepclust_core.training.snapshot_builder import SnapshotBuilder
 
 def epoch_times(step, epochs: int) -> list[float]:
     times = []
@@ -84,8 +80,8 @@ def main(argv=None) -> int:
         torch.manual_seed(0)
         ae = build_autoencoder(AutoencoderConfig(), data.n_features, data.image_shape)
         optimizer = torch.optim.Adam(ae.parameters(), lr=1e-3)
-        batches = _Batches(len(X), 256, 0, cpu)
-        step = lambda: _run_epoch(lambda x, i: {"total": loss(ae(x)[1], x)}, optimizer, X, batches, control)  # noqa: E731
+        batches = Batches(len(X), 256, 0, cpu)
+        step = lambda: run_epoch(lambda x, i: {"total": loss(ae(x)[1], x)}, optimizer, X, batches, control)  # noqa: E731
         torch.set_flush_denormal(flush)
         try:
             return ae, epoch_times(step, args.epochs)
@@ -130,10 +126,10 @@ def main(argv=None) -> int:
         ctx = TrainingContext(ae, X, embed=lambda: embed(ae, X), seed=0, epochs=75, steps_per_epoch=-(-len(X) // 256))
         method.setup(ctx)
         optimizer = method.make_optimizer(list(ae.encoder.parameters()) + method.parameters(), 1e-3)
-        batches = _Batches(len(X), 256, 0, cpu)
+        batches = Batches(len(X), 256, 0, cpu)
 
         def dec_epoch(full: bool):
-            losses = _run_epoch(lambda x, i: method.batch_loss(x, i, ctx), optimizer, X, batches, control, shuffle=False)
+            losses = run_epoch(lambda x, i: method.batch_loss(x, i, ctx), optimizer, X, batches, control, shuffle=False)
             if full:
                 H = ctx.embed()
                 method.end_epoch(ctx, H)

@@ -1,6 +1,6 @@
 """Every method's card (name, title, config dataclass, lesson, suggested settings), without torch.
 
-The app's forms and Learn page, the CLI's options and `settings.config_for` read these; the
+The app's forms and Learn page, the CLI's options and `recipe.config_for` read these; the
 training code in `deepclust_core.methods` gives each method class its card (`Method.card`).
 """
 from .ae_kmeans import AE_KMEANS_CARD

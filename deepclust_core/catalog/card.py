@@ -32,7 +32,7 @@ class TryIt:
 class MethodCard:
     """A method's name, title, hyperparameters (its config dataclass), its lesson and its two presets of
     training settings, the reference's recipe and a quick look: what the app's forms, its Learn page and the
-    CLI need, without importing the method's training code. `deepclust_core.settings.build` layers the presets
+    CLI need, without importing the method's training code. `deepclust_core.recipe.build` layers the presets
     into a TrainConfig."""
 
     name: str  # the key in CARDS and METHODS, and TrainConfig.method
@@ -61,7 +61,7 @@ class MethodCard:
     # clustering epochs (AE + k-means, N2D: nothing is fine-tuned).
     clustering_optimiser: Callable[[object], Optimiser] | None = adam_at_lr
     # Options the method's config leaves unread, each with the reason (AE-CM's cm_epochs without init="pre"), beyond
-    # the optimiser settings its clustering optimiser does not name, which settings/drives.py finds itself.
+    # the optimiser settings its clustering optimiser does not name, which recipe/drives.py finds itself.
     unread_options: Callable[[object], Mapping[str, str]] | None = None
     # The Learn page's "Try it": the data set that shows the method's idea well, and a shipped example's picture.
     try_it: TryIt = TryIt("digits", "Ten handwritten digits: ten clusters to find, labels kept for scoring only.")

@@ -21,12 +21,12 @@ from ..catalog import CARDS
 from ..data.dataset import DataError, Dataset
 from ..data.loaders import BUILT_IN, load_dataset
 from ..evaluation.collapse import collapse_note
+from ..recipe.build import config_for
+from ..recipe.drives import uses
 from ..runs.branch import BranchStart, branch_start
 from ..runs.recording import RecordedTraining
 from ..runs.store import RunStore
 from ..runs.unavailable import StoreUnavailable
-from ..settings.build import config_for
-from ..settings.drives import uses
 from ..settings.options import option_specs, parse_option
 from ..settings.run_file import read_run_config
 from ..settings.train import TrainConfig
@@ -156,7 +156,7 @@ def from_options(args) -> tuple[Dataset, TrainConfig, BranchStart | None]:
 
 
 def unread_choices(args, config: TrainConfig, data: Dataset) -> list[str]:
-    """A line for each setting given on the command line that this run's recipe reads nowhere (settings.drives)."""
+    """A line for each setting given on the command line that this run's recipe reads nowhere (recipe.drives)."""
     said = uses(config, image=data.is_image)
     given = {f"--{name.replace('_', '-')}": name for name in ("lr", "cluster_epochs", "hidden", "batch_size")
              if getattr(args, name) is not None}

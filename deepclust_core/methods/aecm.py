@@ -30,7 +30,7 @@ from torch import nn
 from ..catalog.aecm import AECM_CARD, AECMConfig
 from ..evaluation.metrics import cluster_accuracy
 from ..networks.autoencoder import glorot_normal_bias_
-from ..training.snapshot import ClusterView
+from ..projection.cluster_view import ClusterView
 from .base import Method, TrainingContext
 from .kmeans import kmeans
 from .views import principal_view

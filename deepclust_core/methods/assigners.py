@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 import numpy as np
 
-from ..training.snapshot import frozen_array, frozen_mapping
+from ..data.frozen import frozen_array, frozen_mapping
 
 if TYPE_CHECKING:
     from ..settings.train import TrainConfig

@@ -16,7 +16,7 @@ import torch
 from ..catalog import MethodCard
 from ..networks.autoencoder import Autoencoder
 from ..networks.optimiser import build_optimiser
-from ..training.snapshot import ClusterView
+from ..projection.cluster_view import ClusterView
 
 
 @dataclass

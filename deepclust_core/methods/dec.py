@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 
 from ..catalog.dec import DEC_CARD, IDEC_CARD, refresh_rule
-from ..training.snapshot import ClusterView
+from ..projection.cluster_view import ClusterView
 from .base import Method, TrainingContext
 from .kmeans import kmeans
 from .views import principal_view

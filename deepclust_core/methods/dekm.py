@@ -15,7 +15,7 @@ import torch
 
 from ..catalog.dekm import DEKM_CARD
 from ..evaluation.metrics import align_labels
-from ..training.snapshot import ClusterView
+from ..projection.cluster_view import ClusterView
 from .base import Method, TrainingContext
 from .kmeans import kmeans
 

@@ -36,7 +36,7 @@ import torch.nn.functional as F
 from ..catalog.depict import DEPICT_CARD
 from ..evaluation.metrics import nmi
 from ..networks.reconstruction import layerwise_reconstruction
-from ..training.snapshot import ClusterView
+from ..projection.cluster_view import ClusterView
 from .base import Method, TrainingContext
 from .dkm import closest_pair
 from .kmeans import kmeans

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from ..catalog.dkm import DKM_CARD, DKMConfig
-from ..training.snapshot import ClusterView
+from ..projection.cluster_view import ClusterView
 from .base import Method, TrainingContext
 from .kmeans import kmeans
 

@@ -27,8 +27,8 @@ import numpy as np
 import torch
 
 from ..catalog.n2d import N2D_CARD
+from ..projection.cluster_view import ClusterView
 from ..projection.umap import cache_compiled_code, compiled_code_folder
-from ..training.snapshot import ClusterView
 from .base import Method, TrainingContext
 from .views import principal_view
 
@@ -51,7 +51,7 @@ def import_umap():
 def umap_call():
     """Around UMAP's fit and transform: its warnings silenced, and PyTorch's thread count as it was before.
     numba's OpenMP layer shares the OpenMP runtime with PyTorch, and UMAP, done, sets numba's thread count
-    back to every core: a training thread limited to fewer (training/live.py) would then fight the page for them."""
+    back to every core: a training thread limited to fewer (runs/live.py) would then fight the page for them."""
     threads = torch.get_num_threads()
     try:
         with warnings.catch_warnings():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..training.snapshot import ClusterView
+from ..projection.cluster_view import ClusterView
 
 
 def principal_view(H: np.ndarray, centroids: np.ndarray | None, title: str, n_axes: int = 4) -> ClusterView:

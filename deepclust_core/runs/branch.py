@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..data.dataset import DataError, Dataset
 from ..data.loaders import load_dataset
-from ..settings.build import config_for
+from ..recipe.build import config_for
 from ..settings.train import TrainConfig
 from .record import EpochRow, Parent, RunRecord, epoch_position
 from .store import RunStore

@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..data.dataset import Dataset
+from ..evaluation.profile import ClusterMoments
+from ..projection.cluster_view import ClusterView
 from ..training.input_plane import InputPlane
-from ..training.snapshot import ClusterView, Snapshot
+from ..training.snapshot import Snapshot
 
 if TYPE_CHECKING:  # torch is imported when weights are written or read, not for browsing stored runs
     import torch
@@ -56,6 +59,22 @@ def write_arrays(path: Path, **arrays: np.ndarray) -> None:
 def read_arrays(path: Path) -> dict[str, np.ndarray]:
     with np.load(path, allow_pickle=False) as arrays:
         return {name: arrays[name] for name in arrays.files}
+
+
+def stored_arrays(seq: int, snapshot: Snapshot, data: Dataset, dtype: str) -> tuple[dict, dict | None]:
+    """What rows.npz and assigner.npz keep of snapshot `seq`, one with RowResults (None: no assigner)."""
+    rows = snapshot.rows
+    arrays = {"seq": np.array(seq), "labels": compact(snapshot.labels), "confidence": rows.confidence,
+              "confidence_name": np.array(rows.confidence_name), "embedding": compact(rows.embedding, dtype),
+              "rows": data.rows_in_file()}
+    if data.y is not None:
+        arrays["y"] = compact(data.y)
+    if data.ids is not None:
+        arrays["ids"] = data.ids
+    if not data.is_image:  # what cluster profiles are made of, in the file's units (evaluation/profile.py)
+        arrays.update(ClusterMoments.of(data.in_file_units(data.X), snapshot.labels, len(snapshot.cluster_sizes))
+                      .to_arrays())
+    return arrays, None if rows.assigner is None else {"seq": np.array(seq), **rows.assigner.to_arrays()}
 
 
 def snapshot_arrays(snapshot: Snapshot, dtype: str) -> dict[str, np.ndarray]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..data.loaders import load_dataset
 from ..projection.umap import umap_layout
-from ..settings.build import config_for
+from ..recipe.build import config_for
 from .branch import branch_config, branch_start
 from .recording import RecordedTraining
 from .store import GALLERY_DIR, RunStore, StoreConfig

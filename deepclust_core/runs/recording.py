@@ -33,9 +33,9 @@ from ..networks.autoencoder import Autoencoder
 from ..settings.train import TrainConfig
 from ..training.control import TrainingControl
 from ..training.loop import TrainingDiverged, new_autoencoder, train
-from ..training.row_results import stored_arrays
 from ..training.snapshot import Snapshot
 from .branch import BranchStart
+from .files import stored_arrays
 from .record import Parent, SweepTag
 from .store import RunStore
 from .unavailable import StoreUnavailable

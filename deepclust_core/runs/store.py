@@ -41,14 +41,13 @@ import numpy as np
 from ..data.dataset import Dataset
 from ..settings.run_file import config_from_dict, config_to_dict
 from ..settings.train import TrainConfig
-from ..training.snapshot import Snapshot
+from ..training.snapshot import Snapshot, display_subsample
 from .files import (DisplayRows, compact, read_arrays, read_weights, snapshot_arrays, view_fields, write_arrays,
                     write_weights)
 from .owner import Owner
 from .record import DataInfo, EpochRow, Parent, RunRecord, SweepTag
 from .schema import migrate, read_only_connection
 from .unavailable import damaged, said_in_one_line
-from .view import display_subsample
 
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 NAME_LENGTH = 120  # a run's name is a label for lists and exports, not a notebook
@@ -206,7 +205,7 @@ class RunStore:
 
     @_in_one_line
     def save_results(self, run_id: str, rows: dict[str, np.ndarray], assigner: dict[str, np.ndarray] | None) -> None:
-        """Every row's results at the newest snapshot, and what assigns new rows (row_results.stored_arrays)."""
+        """Every row's results at the newest snapshot, and what assigns new rows (files.stored_arrays)."""
         folder = self.run_folder(run_id)
         if not folder.is_dir():  # the run was deleted meanwhile
             return

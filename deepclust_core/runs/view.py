@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-import numpy as np
-
 from ..data.dataset import Dataset
 from ..projection.frames import Frames
 from ..settings.train import TrainConfig
@@ -58,10 +56,3 @@ def live_edge(entries: list[Entry], frames: Frames, now: float) -> int:
         if frames.layout(entries[index].seq) is not None:
             return index
     return newest_index
-
-
-def display_subsample(n: int, size: int, seed: int) -> np.ndarray:
-    """The fixed, seeded rows every snapshot shows (all rows when there are few)."""
-    if n <= size:
-        return np.arange(n)
-    return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))

@@ -3,7 +3,7 @@
 Pretraining's is TrainConfig's (`pretraining_optimiser`), the clustering phase's the method card's
 (`MethodCard.clustering_optimiser`). The loop builds both from these descriptions
 (networks/optimiser.py), and the app's form reads the same descriptions to say which phase and
-optimiser each setting drives (settings/drives.py): a step size or a momentum is a setting because
+optimiser each setting drives (recipe/drives.py): a step size or a momentum is a setting because
 one of these names it, never by a second account of the recipe.
 """
 from __future__ import annotations

@@ -4,7 +4,7 @@ A setting is a method and the values it changes: the method's options, TrainConf
 AutoencoderConfig fields, or "k". The settings are a grid (every method × every combination
 of the values given for the fields it has) and/or a list written out one by one; `common`
 values apply to every setting first. Each trial's TrainConfig comes from the one builder,
-`settings.build.config_for` (TrainConfig defaults < the method's preset for the data < the
+`recipe.build.config_for` (TrainConfig defaults < the method's preset for the data < the
 setting's values), so a trial is the same run as `train` with the same options.
 
 A sweep file (`sweep --config sweep.json`) says the same in JSON:
@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from ..catalog import CARDS
-from ..settings.build import AUTOENCODER_FIELDS, PRESETS, TRAIN_FIELDS, config_for
+from ..recipe.build import AUTOENCODER_FIELDS, PRESETS, TRAIN_FIELDS, config_for
 from ..settings.options import option_specs, parse_option
 from ..settings.train import TrainConfig
 
@@ -61,7 +61,7 @@ class SweepSpec:
     settings: tuple[Setting, ...]
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
     common: Mapping[str, object] = field(default_factory=dict)  # values every setting starts from
-    preset: str = "paper"  # the method's preset the values go on top of (settings.build.PRESETS)
+    preset: str = "paper"  # the method's preset the values go on top of (recipe.build.PRESETS)
     device: str = "auto"  # on the worker: "auto" takes the GPU Ray gives the trial, if any
     cache_dir: str | None = None  # pretrained autoencoders, on each worker's disk
     use_cache: bool = True

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .snapshot import frozen_array
+from ..data.frozen import frozen_array
 
 if TYPE_CHECKING:
     from ..networks.autoencoder import Autoencoder

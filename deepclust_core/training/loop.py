@@ -78,7 +78,7 @@ def train(data: Dataset, config: TrainConfig, control: TrainingControl | None = 
     torch.manual_seed(config.seed)
     X = torch.tensor(data.X, device=device)  # a private, writable copy
     builder = SnapshotBuilder(data, config, str(device), autoencoder)
-    batches = _Batches(len(X), config.batch_size, config.seed, device)
+    batches = Batches(len(X), config.batch_size, config.seed, device)
 
     with BatchEmbeddings(autoencoder, len(X), builder.display_index,
                          embed_rows=lambda rows: embed(autoencoder, X[rows])) as embeddings:
@@ -127,9 +127,9 @@ def _cluster(method, autoencoder, X, data, config, builder, batches, control, em
 
     guard = DivergenceGuard()
     for epoch in range(1, config.cluster_epochs + 1):
-        losses = _run_epoch(lambda x, i: method.batch_loss(x, i, ctx), optimizer, X, batches, control, embeddings,
-                            on_step, shuffle=method.shuffle_batches, where=f"clustering epoch {epoch}",
-                            done=lambda: method.converged, guard=guard)
+        losses = run_epoch(lambda x, i: method.batch_loss(x, i, ctx), optimizer, X, batches, control, embeddings,
+                           on_step, shuffle=method.shuffle_batches, where=f"clustering epoch {epoch}",
+                           done=lambda: method.converged, guard=guard)
         if losses is None:
             return
         ctx.epoch = epoch
@@ -170,9 +170,9 @@ def _pretrain(autoencoder, X, data, config, builder, batches, control, embedding
     if progress is not None:  # an interrupted pretraining with these settings: go on from its last epoch
         history = _resume(progress, autoencoder, optimizer, batches, guard, stopping)
     for epoch in range(len(history) + 1, config.pretrain_epochs + 1):
-        losses = _run_epoch(lambda x, index: reconstruction_terms(autoencoder, x, config.pretrain_hidden_weight),
-                            optimizer, X, batches, control, embeddings, where=f"pretraining epoch {epoch}",
-                            guard=guard, rows=None if stopping is None else stopping.train_rows)
+        losses = run_epoch(lambda x, index: reconstruction_terms(autoencoder, x, config.pretrain_hidden_weight),
+                           optimizer, X, batches, control, embeddings, where=f"pretraining epoch {epoch}",
+                           guard=guard, rows=None if stopping is None else stopping.train_rows)
         if losses is None:
             return
         history.append(losses["total"])
@@ -207,7 +207,7 @@ def _resume(progress: PretrainProgress, autoencoder, optimizer, batches, guard, 
     return list(progress.losses)
 
 
-class _Batches:
+class Batches:
     """Seeded minibatch indices: a fresh permutation per epoch, or the rows in order."""
 
     def __init__(self, n: int, batch_size: int, seed: int, device: torch.device):
@@ -224,10 +224,10 @@ class _Batches:
             yield order[start:start + self.batch_size].to(self.device)
 
 
-def _run_epoch(loss_fn: LossFunction, optimizer, X, batches: _Batches, control: TrainingControl,
-               embeddings: BatchEmbeddings | None = None, on_step: Callable[[], None] | None = None,
-               shuffle: bool = True, where: str = "", done: Callable[[], bool] = lambda: False,
-               guard: DivergenceGuard | None = None, rows: torch.Tensor | None = None) -> dict[str, float] | None:
+def run_epoch(loss_fn: LossFunction, optimizer, X, batches: Batches, control: TrainingControl,
+              embeddings: BatchEmbeddings | None = None, on_step: Callable[[], None] | None = None,
+              shuffle: bool = True, where: str = "", done: Callable[[], bool] = lambda: False,
+              guard: DivergenceGuard | None = None, rows: torch.Tensor | None = None) -> dict[str, float] | None:
     """One pass over the data, or over `rows` (cut short when `done()`); mean of every loss term, or None when
     stopped. The batches' embeddings are kept in `embeddings` when given; `guard`, one per phase, raises
     TrainingDiverged before a step on a NaN, infinite or exploded loss."""

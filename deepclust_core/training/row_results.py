@@ -1,7 +1,7 @@
 """Every row's result at a snapshot, beyond its label: its embedding, the method's confidence in
 its cluster, and what assigns new rows the same way. The recorder attaches them to each snapshot;
-the store keeps those of a run's newest snapshot when the run ends (rows.npz, assigner.npz), with,
-for a table, each cluster's moments in the file's units (what its profile is made of).
+the store keeps those of a run's newest snapshot when the run ends (rows.npz, assigner.npz: runs/files.stored_arrays),
+with, for a table, each cluster's moments in the file's units (what its profile is made of).
 """
 from __future__ import annotations
 
@@ -9,11 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..data.dataset import Dataset
-from ..evaluation.profile import ClusterMoments
+from ..data.frozen import frozen_array
 from ..methods.assigners import DISTANCE, Assigner, assigner_of, confidence_name, distance_to_centre, row_confidence
-from ..runs.files import compact
-from .snapshot import Snapshot, frozen_array
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,19 +35,3 @@ def method_results(method, H: np.ndarray, method_labels: np.ndarray, cluster_ids
 def centre_results(H: np.ndarray, labels: np.ndarray, centres: np.ndarray) -> RowResults:
     """A pretraining snapshot's results: k-means labels (`labels`, ids as shown, `centres` in that order)."""
     return RowResults(H, distance_to_centre(H, centres, labels), DISTANCE, Assigner(None, {"centroids": centres}))
-
-
-def stored_arrays(seq: int, snapshot: Snapshot, data: Dataset, dtype: str) -> tuple[dict, dict | None]:
-    """What rows.npz and assigner.npz keep of snapshot `seq`, one with RowResults (None: no assigner)."""
-    rows = snapshot.rows
-    arrays = {"seq": np.array(seq), "labels": compact(snapshot.labels), "confidence": rows.confidence,
-              "confidence_name": np.array(rows.confidence_name), "embedding": compact(rows.embedding, dtype),
-              "rows": data.rows_in_file()}
-    if data.y is not None:
-        arrays["y"] = compact(data.y)
-    if data.ids is not None:
-        arrays["ids"] = data.ids
-    if not data.is_image:  # what cluster profiles are made of, in the file's units (evaluation/profile.py)
-        arrays.update(ClusterMoments.of(data.in_file_units(data.X), snapshot.labels, len(snapshot.cluster_sizes))
-                      .to_arrays())
-    return arrays, None if rows.assigner is None else {"seq": np.array(seq), **rows.assigner.to_arrays()}

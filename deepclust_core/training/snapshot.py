@@ -6,54 +6,23 @@ UI, the run store and the CLI can hold them without copying and without racing t
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
+
+from ..data.frozen import frozen_array, frozen_mapping
+from ..projection.cluster_view import ClusterView
 
 if TYPE_CHECKING:
     from .input_plane import InputPlane
     from .row_results import RowResults
 
 
-def frozen_array(values, dtype=None) -> np.ndarray:
-    array = np.array(values, dtype=dtype, copy=True)
-    array.flags.writeable = False
-    return array
-
-
-def frozen_mapping(values: Mapping | None) -> Mapping:
-    return MappingProxyType(dict(values or {}))
-
-
-@dataclass(frozen=True, eq=False)
-class ClusterView:
-    """The space a method clusters in, in its own coordinates, on the display subsample.
-
-    `coords` has one column per axis in `axis_names`; the panel draws `default_axes` unless
-    the user picks others. `spectrum` is an optional bar chart beneath (DEKM: eigenvalues of
-    S_w), `point_values` an optional per-point quantity (assignment confidence, say).
-    """
-
-    title: str
-    coords: np.ndarray  # (n_display, m)
-    axis_names: tuple[str, ...]
-    default_axes: tuple[int, int] = (0, 1)
-    centroids: np.ndarray | None = None  # (K, m) in the same coordinates
-    spectrum: np.ndarray | None = None  # (m,)
-    spectrum_name: str = ""
-    spectrum_reference: float | None = None  # a level drawn across the spectrum (DEPICT: the uniform prior 1/K)
-    point_values: np.ndarray | None = None  # (n_display,)
-    point_values_name: str = ""
-    note: str = ""
-
-    def __post_init__(self):
-        for name in ("coords", "centroids", "spectrum", "point_values"):
-            value = getattr(self, name)
-            if value is not None:
-                object.__setattr__(self, name, frozen_array(value, np.float32))
-        if self.coords.ndim != 2 or self.coords.shape[1] != len(self.axis_names):
-            raise ValueError(f"{self.title}: {self.coords.shape} coordinates for {len(self.axis_names)} axis names")
+def display_subsample(n: int, size: int, seed: int) -> np.ndarray:
+    """The fixed, seeded rows every snapshot shows (all rows when there are few)."""
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
 
 
 MAPPINGS = ("losses", "metrics", "scalars", "reference_metrics")  # a Snapshot's read-only mappings

@@ -14,11 +14,11 @@ from ..methods import Method
 from ..methods.assigners import METHOD_STATE, nearest_centre
 from ..methods.kmeans import kmeans
 from ..methods.views import principal_view
-from ..runs.view import display_subsample
+from ..projection.cluster_view import ClusterView
 from ..settings.train import TrainConfig
 from .input_plane import InputPlane, affordable, has_plane, input_plane, plane_axes
 from .row_results import centre_results, method_results
-from .snapshot import ClusterView, Snapshot
+from .snapshot import Snapshot, display_subsample
 
 
 class SnapshotBuilder:

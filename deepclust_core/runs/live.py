@@ -30,16 +30,16 @@ import numpy as np
 
 from ..data.dataset import DataError, Dataset
 from ..projection.frames import Frames
-from ..runs.branch import BranchStart
-from ..runs.recording import RecordedTraining, failure
-from ..runs.store import RunStore, default_store
-from ..runs.unavailable import StoreUnavailable
-from ..runs.view import Entry
 from ..settings.train import TrainConfig
-from .control import TrainingControl
-from .cores import threads_beside_the_page
-from .loop import TrainingDiverged
-from .snapshot import Snapshot
+from ..training.control import TrainingControl
+from ..training.cores import threads_beside_the_page
+from ..training.loop import TrainingDiverged
+from ..training.snapshot import Snapshot
+from .branch import BranchStart
+from .recording import RecordedTraining, failure
+from .store import RunStore, default_store
+from .unavailable import StoreUnavailable
+from .view import Entry
 
 __all__ = ["Entry", "LiveRun"]
 

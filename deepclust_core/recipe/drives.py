@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from ..catalog import CARDS
-from .optimisers import Optimiser, pretraining_optimiser
-from .train import TrainConfig
+from ..settings.optimisers import Optimiser, pretraining_optimiser
+from ..settings.train import TrainConfig
 
 NAMES = {"lr": "the learning rate", "pretrain_sgd_lr": "its SGD step size (under Pretraining)",
          "pretrain_momentum": "its SGD momentum (under Pretraining)"}  # a setting by where the form shows it

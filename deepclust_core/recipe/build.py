@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 
 from ..catalog import CARDS
-from .autoencoder import AutoencoderConfig
-from .small_data import EPOCH_FIELDS, epochs_on_small_data
-from .train import TrainConfig
+from ..settings.autoencoder import AutoencoderConfig
+from ..settings.small_data import EPOCH_FIELDS, epochs_on_small_data
+from ..settings.train import TrainConfig
 
 TRAIN_FIELDS = ("pretrain_epochs", "cluster_epochs", "batch_size", "lr", "pretrain_optimizer", "pretrain_sgd_lr",
                 "pretrain_momentum", "pretrain_holdout", "pretrain_patience", "pretrain_hidden_weight")

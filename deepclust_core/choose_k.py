@@ -20,8 +20,8 @@ from typing import Callable
 
 import numpy as np
 
-from ..data.dataset import DataError, Dataset
-from ..settings.train import TrainConfig
+from .data.dataset import DataError, Dataset
+from .settings.train import TrainConfig
 
 Progress = Callable[[float, str], None]  # (fraction done, what is being done)
 K_RANGE = range(2, 16)  # K = 2 .. 15
@@ -66,8 +66,8 @@ def pretrained_embedding(data: Dataset, config: TrainConfig, on_progress: Progre
     read from the pretraining cache, or pretrained now (and cached)."""
     import torch
 
-    from ..training.control import TrainingControl
-    from ..training.loop import embed, new_autoencoder, resolve_device, train
+    from .training.control import TrainingControl
+    from .training.loop import embed, new_autoencoder, resolve_device, train
 
     report = on_progress or (lambda fraction, text: None)
     autoencoder, control = new_autoencoder(data, config), TrainingControl()
@@ -84,7 +84,7 @@ def score_k(embedding: np.ndarray, ks: range = K_RANGE, seed: int = 0, on_progre
     from sklearn.metrics import silhouette_score
     from sklearn.mixture import GaussianMixture
 
-    from ..methods.kmeans import kmeans
+    from .methods.kmeans import kmeans
 
     report = on_progress or (lambda fraction, text: None)
     H = np.asarray(embedding, dtype=np.float64)
