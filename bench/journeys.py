@@ -21,8 +21,18 @@ import time
 import traceback
 from pathlib import Path
 
-from bench.browser import (ROOT, Server, chromium, collapse_sidebar, expand_sidebar, open_app, pick, set_number,
-                           start_button, wait_for_end)
+from browser_harness import (
+    ROOT,
+    Server,
+    chromium,
+    collapse_sidebar,
+    expand_sidebar,
+    open_app,
+    pick,
+    set_number,
+    start_button,
+    wait_for_end,
+)
 from deepclust_core.projection.umap import compiled_code_folder
 
 OUT = ROOT / "test-artifacts" / "journeys"

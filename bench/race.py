@@ -17,8 +17,8 @@ import os
 import tempfile
 import time
 
-from bench.browser import ROOT, chromium, collapse_sidebar, serving
 from bench.machine import describe_machine, machine_line
+from browser_harness import ROOT, chromium, collapse_sidebar, serving
 
 SCREEN = {"width": 1280, "height": 720}
 MARKER_LOG = """() => {

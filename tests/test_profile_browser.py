@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from browser_support import ARTIFACTS, BROWSER_MARKS, app_server
 
-from bench.browser import chromium
+from browser_harness import chromium
 from deepclust_core.cli.main import main
 from deepclust_core.runs.store import RunStore
 

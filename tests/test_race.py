@@ -6,15 +6,14 @@ import time
 from dataclasses import replace
 
 import pytest
+from conftest import SMALL_AE
 
 from deepclust_core import load_dataset
 from deepclust_core.networks.pretrain_key import pretrain_key
+from deepclust_core.recipe.race import race_configs
+from deepclust_core.runs import race_lane
+from deepclust_core.runs.race import Race
 from deepclust_core.runs.store import RunStore
-from deepclust_core.settings.race import race_configs
-from deepclust_core.training import race_lane
-from deepclust_core.training.race import Race
-
-from conftest import SMALL_AE
 
 ENDED_WITHIN = 120.0  # seconds; generous for a loaded 2-core machine
 

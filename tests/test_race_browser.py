@@ -6,7 +6,7 @@ import time
 
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
-from bench.browser import chart_frame, collapse_sidebar, pick, set_number
+from browser_harness import chart_frame, collapse_sidebar, pick, set_number
 
 pytestmark = BROWSER_MARKS
 SCREEN = {"width": 1280, "height": 720}

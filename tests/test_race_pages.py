@@ -9,9 +9,9 @@ from conftest import SMALL_AE
 from streamlit.testing.v1 import AppTest
 
 from deepclust_core import load_dataset
+from deepclust_core.recipe.race import race_configs
+from deepclust_core.runs.race import Race
 from deepclust_core.runs.store import RunStore
-from deepclust_core.settings.race import race_configs
-from deepclust_core.training.race import Race
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

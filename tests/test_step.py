@@ -8,13 +8,13 @@ import time
 from dataclasses import replace
 
 import pytest
+from test_live_run_states import ENDED_WITHIN, assert_over, no_umap  # noqa: F401  (no_umap: a fixture)
 
 from deepclust_core import TrainingControl, load_dataset, train
 from deepclust_core.catalog.dekm import DEKMConfig
 from deepclust_core.methods.dekm import DEKM
+from deepclust_core.runs.live import LiveRun
 from deepclust_core.training.cores import threads_beside_the_page
-from deepclust_core.training.live import LiveRun
-from test_live_run_states import ENDED_WITHIN, assert_over, no_umap  # noqa: F401  (no_umap: a fixture)
 
 HELD_SECONDS = 0.5  # a paused run that publishes nothing for this long is held (an epoch here takes milliseconds)
 

@@ -6,7 +6,15 @@ import re
 
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
-from bench.browser import VIEWPORT, collapse_sidebar, open_app, pick, set_epochs, start_button, stop_run
+from browser_harness import (
+    VIEWPORT,
+    collapse_sidebar,
+    open_app,
+    pick,
+    set_epochs,
+    start_button,
+    stop_run,
+)
 
 pytestmark = BROWSER_MARKS
 PRETRAIN, CLUSTER = 2, 10

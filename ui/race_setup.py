@@ -2,7 +2,7 @@
 
 A teacher picks 2 to 4 methods and a preset (quick look or the papers' settings); data, K and the seed are
 the Train page's widgets (the same keys), so a race runs on what the Train page has chosen. Every method's
-settings come from `settings.race.race_configs` (each method's own recipe, the lead's pretraining shared).
+settings come from `recipe.race.race_configs` (each method's own recipe, the lead's pretraining shared).
 A tab keeps one race (`st.session_state.race`), beside its Train page run; Start race stops the last one.
 """
 from __future__ import annotations
@@ -14,13 +14,13 @@ import streamlit as st
 
 from deepclust_core import DataError, Dataset, TrainConfig, validate_for_clustering
 from deepclust_core.catalog import CARDS
-from deepclust_core.settings.race import MOST_METHODS, race_configs
+from deepclust_core.recipe.race import MOST_METHODS, race_configs
 
 from . import access, run_state, session_sweep
 from .settings_form import kept
 
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start
-    from deepclust_core.training.race import Race
+    from deepclust_core.runs.race import Race
 
 PRESETS = {"quick": "Quick look", "paper": "Papers' settings"}
 DEFAULT_METHODS = ["dekm", "dec"]
@@ -83,7 +83,7 @@ def slow_motion_toggle() -> None:
 
 
 def _start(choice: RaceChoice) -> None:
-    from deepclust_core.training.race import Race
+    from deepclust_core.runs.race import Race
 
     access.require_change()
     previous = current_race()

@@ -24,7 +24,13 @@ from typing import Callable
 
 import streamlit as st
 
-from deepclust_core import AutoencoderConfig, DataError, Dataset, TrainConfig, validate_for_clustering
+from deepclust_core import (
+    AutoencoderConfig,
+    DataError,
+    Dataset,
+    TrainConfig,
+    validate_for_clustering,
+)
 from deepclust_core.catalog import CARDS
 from deepclust_core.recipe.build import AUTOENCODER_FIELDS, config_for
 from deepclust_core.recipe.drives import Use, uses

@@ -90,7 +90,7 @@ class RunRecord:
     sweep: SweepTag | None = None  # the sweep the run is a trial of
     read_only: bool = False  # a shipped example (the gallery): open and branch, never delete
     name: str = ""  # the user's name for the run ('' when nobody named it)
-    race: str | None = None  # the race the run ran in beside other methods (training/race.py)
+    race: str | None = None  # the race the run ran in beside other methods (runs/race.py)
 
     @property
     def method(self) -> str:

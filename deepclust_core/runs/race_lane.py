@@ -3,8 +3,8 @@
     lane = RaceLane(data, config, race_id="race-...").start()   # recorded, grouped under the race; nothing trains yet
     lane.advance()                                              # one more epoch: its snapshot, or None once ended
 
-It is read as every live run is (history, frames, status, shown, decode: training/live.py), so the
-live view's panels draw it unchanged; only the training thread is the race's (training/race.py), which
+It is read as every live run is (history, frames, status, shown, decode: runs/live.py), so the
+live view's panels draw it unchanged; only the training thread is the race's (runs/race.py), which
 keeps the methods in step by construction.
 """
 from __future__ import annotations
@@ -13,10 +13,10 @@ import threading
 import traceback
 
 from ..data.dataset import DataError
-from ..runs.recording import failure
+from ..training.loop import TrainingDiverged
+from ..training.snapshot import Snapshot
 from .live import LiveRun
-from .loop import TrainingDiverged
-from .snapshot import Snapshot
+from .recording import failure
 
 
 class RaceLane(LiveRun):

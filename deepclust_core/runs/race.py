@@ -10,7 +10,7 @@ One thread trains every method, one epoch at a time and in turn:
 
 1. the lead (the first method) pretrains the autoencoder, which the cache of pretrained autoencoders
    keeps (or loads it from there), and sets up its clusters (clustering epoch 0);
-2. each other method loads that autoencoder from the cache (settings/race.py gives every method the
+2. each other method loads that autoencoder from the cache (recipe/race.py gives every method the
    lead's pretraining, hence the same key) and sets up its own clusters;
 3. rounds: clustering epoch e of every method still training, then epoch e + 1 of each. A method that
    converges or runs out of epochs ends; the others go on.
@@ -33,10 +33,10 @@ import time
 from typing import Callable
 
 from ..data.dataset import Dataset
-from ..runs.store import RunStore
 from ..settings.train import TrainConfig
-from .cores import threads_beside_the_page
+from ..training.cores import threads_beside_the_page
 from .race_lane import RaceLane
+from .store import RunStore
 
 
 def new_race_id() -> str:
@@ -46,7 +46,7 @@ def new_race_id() -> str:
 class Race:
     def __init__(self, data: Dataset, configs: list[TrainConfig], *, is_alive: Callable[[], bool] | None = None,
                  store: RunStore | None = None, record: bool = True, paced: bool = False, name: str = ""):
-        """`configs`: one per method, the lead's first (settings/race.py); `name`: the user's, given to every
+        """`configs`: one per method, the lead's first (recipe/race.py); `name`: the user's, given to every
         method's run; the other arguments as LiveRun's."""
         self.data, self.race_id = data, new_race_id()
         self.name = name
