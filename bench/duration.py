@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.duration --calibrate    # seconds per epoch of every method on digits
     .venv/bin/python -m bench.duration                # estimate vs reality for a few settings
+    .venv/bin/python -m bench.duration --paper depict # the first estimate vs a whole run of the paper's settings
 
 --calibrate trains each method on digits with its paper network and batch size for a few epochs of
 each phase (no pretraining cache) on one torch thread (the app's on 2 cores), and prints, per method,
@@ -9,7 +10,9 @@ the median epoch seconds, the rate per network unit (runs/duration.py's SECONDS_
 multiply-add for an MLP, per row and input value for the conv networks) and the clustering epoch as a
 multiple of the pretraining epoch (CLUSTER_TO_PRETRAIN). The default run compares, for each of
 SETTINGS, the first estimate, the estimate from one recorded run of the same settings, and the
-time the whole run took (the run store a temporary folder).
+time the whole run took (the run store a temporary folder). --paper trains one method with its paper
+preset on digits to its own end (no pretraining cache), printing each epoch as it goes, then the first
+estimate beside the epochs it trained per phase, their median seconds and the whole run's.
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from deepclust_core.catalog import CARDS
 from deepclust_core.data.loaders import load_dataset
 from deepclust_core.runs.duration import (
     duration_text,
+    epochs_run,
     estimate,
     network_units,
     phase_seconds,
@@ -88,11 +92,31 @@ def compare(data, workdir: Path) -> str:
     return "\n".join(lines)
 
 
+def paper_run(data, method: str, workdir: Path) -> str:
+    config = config_for(method, data.n_classes or 10, data=data, preset_name="paper", use_cache=False, seed=0)
+    first = estimate(data, config, None)
+    store = RunStore(workdir / "store")
+    began = time.perf_counter()
+    for snapshot in RecordedTraining(data, config, store, origin="python").snapshots():
+        print(f"{time.perf_counter() - began:8.1f} s  {snapshot.phase} {snapshot.epoch}/{snapshot.epochs_in_phase}"
+              f"  {snapshot.seconds:.2f} s", file=sys.stderr, flush=True)
+    real = time.perf_counter() - began
+    rows = store.epoch_rows(store.runs()[0].id)
+    start = [row.seconds for row in rows if row.phase == "cluster" and row.epoch == 0]
+    pretrain, cluster = epochs_run(rows, "pretrain"), epochs_run(rows, "cluster")
+    return ("| Method | Preset | Planned epochs | First estimate | Epochs trained | s/epoch (pretraining, clustering) "
+            "| Clustering start | Real (whole run) | First / real |\n|---|---|---|---|---|---|---|---|---|\n"
+            f"| {method} | paper | {config.pretrain_epochs} + {config.cluster_epochs} | {first.line()} | "
+            f"{pretrain} + {cluster} | {phase_seconds(rows, 'pretrain') or 0:.2f}, {phase_seconds(rows, 'cluster') or 0:.2f} | "
+            f"{start[0] if start else 0:.1f} s | {duration_text(real)} ({real:.0f} s) | {first.seconds / real:.2f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.duration", description=__doc__.splitlines()[0])
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--pretrain", type=int, default=3, help="pretraining epochs per method (--calibrate)")
     parser.add_argument("--cluster", type=int, default=3, help="clustering epochs per method (--calibrate)")
+    parser.add_argument("--paper", metavar="METHOD", help="one whole run of METHOD's paper preset against its first estimate")
     args = parser.parse_args(argv)
     torch.set_num_threads(threads_beside_the_page())
     data = load_dataset("digits")
@@ -100,7 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"- Command: `python -m bench.duration {' '.join(argv or sys.argv[1:])}`\n- Machine: {machine_line(machine)}\n"
           f"- Started: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n")
     with tempfile.TemporaryDirectory() as folder:
-        table = calibrate(data, args.pretrain, args.cluster, Path(folder)) if args.calibrate else compare(data, Path(folder))
+        if args.paper:
+            table = paper_run(data, args.paper, Path(folder))
+        else:
+            table = calibrate(data, args.pretrain, args.cluster, Path(folder)) if args.calibrate else compare(data, Path(folder))
     print(table)
     return 0
 
