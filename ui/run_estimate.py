@@ -1,10 +1,11 @@
 """How long the run takes, under the run buttons: before Start, about how long the chosen settings
 take on this machine (deepclust_core.runs.duration: from the user's recorded runs of the same data,
-method, network and batch size, else a first estimate, refined by a trial of the settings on a few
-batches of the data that starts when the form shows them: runs/probe.py); while a run trains, the time
-left from its own epochs so far, redrawn every 5 s."""
+method, network and batch size, else a first estimate, for settings of more than 2 minutes refined by a
+trial of them on a few batches of the data that starts when the form shows them: runs/probe.py); while a
+run trains, the time left from its own epochs so far, redrawn every 5 s."""
 from __future__ import annotations
 
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,10 @@ if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, n
 
 REDRAW_SECONDS = 5.0  # the time left changes slowly: a rare redraw leaves the live view its cores
 TRIAL_POLL_SECONDS = 1.0  # how often the line looks whether the trial has ended
+TRIAL_DELAY_SECONDS = 3.0  # the trial (and its import of the training code) waits for the page to be drawn
+# Settings whose calibrated first estimate is shorter get no trial: a quick look is not worth a core's seconds
+# beside the page (and, on a machine's first start, beside UMAP's compilation).
+TRIAL_ABOVE_SECONDS = 120.0
 
 _TRIALS: dict[tuple, tuple[Future, object]] = {}  # settings key: (the trial, its TrainingControl); one server
 _TRIAL_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="estimate-trial")
@@ -36,12 +41,20 @@ def trial(choice: Choice) -> Future:
     """The trial of these settings (runs/probe.py), started once per server and settings, in the background."""
     key = trial_key(choice)
     if key not in _TRIALS or _TRIALS[key][0].cancelled():
-        from deepclust_core.runs.probe import probe_epoch_seconds  # the training code: imported in the thread's call
         from deepclust_core.training.control import TrainingControl
 
         control = TrainingControl()
-        _TRIALS[key] = (_TRIAL_THREAD.submit(probe_epoch_seconds, choice.data, choice.config, control), control)
+        _TRIALS[key] = (_TRIAL_THREAD.submit(_delayed_trial, choice.data, choice.config, control), control)
     return _TRIALS[key][0]
+
+
+def _delayed_trial(data, config, control) -> EpochSeconds | None:
+    time.sleep(TRIAL_DELAY_SECONDS)
+    if control.stopped:
+        return None
+    from deepclust_core.runs.probe import probe_epoch_seconds  # the training code: imported here, off the page
+
+    return probe_epoch_seconds(data, config, control)
 
 
 def stop_trials() -> None:
@@ -66,7 +79,7 @@ def settings_line(choice: Choice) -> tuple[str | None, Future | None]:
         return None, None
     store = run_library.user_store()
     first = estimate(choice.data, choice.config, store)
-    if first.runs:
+    if first.runs or first.seconds < TRIAL_ABOVE_SECONDS:
         return first.line(), None
     future = trial(choice)
     line = estimate(choice.data, choice.config, store, probed_seconds(future)).line()

@@ -20,7 +20,7 @@ from ..settings.train import TrainConfig
 from .duration import EpochSeconds
 
 PROBE_BATCHES = 4  # batches of rows the trial trains on (all rows when the data has fewer)
-PROBE_EPOCHS = 1  # epochs of each phase (the clustering phase's follows its start, epoch 0)
+PROBE_EPOCHS = 2  # epochs of each phase, the last one timed: the first holds the loop's set-up
 
 
 def probe_epoch_seconds(data: Dataset, config: TrainConfig, control=None) -> EpochSeconds | None:
@@ -36,12 +36,8 @@ def probe_epoch_seconds(data: Dataset, config: TrainConfig, control=None) -> Epo
     trial = replace(config, pretrain_epochs=min(config.pretrain_epochs, PROBE_EPOCHS),
                     cluster_epochs=min(config.cluster_epochs, PROBE_EPOCHS), use_cache=False,
                     display_size=min(config.display_size, rows), device="cpu")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(threads_beside_the_page())
-    try:
-        snapshots = list(train(sample, trial, control))
-    finally:
-        torch.set_num_threads(threads)
+    torch.set_num_threads(threads_beside_the_page())  # as every run of the page sets it (process-wide)
+    snapshots = list(train(sample, trial, control))
     if control is not None and control.stopped:
         return None
     scale = data.n_samples / sample.n_samples
