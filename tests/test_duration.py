@@ -128,3 +128,22 @@ def test_a_trial_times_both_phases_on_a_few_batches(tiny_run):
     stopped = TrainingControl()
     stopped.stop()
     assert probe_epoch_seconds(tiny_run.data, config, stopped) is None
+
+
+def test_the_pages_trial_runs_in_a_process_of_its_own(tiny_run):
+    import time
+
+    from deepclust_core.runs.probe import TrialProcess
+
+    config = replace(tiny_run.config, batch_size=16)
+    trial = TrialProcess(tiny_run.data, config)
+    assert trial.result() is None or trial.done()
+    deadline = time.time() + 600  # a Python process importing torch: minutes on a busy machine
+    while not trial.done() and time.time() < deadline:
+        time.sleep(0.5)
+    seconds = trial.result()
+    assert seconds is not None and seconds.pretrain > 0 and seconds.cluster > 0 and seconds.start > 0
+    assert not trial.folder.exists()  # the rows it was handed are gone with it
+    stopped = TrialProcess(tiny_run.data, config, delay=60)
+    stopped.stop()
+    assert stopped.done() and stopped.result() is None

@@ -72,12 +72,13 @@ def test_a_refined_grid_classifies_few_points_and_finds_the_full_grids_borders()
     assert sum(classified) < 0.25 * PLANE_SIZE ** 2
 
 
-def test_a_large_network_gets_a_refined_plane_and_a_larger_one_none(moons, small_config):
+@pytest.mark.parametrize("method", ["dec", "aecm"])  # AE-CM's rule is a torch module: it stays in float32
+def test_a_large_network_gets_a_refined_plane_and_a_larger_one_none(moons, small_config, method):
     from deepclust_core import AutoencoderConfig
     from deepclust_core.training.input_plane import input_plane, plane_step
 
     small = new_autoencoder(moons, small_config(n_clusters=2))
-    config = small_config(method="dec", n_clusters=2, pretrain_epochs=1, cluster_epochs=1, display_size=50,
+    config = small_config(method=method, n_clusters=2, pretrain_epochs=1, cluster_epochs=1, display_size=50,
                           autoencoder=AutoencoderConfig(hidden=(500, 500, 2000)))
     paper, snapshots = trained(moons, config)
     huge = new_autoencoder(moons, small_config(n_clusters=2, autoencoder=AutoencoderConfig(hidden=(2000, 2000, 4000))))

@@ -19,15 +19,20 @@ BACKGROUND = """(title) => { const chart = document.querySelector('#chart.js-plo
   const z = chart.data[0].z; return z && z.bdata ? z.bdata : JSON.stringify(z); }"""
 
 
-def background(page) -> str | None:
+def panel(page):
+    """(the input plane's frame, its background), or (None, None) while the page shows no plane."""
     for frame in page.frames[1:]:
         try:
             found = frame.evaluate(BACKGROUND, TITLE)
         except Exception:  # noqa: BLE001 - a frame that left the page during the look
             continue
         if found is not None:
-            return found
-    return None
+            return frame, found
+    return None, None
+
+
+def background(page) -> str | None:
+    return panel(page)[1]
 
 
 def test_the_input_planes_background_follows_the_epochs_live_and_in_replay(server, browser):
@@ -49,8 +54,9 @@ def test_the_input_planes_background_follows_the_epochs_live_and_in_replay(serve
     assert len(seen) >= 2, "the input plane's background never changed while the run trained"
 
     page.wait_for_timeout(2000)
-    last = background(page)
+    frame, last = panel(page)
     assert last is not None
+    frame.frame_element().screenshot(path=str(ARTIFACTS / "input-plane-panel.png"))  # the README's picture
     follow = page.get_by_role("switch", name="Follow live")
     if follow.count() and follow.is_checked():
         follow.click(force=True)

@@ -5,13 +5,12 @@ trial of them on a few batches of the data that starts when the form shows them:
 run trains, the time left from its own epochs so far, redrawn every 5 s."""
 from __future__ import annotations
 
-import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from deepclust_core.runs.duration import EpochSeconds, duration_text, estimate, time_left
+from deepclust_core.runs.duration import duration_text, estimate, time_left
+from deepclust_core.runs.probe import TrialProcess
 
 from . import run_library
 from .settings_form import Choice
@@ -26,8 +25,7 @@ TRIAL_DELAY_SECONDS = 3.0  # the trial (and its import of the training code) wai
 # beside the page (and, on a machine's first start, beside UMAP's compilation).
 TRIAL_ABOVE_SECONDS = 120.0
 
-_TRIALS: dict[tuple, tuple[Future, object]] = {}  # settings key: (the trial, its TrainingControl); one server
-_TRIAL_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="estimate-trial")
+_TRIALS: dict[tuple, TrialProcess] = {}  # settings key: its trial; one a server and settings
 
 
 def trial_key(choice: Choice) -> tuple:
@@ -37,42 +35,23 @@ def trial_key(choice: Choice) -> tuple:
             c.device, c.seed)
 
 
-def trial(choice: Choice) -> Future:
+def trial(choice: Choice) -> TrialProcess:
     """The trial of these settings (runs/probe.py), started once per server and settings, in the background."""
     key = trial_key(choice)
-    if key not in _TRIALS or _TRIALS[key][0].cancelled():
-        from deepclust_core.training.control import TrainingControl
-
-        control = TrainingControl()
-        _TRIALS[key] = (_TRIAL_THREAD.submit(_delayed_trial, choice.data, choice.config, control), control)
-    return _TRIALS[key][0]
-
-
-def _delayed_trial(data, config, control) -> EpochSeconds | None:
-    time.sleep(TRIAL_DELAY_SECONDS)
-    if control.stopped:
-        return None
-    from deepclust_core.runs.probe import probe_epoch_seconds  # the training code: imported here, off the page
-
-    return probe_epoch_seconds(data, config, control)
+    if key not in _TRIALS:
+        _TRIALS[key] = TrialProcess(choice.data, choice.config, delay=TRIAL_DELAY_SECONDS)
+    return _TRIALS[key]
 
 
 def stop_trials() -> None:
     """A run starts: the trials still under way would take its cores."""
-    for key, (future, control) in list(_TRIALS.items()):
-        if not future.done():
-            control.stop()
-            future.cancel()
+    for key, running in list(_TRIALS.items()):
+        if not running.done():
+            running.stop()
             del _TRIALS[key]
 
 
-def probed_seconds(future: Future) -> EpochSeconds | None:
-    if not future.done() or future.cancelled() or future.exception() is not None:
-        return None  # a trial that failed (data the loop refuses) leaves the calibrated estimate
-    return future.result()
-
-
-def settings_line(choice: Choice) -> tuple[str | None, Future | None]:
+def settings_line(choice: Choice) -> tuple[str | None, TrialProcess | None]:
     """'About 4 min on this machine (...)' for the chosen settings (None while they are invalid), and the trial
     of these settings when the line waits for it (None: measured on recorded runs, or the trial has ended)."""
     if choice.config is None or choice.data is None:
@@ -81,11 +60,11 @@ def settings_line(choice: Choice) -> tuple[str | None, Future | None]:
     first = estimate(choice.data, choice.config, store)
     if first.runs or first.seconds < TRIAL_ABOVE_SECONDS:
         return first.line(), None
-    future = trial(choice)
-    line = estimate(choice.data, choice.config, store, probed_seconds(future)).line()
-    if future.done():
+    running = trial(choice)  # a trial that failed (data the loop refuses) leaves the calibrated estimate
+    line = estimate(choice.data, choice.config, store, running.result()).line()
+    if running.done():
         return line, None
-    return line + " Timing a trial of these settings on this data…", future
+    return line + " Timing a trial of these settings on this data…", running
 
 
 def time_left_line(run: LiveRun) -> str:

@@ -106,8 +106,10 @@ def input_plane(autoencoder: Autoencoder, axes: tuple[np.ndarray, np.ndarray],
     low_precision = step > 1 and device.type == "cpu" and torch.ops.mkldnn._is_mkldnn_bf16_supported()
 
     def classify(points: np.ndarray) -> np.ndarray:
-        with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=low_precision):
-            return clusters_of(autoencoder.encoder(torch.from_numpy(points).to(device)).float().cpu().numpy())
+        with torch.inference_mode():
+            with torch.autocast("cpu", torch.bfloat16, enabled=low_precision):  # the encoder only: not the rule
+                H = autoencoder.encoder(torch.from_numpy(points).to(device))
+            return clusters_of(H.float().cpu().numpy())
 
     x, y = axes
     was_training = autoencoder.training
