@@ -1,13 +1,13 @@
-"""The input plane in the browser (issue 25 item 2): on moons, with the page's default method and its recipe's
-network, the panel's background (the cluster of every grid point, a heatmap) changes from epoch to epoch while
-the run trains, and when the replay slider goes back to an earlier epoch the background is that epoch's again.
-Reads the heatmap the panel's frame holds (ui/input_plane.py draws it as the chart's first trace); the
-screenshots go to test-artifacts/."""
+"""The input plane in the browser (issue 25 item 2): on moons (300 points), with the page's default method and
+its recipe's network, the panel's background (the cluster of every grid point, a heatmap) changes from epoch
+to epoch while the run trains, and when the replay slider goes back to an earlier epoch the panel shows that
+epoch's background again. Reads the heatmap the panel's frame holds (ui/input_plane.py draws it as the chart's
+first trace); the screenshots go to test-artifacts/."""
 import re
 
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
-from bench.browser import VIEWPORT, open_app, pick, set_epochs, start_button, wait_for_end
+from bench.browser import VIEWPORT, open_app, pick, set_epochs, set_number, start_button, wait_for_end
 
 pytestmark = BROWSER_MARKS
 TITLE = "Input plane"
@@ -40,7 +40,8 @@ def test_the_input_planes_background_follows_the_epochs_live_and_in_replay(serve
     page = browser.new_page(viewport=VIEWPORT)
     open_app(page, server)
     pick(page, "Data set", re.compile(r"^moons"))
-    set_epochs(page, 4, 4)
+    set_number(page, "Points", 300)
+    set_epochs(page, 3, 3)
     start_button(page).click()
     seen, ended = [], page.get_by_text(re.compile(r"Finished:|Stopped\.|Interrupted|diverged|Unexpected error"))
     while not ended.count():  # every background the panel shows while the run trains

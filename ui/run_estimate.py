@@ -61,7 +61,8 @@ def settings_line(choice: Choice) -> tuple[str | None, TrialProcess | None]:
     if first.runs or first.seconds < TRIAL_ABOVE_SECONDS:
         return first.line(), None
     running = trial(choice)  # a trial that failed (data the loop refuses) leaves the calibrated estimate
-    line = estimate(choice.data, choice.config, store, running.result()).line()
+    probed = running.result()
+    line = (first if probed is None else estimate(choice.data, choice.config, store, probed)).line()
     if running.done():
         return line, None
     return line + " Timing a trial of these settings on this data…", running
