@@ -86,3 +86,64 @@ def test_time_left_from_the_runs_own_epochs(tiny_run):
     assert during_pretraining == pytest.approx(8 * 2.0 + 20 * 2.0 * 0.70)
     during_clustering = time_left([("pretrain", 10, 10, 2.0), ("cluster", 0, 20, 5.0), ("cluster", 5, 20, 1.0)], config)
     assert during_clustering == pytest.approx(15 * 1.0)
+
+
+def test_a_stopping_rule_counts_the_epochs_such_runs_train_and_says_the_most():
+    from deepclust_core.data.loaders import load_dataset
+    from deepclust_core.recipe.build import config_for
+    from deepclust_core.runs.duration import EpochSeconds, typical_epochs
+
+    digits = load_dataset("digits")
+    paper = config_for("depict", 10, data=digits, preset_name="paper", use_cache=False)
+    assert (paper.pretrain_epochs, paper.cluster_epochs) == (4000, 4000)
+    assert typical_epochs(paper) == (1500, 370)
+    assert typical_epochs(replace(paper, pretrain_holdout=0.0)) == (4000, 370)  # no hold-out: no early end
+    assert typical_epochs(replace(paper, pretrain_epochs=20, cluster_epochs=20)) == (20, 20)
+    trial = EpochSeconds(pretrain=1.0, cluster=2.0, runs=0, start=3.0)
+    probed = estimate(digits, paper, None, trial)
+    assert probed.seconds == pytest.approx(1500 * 1.0 + 3.0 + 370 * 2.0)
+    assert probed.most_seconds == pytest.approx(4000 * 1.0 + 3.0 + 4000 * 2.0)
+    assert "usually" in probed.line() and "at most 3 h 20 min" in probed.line() and "trial" in probed.line()
+    calibrated = estimate(digits, paper, None)  # before the trial: the calibrated rates, the same epochs
+    assert calibrated.most_seconds / calibrated.seconds == pytest.approx(8000 / 1870, rel=0.05)
+    quick = estimate(digits, replace(paper, pretrain_epochs=20, cluster_epochs=20), None, trial)
+    assert quick.most_seconds is None and quick.line().startswith("At most about")
+
+
+def test_time_left_counts_the_epochs_such_runs_train(tiny_run):
+    config = replace(tiny_run.config, method="depict", pretrain_holdout=0.1, pretrain_epochs=4000, cluster_epochs=4000)
+    assert time_left([("cluster", 0, 4000, 9.0), ("cluster", 10, 4000, 2.0)], config) == pytest.approx(360 * 2.0)
+    assert time_left([("cluster", 400, 4000, 2.0)], config) == pytest.approx(2.0)  # past its usual end: one more
+    pretraining = time_left([("pretrain", 100, 4000, 1.0)], config)
+    assert pretraining == pytest.approx(1400 * 1.0 + 370 * 1.0 * 0.97)
+
+
+def test_a_trial_times_both_phases_on_a_few_batches(tiny_run):
+    from deepclust_core.runs.probe import probe_epoch_seconds
+    from deepclust_core.training.control import TrainingControl
+
+    config = replace(tiny_run.config, batch_size=16)  # 4 batches: 64 of the 160 rows
+    seconds = probe_epoch_seconds(tiny_run.data, config)
+    assert seconds.pretrain > 0 and seconds.cluster > 0 and seconds.start > 0 and seconds.runs == 0
+    stopped = TrainingControl()
+    stopped.stop()
+    assert probe_epoch_seconds(tiny_run.data, config, stopped) is None
+
+
+def test_the_pages_trial_runs_in_a_process_of_its_own(tiny_run):
+    import time
+
+    from deepclust_core.runs.probe import TrialProcess
+
+    config = replace(tiny_run.config, batch_size=16)
+    trial = TrialProcess(tiny_run.data, config)
+    assert trial.result() is None or trial.done()
+    deadline = time.time() + 600  # a Python process importing torch: minutes on a busy machine
+    while not trial.done() and time.time() < deadline:
+        time.sleep(0.5)
+    seconds = trial.result()
+    assert seconds is not None and seconds.pretrain > 0 and seconds.cluster > 0 and seconds.start > 0
+    assert not trial.folder.exists()  # the rows it was handed are gone with it
+    stopped = TrialProcess(tiny_run.data, config, delay=60)
+    stopped.stop()
+    assert stopped.done() and stopped.result() is None

@@ -53,10 +53,37 @@ def test_only_data_of_two_columns_has_a_plane(small_config):
     assert plane_from(snapshot_arrays(snapshots[-1], "float16")) is None
 
 
-def test_a_network_too_large_for_a_frame_budget_gets_no_plane(moons, small_config):
+def test_a_refined_grid_classifies_few_points_and_finds_the_full_grids_borders():
+    from deepclust_core.training.input_plane import plane_axes, refined_clusters
+
+    x, y = plane_axes(np.array([[-1.0, -1.0], [1.0, 1.0]]))
+    classified = []
+
+    def classify(points):  # three clusters: a disc, and the two halves of the rest
+        classified.append(len(points))
+        inside = (points ** 2).sum(axis=1) < 0.3
+        return np.where(inside, 2, (points[:, 0] > points[:, 1]).astype(int))
+
+    full = refined_clusters(classify, x, y, 1)
+    assert sum(classified) == PLANE_SIZE ** 2 and set(np.unique(full)) == {0, 1, 2}
+    classified.clear()
+    refined = refined_clusters(classify, x, y, 16)
+    assert np.array_equal(refined, full)
+    assert sum(classified) < 0.25 * PLANE_SIZE ** 2
+
+
+@pytest.mark.parametrize("method", ["dec", "aecm"])  # AE-CM's rule is a torch module: it stays in float32
+def test_a_large_network_gets_a_refined_plane_and_a_larger_one_none(moons, small_config, method):
     from deepclust_core import AutoencoderConfig
-    from deepclust_core.training.input_plane import affordable
+    from deepclust_core.training.input_plane import input_plane, plane_step
 
     small = new_autoencoder(moons, small_config(n_clusters=2))
-    paper = new_autoencoder(moons, small_config(n_clusters=2, autoencoder=AutoencoderConfig(hidden=(500, 500, 2000))))
-    assert affordable(small) and not affordable(paper)
+    config = small_config(method=method, n_clusters=2, pretrain_epochs=1, cluster_epochs=1, display_size=50,
+                          autoencoder=AutoencoderConfig(hidden=(500, 500, 2000)))
+    paper, snapshots = trained(moons, config)
+    huge = new_autoencoder(moons, small_config(n_clusters=2, autoencoder=AutoencoderConfig(hidden=(2000, 2000, 4000))))
+    assert plane_step(small) == 1 and plane_step(paper) > 1 and plane_step(huge) is None
+    last = snapshots[-1]
+    every_point = input_plane(paper, (last.plane.x, last.plane.y), lambda H: last.rows.assigner.assign(H, config)[0],
+                              None, step=1)
+    assert (last.plane.clusters != every_point.clusters).mean() < 0.01  # bfloat16 moves a border by a point or so

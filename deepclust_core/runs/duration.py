@@ -8,10 +8,15 @@ rule may end it sooner) times the seconds of one clustering epoch. Those seconds
   the median wall time of their epochs (`EpochRow.seconds`), per phase, and of the clustering
   phase's start; when runs of exactly these settings ended on their own, the epochs they trained
   replace the planned ones; else
-- a first estimate: the network's multiply-adds per row (an MLP) or its input size (the
+- a trial of the settings on a few batches of this data, now (runs/probe.py), once the form has run it; or
+  until then a first estimate: the network's multiply-adds per row (an MLP) or its input size (the
   convolutional networks) times the rows, at a rate measured on this kind of machine on digits,
   and the method's clustering epoch as a multiple of its pretraining epoch
   (`bench/duration.py --calibrate` measured CALIBRATION; docs/benchmarks.md, "How long a run takes").
+
+A method whose own rule ends a phase early (a tolerance, a hold-out's patience) is counted at the epochs its
+recipe's runs trained on digits (TYPICAL_EPOCHS) when fewer than planned, until runs of exactly these
+settings have ended here; the line then also says the most, every planned epoch.
 
 Torch-free: the form asks before any training code is imported.
 """
@@ -36,6 +41,12 @@ SECONDS_PER_UNIT = {"mlp": 6.2e-10, "conv": 1.3e-5, "depict": 5.0e-5}  # per row
 # Every epoch also makes the live view's snapshot (all rows embedded, labels, metrics, the 2-D view): measured
 # 0.05 to 0.08 s per epoch on 300 rows of blobs with a 32-32 MLP (DEKM, DEC), what a tiny network's epoch is made of.
 SNAPSHOT_SECONDS = 0.05
+# Epochs that runs of a method's recipe trained on digits before its own rule ended the phase: (pretraining with
+# the recipe's hold-out, clustering), means over 5 seeds of `bench.quality` (docs/benchmarks.md, digits, each
+# method's reference recipe). DEPICT, seed 0 only: 370 clustering epochs; its pretraining epochs were not logged,
+# 1,500 is inferred from its 1,773 s of pretraining at its 430 s for 370 clustering epochs and this machine's
+# ratio of the two epochs (CLUSTER_TO_PRETRAIN). Methods absent: none of their rules ended a phase early there.
+TYPICAL_EPOCHS = {"dekm": (None, 90), "dec": (None, 252), "idec": (None, 112), "depict": (1500, 370)}
 CLUSTER_TO_PRETRAIN = {"ae-kmeans": 0.0, "n2d": 0.0, "dec": 0.70, "idec": 1.15, "dkm": 1.23, "kmeans-friendly": 1.18,
                        "dekm": 0.39, "depict": 0.97, "aecm": 1.52}
 
@@ -54,12 +65,21 @@ class Estimate:
     runs: int  # recorded runs the epoch times come from; 0: a first estimate
     pretrain_cached: bool  # the pretrained autoencoder is in the cache: no pretraining epoch to wait for
     at_most: bool  # the method may stop sooner than its epochs (a stopping rule, a hold-out)
+    most_seconds: float | None = None  # every planned epoch, when `seconds` counts the epochs runs usually stop at
+    probed: bool = False  # the first estimate's epoch times come from a trial on this data (runs/probe.py)
 
     def line(self) -> str:
         """'About 4 min on this machine (measured on 3 earlier runs)', for the form."""
-        how = (f"measured on {self.runs} earlier run{'s' if self.runs > 1 else ''} of these settings" if self.runs
-               else "a first estimate from the data size and the network")
+        if self.runs:
+            how = f"measured on {self.runs} earlier run{'s' if self.runs > 1 else ''} of these settings"
+        elif self.probed:
+            how = "a first estimate from a trial of these settings on a few batches of this data"
+        else:
+            how = "a first estimate from the data size and the network"
         cached = "; pretrained autoencoder from the cache" if self.pretrain_cached else ""
+        if self.most_seconds is not None:
+            return (f"About {duration_text(self.seconds)} on this machine if it stops when this method's runs "
+                    f"usually do; at most {duration_text(self.most_seconds)} ({how}{cached}).")
         return f"{'At most about' if self.at_most else 'About'} {duration_text(self.seconds)} on this machine ({how}{cached})."
 
 
@@ -137,32 +157,58 @@ def ended_like(runs: list[tuple[RunRecord, list[EpochRow]]], config: TrainConfig
             statistics.median(epochs_run(rows, "cluster") for rows in ended))
 
 
-def estimate(data: Dataset, config: TrainConfig, store=None) -> Estimate:
-    """The estimate for `config` on `data`, from the runs in `store` (a RunStore, or None) when it holds some."""
+def typical_epochs(config: TrainConfig) -> tuple[int, int]:
+    """The epochs of each phase a run of `config` likely trains: the planned ones, or fewer where the method's
+    rule usually ends the phase sooner (TYPICAL_EPOCHS; pretraining's only with a hold-out)."""
+    pretrain, cluster = TYPICAL_EPOCHS.get(config.method, (None, None))
+    if pretrain is None or not config.pretrain_holdout:
+        pretrain = config.pretrain_epochs
+    return min(config.pretrain_epochs, pretrain), min(config.cluster_epochs, cluster or config.cluster_epochs)
+
+
+def estimate(data: Dataset, config: TrainConfig, store=None, probed: EpochSeconds | None = None) -> Estimate:
+    """The estimate for `config` on `data`, from the runs in `store` (a RunStore, or None) when it holds some,
+    else from `probed` (runs/probe.py's trial of these settings on this data) or the calibrated rates."""
     fingerprint = data.fingerprint()
     matching = [r for r in (store.runs() if store is not None else []) if same_settings(r, fingerprint, config)]
     runs = [(r, store.epoch_rows(r.id)) for r in sorted(matching, key=lambda r: -r.created)[:RECORDED_RUNS]]
-    epoch = recorded_epoch_seconds(runs, first_estimate(data.n_samples, data.n_features, config))
+    epoch = recorded_epoch_seconds(runs, probed or first_estimate(data.n_samples, data.n_features, config))
     cached = pretrain_cached(data, config)
+
+    def seconds(pretrain_epochs: float, cluster_epochs: float) -> float:
+        return (0 if cached else pretrain_epochs * epoch.pretrain) + epoch.start + cluster_epochs * epoch.cluster
+
     ended = ended_like(runs, config)
-    pretrain_epochs, cluster_epochs = ended or (config.pretrain_epochs, config.cluster_epochs)
-    seconds = (0 if cached else pretrain_epochs * epoch.pretrain) + epoch.start + cluster_epochs * epoch.cluster
     # planned clustering epochs are an upper bound (a method's stopping rule), as pretraining's are with a hold-out
     at_most = ended is None and (config.cluster_epochs > 0 or bool(config.pretrain_holdout))
-    return Estimate(seconds, epoch.runs, cached, at_most=at_most)
+    likely = ended or typical_epochs(config)
+    planned = (config.pretrain_epochs, config.cluster_epochs)
+    most = seconds(*planned) if ended is None and likely != planned else None
+    return Estimate(seconds(*likely), epoch.runs, cached, at_most=at_most, most_seconds=most,
+                    probed=probed is not None and epoch is probed)
 
 
 def time_left(rows: list[tuple[str, int, int, float]], config: TrainConfig) -> float | None:
     """Seconds left of a training run from its own epochs so far: `rows` are (phase, epoch, epochs in phase,
     seconds) of its snapshots, oldest first. The phase under way at the median of its epochs so far; the
-    clustering phase, before it starts, at the pretraining's (the first estimate's ratio applied). None
-    before the first trained epoch."""
+    clustering phase, before it starts, at the pretraining's (the first estimate's ratio applied), for the
+    epochs it likely trains (`typical_epochs`). None before the first trained epoch."""
     timed = [(phase, epoch, total, s) for phase, epoch, total, s in rows if epoch >= 1]
     if not timed:
         return None
     phase, epoch, total, _ = rows[-1]
     here = statistics.median(s for p, _, _, s in timed if p == phase) if any(p == phase for p, *_ in timed) else None
+    likely_pretrain, likely_cluster = typical_epochs(config)
     if phase == "cluster":
-        return (here or 0.0) * (total - epoch)
+        return (here or 0.0) * epochs_left(epoch, total, likely_cluster)
     pretrain = here or statistics.median(s for *_, s in timed)
-    return pretrain * (total - epoch) + pretrain * CLUSTER_TO_PRETRAIN.get(config.method, 1.0) * config.cluster_epochs
+    return (pretrain * epochs_left(epoch, total, likely_pretrain)
+            + pretrain * CLUSTER_TO_PRETRAIN.get(config.method, 1.0) * likely_cluster)
+
+
+def epochs_left(epoch: int, total: int, likely: int) -> int:
+    """Epochs after `epoch` of a phase of `total` that likely trains `likely`: at least one more while the
+    phase goes on past its likely end."""
+    if likely >= total:
+        return total - epoch
+    return max(likely, min(epoch + 1, total)) - epoch

@@ -16,7 +16,7 @@ from ..methods.kmeans import kmeans
 from ..methods.views import principal_view
 from ..projection.cluster_view import ClusterView
 from ..settings.train import TrainConfig
-from .input_plane import InputPlane, affordable, has_plane, input_plane, plane_axes
+from .input_plane import InputPlane, has_plane, input_plane, plane_axes, plane_step
 from .row_results import centre_results, method_results
 from .snapshot import Snapshot, display_subsample
 
@@ -25,8 +25,9 @@ class SnapshotBuilder:
     def __init__(self, data: Dataset, config: TrainConfig, device: str, autoencoder=None):
         """`autoencoder`: the run's, for the input plane of data with two columns (None: no plane)."""
         self.data, self.config, self.device = data, config, device
-        planned = autoencoder is not None and has_plane(data.n_features, data.image_shape) and affordable(autoencoder)
-        self.autoencoder = autoencoder if planned else None
+        planned = autoencoder is not None and has_plane(data.n_features, data.image_shape)
+        self.plane_step = plane_step(autoencoder) if planned else None  # None: no plane (a network too large)
+        self.autoencoder = autoencoder if self.plane_step else None
         self.plane_axes = plane_axes(data.X) if self.autoencoder is not None else None
         self.display_index = display_subsample(data.n_samples, config.display_size, config.seed)
         self.previous: np.ndarray | None = None
@@ -86,7 +87,7 @@ class SnapshotBuilder:
                 return mapping[method.predict(H)]
         else:
             return None
-        return input_plane(self.autoencoder, self.plane_axes, rule, centroids)
+        return input_plane(self.autoencoder, self.plane_axes, rule, centroids, self.plane_step)
 
 
 def _permute_rows(rows: np.ndarray, mapping: np.ndarray) -> np.ndarray:

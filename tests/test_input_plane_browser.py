@@ -1,0 +1,82 @@
+"""The input plane in the browser (issue 25 item 2): on moons (300 points), with the page's default method and
+its recipe's network, the panel's background (the cluster of every grid point, a heatmap) changes from epoch
+to epoch while the run trains, and when the replay slider goes back to an earlier epoch the panel shows that
+epoch's background again. Reads the heatmap the panel's frame holds (ui/input_plane.py draws it as the chart's
+first trace); the screenshots go to test-artifacts/."""
+import re
+
+from browser_support import ARTIFACTS, BROWSER_MARKS
+
+from browser_harness import (
+    VIEWPORT,
+    open_app,
+    pick,
+    set_epochs,
+    set_number,
+    start_button,
+    wait_for_end,
+)
+
+pytestmark = BROWSER_MARKS
+TITLE = "Input plane"
+# The background of the input plane's chart as a string (its heatmap's z, as JSON or as Plotly's base64
+# bytes); null in a frame without that chart.
+BACKGROUND = """(title) => { const chart = document.querySelector('#chart.js-plotly-plot');
+  const heading = chart && chart.querySelector('.gtitle');
+  if (!heading || !heading.textContent.startsWith(title) || !chart.data || !chart.data.length) return null;
+  const z = chart.data[0].z; return z && z.bdata ? z.bdata : JSON.stringify(z); }"""
+
+
+def panel(page):
+    """(the input plane's frame, its background), or (None, None) while the page shows no plane."""
+    for frame in page.frames[1:]:
+        try:
+            found = frame.evaluate(BACKGROUND, TITLE)
+        except Exception:  # noqa: BLE001 - a frame that left the page during the look
+            continue
+        if found is not None:
+            return frame, found
+    return None, None
+
+
+def background(page) -> str | None:
+    return panel(page)[1]
+
+
+def test_the_input_planes_background_follows_the_epochs_live_and_in_replay(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport=VIEWPORT)
+    open_app(page, server)
+    pick(page, "Data set", re.compile(r"^moons"))
+    set_number(page, "Points", 300)
+    set_epochs(page, 3, 3)
+    start_button(page).click()
+    seen, ended = [], page.get_by_text(re.compile(r"Finished:|Stopped\.|Interrupted|diverged|Unexpected error"))
+    while not ended.count():  # every background the panel shows while the run trains
+        shown = background(page)
+        if shown is not None and (not seen or seen[-1] != shown):
+            seen.append(shown)
+            if len(seen) == 2:
+                page.screenshot(path=str(ARTIFACTS / "input-plane-live.png"), full_page=True)
+        page.wait_for_timeout(300)
+    assert "Finished" in wait_for_end(page, 60)
+    assert len(seen) >= 2, "the input plane's background never changed while the run trained"
+
+    page.wait_for_timeout(2000)
+    frame, last = panel(page)
+    assert last is not None
+    frame.frame_element().screenshot(path=str(ARTIFACTS / "input-plane-panel.png"))  # the README's picture
+    follow = page.get_by_role("switch", name="Follow live")
+    if follow.count() and follow.is_checked():
+        follow.click(force=True)
+        page.wait_for_timeout(1500)
+    slider, replayed = page.get_by_role("slider"), None
+    for _ in range(10):  # click the track's start until the slider shows an earlier epoch and the panel its plane
+        track, thumb = page.get_by_test_id("stSlider").bounding_box(), slider.bounding_box()
+        page.mouse.click(track["x"] + 0.05 * track["width"], thumb["y"] + thumb["height"] / 2)
+        page.wait_for_timeout(2000)
+        replayed = background(page)
+        if replayed is not None and replayed != last:
+            break
+    page.screenshot(path=str(ARTIFACTS / "input-plane-replay.png"), full_page=True)
+    assert replayed is not None and replayed != last, slider.get_attribute("aria-valuetext")
