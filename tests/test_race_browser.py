@@ -80,6 +80,8 @@ def test_a_race_of_two_methods_on_digits(server, browser):
     page.get_by_role("button", name="Play", exact=True).click()
     page.get_by_role("button", name="Pause replay").wait_for(timeout=30_000)
     replayed = watch(page, lambda p: p.get_by_role("button", name="Play", exact=True).is_visible(), timeout=180)
+    replayed += watch(page, lambda p: on_screen(p) == last, timeout=60)  # (Play is back before the panels are)
+    replayed.append(on_screen(page))
     page.screenshot(path=str(ARTIFACTS / "race-replayed.png"))
     assert replayed and replayed[0].get("dekm", ("", 0))[0] == "pretrain", replayed  # from the start
     for method in METHODS:  # both moved through their clustering epochs, in step, to their last
