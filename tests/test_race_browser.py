@@ -13,7 +13,7 @@ SCREEN = {"width": 1280, "height": 720}
 METHODS = ("dekm", "dec")
 # Each method's epoch on screen, from the race view's hidden markers (ui/race_view.py)
 MARKERS = """() => [...document.querySelectorAll('.race-epoch')].map((m) => ({method: m.dataset.method,
-  phase: m.dataset.phase, epoch: Number(m.dataset.epoch), projected: m.dataset.projected === '1'}))"""
+  phase: m.dataset.phase, epoch: Number(m.dataset.epoch), place: Number(m.dataset.place)}))"""
 
 
 def in_view(box) -> bool:
@@ -21,9 +21,9 @@ def in_view(box) -> bool:
             and box["y"] + box["height"] <= SCREEN["height"])
 
 
-def on_screen(page) -> dict[str, tuple[str, int]]:
-    """(phase, epoch) each method shows now."""
-    return {m["method"]: (m["phase"], m["epoch"]) for m in page.evaluate(MARKERS)}
+def on_screen(page) -> dict[str, tuple[str, int, int]]:
+    """(phase, epoch, the place on the race's axis drawn for) each method shows now."""
+    return {m["method"]: (m["phase"], m["epoch"], m["place"]) for m in page.evaluate(MARKERS)}
 
 
 def watch(page, until, timeout: float) -> list[dict[str, tuple[str, int]]]:
@@ -80,12 +80,16 @@ def test_a_race_of_two_methods_on_digits(server, browser):
     page.get_by_role("button", name="Play", exact=True).click()
     page.get_by_role("button", name="Pause replay").wait_for(timeout=30_000)
     replayed = watch(page, lambda p: p.get_by_role("button", name="Play", exact=True).is_visible(), timeout=180)
+    replayed += watch(page, lambda p: on_screen(p) == last, timeout=60)  # (Play is back before the panels are)
+    replayed.append(on_screen(page))
     page.screenshot(path=str(ARTIFACTS / "race-replayed.png"))
     assert replayed and replayed[0].get("dekm", ("", 0))[0] == "pretrain", replayed  # from the start
     for method in METHODS:  # both moved through their clustering epochs, in step, to their last
         assert len(clustering_epochs(replayed, method)) >= 3, (method, replayed)
         assert max(clustering_epochs(replayed, method)) == last[method][1], (method, replayed)
-    for shown in replayed:  # one epoch for both, but where one had stopped sooner and keeps its last picture
+    drawn_together = [shown for shown in replayed if len({place for _, _, place in shown.values()}) == 1]
+    assert len(drawn_together) >= 3, replayed  # (the browser takes one method's new picture before the other's)
+    for shown in drawn_together:  # one epoch for both, but where one had stopped sooner and keeps its last picture
         epochs = {method: shown[method][1] for method in METHODS if shown.get(method, ("",))[0] == "cluster"}
         if len(epochs) == 2 and len(set(epochs.values())) == 2:
             stopped = min(epochs, key=epochs.get)

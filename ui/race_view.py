@@ -43,10 +43,12 @@ LECTURE_STYLE = """<style>
 .st-key-race_buttons {padding: 0 3rem}
 .st-key-race_lanes [data-testid="stCaptionContainer"] {font-size: 0.8rem; line-height: 1.1}
 </style>"""
-# For bench/race.py (where EPOCH_MARKER_VARIABLE is set): each method's epoch on screen and whether with its own UMAP frame, in a hidden marker
+# For bench/race.py and the browser test (servers the browser harness starts: EPOCH_MARKER_VARIABLE): each
+# method's epoch on screen, whether with its own UMAP frame, and the place on the race's axis the view drew
+# (runs/race_axis.py), in a hidden marker
 MARKER = ('<style>[data-testid="stElementContainer"]:has(> * .race-epoch) {{display: none}}</style>'
           '<span hidden class="race-epoch" data-method="{method}" data-seq="{seq}" data-phase="{phase}" '
-          'data-epoch="{epoch}" data-projected="{projected:d}" data-active="{active:d}"></span>')
+          'data-epoch="{epoch}" data-projected="{projected:d}" data-active="{active:d}" data-place="{place}"></span>')
 
 
 def race_view(lanes: list[RunView], lecture: bool, active: Callable[[], bool],
@@ -109,7 +111,7 @@ def draw(lanes: list[RunView], lecture: bool) -> None:
                     waiting = (f"the autoencoder that {lead} pretrains for every method" if lane.active
                                else f"nothing: it ended ({lane.status}) before its first epoch")
                     scoreboard_line(index, lane, entry, last, waiting)
-                    lane_panels(lane, entries, entry, colour_by, wrong, height, lecture)
+                    lane_panels(lane, entries, entry, colour_by, wrong, height, lecture, place)
     names = [method_title(lane) for lane in lanes]
     race_acc_chart(names, histories, pretrain_epochs, None if following else place, CHART_HEIGHT[lecture], lecture)
     if any(entry is not None and entry.snapshot.plane is not None for entry in shown_entries):  # two columns
@@ -120,8 +122,9 @@ def draw(lanes: list[RunView], lecture: bool) -> None:
 
 
 def lane_panels(lane: RunView, entries: list[Entry], entry: Entry | None, colour_by: str, wrong: bool, height: int,
-                lecture: bool) -> None:
-    """One method's two panels: the autoencoder space (UMAP) and its own clustering space."""
+                lecture: bool, place: int) -> None:
+    """One method's two panels: the autoencoder space (UMAP) and its own clustering space, drawn for `place` on
+    the race's axis."""
     if entry is None:
         with st.container(height=height, border=True):
             st.caption("This method starts from the shared autoencoder once it is pretrained." if lane.active
@@ -145,6 +148,6 @@ def lane_panels(lane: RunView, entries: list[Entry], entry: Entry | None, colour
     s = entry.snapshot
     if os.environ.get(EPOCH_MARKER_VARIABLE):  # servers that the browser harness starts, for the timings only
         st.html(MARKER.format(method=lane.config.method, seq=entry.seq, phase=s.phase, epoch=s.epoch,
-                              projected=projected, active=lane.active))
+                              projected=projected, active=lane.active, place=place))
     if hasattr(lane, "shown") and projected:  # a paced race goes on once every method's epoch is drawn
         lane.shown(entry.seq)

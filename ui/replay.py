@@ -17,6 +17,11 @@ from deepclust_core.runs.view import Entry
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)  # epochs per second
 DEFAULT_SPEED = 2.0  # a 20 + 20 epoch run replays in about 20 s
 SHORTEST_TICK = 0.5  # seconds: redrawing both point panels takes the browser about that; faster speeds skip epochs
+# For this long after Play starts or a replay ends, a Follow live or slider value that differs from the page's is
+# the browser's older value sent back by a redraw cut short (the user cannot move a disabled slider): the page
+# keeps its own. Seen on a loaded machine (load 40 to 60), where a race's redraw takes seconds: without it a
+# replay stopped as it started, or ended on an earlier epoch than its last.
+OLDER_VALUE_SECONDS = 3.0
 
 
 def label(entry: Entry) -> str:
@@ -42,6 +47,7 @@ def _play(labels: list[str]) -> None:
     state.follow_live, state.playing, state.replay = False, True, labels[start]
     state.play_from = (start, time.time())
     state.replay_needs_full_rerun = True
+    state.replay_set = (None, time.time())  # Follow live is off from now on: the page's value
 
 
 def _change_speed(labels: list[str]) -> None:
@@ -67,11 +73,18 @@ def replay_controls(entries: list[Entry]) -> Entry:
     labels = [label(e) for e in entries]
     state = st.session_state
     state.setdefault("follow_live", True)
+    set_by_page, at = state.get("replay_set", (None, 0.0))
+    if time.time() - at < OLDER_VALUE_SECONDS:  # the browser's older values: keep the page's
+        state.follow_live = False
+        if set_by_page in labels and not state.get("playing"):  # the last epoch a replay ended on
+            state.replay = set_by_page
     if state.follow_live or state.get("replay") not in labels:
         state.replay, state.playing = labels[-1], False
     elif state.get("playing"):
         position = shown_position(len(labels))
         state.replay, state.playing = labels[position], position < len(labels) - 1
+        if not state.playing:
+            state.replay_set = (state.replay, time.time())
     # No change callbacks on the toggle and the slider: the page sets both itself, and a redraw cut short
     # by the next one can send the browser's older value back, which would read as the user's change.
     with st.container(horizontal=True, vertical_alignment="bottom", key="replay_controls"):
