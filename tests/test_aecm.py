@@ -199,3 +199,45 @@ def test_the_row_rule_reads_the_shape_and_name_only():
 def test_cluster_module_is_seeded():
     first, second = ClusteringModule(3, 4, True, seed=5), ClusteringModule(3, 4, True, seed=5)
     assert all(torch.equal(a, b) for a, b in zip(first.parameters(), second.parameters()))
+
+
+def orthonormal_module(c: float, n_clusters: int = 4, dim: int = 6) -> tuple[ClusteringModule, torch.Tensor]:
+    """A CM without biases whose centroids U are orthonormal and whose assignment weights are W_g = c U."""
+    U = torch.linalg.qr(torch.randn(dim, n_clusters, generator=torch.Generator().manual_seed(0)))[0].T  # (K, d)
+    cm = ClusteringModule(dim, n_clusters, bias=False, seed=0)
+    with torch.no_grad():
+        cm.decode.weight.copy_(U.T)
+        cm.assign.weight.copy_(c * U)
+    return cm, U
+
+
+@pytest.mark.parametrize("c, stable", [(1.6, True), (2.4, False)])  # K = 4: the threshold is K/2 = 2
+def test_the_uniform_start_holds_while_the_assignment_weights_are_under_half_k(c, stable):
+    """methods/aecm.py: at z = mean of orthonormal centroids, gamma is uniform; the clustering terms (E1 + E2 + E3,
+    which is E1 + sum gamma(1 - gamma) of the joint loss when U is orthonormal) rise along a centroid while
+    W_g = c U has c < K/2, and fall above it."""
+    cm, U = orthonormal_module(c)
+    m = U.mean(0)
+    step = 0.03 * (U[0] - m) / (U[0] - m).norm()
+
+    @torch.no_grad()
+    def clustering_terms(z):
+        gamma, _ = cm(z[None])
+        return float(sum(distortion_terms(z[None], gamma, cm.centroids())))
+
+    assert torch.allclose(cm(m[None])[0], torch.full((1, 4), 0.25))
+    assert (clustering_terms(m + step) > clustering_terms(m)) == stable
+    assert (clustering_terms(m - step) > clustering_terms(m)) == stable
+
+
+def test_the_view_says_when_joint_training_is_still_in_the_uniform_start():
+    method = make_method("aecm", 4, 0, {})
+    method.cm, _ = orthonormal_module(0.5)
+    method.phase, method.confidence = "joint training", 0.27
+    assert method.assignment_weights_along_centroids() == pytest.approx(0.5, abs=1e-5)
+    method.assignment_scale = method.assignment_weights_along_centroids()
+    assert "has not left its start" in method.uniform_trap_note() and "K/2 = 2" in method.uniform_trap_note()
+    method.confidence = 0.6  # sharp assignments: no note
+    assert method.uniform_trap_note() == ""
+    method.phase, method.confidence = "CM alone on the frozen embedding", 0.27
+    assert method.uniform_trap_note() == ""
