@@ -137,3 +137,36 @@ def test_a_run_beside_the_page_leaves_a_core_on_small_machines():
     from deepclust_core.training.cores import threads_beside_the_page
 
     assert [threads_beside_the_page(cores) for cores in (1, 2, 4, 8)] == [1, 1, 3, 8]
+
+
+def test_pause_holds_a_methods_kmeans_set_up(blobs, small_config):
+    """Pause pressed while DEKM's first update runs (its 100 k-means restarts take minutes on 70,000 rows on a
+    busy machine) holds before the next restart, not only before the next batch."""
+    control, results, in_setup = TrainingControl(), [], threading.Event()
+
+    class PausedInSetUp(DEKM):
+        def setup(self, ctx):
+            control.pause()
+            in_setup.set()
+            super().setup(ctx)
+
+    method = PausedInSetUp(DEKMConfig(first_n_init=50), 4, 0)
+    worker = threading.Thread(target=lambda: results.extend(
+        train(blobs, small_config(pretrain_epochs=1, cluster_epochs=1), control, method=method)))
+    worker.start()
+    assert in_setup.wait(timeout=120)
+    worker.join(timeout=2.0)
+    assert worker.is_alive() and method.n_updates == 0  # held inside the set-up's k-means
+    control.resume()
+    worker.join(timeout=120)
+    assert not worker.is_alive() and results[-1].phase == "cluster"
+
+
+def test_embed_offers_a_pause_point_between_chunks(blobs, small_config):
+    from deepclust_core.training.loop import embed, new_autoencoder
+
+    config = small_config()
+    calls = []
+    H = embed(new_autoencoder(blobs, config), torch.tensor(blobs.X), batch_size=100,
+              pause_point=lambda: calls.append(1))
+    assert H.shape[0] == 400 and len(calls) == 3

@@ -16,6 +16,10 @@ if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, n
     from deepclust_core.runs.live import LiveRun
 
 
+# A tab disconnected this long is taken as closed and its run stops ("interrupted"). Long enough for a tab to
+# reconnect: on a busy machine (load 50 on 2 cores, all 70,000 Fashion-MNIST images, docs/benchmarks.md) an open
+# tab's connection dropped at the end of the first epoch and a grace of 3 s interrupted its run.
+TAB_GONE_SECONDS = 30.0
 PACE_HELP = ("Training waits after each clustering epoch (at most 2 s) until both panels have drawn it, so "
              "the audience sees every step even when an epoch is faster than a UMAP frame. Off: training runs "
              "at full speed and the panels show the newest epoch they can. The results are the same either way.")
@@ -67,9 +71,9 @@ def start_run(data: Dataset, config: TrainConfig, branch_from: BranchStart | Non
     if previous is not None:
         previous.stop()
     session = _session_watcher()
-    run = LiveRun(data, config, is_alive=session and session[1], branch_from=branch_from,
-                  paced=st.session_state.get("paced", True), slow_motion=st.session_state.get("slow_motion", False),
-                  name=name).start()
+    run = LiveRun(data, config, is_alive=session and session[1], orphan_grace=TAB_GONE_SECONDS,
+                  branch_from=branch_from, paced=st.session_state.get("paced", True),
+                  slow_motion=st.session_state.get("slow_motion", False), name=name).start()
     st.session_state.run = run
     if session is not None:
         session_sweep.watch(session[0], run, is_connected=session[1])  # a closed tab gives its run back

@@ -7,8 +7,8 @@
 Measurements (names for --only): page (1. page usable), first-frame (2. first frame after
 Start with a cached autoencoder), umap (3. UMAP frame time), slowdown (4. training slowdown
 with the page open), memory (5. memory on a long, large run), redraw (6. epoch end to redrawn
-page, timed in the browser), scale (7. all 70,000 Fashion-MNIST images trained from the page,
-watched in the browser), live-frames (8. clustering epochs drawn with their own UMAP frame
+page, timed in the browser), scale (7. all 70,000 Fashion-MNIST images trained from the page
+with the quick look, Pause, and Explore on all rows), live-frames (8. clustering epochs drawn with their own UMAP frame
 while the run trains, and the last frame's delay), first-umap (9. first UMAP frame after a
 server's first and second start), pause (10. Pause and Resume clicked while a run
 trains, click to page), first-run (11. a machine's first run, by `make app` and by `streamlit run
@@ -54,12 +54,12 @@ TITLES = {"page": "1. Page usable", "first-frame": "2. First frame after Start",
           "pause": "10. Pause and Resume", "first-run": "11. A machine's first run"}
 # Full settings, then what --quick shrinks them to (the whole script in about a minute on a quiet machine).
 FULL = dict(page_repeats=3, frame_repeats=3, frame_pretrain=20, frame_cluster=20, umap_sizes=[1000, 2000, 5000, 20000],
-            umap_repeats=5, slow_pretrain=40, slow_cluster=40, redraw_pretrain=40, redraw_cluster=20, scale_pretrain=10,
-            scale_cluster=2, scale_minutes=20.0, memory_subsample=None, rss_interval=2.0, settle=90.0, live_pretrain=20,
+            umap_repeats=5, slow_pretrain=40, slow_cluster=40, redraw_pretrain=40, redraw_cluster=20, scale_quick_minutes=12.0,
+            scale_cluster_minutes=45.0, scale_cluster_pretrain=1, scale_pauses=2, memory_subsample=None, rss_interval=2.0, settle=90.0, live_pretrain=20,
             live_cluster=20, pause_pretrain=200, pause_repeats=3)
 QUICK = dict(page_repeats=1, frame_repeats=1, frame_pretrain=2, frame_cluster=2, umap_sizes=[500, 1000],
-             umap_repeats=1, slow_pretrain=2, slow_cluster=2, redraw_pretrain=3, redraw_cluster=2, scale_pretrain=1,
-             scale_cluster=1, scale_minutes=1.0, memory_subsample=5000, rss_interval=0.5, settle=0.0, live_pretrain=2,
+             umap_repeats=1, slow_pretrain=2, slow_cluster=2, redraw_pretrain=3, redraw_cluster=2, scale_quick_minutes=1.5,
+             scale_cluster_minutes=4.0, scale_cluster_pretrain=1, scale_pauses=1, memory_subsample=5000, rss_interval=0.5, settle=0.0, live_pretrain=2,
              live_cluster=3, pause_pretrain=30, pause_repeats=1)
 
 
@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--only", type=names, default=list(MEASUREMENTS),
                         help=f"comma list of measurements to run: {', '.join(MEASUREMENTS)}")
     parser.add_argument("--long-epochs", type=int, help="epochs of the memory run (default 300; 20 with --quick)")
+    parser.add_argument("--scale-minutes", type=float, nargs=2, metavar=("QUICK", "CLUSTER"),
+                        help="measurement 7: minutes for the quick look and for the clustering run before Stop "
+                             "(0 leaves the quick look out); default 12 45")
     parser.add_argument("--out", help="also write every table to this Markdown file")
     parser.add_argument("--keep-temp", action="store_true", help="keep the temporary caches (printed on stderr)")
     return parser
@@ -86,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
 def settings_from(args) -> dict:
     settings = dict(QUICK if args.quick else FULL)
     settings["long_epochs"] = args.long_epochs or (20 if args.quick else 300)
+    if args.scale_minutes:
+        settings["scale_quick_minutes"], settings["scale_cluster_minutes"] = args.scale_minutes
     if settings["long_epochs"] < 2:
         raise SystemExit("error: --long-epochs must be at least 2")
     return settings
@@ -114,8 +119,8 @@ def measure(name: str, settings: dict, machine: str, browser, workdir: Path) -> 
     if name == "redraw":
         return redraw_latency(browser, machine, s["redraw_pretrain"], s["redraw_cluster"], workdir, s["settle"])
     if name == "scale":
-        return full_size_run(browser, machine, s["scale_pretrain"], s["scale_cluster"], s["scale_minutes"], workdir,
-                             s["settle"], s["rss_interval"])
+        return full_size_run(browser, machine, s["scale_quick_minutes"], s["scale_cluster_minutes"],
+                             s["scale_cluster_pretrain"], s["scale_pauses"], workdir, s["settle"], s["rss_interval"])
     return long_run_memory(machine, s["long_epochs"], s["memory_subsample"], s["rss_interval"], workdir)
 
 

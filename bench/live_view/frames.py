@@ -19,7 +19,15 @@ from pathlib import Path
 
 from bench.live_view.budget import BudgetTable, seconds, verdict
 from bench.live_view.ready_to_start import run_ready_to_start
-from browser_harness import CHARTS_IN_PAGE_JS, VIEWPORT, Server, open_app, set_epochs, start_button, wait_for_end
+from browser_harness import (
+    CHARTS_IN_PAGE_JS,
+    VIEWPORT,
+    Server,
+    open_app,
+    set_epochs,
+    start_button,
+    wait_for_end,
+)
 
 LIVE_SHARE_TARGET = 0.8  # clustering epochs shown with their own frame while the run is active (issue 15)
 LAST_FRAME_TARGET = 2.0  # seconds from the last snapshot to its frame on screen

@@ -8,7 +8,16 @@ from pathlib import Path
 
 from bench.live_view.budget import BudgetTable, median, seconds, verdict
 from bench.live_view.procs import wait_until_quiet
-from browser_harness import CHARTS_IN_PAGE_JS, VIEWPORT, Server, open_app, serving, set_epochs, start_button, stop_run
+from browser_harness import (
+    CHARTS_IN_PAGE_JS,
+    VIEWPORT,
+    Server,
+    open_app,
+    serving,
+    set_epochs,
+    start_button,
+    stop_run,
+)
 from deepclust_core import load_dataset, train
 from deepclust_core.recipe.build import config_for
 

@@ -5,12 +5,18 @@ clicks land while it trains). After the panels are live, Pause is clicked; timed
 page: the click (capturing listener) to the first DOM change that shows the paused run (the
 Resume button), then the click on Resume to the Pause button again. Repeated a few times, then
 the run is stopped.
+
+`pause_once` (measurement 7, all of Fashion-MNIST) also times Pause on the server: from the click to
+the training thread's CPU clock standing still (/proc/PID/task), which the page cannot show.
 """
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from bench.live_view.budget import BudgetTable, median, seconds, verdict
+from bench.live_view.procs import cpu_seconds
 from bench.live_view.ready_to_start import run_ready_to_start
 from browser_harness import start_button, stop_run
 
@@ -22,17 +28,17 @@ TOGGLE_TIMER = """() => {
     .find((text) => text === "Pause" || text === "Resume");
   document.addEventListener("click", (event) => {
     const text = event.target.closest("button")?.innerText.trim();
-    if (text === "Pause" || text === "Resume") marks.push({clicked: text, at: performance.now(), shown: null});
+    if (text === "Pause" || text === "Resume") marks.push({clicked: text, at: Date.now(), shown: null});
   }, true);
   new MutationObserver(() => {
     const last = marks[marks.length - 1];
-    if (last && last.shown === null && label() !== last.clicked) last.shown = performance.now() - last.at;
+    if (last && last.shown === null && label() !== last.clicked) last.shown = Date.now();
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
 
 
 def toggle_times(page, repeats: int, wait_ms: int = 3000) -> list[dict]:
-    """Click Pause, then Resume, `repeats` times each, `wait_ms` apart; each click's delay in ms."""
+    """Click Pause, then Resume, `repeats` times each, `wait_ms` apart; each click's and its change's wall clock (ms)."""
     page.evaluate(TOGGLE_TIMER)
     for name in ["Pause", "Resume"] * repeats:
         page.get_by_role("button", name=name, exact=True).click(timeout=30_000)
@@ -55,7 +61,7 @@ def pause_latency(browser, machine: str, pretrain: int, repeats: int, workdir: P
         "change showing the other button, timed in the page.",
         machine, ["Click", "Times", "Median s", "Worst s", "Target", "Result"])
     for name in ("Pause", "Resume"):
-        delays = [m["shown"] / 1000 for m in marks if m["clicked"] == name and m["shown"] is not None]
+        delays = [(m["shown"] - m["at"]) / 1000 for m in marks if m["clicked"] == name and m["shown"] is not None]
         missed = sum(m["clicked"] == name and m["shown"] is None for m in marks)
         worst = max(delays) if delays else None
         result = "FAIL" if missed else verdict(worst, PAUSE_TARGET)
@@ -63,3 +69,51 @@ def pause_latency(browser, machine: str, pretrain: int, repeats: int, workdir: P
                   result + (f" ({missed} never shown)" if missed else ""))
     table.notes.append(f"Before Start the server was left {waited:.0f} s to go quiet (the projection process warm).")
     return table.markdown()
+
+
+# -- Pause as the training thread sees it (measurement 7 on all of Fashion-MNIST) ----------------------------------
+BUSY_SHARE = 0.2  # a thread of the server that used this share of a core before the click is a training thread
+IDLE_CPU = 0.05  # seconds of CPU the training threads may still use from the pause on, to the end of the hold
+
+
+def thread_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) of each thread of a process."""
+    try:
+        return {int(tid): cpu_seconds([int(tid)]) for tid in os.listdir(f"/proc/{pid}/task")}
+    except FileNotFoundError:
+        return {}
+
+
+def busy_threads(pid: int, window: float = 3.0) -> list[int]:
+    """The server's threads that used at least BUSY_SHARE of a core over `window` seconds: the training
+    thread (and torch's workers, if it has any), not the web server's or the projector's."""
+    before = thread_cpu(pid)
+    time.sleep(window)
+    after = thread_cpu(pid)
+    return [tid for tid, cpu in after.items() if cpu - before.get(tid, cpu) >= BUSY_SHARE * window]
+
+
+def pause_once(page, pid: int, hold: float = 8.0, poll: float = 0.05, on_hold=None) -> dict:
+    """Click Pause while the run trains, hold `hold` seconds, click Resume. Seconds from the click to the page
+    showing Resume (`shown`) and to the training threads' CPU clock standing still (`stopped`: from then to
+    the end of the hold they used under IDLE_CPU s), and from the click on Resume to Pause shown again.
+    `on_hold` (say, a screenshot) is called once, halfway through the hold."""
+    threads = busy_threads(pid)
+    page.get_by_role("button", name="Pause", exact=True).click(timeout=60_000)
+    clock = []  # (wall time, CPU seconds of the training threads)
+    end = time.time() + hold
+    while time.time() < end:
+        clock.append((time.time(), sum(thread_cpu(pid).get(tid, 0.0) for tid in threads)))
+        if on_hold is not None and end - time.time() < hold / 2:
+            on_hold()
+            on_hold = None
+        time.sleep(poll)
+    page.get_by_role("button", name="Resume", exact=True).click(timeout=60_000)
+    page.wait_for_timeout(2000)
+    pause, resume = page.evaluate("() => window.__toggles")[-2:]
+    last = clock[-1][1]
+    stopped = next((at for at, cpu in clock if last - cpu < IDLE_CPU), None) if threads else None
+    return {"threads": len(threads), "shown": None if pause["shown"] is None else (pause["shown"] - pause["at"]) / 1000,
+            "stopped": None if stopped is None else max(0.0, stopped - pause["at"] / 1000),
+            "resumed": None if resume["shown"] is None else (resume["shown"] - resume["at"]) / 1000,
+            "cpu_after": last - next((cpu for at, cpu in clock if at >= pause["at"] / 1000), last)}

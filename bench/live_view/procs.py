@@ -8,9 +8,9 @@ import ipaddress
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 GB = 1024 ** 3

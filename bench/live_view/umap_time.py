@@ -5,7 +5,6 @@ neighbour search, UMAP's own layout optimisation step alone, and `align_layout` 
 from __future__ import annotations
 
 import time
-
 from contextlib import contextmanager
 
 import numpy as np

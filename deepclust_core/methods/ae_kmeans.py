@@ -12,7 +12,8 @@ class AEKMeans(Method):
     card = AE_KMEANS_CARD
 
     def setup(self, ctx: TrainingContext) -> None:
-        self.centers = kmeans(ctx.embed(), self.n_clusters, self.seed, self.config.n_init).centers
+        self.centers = kmeans(ctx.embed(), self.n_clusters, self.seed, self.config.n_init,
+                              pause_point=ctx.pause_point).centers
 
     def centroids(self) -> np.ndarray:
         return self.centers

@@ -31,6 +31,8 @@ class TrainingContext:
     epoch: int = 0  # clustering epochs completed
     epochs: int = 0  # clustering epochs planned (TrainConfig.cluster_epochs); a method may stop sooner
     steps_per_epoch: int = 1  # optimiser steps in one pass over the rows, ceil(n / batch size)
+    # between the parts of a long step (k-means restarts): holds while the run is paused; whether it must stop
+    pause_point: Callable[[], bool] = lambda: False
 
 
 class Method:

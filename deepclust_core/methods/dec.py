@@ -54,7 +54,7 @@ class DEC(Method):
 
     def setup(self, ctx: TrainingContext) -> None:
         H = ctx.embed()  # (n, d)
-        centers = kmeans(H, self.n_clusters, self.seed, self.config.n_init).centers
+        centers = kmeans(H, self.n_clusters, self.seed, self.config.n_init, pause_point=ctx.pause_point).centers
         self.mu = torch.nn.Parameter(torch.as_tensor(centers, device=ctx.X.device))  # (K, d)
         self.rule = refresh_rule(self.config.update_interval, ctx.steps_per_epoch)
         self.labels: np.ndarray | None = None  # argmax q at the last refresh

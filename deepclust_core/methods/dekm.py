@@ -37,7 +37,8 @@ class DEKM(Method):
     def _update(self, ctx: TrainingContext) -> None:
         """k-means, S_w, its eigenvectors and the frozen targets (step 2 of the algorithm)."""
         H = ctx.embed()  # (n, d)
-        result = kmeans(H, self.n_clusters, seed=self.seed + self.n_updates, n_init=self.n_init)
+        result = kmeans(H, self.n_clusters, seed=self.seed + self.n_updates, n_init=self.n_init,
+                        pause_point=ctx.pause_point)
         self.n_init = max(1, 2 * result.n_iter)
         labels = align_labels(result.labels, self.assignment)
         centers = np.zeros_like(result.centers)

@@ -58,7 +58,7 @@ class DEPICT(Method):
     def setup(self, ctx: TrainingContext) -> None:
         """Head from k-means on the clean embedding: centroids as unit-norm columns of theta, bias 0."""
         H = ctx.embed()  # (n, d), d = K with the DEPICT network
-        result = kmeans(H, self.n_clusters, self.seed, n_init=self.config.n_init)
+        result = kmeans(H, self.n_clusters, self.seed, n_init=self.config.n_init, pause_point=ctx.pause_point)
         columns = result.centers.T / np.maximum(np.linalg.norm(result.centers, axis=1), 1e-12)  # (d, K)
         device = ctx.X.device
         self.theta = torch.nn.Parameter(torch.as_tensor(columns, dtype=torch.float32, device=device))

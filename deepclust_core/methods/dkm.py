@@ -77,7 +77,8 @@ class DKM(Method):
             generator = torch.Generator().manual_seed(self.seed)
             shape = (self.n_clusters, ctx.autoencoder.embedding_dim)
             return (2 * torch.rand(shape, generator=generator) - 1).numpy()
-        return kmeans(ctx.embed(), self.n_clusters, self.seed, n_init=self.kmeans_restarts).centers
+        return kmeans(ctx.embed(), self.n_clusters, self.seed, n_init=self.kmeans_restarts,
+                      pause_point=ctx.pause_point).centers
 
     def alpha_at(self, epoch: int) -> float:
         """alpha during clustering epoch `epoch` (1-based): the schedule's value for it."""

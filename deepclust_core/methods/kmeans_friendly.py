@@ -40,7 +40,8 @@ class KMeansFriendly(DKM):
         self.kmeans_runs = 1
 
     def _initial_centers(self, ctx: TrainingContext) -> np.ndarray:
-        return kmeans(ctx.embed(), self.n_clusters, self.seed, n_init=self.config.n_init).centers
+        return kmeans(ctx.embed(), self.n_clusters, self.seed, n_init=self.config.n_init,
+                      pause_point=ctx.pause_point).centers
 
     def alpha_at(self, epoch: int) -> float:
         return self.config.alpha
@@ -57,7 +58,8 @@ class KMeansFriendly(DKM):
         if self.config.warm_start:
             result = kmeans(H, self.n_clusters, self.seed, init=current)
         else:
-            result = kmeans(H, self.n_clusters, self.seed + ctx.epoch, n_init=self.config.n_init)
+            result = kmeans(H, self.n_clusters, self.seed + ctx.epoch, n_init=self.config.n_init,
+                            pause_point=ctx.pause_point)
         with torch.no_grad():
             self.representatives.copy_(torch.as_tensor(match_centers(result.centers, current)))
         self.kmeans_runs += 1

@@ -49,11 +49,17 @@ def resolve_device(name: str = "auto") -> torch.device:
 
 
 @torch.no_grad()
-def embed(autoencoder: Autoencoder, X: torch.Tensor, batch_size: int = 4096) -> np.ndarray:
-    """f(X) for every row, in evaluation mode (dropout off), as float32 numpy (n, d_emb)."""
+def embed(autoencoder: Autoencoder, X: torch.Tensor, batch_size: int = 4096,
+          pause_point: Callable[[], bool] | None = None) -> np.ndarray:
+    """f(X) for every row, in evaluation mode (dropout off), as float32 numpy (n, d_emb). `pause_point` (a run's
+    TrainingControl.should_stop) is called between chunks, so that Pause holds a pass over many rows too."""
     was_training = autoencoder.training
     autoencoder.eval()
-    parts = [autoencoder.encoder(X[i:i + batch_size]) for i in range(0, len(X), batch_size)]
+    parts = []
+    for i in range(0, len(X), batch_size):
+        if i and pause_point is not None:
+            pause_point()
+        parts.append(autoencoder.encoder(X[i:i + batch_size]))
     autoencoder.train(was_training)
     return torch.cat(parts).float().cpu().numpy()
 
@@ -104,10 +110,11 @@ def _cluster(method, autoencoder, X, data, config, builder, batches, control, em
     clusters exactly as one that pretrained (same seed, same labels)."""
     torch.manual_seed(config.seed)
     batches.generator.manual_seed(config.seed)
-    ctx = TrainingContext(autoencoder, X, embed=lambda: embed(autoencoder, X), seed=config.seed,
-                          epochs=config.cluster_epochs, steps_per_epoch=-(-len(X) // config.batch_size))
+    ctx = TrainingContext(autoencoder, X, embed=lambda: embed(autoencoder, X, pause_point=control.should_stop),
+                          seed=config.seed, epochs=config.cluster_epochs,
+                          steps_per_epoch=-(-len(X) // config.batch_size), pause_point=control.should_stop)
     H = ctx.embed()
-    reference = _ae_kmeans_metrics(data, H, config)
+    reference = _ae_kmeans_metrics(data, H, config, control.should_stop)
     if control.stopped:  # k-means runs can take seconds on large data: honour a Stop pressed meanwhile
         return
     method.setup(ctx)
@@ -179,7 +186,8 @@ def _pretrain(autoencoder, X, data, config, builder, batches, control, embedding
         if stopping is not None:
             losses["hold-out (not trained on)"] = stopping.after_epoch()
         H = None if epoch in (1, config.pretrain_epochs) else embeddings.take()
-        yield builder.pretrain_snapshot(epoch, config.pretrain_epochs, losses, embed(autoencoder, X) if H is None else H)
+        H = embed(autoencoder, X, pause_point=control.should_stop) if H is None else H
+        yield builder.pretrain_snapshot(epoch, config.pretrain_epochs, losses, H)
         if stopping is not None and stopping.should_stop:
             break
         if progress_file is not None and progress_file.due() and epoch < config.pretrain_epochs:
@@ -256,8 +264,9 @@ def run_epoch(loss_fn: LossFunction, optimizer, X, batches: Batches, control: Tr
     return {name: total / max(rows_done, 1) for name, total in sums.items()}
 
 
-def _ae_kmeans_metrics(data: Dataset, H: np.ndarray, config: TrainConfig) -> dict[str, float]:
+def _ae_kmeans_metrics(data: Dataset, H: np.ndarray, config: TrainConfig,
+                       pause_point: Callable[[], bool]) -> dict[str, float]:
     """The AE + k-means level every method should beat (only when labels are known)."""
     if data.y is None:
         return {}
-    return clustering_scores(data.y, kmeans(H, config.n_clusters, config.seed, n_init=10).labels)
+    return clustering_scores(data.y, kmeans(H, config.n_clusters, config.seed, n_init=10, pause_point=pause_point).labels)
