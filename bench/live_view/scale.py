@@ -172,7 +172,7 @@ def stage_table(title: str, settings: str, minutes: float, stage: dict, machine:
             continue
         live = [r for r in ours if r["active"]]
         table.add(f"{phase} epochs drawn by the page (epochs {ours[0]['epoch']} to {ours[-1]['epoch']})", len(ours), "", "")
-        table.add(f"of them drawn while the run was active, with their own UMAP frame then",
+        table.add("of them drawn while the run was active, with their own UMAP frame then",
                   f"{len(live)}, {sum(r['framedWhileActive'] for r in ours)}", "all", "")
     in_dom = [(r["inDom"] - r["published"]) / 1000 for r in rows]
     frame_wait = [(r["framed"] - r["published"]) / 1000 for r in rows if r["framed"] is not None]
