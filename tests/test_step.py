@@ -8,13 +8,13 @@ import time
 from dataclasses import replace
 
 import pytest
+from test_live_run_states import ENDED_WITHIN, assert_over, no_umap  # noqa: F401  (no_umap: a fixture)
 
 from deepclust_core import TrainingControl, load_dataset, train
 from deepclust_core.catalog.dekm import DEKMConfig
 from deepclust_core.methods.dekm import DEKM
 from deepclust_core.training.cores import threads_beside_the_page
 from deepclust_core.training.live import LiveRun
-from test_live_run_states import ENDED_WITHIN, assert_over, no_umap  # noqa: F401  (no_umap: a fixture)
 
 HELD_SECONDS = 0.5  # a paused run that publishes nothing for this long is held (an epoch here takes milliseconds)
 
@@ -139,7 +139,7 @@ def test_live_run_step_and_slow_motion(tiny_run, no_umap):  # noqa: F811  (the f
         run.step()
         wait_until(lambda: run.status == "paused", f"Step {seq} never paused the run")
         assert run.history()[-1].seq == seq  # published before the pause: the page shows it
-        wait_until(lambda: run.frames.layout(seq) is not None, "the stepped epoch's frame was not made while paused")
+        wait_until(lambda seq=seq: run.frames.layout(seq) is not None, "the stepped epoch's frame was not made while paused")
         assert run.status == "paused"
     assert run.history()[-1].snapshot.phase == "cluster" and run.history()[-1].snapshot.epoch == 0
     run.slow_motion = False

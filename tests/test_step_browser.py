@@ -8,7 +8,7 @@ import re
 
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
-from bench.browser import VIEWPORT, collapse_sidebar, open_app, start_button, stop_run
+from bench.browser import VIEWPORT, collapse_sidebar, open_app, start_button
 
 pytestmark = BROWSER_MARKS
 PRETRAIN = 200  # the page's first settings: DEKM's on digits
@@ -54,18 +54,18 @@ def test_step_trains_one_epoch_per_click_then_pauses(server, browser):
     marker = paused_at(page, 0)  # slow motion: the first epoch, then paused
     assert (marker["phase"], marker["epoch"]) == ("pretrain", 1)
     shows_epoch(page, 1)
-    page.screenshot(path=str(ARTIFACTS / "step-0-slow-motion.png"), timeout=120_000)
     for seq, epoch in enumerate(STEPS, start=1):
         page.get_by_role("button", name="Step", exact=True).click(timeout=120_000)  # one click
         marker = paused_at(page, seq)  # exactly one epoch more, then paused
         assert (marker["phase"], marker["epoch"]) == ("pretrain", epoch)
         shows_epoch(page, epoch)
-        page.screenshot(path=str(ARTIFACTS / f"step-{seq}-pretrain-{epoch}.png"), timeout=120_000)
+    # screenshots only now: under load (30 to 60 on 2 cores) one taken while paused was followed by the tab's
+    # connection dropping for more than 3 s, which interrupts the run (its tab looked closed)
+    page.screenshot(path=str(ARTIFACTS / f"step-{len(STEPS)}-pretrain-{STEPS[-1]}.png"), timeout=120_000)
     page.set_viewport_size({"width": 1280, "height": 720})  # the lecture layout: the buttons in one row
     page.get_by_role("switch", name="Lecture layout").click(force=True)
     page.wait_for_timeout(2000)
     collapse_sidebar(page)
     page.wait_for_timeout(2000)
     page.screenshot(path=str(ARTIFACTS / "step-lecture.png"), timeout=120_000)
-    assert page.evaluate(MARKER)["seq"] == len(STEPS)  # still paused at the last step's epoch
-    stop_run(page)
+    assert page.evaluate(MARKER)["seq"] == len(STEPS)  # still paused at the last step's epoch (the server's end ends it)
