@@ -139,7 +139,7 @@ def test_live_run_step_and_slow_motion(tiny_run, no_umap):  # noqa: F811  (the f
         run.step()
         wait_until(lambda: run.status == "paused", f"Step {seq} never paused the run")
         assert run.history()[-1].seq == seq  # published before the pause: the page shows it
-        wait_until(lambda: run.frames.layout(seq) is not None, "the stepped epoch's frame was not made while paused")
+        wait_until(lambda seq=seq: run.frames.layout(seq) is not None, "the stepped epoch's frame was not made while paused")
         assert run.status == "paused"
     assert run.history()[-1].snapshot.phase == "cluster" and run.history()[-1].snapshot.epoch == 0
     run.slow_motion = False

