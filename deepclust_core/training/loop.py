@@ -30,6 +30,7 @@ from ..methods.kmeans import kmeans
 from ..networks.autoencoder import Autoencoder
 from ..networks.batch_embeddings import BatchEmbeddings
 from ..networks.build import build_autoencoder
+from ..networks.precision import NetworkPrecision, effective_precision
 from ..networks.pretrain import EarlyStopping, PretrainCache, pretrain_key, pretrain_optimizer, reconstruction_terms
 from ..settings.train import TrainConfig
 from .control import TrainingControl
@@ -79,7 +80,8 @@ def train(data: Dataset, config: TrainConfig, control: TrainingControl | None = 
     batches = _Batches(len(X), config.batch_size, config.seed, device)
 
     with BatchEmbeddings(autoencoder, len(X), builder.display_index,
-                         embed_rows=lambda rows: embed(autoencoder, X[rows])) as embeddings:
+                         embed_rows=lambda rows: embed(autoencoder, X[rows])) as embeddings, \
+            NetworkPrecision(autoencoder, effective_precision(config.precision, device)):
         yield from _pretrain(autoencoder, X, data, config, builder, batches, control, embeddings)
         if not control.stopped:
             yield from _cluster(method, autoencoder, X, data, config, builder, batches, control, embeddings)
