@@ -4,10 +4,12 @@ line's overrides (see deepclust_core.recipe.build), and their one-line descripti
 """
 from __future__ import annotations
 
+import argparse
 from dataclasses import asdict, dataclass
 
 from deepclust_core import METHODS, TrainConfig
 from deepclust_core.recipe.build import config_for
+from deepclust_core.settings.train import PRECISIONS
 
 
 @dataclass(frozen=True)
@@ -20,23 +22,41 @@ class Overrides:
     lr: float | None = None
     hidden: tuple[int, ...] | None = None
     embedding_dim: int | None = None
+    precision: str | None = None
 
 
-def add_override_arguments(parser, int_list) -> None:
-    """The command-line options that become Overrides (bench.quality and bench.peers share them)."""
+def precision_list(text: str) -> list[str]:
+    """--precision of bench.peers: a comma list of TrainConfig.precision values."""
+    values = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [value for value in values if value not in PRECISIONS]
+    if unknown or not values:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(PRECISIONS)}, comma separated")
+    return values
+
+
+def add_override_arguments(parser, int_list, several_precisions: bool = False) -> None:
+    """The command-line options that become Overrides (bench.quality and bench.peers share them); with
+    `several_precisions`, --precision is a comma list (bench.peers: our runs in each)."""
     parser.add_argument("--pretrain-epochs", type=int, help="override every method's suggested pretraining epochs")
     parser.add_argument("--cluster-epochs", type=int, help="override every method's suggested clustering epochs")
     parser.add_argument("--batch-size", type=int, help="override every method's suggested batch size")
     parser.add_argument("--lr", type=float, help="override every method's suggested learning rate")
     parser.add_argument("--hidden", type=int_list, help="MLP hidden widths, comma separated (default 500,500,2000)")
     parser.add_argument("--embedding-dim", type=int, help="embedding size (default: the method's, else 10)")
+    if several_precisions:
+        parser.add_argument("--precision", type=precision_list, default="float32",
+                            help="our runs once in each of these precisions (TrainConfig.precision), comma separated")
+    else:
+        parser.add_argument("--precision", choices=PRECISIONS, help="the autoencoder's arithmetic "
+                                                                    "(TrainConfig.precision; default float32)")
 
 
 def overrides_from(args) -> Overrides:
     """The Overrides of parsed arguments (see add_override_arguments)."""
     return Overrides(pretrain_epochs=args.pretrain_epochs, cluster_epochs=args.cluster_epochs,
                      batch_size=args.batch_size, lr=args.lr,
-                     hidden=tuple(args.hidden) if args.hidden else None, embedding_dim=args.embedding_dim)
+                     hidden=tuple(args.hidden) if args.hidden else None, embedding_dim=args.embedding_dim,
+                     precision=args.precision if isinstance(args.precision, str) else None)
 
 
 def build_config(method: str, n_clusters: int, seed: int, overrides: Overrides, *, data=None,
@@ -63,7 +83,7 @@ def describe(config: TrainConfig) -> str:
         pretraining += f" hidden {config.pretrain_hidden_weight:g}"
     init = "" if ae.init == "default" else f" init {ae.init}"
     parts = [pretraining, clustering, f"bs {config.batch_size}", f"lr {config.lr:g}",
-             f"AE {ae.kind} {widths} {ae.activation}{init}"]
+             f"AE {ae.kind} {widths} {ae.activation}{init}"] + ([config.precision] if config.precision != "float32" else [])
     defaults = asdict(METHODS[config.method].card.config_class())
     parts += [f"{name}={value}" for name, value in sorted(config.method_options.items()) if value != defaults[name]]
     return ", ".join(parts)

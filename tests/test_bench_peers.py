@@ -46,7 +46,7 @@ def test_arguments_and_method_sides():
 
 def fake(library, method, seed, acc, **changes):
     values = dict(acc=acc, nmi=acc - 0.1, ari=acc - 0.2, pretrain_epochs=10, pretrain_seconds=5.0, ae_seconds=5.0,
-                  epochs=4, planned_epochs=4, init_seconds=1.0, epochs_seconds=2.0)
+                  epochs=4, planned_epochs=4, init_seconds=1.0, epochs_seconds=2.0, pretrain_gflop=2.0, epoch_gflop=1.0)
     return PeerResult("digits", library, method, seed, "settings " + library, **(values | changes))
 
 
@@ -67,7 +67,10 @@ def test_table_from_fake_results():
     assert ours[4] == "0.850 ± 0.071" and theirs[4] == "0.700 ± 0.000"
     assert ours[7] == "3.0 (2–4) of 4 (stopping rule: 1/2)" and theirs[7] == "4"
     assert ours[8] == "0.500" and ours[9] == "0.750"  # pretraining only from the run that trained; 2 s / 4 epochs and 2 s / 2
-    assert ours[10] == "8.0" and theirs[10] == "8.0"  # 5 + 1 + 2; the ClustPy run with an unknown AE time is left out
+    assert ours[10] == "4" and ours[11] == "1.5"  # 2 GFLOP x 10 epochs / 5 s; (1 x 4 / 2 + 1 x 2 / 2) / 2
+    assert ours[12] == "8.0" and theirs[12] == "8.0"  # 5 + 1 + 2; the ClustPy run with an unknown AE time is left out
+    assert "- digits deepclust dec: speed per epoch against ClustPy's (its s/epoch over ours; above 1: ours faster): " \
+           "pretraining 1.00x, clustering 0.67x." in text
     assert failed[4] == "n/a" and "- FAILED: digits ClustPy dcn seed 0: ClustPy run exited 1: boom" in text
     assert "its `labels_`" in text and "ACC 0.700 ± 0.141" in text
     assert "- digits ClustPy dec: its initial KMeans on its own pretrained autoencoder, before any clustering epoch: " \

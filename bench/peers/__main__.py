@@ -34,6 +34,9 @@ torch; bench/peers/clustpy_run.py skips only their registration (nothing here us
 This file is the command line and the order of the runs; bench/peers/runs.py runs one side (ours, or
 ClustPy's subprocess with our settings), bench/peers/table.py holds the results, the table and the
 --json file. --flush-denormal and bench/peers/epoch_profile.py check where an epoch's time goes on each side.
+--precision float32,bfloat16 runs ours in each precision (a row each, beside ClustPy's float32 row); the
+GFLOP/s columns (bench/peers/flops.py) set each epoch against a plain matrix product measured before
+and after the runs, and the lines under the table give ClustPy's seconds per epoch over ours.
 """
 from __future__ import annotations
 
@@ -42,16 +45,17 @@ import shlex
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-
 import torch
 
 from bench.datasets import load_spec, parse_data_spec
 from bench.machine import describe_machine
 from bench.peers.clustpy_run import warm_up
+from bench.peers.flops import epoch_gflop, matmul_gflops
 from bench.peers.runs import (
     PEER_ONLY,
     PEER_PYTHON,
@@ -78,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="comma list of data specs: digits, fashion-mnist:10000 (seeded subsample), fashion-mnist")
     parser.add_argument("--data-dir", help="folder with the IDX files (fashion-mnist: default Debian's package folder)")
     parser.add_argument("--seeds", type=int_list, default="0,1,2", help="model seeds, comma separated")
-    add_override_arguments(parser, int_list)
+    add_override_arguments(parser, int_list, several_precisions=True)
     parser.add_argument("--threads", type=int, default=torch.get_num_threads(), help="torch threads, both libraries")
     parser.add_argument("--device", default="cpu", help="cpu or cuda[:n], both libraries")
     parser.add_argument("--peer-python", default=str(PEER_PYTHON), help="Python of the peer venv with ClustPy")
@@ -114,8 +118,15 @@ def plan_runs(args, workdir: Path, cache_dir: str) -> list[tuple]:
             for seed in args.seeds:
                 config = our_config(method, data.n_classes, seed, args, cache_dir)
                 for library in libraries_of(method):
-                    plan.append((data, npz, library, method, config, spec.text, describe(config)))
+                    for precision in args.precision if library == OURS else ["float32"]:
+                        run = replace(config, precision=precision)
+                        plan.append((data, npz, library, method, run, spec.text, describe(run)))
     return plan
+
+
+def matmul_rates() -> str:
+    """The plain matrix product's rate in float32 and bfloat16 now (the GFLOP/s columns' yardstick)."""
+    return f"float32 {matmul_gflops(torch.float32):.1f}, bfloat16 {matmul_gflops(torch.bfloat16):.1f}"
 
 
 def progress_line(index: int, total: int, r: PeerResult, elapsed: float) -> str:
@@ -166,7 +177,8 @@ def run_plan(plan: list[tuple], args, workdir: Path, save) -> list[PeerResult]:
         except Exception as error:  # one broken run must not take the table down with it
             result = PeerResult(spec, library, method, config.seed, settings, ok=False,
                                 error=f"{type(error).__name__}: {error}")
-        results.append(result)
+        flops = epoch_gflop(config, data.n_samples, data.n_features, data.image_shape)
+        results.append(replace(result, pretrain_gflop=flops["pretrain"], epoch_gflop=flops["cluster"]))
         print(progress_line(index, len(plan), result, time.perf_counter() - began), file=sys.stderr, flush=True)
         save(results)
     return results
@@ -195,7 +207,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 2
         machine = describe_machine(args.device)
+        before = matmul_rates()
+        machine["matmul"] = f"{before} GFLOP/s before the runs"
         results = run_plan(plan, args, workdir, lambda done: save_files(args, command, machine, started, done, len(plan)))
+        machine["matmul"] += f"; {matmul_rates()} after them"
         print(save_files(args, command, machine, started, results, len(plan)))
     return 0 if results and all(r.ok for r in results) else 1
 

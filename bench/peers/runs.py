@@ -60,7 +60,8 @@ def our_config(method: str, n_clusters: int, seed: int, args, cache_dir: str) ->
 
 def run_ours(data: Dataset, config: TrainConfig, spec: str, settings: str, ae_seconds: dict) -> PeerResult:
     """deepclust_core.train to the end, timed at every snapshot; labels scored with our metrics."""
-    result = PeerResult(spec, OURS, config.method, config.seed, settings, pretrain_epochs=config.pretrain_epochs,
+    library = OURS if config.precision == "float32" else f"{OURS} ({config.precision})"
+    result = PeerResult(spec, library, config.method, config.seed, settings, pretrain_epochs=config.pretrain_epochs,
                         planned_epochs=config.cluster_epochs if METHODS[config.method].fine_tunes else 0)
     key = pretrain_key(data, config)
     started = pretrained = time.perf_counter()

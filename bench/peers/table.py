@@ -12,11 +12,12 @@ import numpy as np
 
 from bench.datasets import SUBSAMPLE_SEED
 from bench.machine import machine_line
+from bench.peers.flops import MATMUL_SIZE
 from bench.table import mean_std
 
 OURS, THEIRS = "deepclust", "ClustPy"
 COLUMNS = ("Data", "Library", "Method", "Runs", "ACC", "NMI", "ARI", "Clustering epochs", "Pretraining s/epoch",
-           "Clustering s/epoch", "Total s", "Settings")
+           "Clustering s/epoch", "Pretraining GFLOP/s", "Clustering GFLOP/s", "Total s", "Settings")
 
 
 @dataclass
@@ -43,6 +44,8 @@ class PeerResult:
     init_seconds: float = 0.0  # clustering phase outside the epochs: k-means init (ours: also AE + k-means), final labels
     epochs_seconds: float = 0.0  # the clustering epochs
     wall_seconds: float = 0.0  # this run, as measured
+    pretrain_gflop: float | None = None  # FLOPs of one pretraining epoch's training steps / 1e9 (bench/peers/flops.py)
+    epoch_gflop: float | None = None  # ... of one clustering epoch's
     extra: dict = field(default_factory=dict)  # ours: AE + k-means scores; ClustPy: scores of its labels_ (final KMeans)
 
     @property
@@ -66,6 +69,13 @@ def seconds_per_epoch(runs: list[PeerResult], seconds: str, epochs: str) -> str:
     return f"{np.mean(values):.3f}" if values else "n/a"
 
 
+def gflops(runs: list[PeerResult], gflop: str, seconds: str, epochs: str) -> str:
+    """GFLOP/s of an epoch's training steps: their FLOPs over the epoch's seconds, mean over runs."""
+    values = [getattr(r, gflop) * getattr(r, epochs) / getattr(r, seconds) for r in runs
+              if getattr(r, gflop) and getattr(r, epochs) and getattr(r, seconds) > 0]
+    return f"{np.mean(values):.3g}" if values else "n/a"
+
+
 def table_row(runs: list[PeerResult]) -> list[str]:
     ok = [r for r in runs if r.ok]
     epochs = [r.epochs for r in ok]
@@ -74,13 +84,15 @@ def table_row(runs: list[PeerResult]) -> list[str]:
     early = sum(r.epochs < r.planned_epochs for r in ok)
     if early:
         epoch_text += f" of {ok[0].planned_epochs} (stopping rule: {early}/{len(ok)})"
-    pretrained = [r for r in ok if r.pretrain_epochs and not r.pretrain_shared]
+    pretrained = pretrained_here(runs)
     totals = [r.total_seconds for r in ok if r.total_seconds is not None]
     return [
         runs[0].data, runs[0].library, runs[0].method, f"{len(ok)}/{len(runs)}",
         mean_std([r.acc for r in ok]), mean_std([r.nmi for r in ok]), mean_std([r.ari for r in ok]), epoch_text,
         seconds_per_epoch(pretrained, "pretrain_seconds", "pretrain_epochs"),
         seconds_per_epoch(ok, "epochs_seconds", "epochs"),
+        gflops(pretrained, "pretrain_gflop", "pretrain_seconds", "pretrain_epochs"),
+        gflops(ok, "epoch_gflop", "epochs_seconds", "epochs"),
         f"{np.mean(totals):.1f}" if totals else "n/a", runs[0].settings,
     ]
 
@@ -100,8 +112,33 @@ def markdown_table(results: list[PeerResult]) -> str:
                      else "AE + k-means on the same pretrained autoencoder")
             notes.append(f"- {data} {library} {method}: {start}, before any clustering epoch: "
                          f"ACC {mean_std([r.extra.get('ae_kmeans_acc') for r in ok])}.")
+    notes += speed_ups(results)
     failures = [f"- FAILED: {r.data} {r.library} {r.method} seed {r.seed}: {r.error}" for r in results if not r.ok]
     return "\n".join(lines + ([""] + notes if notes else []) + ([""] + failures if failures else []))
+
+
+def pretrained_here(runs: list[PeerResult]) -> list[PeerResult]:
+    """The finished runs that trained their autoencoder (not shared from an earlier run)."""
+    return [r for r in runs if r.ok and r.pretrain_epochs and not r.pretrain_shared]
+
+
+def speed_ups(results: list[PeerResult]) -> list[str]:
+    """One line per (data, method, library of ours): ClustPy's seconds per epoch over ours, by phase."""
+    groups, lines = group_runs(results), []
+    for (data, library, method), runs in groups.items():
+        theirs = groups.get((data, THEIRS, method), [])
+        if library == THEIRS or not theirs:
+            continue
+        ok, their_ok = [r for r in runs if r.ok], [r for r in theirs if r.ok]
+        phases = (("pretraining", pretrained_here(runs), pretrained_here(theirs), "pretrain_seconds", "pretrain_epochs"),
+                  ("clustering", ok, their_ok, "epochs_seconds", "epochs"))
+        parts = [f"{phase} {float(peer) / float(mine):.2f}x" for phase, mine_runs, peer_runs, seconds, epochs in phases
+                 if (mine := seconds_per_epoch(mine_runs, seconds, epochs)) != "n/a"
+                 and (peer := seconds_per_epoch(peer_runs, seconds, epochs)) != "n/a"]
+        if parts:
+            lines.append(f"- {data} {library} {method}: speed per epoch against ClustPy's (its s/epoch over ours; "
+                         f"above 1: ours faster): {', '.join(parts)}.")
+    return lines
 
 
 MATCHING = [
@@ -136,6 +173,13 @@ MATCHING = [
     "autoencoder the run used + the clustering phase (ours: AE + k-means reference, k-means init, epochs; ClustPy: "
     "initial KMeans, epochs, final predict and final KMeans). Runs are interleaved (ours, then ClustPy's, seed by "
     "seed), so background load hits both sides alike.",
+    "- GFLOP/s: the FLOPs of an epoch's training steps (forward and backward of the network part the phase trains, "
+    "on every row, counted by torch.utils.flop_counter: the same count for both libraries) over the epoch's seconds; "
+    "against the plain matrix product above, how close each epoch comes to what the machine gives a matrix product. "
+    "Work besides the steps (our DEC/IDEC target refresh and snapshot) counts in the seconds, not in the FLOPs.",
+    "- Precision: a `deepclust (bfloat16)` row trains with TrainConfig.precision = \"bfloat16\" (its autoencoder's "
+    "layers in bfloat16 mixed precision, where the CPU has bfloat16 arithmetic); ClustPy and `deepclust` rows "
+    "in float32.",
 ]
 
 
@@ -152,6 +196,8 @@ def header(command: str, machine: dict, seeds: list[int], started: str, results:
     return "\n".join([
         "### Quality and speed against ClustPy: deepclust vs ClustPy on the same data and settings", "",
         *command_lines, f"- Machine: {machine_line(machine)}", f"- Peer: {peer_line}",
+        *([f"- Plain matrix product ({MATMUL_SIZE}x{MATMUL_SIZE}, same threads, this run): {machine['matmul']}"]
+          if machine.get("matmul") else []),
         f"- Started: {started}",
         f"- Seeds: {', '.join(map(str, seeds))} (model seed; data subsamples drawn once with seed {SUBSAMPLE_SEED}). "
         "ACC / NMI / ARI: mean ± sample std (ddof=1) over seeds, scored by deepclust_core.evaluation.metrics for both libraries.",

@@ -29,7 +29,7 @@ from ..runs.store import RunStore
 from ..runs.unavailable import StoreUnavailable
 from ..settings.options import option_specs, parse_option
 from ..settings.run_file import read_run_config
-from ..settings.train import TrainConfig
+from ..settings.train import PRECISIONS, TrainConfig
 from ..training.loop import TrainingDiverged
 from . import runs as cli_runs
 from . import sweep as cli_sweep
@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "paper's recipe with fewer epochs, about a minute on digits; see `methods`), not the paper's")
     training.add_argument("--seed", type=int, default=0, help="seed of every random choice")
     training.add_argument("--device", default="auto", help="auto, cpu or cuda[:n]")
+    training.add_argument("--precision", choices=PRECISIONS, help="the autoencoder's arithmetic (default float32); "
+                          "bfloat16: mixed precision where the CPU or GPU has it, faster epochs (docs/benchmarks.md)")
     training.add_argument("--cache-dir", help="where pretrained autoencoders are kept")
     training.add_argument("--no-cache", action="store_true", help="always pretrain, never read or write the cache")
     training.add_argument("--save-labels", metavar="PATH", help="write the final labels to this .npy file")
@@ -118,6 +120,7 @@ def config_from_args(args, data: Dataset) -> TrainConfig:
         autoencoder=dict(kind=args.autoencoder, hidden=hidden, embedding_dim=args.embedding_dim),
         pretrain_epochs=args.pretrain_epochs, cluster_epochs=args.cluster_epochs, batch_size=args.batch_size,
         lr=args.lr, seed=args.seed, device=args.device, cache_dir=args.cache_dir, use_cache=not args.no_cache,
+        precision=args.precision,
     )
 
 

@@ -2,7 +2,7 @@
 that the form can tell whether a run's pretraining is cached (runs/duration.py) without importing torch.
 
 It hashes the data (rows and shape), the architecture and its initialisation, the seed, the epochs,
-the batch size and the optimiser with its settings, the hold-out and the loss."""
+the batch size and the optimiser with its settings, the hold-out, the loss and the arithmetic (precision)."""
 from __future__ import annotations
 
 import hashlib
@@ -30,4 +30,6 @@ def pretrain_key(data: Dataset, config: TrainConfig) -> str:
         recipe["holdout"] = {"share": config.pretrain_holdout, "patience": config.pretrain_patience}
     if config.pretrain_hidden_weight:
         recipe["hidden_weight"] = config.pretrain_hidden_weight
+    if config.precision != "float32":  # asked for, whether or not the device has it (the key stays torch-free)
+        recipe["precision"] = config.precision
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:24]

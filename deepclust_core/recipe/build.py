@@ -21,7 +21,7 @@ from ..settings.small_data import EPOCH_FIELDS, epochs_on_small_data
 from ..settings.train import TrainConfig
 
 TRAIN_FIELDS = ("pretrain_epochs", "cluster_epochs", "batch_size", "lr", "pretrain_optimizer", "pretrain_sgd_lr",
-                "pretrain_momentum", "pretrain_holdout", "pretrain_patience", "pretrain_hidden_weight")
+                "pretrain_momentum", "pretrain_holdout", "pretrain_patience", "pretrain_hidden_weight", "precision")
 AUTOENCODER_FIELDS = tuple(f.name for f in fields(AutoencoderConfig))
 PRESETS = ("paper", "quick")  # the card's recipe (`suggested`, then `for_data`); the same with its `quick_look` on top
 

@@ -31,6 +31,7 @@ from ..methods.kmeans import kmeans
 from ..networks.autoencoder import Autoencoder
 from ..networks.batch_embeddings import BatchEmbeddings
 from ..networks.build import build_autoencoder
+from ..networks.precision import NetworkPrecision, effective_precision
 from ..networks.pretrain import EarlyStopping, PretrainCache, pretrain_key, pretrain_optimizer, reconstruction_terms
 from ..networks.pretrain_progress import PretrainProgress
 from ..settings.train import TrainConfig
@@ -87,7 +88,8 @@ def train(data: Dataset, config: TrainConfig, control: TrainingControl | None = 
     batches = Batches(len(X), config.batch_size, config.seed, device)
 
     with BatchEmbeddings(autoencoder, len(X), builder.display_index,
-                         embed_rows=lambda rows: embed(autoencoder, X[rows])) as embeddings:
+                         embed_rows=lambda rows: embed(autoencoder, X[rows])) as embeddings, \
+            NetworkPrecision(autoencoder, effective_precision(config.precision, device)):
         yield from _one_epoch_at_a_time(_pretrain(autoencoder, X, data, config, builder, batches, control, embeddings),
                                         control)
         if not control.should_stop():  # a Step that ended pretraining holds here, before the k-means reference
