@@ -15,7 +15,7 @@ EXPLORE_HEADING = "Explore a run"
 # (part, what shows it drawn): a chart's title, or text and the pictures that follow it
 PARTS = (("confusion matrix", ".gtitle >> text=/Clusters against labels/"),
          ("cluster sizes", ".gtitle >> text=/Cluster sizes/"),
-         ("galleries", "[data-testid='stImage'] >> nth=23"),  # both galleries of 12 pictures
+         ("galleries", "[data-testid='stImageCaption'] >> text=/ · c\\d+$/"),  # a gallery picture: "#41339 · Bag · c3"
          ("decoded centres", "[data-testid='stImageCaption'] >> text=/^cluster 9$/"),
          ("changed most often", "text=/Changes per point|No displayed point has changed/"))
 GALLERY_CAPTION = re.compile(r" · c(\d+)$")
