@@ -15,7 +15,7 @@ EXPLORE_HEADING = "Explore a run"
 # (part, what shows it drawn): a chart's title, or text and the pictures that follow it
 PARTS = (("confusion matrix", ".gtitle >> text=/Clusters against labels/"),
          ("cluster sizes", ".gtitle >> text=/Cluster sizes/"),
-         ("galleries", "[data-testid='stImage'] >> nth=23"),  # both galleries of 12 pictures
+         ("galleries", "[data-testid='stImageCaption'] >> text=/ · c\\d+$/"),  # a gallery picture: "#41339 · Bag · c3"
          ("decoded centres", "[data-testid='stImageCaption'] >> text=/^cluster 9$/"),
          ("changed most often", "text=/Changes per point|No displayed point has changed/"))
 GALLERY_CAPTION = re.compile(r" · c(\d+)$")
@@ -37,9 +37,10 @@ def open_explore(page, timeout: float = 600.0) -> dict:
     page.get_by_role("link", name=re.compile("Explore")).first.click()
     page.get_by_role("heading", name=EXPLORE_HEADING, exact=True).first.wait_for(timeout=timeout * 1000)
     times = {"page heading": time.perf_counter() - began}
-    for part, selector in PARTS:
+    for part, selector in PARTS:  # one deadline for all: a part that never shows must not hold the others
         try:
-            page.locator(selector).first.wait_for(state="attached", timeout=max(1.0, timeout - times["page heading"]) * 1000)
+            left = max(1.0, timeout - (time.perf_counter() - began))
+            page.locator(selector).first.wait_for(state="attached", timeout=left * 1000)
             times[part] = time.perf_counter() - began
         except PlaywrightTimeout:
             times[part] = None

@@ -72,7 +72,6 @@ def pause_latency(browser, machine: str, pretrain: int, repeats: int, workdir: P
 
 
 # -- Pause as the training thread sees it (measurement 7 on all of Fashion-MNIST) ----------------------------------
-BUSY_SHARE = 0.2  # a thread of the server that used this share of a core before the click is a training thread
 IDLE_CPU = 0.05  # seconds of CPU the training threads may still use from the pause on, to the end of the hold
 
 
@@ -85,12 +84,14 @@ def thread_cpu(pid: int) -> dict[int, float]:
 
 
 def busy_threads(pid: int, window: float = 3.0) -> list[int]:
-    """The server's threads that used at least BUSY_SHARE of a core over `window` seconds: the training
-    thread (and torch's workers, if it has any), not the web server's or the projector's."""
+    """The server's busiest threads over `window` seconds: the one that used the most CPU and any that used at
+    least half as much (the training thread and torch's workers, not the web server's or the projector's). A
+    share of a core would not do: at load 40 on 2 cores the training thread got under a tenth of one."""
     before = thread_cpu(pid)
     time.sleep(window)
-    after = thread_cpu(pid)
-    return [tid for tid, cpu in after.items() if cpu - before.get(tid, cpu) >= BUSY_SHARE * window]
+    used = {tid: cpu - before.get(tid, cpu) for tid, cpu in thread_cpu(pid).items()}
+    most = max(used.values(), default=0.0)
+    return [tid for tid, cpu in used.items() if most > 0 and cpu >= most / 2]
 
 
 def pause_once(page, pid: int, hold: float = 8.0, poll: float = 0.05, on_hold=None) -> dict:
