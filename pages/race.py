@@ -3,7 +3,7 @@ import streamlit as st
 
 from ui import data_picker, settings_form
 from ui.navigation import inside_app
-from ui.race_setup import current_race, pace_toggle, race_buttons, race_settings, slow_motion_toggle
+from ui.race_setup import current_race, pace_toggle, race_buttons, race_settings, slow_motion_toggle, start_if_asked
 from ui.race_view import race_view
 
 inside_app()
@@ -20,6 +20,7 @@ with st.sidebar:
     st.header("Race")
     choice = race_settings(data, k)
 
+start_if_asked(choice)
 race = current_race()
 if not lecture:
     st.title("Race: methods side by side")

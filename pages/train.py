@@ -6,7 +6,7 @@ from ui.data_preview import data_preview
 from ui.k_helper import k_helper
 from ui.live_view import live_view
 from ui.navigation import inside_app
-from ui.run_buttons import run_buttons
+from ui.run_buttons import run_buttons, start_if_asked
 from ui.run_estimate import run_estimate
 
 inside_app()
@@ -28,6 +28,7 @@ with st.sidebar:
     training = settings_form.training_settings(method, data)
 
 choice = settings_form.build_choice(data, k, method, options, training, data_picker.take_problem())
+start_if_asked(choice)
 run = run_state.current_run()
 if not lecture:
     st.title("Watch deep clustering learn")

@@ -82,6 +82,18 @@ def slow_motion_toggle() -> None:
         race.slow_motion = slow
 
 
+def _ask_to_start() -> None:
+    access.require_change()
+    st.session_state["race:confirm"], st.session_state["race:start"] = False, True
+
+
+def start_if_asked(choice: RaceChoice) -> None:
+    """Start the race the form asks for now, if Start race was pressed (the Train page's `start_if_asked`: a
+    callback's arguments may be those of a page drawn before the user's last change)."""
+    if st.session_state.pop("race:start", False) and choice.configs is not None:
+        _start(choice)
+
+
 def _start(choice: RaceChoice) -> None:
     from deepclust_core.runs.race import Race
 
@@ -110,8 +122,7 @@ def _confirm(choice: RaceChoice) -> None:
     with st.container(border=True):
         st.warning("A race is on. Starting a new one stops it; its epochs so far stay recorded.", icon=":material/help:")
         with st.container(horizontal=True):
-            st.button("Stop it and start the new race", key="race:confirmed", type="primary", on_click=_start,
-                      args=(choice,))
+            st.button("Stop it and start the new race", key="race:confirmed", type="primary", on_click=_ask_to_start)
             st.button("Keep the current race", key="race:cancel", on_click=_ask, args=(False,))
 
 
@@ -128,8 +139,8 @@ def race_buttons(choice: RaceChoice, race: Race | None) -> None:
     name.text_input("Race name", key="race:name", placeholder="Name the next race (optional)",
                     label_visibility="collapsed", help="Every method's run is recorded under this name.")
     asking = active and choice.configs is not None and st.session_state.get("race:confirm", False)
-    start.button("Start race", type="primary", width="stretch", on_click=_ask if active else _start,
-                 args=(True,) if active else (choice,), disabled=choice.configs is None or asking or not access.can_change(),
+    start.button("Start race", type="primary", width="stretch", on_click=_ask if active else _ask_to_start,
+                 args=(True,) if active else (), disabled=choice.configs is None or asking or not access.can_change(),
                  help="Asks first while a race is on." if active else None)
     paused = race is not None and race.status == "paused"
     pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch", on_click=_control,

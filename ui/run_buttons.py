@@ -5,6 +5,11 @@ while a run is training, Start asks first: starting stops the current run (its e
 stay recorded), so a stray click never throws away a lecture's run. The name goes with the next
 Start and is then cleared, so it never labels a run it was not meant for. A run the store cannot
 record trains all the same, and the note says why.
+
+Start's click only asks for a run (`START`); the page starts it with `start_if_asked`, from the form as
+that rerun reads it. A callback's arguments are those of the page that drew the button, and on a busy
+machine a click can land on a button drawn before the user's last change (a run on digits with the
+default epochs after moons and 3 + 3 epochs were typed).
 """
 from __future__ import annotations
 
@@ -21,15 +26,22 @@ if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, n
     from deepclust_core.runs.live import LiveRun
 
 CONFIRM = "confirm_start"  # session-state flag: Start was pressed while a run was active
+START = "start_asked"  # session-state flag: Start (or "Stop it and start the new run") was pressed
 NAME = "run_name"  # the name field's key: the name the next run is recorded under
 STEP_HELP = ("Train exactly one more epoch, then pause with every panel, the scoreboard and the curves showing it. "
              "Pressed while training, it pauses at the end of the epoch under way.")
 
 
-def _start(choice: Choice) -> None:
-    st.session_state[CONFIRM] = False
-    run_state.start_run(choice.data, choice.config, name=st.session_state.get(NAME, ""))
-    st.session_state[NAME] = ""
+def _ask_to_start() -> None:
+    access.require_change()  # a viewer's forged click is refused here, in one line
+    st.session_state[CONFIRM], st.session_state[START] = False, True
+
+
+def start_if_asked(choice: Choice) -> None:
+    """Start the run the form asks for now, if Start was pressed (before the buttons and the live view are drawn)."""
+    if st.session_state.pop(START, False) and choice.config is not None:
+        run_state.start_run(choice.data, choice.config, name=st.session_state.get(NAME, ""))
+        st.session_state[NAME] = ""
 
 
 def _ask(asking: bool) -> None:
@@ -50,8 +62,7 @@ def _confirm(choice: Choice, run: LiveRun) -> None:
         st.warning(f"A run is {'paused' if run.status == 'paused' else 'training'}. Starting a new one stops it; "
                    "its epochs so far stay recorded.", icon=":material/help:")
         with st.container(horizontal=True):
-            st.button("Stop it and start the new run", key="start:confirm", type="primary", on_click=_start,
-                      args=(choice,))
+            st.button("Stop it and start the new run", key="start:confirm", type="primary", on_click=_ask_to_start)
             st.button("Keep the current run", key="start:cancel", on_click=_ask, args=(False,))
 
 
@@ -67,7 +78,7 @@ def run_buttons(choice: Choice, run: LiveRun | None) -> str | None:
                     label_visibility="collapsed", help="Shown on the Runs and Compare pages and in the exports.")
     start.button("Start", type="primary", disabled=choice.config is None or asking or not access.can_change(),
                  width="stretch",
-                 on_click=_ask if active else _start, args=(True,) if active else (choice,),
+                 on_click=_ask if active else _ask_to_start, args=(True,) if active else (),
                  help="Asks first while a run is training." if active else None)
     paused = status == "paused"
     # callbacks run before the page does: the one rerun a click starts already shows the new state
