@@ -17,6 +17,7 @@ from deepclust_core.catalog import CARDS
 from deepclust_core.recipe.race import MOST_METHODS, race_configs
 
 from . import access, run_state, session_sweep
+from .run_buttons import control_buttons
 from .settings_form import kept
 
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start
@@ -82,6 +83,10 @@ def slow_motion_toggle() -> None:
         race.slow_motion = slow
 
 
+STEP_HELP = ("Train exactly one more epoch of every method, then pause with every panel showing it. Pressed while "
+             "racing, it pauses at the end of the round under way.")
+
+
 def _ask_to_start() -> None:
     access.require_change()
     st.session_state["race:confirm"], st.session_state["race:start"] = False, True
@@ -143,12 +148,7 @@ def race_buttons(choice: RaceChoice, race: Race | None) -> None:
                  args=(True,) if active else (), disabled=choice.configs is None or asking or not access.can_change(),
                  help="Asks first while a race is on." if active else None)
     paused = race is not None and race.status == "paused"
-    pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch", on_click=_control,
-                 args=("resume" if paused else "pause",))
-    step.button("Step", disabled=not active, width="stretch", on_click=_control, args=("step",),
-                help="Train exactly one more epoch of every method, then pause with every panel showing it. Pressed "
-                     "while racing, it pauses at the end of the round under way.")
-    stop.button("Stop", disabled=not active, width="stretch", on_click=_control, args=("stop",))
+    control_buttons((pause, step, stop), active, paused, _control, STEP_HELP)
     if not access.can_change():
         note.info(access.VIEWER_LINE, icon=":material/visibility:")
     elif choice.problem:

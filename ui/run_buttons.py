@@ -56,6 +56,16 @@ def _control(action: str) -> None:
         getattr(run, action)()
 
 
+def control_buttons(columns, active: bool, paused: bool, control, step_help: str) -> None:
+    """Pause / Resume, Step and Stop in `columns`; `control(action)` acts on the tab's run (or race), looked up
+    when clicked. Callbacks run before the page does: the one rerun a click starts already shows the new state."""
+    pause, step, stop = columns
+    pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch", on_click=control,
+                 args=("resume" if paused else "pause",))
+    step.button("Step", disabled=not active, width="stretch", on_click=control, args=("step",), help=step_help)
+    stop.button("Stop", disabled=not active, width="stretch", on_click=control, args=("stop",))
+
+
 def _confirm(choice: Choice, run: LiveRun) -> None:
     """The question asked when Start is pressed during a run, with its two answers."""
     with st.container(border=True):
@@ -81,11 +91,7 @@ def run_buttons(choice: Choice, run: LiveRun | None) -> str | None:
                  on_click=_ask if active else _ask_to_start, args=(True,) if active else (),
                  help="Asks first while a run is training." if active else None)
     paused = status == "paused"
-    # callbacks run before the page does: the one rerun a click starts already shows the new state
-    pause.button("Resume" if paused else "Pause", disabled=not active, width="stretch", on_click=_control,
-                 args=("resume" if paused else "pause",))
-    step.button("Step", disabled=not active, width="stretch", on_click=_control, args=("step",), help=STEP_HELP)
-    stop.button("Stop", disabled=not active, width="stretch", on_click=_control, args=("stop",))
+    control_buttons((pause, step, stop), active, paused, _control, STEP_HELP)
     if not access.can_change():
         note.info(access.VIEWER_LINE, icon=":material/visibility:")
     elif choice.problem:

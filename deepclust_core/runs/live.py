@@ -205,14 +205,18 @@ class LiveRun:
             traceback.print_exc()
             bug = error
         finally:
-            snapshots.close()  # a bug here, not in the loop, left it open: it records "stopped"
-            if bug is not None and self.recording.status == "stopped":
-                self.recording.finish(*failure(bug))
-            with self._changed:
-                ended = self.recording.status
-                self._ended = ended if ended != "running" else "failed"
-                self.error = self.recording.error
-                self._changed.notify_all()
+            self._end(snapshots, bug)
+
+    def _end(self, snapshots, bug: Exception | None) -> None:
+        """Close the run's snapshots and say how it ended (recorded, or failed by `bug`)."""
+        snapshots.close()  # a bug here, not in the loop, left it open: it records "stopped"
+        if bug is not None and self.recording.status == "stopped":
+            self.recording.finish(*failure(bug))
+        with self._changed:
+            ended = self.recording.status
+            self._ended = ended if ended != "running" else "failed"
+            self.error = self.recording.error
+            self._changed.notify_all()
         self.frames.changed()
 
     def _embeddings(self) -> list[tuple[int, np.ndarray]]:

@@ -16,7 +16,6 @@ from ..data.dataset import DataError
 from ..training.loop import TrainingDiverged
 from ..training.snapshot import Snapshot
 from .live import LiveRun
-from .recording import failure
 
 
 class RaceLane(LiveRun):
@@ -53,7 +52,7 @@ class RaceLane(LiveRun):
         except Exception as error:  # a bug: keep the history, show the message, log the trace
             traceback.print_exc()
             bug = error
-        self._end(bug)
+        self._end(self._snapshots, bug)
         return None
 
     def wait_until_drawn(self) -> None:
@@ -65,17 +64,7 @@ class RaceLane(LiveRun):
     def end_unstarted(self, reason: str) -> None:
         """End a lane that never trained (the shared pretraining did not finish), recorded as failed with `reason`."""
         self.control.stop()
-        self._snapshots.close()
+        self._snapshots.close()  # before the record says failed: closing it records "stopped"
         self.recording.finish("failed", reason)
-        self._end(None)
+        self._end(self._snapshots, None)
 
-    def _end(self, bug: Exception | None) -> None:
-        self._snapshots.close()  # a bug here, not in the loop, left it open: it records "stopped"
-        if bug is not None and self.recording.status == "stopped":
-            self.recording.finish(*failure(bug))
-        with self._changed:
-            ended = self.recording.status
-            self._ended = ended if ended != "running" else "failed"
-            self.error = self.recording.error
-            self._changed.notify_all()
-        self.frames.changed()
