@@ -84,24 +84,34 @@ def test_loop_overhead_bad_data_is_one_line(capsys):
     assert capsys.readouterr().err.startswith("error: ")
 
 
-def test_scale_table_counts_epochs_from_the_closing_message():
-    """Measurement 7's table from made-up page observations: 2 pretraining + clustering 0 to 1 = 4 snapshots,
-    3 drawn while training (the last only by the closing redraw), 2 of them with their own UMAP frame."""
-    from bench.live_view.scale import scale_table
+def test_scale_table_reads_the_epochs_pauses_and_memory_it_was_given():
+    """Measurement 7's table from made-up page observations: two pretraining epochs (one framed while the run
+    was active), two clustering epochs (the last after the end), a Pause that held within a second and one
+    whose training thread never stood still, and a memory peak over the target."""
     from bench.live_view.procs import GB, RssSampler, Sample
+    from bench.live_view.scale import stage_table
 
-    redraws = [{"seq": seq, "published": 1000.0 * seq, "inDom": 1000.0 * seq + 500, "framed": framed}
-               for seq, framed in ((0, 3000.0), (1, None), (2, 4000.0))]
+    def row(seq, phase, epoch, active, framed):
+        return {"seq": seq, "phase": phase, "epoch": epoch, "active": active, "framedWhileActive": framed is not None
+                and active, "published": 1000.0 * seq, "inDom": 1000.0 * seq + 500, "framed": framed}
+
     memory = RssSampler({})
     memory.samples = [Sample(0.0, 0, {"server": GB, "children": 0}), Sample(2.0, 0, {"server": 2 * GB, "children": GB // 2 * 3})]
-    ending = "Finished: all planned epochs ran. Clustering epoch 1, 12.0 s in all, on cpu."
-    _, rows = table_rows(scale_table("machine", 2, 1, 5.0, redraws, memory, ending, 12.0, 0.0))
-    values = {row[0]: row[1:] for row in rows}
-    assert values["snapshots recorded (epochs, the first clustering one included)"][0] == "4"
-    assert values["of them drawn by the page while training"] == ["3", "all but the last", "PASS"]
-    assert values["of them drawn with their own UMAP frame"][0] == "2"
-    assert values["snapshot -> in the DOM, median (max) s"][0] == "0.50 (0.50)"
-    assert values["server and children together, peak (GB)"] == ["3.50", "< 3 GB", "FAIL"]
+    pauses = [{"phase": "pretrain", "shown": 0.8, "stopped": 0.6, "cpu_after": 0.01, "threads": ["train"], "resumed": 0.5},
+              {"phase": "cluster", "shown": 2.5, "stopped": None, "cpu_after": 3.0, "threads": ["train"], "resumed": 0.7}]
+    stage = {"rows": [row(0, "pretrain", 1, True, 3000.0), row(1, "pretrain", 2, True, None),
+                      row(2, "cluster", 0, True, 4000.0), row(3, "cluster", 1, False, None)],
+             "pauses": pauses, "memory": memory, "ending": "Finished: all planned epochs ran.", "took": 12.0,
+             "stopped": None}
+    _, rows = table_rows(stage_table("Measurement 7", "DEKM", 5.0, stage, "machine", 0.0))
+    values = [row[1:] for row in rows]
+    names = [row[0] for row in rows]
+    assert values[names.index("pretrain epochs drawn by the page (epochs 1 to 2)")][0] == "2"
+    assert [v[0] for n, v in zip(names, values) if n.startswith("of them drawn while")] == ["2, 1", "1, 1"]
+    assert values[names.index("snapshot -> in the DOM, median (max) s")][0] == "0.50 (0.50)"
+    pause_rows = [v for n, v in zip(names, values) if n.startswith("Pause ")]
+    assert pause_rows[0][2] == "PASS" and pause_rows[1][2] == "FAIL (never still)"
+    assert values[names.index("server and children together, peak (GB)")] == ["3.50", "< 3 GB", "FAIL"]
 
 
 def test_pretraining_of_one_method_gives_every_method_its_autoencoder():

@@ -64,7 +64,7 @@ def test_every_setting_carries_its_help(config_class):
 
 def test_a_setting_keeps_its_default_help_and_choices():
     spec = option_specs(AutoencoderConfig)[0]
-    assert (spec.name, spec.default, spec.choices) == ("kind", "mlp", ())
+    assert (spec.name, spec.default, spec.choices, spec.title) == ("kind", "mlp", ("mlp", "conv", "depict"), "Kind")
     assert spec.help.startswith('"mlp" (DEKM_dense.py, DEC)')
     choice = {spec.name: spec for spec in option_specs(CARDS["dkm"].config_class)}["schedule"]
     assert (choice.default, choice.choices) == ("constant", ("constant", "annealed"))

@@ -1,6 +1,6 @@
 """The input plane in the browser (issue 25 item 2): on moons (300 points), with the page's default method and
 its recipe's network, the panel's background (the cluster of every grid point, a heatmap) changes from epoch
-to epoch while the run trains, and when the replay slider goes back to an earlier epoch the panel shows that
+to epoch while the run trains (stepped through with "Pause after every epoch", so that each epoch is drawn), and when the replay slider goes back to an earlier epoch the panel shows that
 epoch's background again. Reads the heatmap the panel's frame holds (ui/input_plane.py draws it as the chart's
 first trace); the screenshots go to test-artifacts/."""
 import re
@@ -50,17 +50,27 @@ def test_the_input_planes_background_follows_the_epochs_live_and_in_replay(serve
     pick(page, "Data set", re.compile(r"^moons"))
     set_number(page, "Points", 300)
     set_epochs(page, 3, 3)
-    start_button(page).click()
-    seen, ended = [], page.get_by_text(re.compile(r"Finished:|Stopped\.|Interrupted|diverged|Unexpected error"))
-    while not ended.count():  # every background the panel shows while the run trains
+    slow_motion = page.get_by_role("switch", name="Pause after every epoch")  # one epoch at a time, each drawn
+    slow_motion.click(force=True, timeout=120_000)
+    page.wait_for_timeout(800)
+    start_button(page).click(timeout=120_000)
+    resume, seen = page.get_by_role("button", name="Resume", exact=True), []
+    for _ in range(6):  # pretraining epochs 1 to 3, clustering epochs 0 to 2: the plane of each, paused on it
+        resume.wait_for(timeout=300_000)
+        page.wait_for_timeout(3000)  # the paused page's last redraw
         shown = background(page)
-        if shown is not None and (not seen or seen[-1] != shown):
+        if shown is not None and shown not in seen:
             seen.append(shown)
-            if len(seen) == 2:
-                page.screenshot(path=str(ARTIFACTS / "input-plane-live.png"), full_page=True)
-        page.wait_for_timeout(300)
-    assert "Finished" in wait_for_end(page, 60)
-    assert len(seen) >= 2, "the input plane's background never changed while the run trained"
+        if len(seen) == 2:
+            page.screenshot(path=str(ARTIFACTS / "input-plane-live.png"), full_page=True)
+            break
+        page.get_by_role("button", name="Step", exact=True).click(timeout=120_000)
+        page.wait_for_timeout(1500)
+    assert len(seen) >= 2, "the input plane's background was the same at every epoch stepped through"
+    slow_motion.click(force=True, timeout=120_000)
+    page.wait_for_timeout(800)
+    resume.click(timeout=120_000)
+    assert "Finished" in wait_for_end(page, 300)
 
     page.wait_for_timeout(2000)
     frame, last = panel(page)
@@ -70,9 +80,10 @@ def test_the_input_planes_background_follows_the_epochs_live_and_in_replay(serve
     if follow.count() and follow.is_checked():
         follow.click(force=True)
         page.wait_for_timeout(1500)
-    slider, replayed = page.get_by_role("slider"), None
+    main = page.get_by_test_id("stMainBlockContainer")  # the replay slider (the sidebar has the data's own)
+    slider, replayed = main.get_by_role("slider"), None
     for _ in range(10):  # click the track's start until the slider shows an earlier epoch and the panel its plane
-        track, thumb = page.get_by_test_id("stSlider").bounding_box(), slider.bounding_box()
+        track, thumb = main.get_by_test_id("stSlider").bounding_box(), slider.bounding_box()
         page.mouse.click(track["x"] + 0.05 * track["width"], thumb["y"] + thumb["height"] / 2)
         page.wait_for_timeout(2000)
         replayed = background(page)
