@@ -49,7 +49,7 @@ def test_a_finished_run_assigns_an_uploaded_file_and_marks_its_rows(tmp_path):
     assert len(panels) == 2 and all("new rows" in names for names in panels)
     table = app.session_state["new_rows"]["table"]
     assert len(table) == 7 and np.all((table.cluster >= 0) & (table.cluster < 3))
-    assert len(app.get("download_button")) == 7  # the run's six, and the new rows' CSV
+    assert len(app.get("download_button")) == 8  # the run's seven (cluster profiles among them), and the new rows' CSV
 
     app.get("file_uploader")[-1].set_value(("other.csv", b"area,width\n1,2\n", "text/csv")).run()
     assert not app.exception
@@ -80,7 +80,7 @@ def test_the_train_page_exports_a_finished_run_and_takes_new_rows():
         time.sleep(0.5)
     app.run()
     assert not app.exception and run.status in ("finished", "converged")
-    assert len(app.get("download_button")) == 6  # "Export this run"
+    assert len(app.get("download_button")) == 7  # "Export this run", cluster profiles among them
     new = io.BytesIO()
     digits = load_dataset("digits")
     np.save(new, digits.in_file_units(digits.X[:12]).reshape(12, 8, 8))  # 12 pictures in the file's units, 0-16
