@@ -36,14 +36,7 @@ DEFERRED_CURVES = ("Label changes, cluster sizes and the method's own quantities
                    "or ends, so that the panels keep up with training.")
 FRAME_WAIT_SECONDS = 0.5  # after a run, or on a stored run's epoch, how often to look for the frame on its way
 FIRST_SNAPSHOT_WAIT = 2.0  # seconds the first draw after Start waits for epoch 0 (cached AE: ~0.5 s)
-# Only where the server's environment sets EPOCH_MARKER_VARIABLE (browser_harness.py does, for the tools that time
-# the page from outside: the benchmarks and the browser tests): for each epoch drawn, the shown snapshot's number,
-# publication time, phase and epoch, whether it is drawn with its own UMAP frame and whether the run is still active,
-# in a hidden marker whose element container takes no room in the layout. A user's page has none.
-EPOCH_MARKER_VARIABLE = "DEEPCLUST_EPOCH_MARKER"
-EPOCH_MARKER = ('<style>[data-testid="stElementContainer"]:has(> * .epoch-published) {{display: none}}</style>'
-                '<span hidden class="epoch-published" data-seq="{seq}" data-published="{published:.3f}" '
-                'data-projected="{projected:d}" data-phase="{phase}" data-epoch="{epoch}" data-active="{active:d}"></span>')
+EPOCH_MARKER_VARIABLE = "DEEPCLUST_EPOCH_MARKER"  # set by browser_harness.py for the tools that time the page
 PHASES = {"pretrain": "Pretraining the autoencoder", "cluster": "Clustering"}
 ENDINGS = {
     "finished": "Finished: all planned epochs ran.",
@@ -67,13 +60,23 @@ LECTURE_CHART_HEIGHT = 290
 LECTURE_SPECTRUM_HEIGHT = 150
 
 
+def timing_marker(css_class: str, **data) -> None:
+    """Only where the server's environment sets EPOCH_MARKER_VARIABLE (the benchmarks and the browser tests, which
+    time the page from outside): `data` as the data-* attributes of a hidden marker of class `css_class`, whose
+    element container takes no room in the layout. A user's page has none."""
+    if os.environ.get(EPOCH_MARKER_VARIABLE):
+        attributes = " ".join(f'data-{name}="{value}"' for name, value in data.items())
+        st.html(f'<style>[data-testid="stElementContainer"]:has(> * .{css_class}) {{display: none}}</style>'
+                f'<span hidden class="{css_class}" {attributes}></span>')
+
+
 def epoch_marker(run: RunView, shown: Entry) -> None:
-    """The hidden marker that timing tools read (EPOCH_MARKER_VARIABLE): the epoch on screen, and whether with its
-    own frame."""
-    if shown.published is not None and os.environ.get(EPOCH_MARKER_VARIABLE):  # a live run, timed from outside
-        st.html(EPOCH_MARKER.format(seq=shown.seq, published=shown.published, phase=shown.snapshot.phase,
-                                    epoch=shown.snapshot.epoch, projected=run.frames.layout(shown.seq) is not None,
-                                    active=run.active))
+    """The epoch on screen of a live run: its snapshot's number, publication time, phase and epoch, whether it is
+    drawn with its own UMAP frame and whether the run is still active."""
+    if shown.published is not None:
+        timing_marker("epoch-published", seq=shown.seq, published=f"{shown.published:.3f}",
+                      projected=int(run.frames.layout(shown.seq) is not None), phase=shown.snapshot.phase,
+                      epoch=shown.snapshot.epoch, active=int(run.active))
 
 
 def progress(run: RunView, newest: Entry, lecture: bool = False) -> None:

@@ -10,7 +10,6 @@ two columns each method's input plane follows, below the chart.
 """
 from __future__ import annotations
 
-import os
 import time
 from typing import Callable
 
@@ -21,13 +20,7 @@ from deepclust_core.runs.view import Entry, RunView, live_edge
 
 from . import replay
 from .input_plane import input_plane_panel
-from .live_view import (
-    EPOCH_MARKER_VARIABLE,
-    FIRST_SNAPSHOT_WAIT,
-    FRAME_WAIT_SECONDS,
-    REFRESH_SECONDS,
-    colour_controls,
-)
+from .live_view import FIRST_SNAPSHOT_WAIT, FRAME_WAIT_SECONDS, REFRESH_SECONDS, colour_controls, timing_marker
 from .panels import draw_points, frame_of
 from .race_chart import race_acc_chart
 from .race_scoreboard import method_title, scoreboard_line
@@ -43,12 +36,6 @@ LECTURE_STYLE = """<style>
 .st-key-race_buttons {padding: 0 3rem}
 .st-key-race_lanes [data-testid="stCaptionContainer"] {font-size: 0.8rem; line-height: 1.1}
 </style>"""
-# For bench/race.py and the browser test (servers the browser harness starts: EPOCH_MARKER_VARIABLE): each
-# method's epoch on screen, whether with its own UMAP frame, and the place on the race's axis the view drew
-# (runs/race_axis.py), in a hidden marker
-MARKER = ('<style>[data-testid="stElementContainer"]:has(> * .race-epoch) {{display: none}}</style>'
-          '<span hidden class="race-epoch" data-method="{method}" data-seq="{seq}" data-phase="{phase}" '
-          'data-epoch="{epoch}" data-projected="{projected:d}" data-active="{active:d}" data-place="{place}"></span>')
 
 
 def race_view(lanes: list[RunView], lecture: bool, active: Callable[[], bool],
@@ -146,8 +133,8 @@ def lane_panels(lane: RunView, entries: list[Entry], entry: Entry | None, colour
         draw_points(lane, entry, view.coords[:, [x, y]], view.title, (view.axis_names[x], view.axis_names[y]),
                     colour_by, wrong, centroids, "race_own_space", height, lecture, legend=not lecture)
     s = entry.snapshot
-    if os.environ.get(EPOCH_MARKER_VARIABLE):  # servers that the browser harness starts, for the timings only
-        st.html(MARKER.format(method=lane.config.method, seq=entry.seq, phase=s.phase, epoch=s.epoch,
-                              projected=projected, active=lane.active, place=place))
+    # for bench/race.py and the browser test: the place on the race's axis the view drew (runs/race_axis.py)
+    timing_marker("race-epoch", method=lane.config.method, seq=entry.seq, phase=s.phase, epoch=s.epoch,
+                  projected=int(projected), active=int(lane.active), place=place)
     if hasattr(lane, "shown") and projected:  # a paced race goes on once every method's epoch is drawn
         lane.shown(entry.seq)
