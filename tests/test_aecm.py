@@ -11,7 +11,7 @@ from deepclust_core.methods.kmeans import kmeans
 from deepclust_core.networks.build import build_autoencoder
 from deepclust_core.recipe.build import config_for
 from deepclust_core.settings.autoencoder import AutoencoderConfig
-from deepclust_core.settings.small_data import steps_per_epoch
+from deepclust_core.settings.run_file import config_from_dict, config_to_dict
 from deepclust_core.training.loop import embed, new_autoencoder
 
 FAST = {"n_init": 2}  # k-means on the final embedding: few restarts keep the tests quick
@@ -53,7 +53,7 @@ def test_same_seed_same_labels(blobs, small_config):
 def test_pre_init_cm_alone_clusters_easy_blobs(blobs, small_config):
     """init="pre": k-means sets the CM, which then trains alone; the encoder must not move."""
     config = small_config(method="aecm", pretrain_epochs=15, cluster_epochs=10, batch_size=32, lr=0.01,
-                          method_options={"init": "pre", "cm_epochs": 10, "alpha": 10.0, "n_init": 5})
+                          method_options={"start": "pre", "cm_epochs": 10, "alpha": 10.0, "n_init": 5})
     ae = new_autoencoder(blobs, config)
     method = make_method("aecm", 4, 0, config.method_options)
     for snapshot in train(blobs, config, method=method, autoencoder=ae):
@@ -68,7 +68,7 @@ def test_pre_init_cm_alone_clusters_easy_blobs(blobs, small_config):
 
 def test_pre_init_sets_the_module_from_kmeans():
     ctx = tiny_context()
-    method = AECM(AECMConfig(init="pre", n_init=3), 3, seed=0)
+    method = AECM(AECMConfig(start="pre", n_init=3), 3, seed=0)
     method.setup(ctx)
     centers = kmeans(ctx.embed(), 3, 0, n_init=3).centers
     assert np.allclose(method.centroids(), centers, atol=1e-5)  # u_k = k-means centroids, zero biases
@@ -156,7 +156,7 @@ def test_config_validation_and_defaults():
     assert AECMConfig(tuned_row="USPS", alpha=2.0).weights() == (2.0, 0.04, 1.0)
     assert AECMConfig(loss="normalised", beta=0.0).weights() == (1.1, 0.0, 0.1)
     assert AECMConfig(loss="normalised", tuned_row="USPS").weights() == (1.1, 100.0, 0.1)  # the rows tune the reference loss
-    for bad in ({"init": "kmeans"}, {"loss": "mean"}, {"alpha": 0.0}, {"beta": -2.0}, {"cm_epochs": -1}, {"n_init": 0},
+    for bad in ({"start": "kmeans"}, {"loss": "mean"}, {"alpha": 0.0}, {"beta": -2.0}, {"cm_epochs": -1}, {"n_init": 0},
                 {"tuned_row": "CIFAR10"}):
         with pytest.raises(ValueError):
             AECMConfig(**bad)
@@ -178,11 +178,11 @@ def test_the_recipe_takes_the_data_sets_tuned_row(name, shape, row, embedding, b
     config = config_for("aecm", 10, data=data)
     assert (config.autoencoder.embedding_dim, config.batch_size, config.method_options["tuned_row"]) == (embedding, batch, row)
     assert AECMConfig(**config.method_options).weights() == weights
-    # AECM.py: glorot_uniform weights and glorot_normal biases, 1000 + 1 epochs, which keep their steps on digits when
-    # the data is smaller (settings/small_data.py: 20 rows at batch 45 are 1 step an epoch, digits 40)
-    epochs = 1001 if shape[0] >= 1797 else -(-1001 * steps_per_epoch(1797, batch) // steps_per_epoch(shape[0], batch))
-    assert (config.autoencoder.init, config.autoencoder.activation, config.pretrain_epochs, config.cluster_epochs) == (
-        "glorot", "leaky_relu", 0, epochs)
+    # AECM.py: glorot_uniform weights and glorot_normal biases; every data set here is smaller than its row's, so the
+    # recipe starts "pre": AE.py's 100 pretraining epochs, pre_fit's 100 CM-only ones, then 1000 + 1 joint epochs
+    # (the epochs of the reference's own recipe, which settings/small_data.py leaves as they are)
+    assert (config.autoencoder.init, config.autoencoder.activation, config.method_options["start"],
+            config.pretrain_epochs, config.cluster_epochs) == ("glorot", "leaky_relu", "pre", 100, 1101)
 
 
 def test_the_row_rule_reads_the_shape_and_name_only():
@@ -241,3 +241,25 @@ def test_the_view_says_when_joint_training_is_still_in_the_uniform_start():
     assert method.uniform_trap_note() == ""
     method.phase, method.confidence = "CM alone on the frozen embedding", 0.27
     assert method.uniform_trap_note() == ""
+
+
+def test_stored_runs_read_the_old_option_name():
+    """Runs stored before `init` became `start` still load, with the new name."""
+    config = config_for("aecm", 3, options={"start": "pre"})
+    stored = config_to_dict(config)
+    stored["method_options"] = {("init" if k == "start" else k): v for k, v in stored["method_options"].items()}
+    assert config_from_dict(stored).method_options == config.method_options
+
+
+def test_the_recipe_starts_pretrained_on_data_smaller_than_its_tuned_row():
+    """Digits (1,797 rows, USPS's row: 9,298) starts "pre" with AE.py's and pre_fit's 100 epochs; a data set named
+    as MNIST, at MNIST's size, keeps the random start."""
+    digits = Dataset(X=np.zeros((1797, 64), np.float32), y=None, name="digits")
+    small = config_for("aecm", 10, data=digits)
+    assert (small.method_options["start"], small.pretrain_epochs, small.method_options["cm_epochs"],
+            small.cluster_epochs, small.batch_size) == ("pre", 100, 100, 1101, 45)
+    quick = config_for("aecm", 10, data=digits, preset_name="quick")
+    assert (quick.method_options["cm_epochs"], quick.cluster_epochs) == (30, 80)
+    mnist = Dataset(X=np.zeros((70000, 784), np.float32), y=None, name="mnist")
+    large = config_for("aecm", 10, data=mnist)
+    assert (large.method_options["start"], large.pretrain_epochs, large.cluster_epochs) == ("rand", 0, 1001)

@@ -19,6 +19,9 @@ TUNED_ROWS = {
 }
 # The shape (rows, dimensions) of the data set each row was tuned on, as the reference loads it
 ROW_SHAPES = {"MNIST": (70000, 784), "Fashion-MNIST": (70000, 784), "USPS": (9298, 256), "PENDIGITS": (10992, 16)}
+STARTS = ("rand", "pre")  # AECM.py's `init` argument: random weights, or AE.py's pretrained autoencoder
+JOINT_EPOCHS = 1001  # AECM.py's 1,000 epochs (-e) and module_AECM.fit's averaging one
+PRE_START = {"pretrain_epochs": 100, "cm_epochs": 100}  # AE.py's 100 epochs; pre_fit's 100 CM-only epochs
 NORMALISED_WEIGHTS = (1.1, 100.0, 0.1)  # (alpha, beta, lambda): Example/MNIST_example.py, "parameters for normalized loss"
 
 
@@ -30,8 +33,8 @@ def tuned_row(data_name: str, n_rows: int, n_features: int) -> str:
     on data of about the same size and width keeps the reference's balance of batch size, loss terms and steps.
     Reads the name and the shape only, never labels. No row makes the random start leave its uniform state on
     digits within the recipe's 1,001 epochs (methods/aecm.py: the assignment weights must grow to K/2 by Adam steps
-    of about lr; the reference trains 207,000 steps on USPS, digits gives 40,000): every run measured from random
-    weights on digits ended below k-means on its own network (docs/benchmarks.md, issue 24)."""
+    of about lr; the reference trains 207,000 steps on USPS, digits gives 40,000), which is why `recipe_for_data`
+    starts "pre" on data smaller than the row's own."""
     plain = data_name.lower()
     for row, words in (("Fashion-MNIST", ("fashion",)), ("USPS", ("usps",)), ("PENDIGITS", ("pendigit",)),
                        ("MNIST", ("mnist",))):
@@ -47,8 +50,10 @@ def tuned_row(data_name: str, n_rows: int, n_features: int) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class AECMConfig:
-    init: str = setting("rand", help='"rand": from random weights (AECM.py); "pre": CM from k-means on the pretrained '
-                                     "embedding, trained alone first", choices=("rand", "pre"))
+    start: str = setting("rand", help='"rand": from random weights (AECM.py ... rand); "pre": from a pretrained '
+                                      "autoencoder, the CM set by k-means on its embedding and trained alone first "
+                                      "(AECM.py ... pre); the recipe starts \"pre\" on data smaller than its tuned "
+                                      "row's", choices=STARTS)
     loss: str = setting("reference", help='"reference": module_AECM.py (sums, L1 penalty, Adam); "normalised": '
                                           "Example/lib_CM.py (AdamW)", choices=("reference", "normalised"))
     tuned_row: str = setting("MNIST", help="the row of Tuned_Param.py whose alpha and beta the reference loss takes "
@@ -68,8 +73,8 @@ class AECMConfig:
     n_init: int = setting(20, help='k-means restarts, for "pre" and for k-means on the final embedding (pre_fit: 20)')
 
     def __post_init__(self):
-        if self.init not in ("rand", "pre"):
-            raise ValueError(f"init must be 'rand' or 'pre', got {self.init!r}")
+        if self.start not in STARTS:
+            raise ValueError(f"start must be 'rand' or 'pre', got {self.start!r}")
         if self.loss not in ("reference", "normalised"):
             raise ValueError(f"loss must be 'reference' or 'normalised', got {self.loss!r}")
         if self.tuned_row not in TUNED_ROWS:
@@ -91,15 +96,26 @@ class AECMConfig:
 
 
 def recipe_for_data(data) -> dict:
-    """AECM.py reads its embedding size, beta, alpha and batch size from the data set's tuned row (`tuned_row`)."""
+    """AECM.py reads its embedding size, beta, alpha and batch size from the data set's tuned row (`tuned_row`).
+
+    On data with fewer rows than the data set the row was tuned on, the recipe starts as `AECM.py DATA pre` does:
+    AE.py's 100 pretraining epochs, k-means on that embedding sets the CM, pre_fit's 100 epochs train the CM alone,
+    then the reference's 1,000 joint epochs and the averaging one. From random weights the CM must first leave a
+    uniform start (methods/aecm.py), which takes far more optimiser steps than 1,000 epochs of a smaller data set
+    give (digits at USPS's batch: 40,000 against USPS's 207,000). The rule reads the number of rows only, never
+    labels; measured on digits over 5 seeds in docs/benchmarks.md ("AE-CM on digits")."""
     row = tuned_row(data.name, data.n_samples, data.n_features)
     embedding_dim, _, _, batch_size = TUNED_ROWS[row]
-    return {"tuned_row": row, "embedding_dim": embedding_dim, "batch_size": batch_size}
+    recipe = {"tuned_row": row, "embedding_dim": embedding_dim, "batch_size": batch_size}
+    if data.n_samples < ROW_SHAPES[row][0]:
+        recipe.update(start="pre", **PRE_START, cluster_epochs=PRE_START["cm_epochs"] + JOINT_EPOCHS)
+    return recipe
 
 
 AECM_LESSON = Lesson(
     optimises="AE-CM trains an autoencoder and a clustering module (CM) on its embedding at the same time, "
-              "from random weights. The CM is a one-hidden-layer autoencoder whose loss is the expected k-means "
+              "from random weights on data as large as the reference's, or on smaller data from a pretrained "
+              "autoencoder whose k-means partition sets the CM. The CM is a one-hidden-layer autoencoder whose loss is the expected k-means "
               "distortion of the embedding under soft assignments, plus a Dirichlet prior against small clusters; "
               "reconstructing the input keeps the embedding faithful to the data.",
     equations=(
@@ -118,10 +134,12 @@ AECM_LESSON = Lesson(
          "Being a network, it sits on the deep encoder and trains with it by gradient descent, with no k-means "
          "step to alternate with. E2 is zero only for one-hot assignments, so it sharpens them; orthonormal "
          "centroids stop the encoder and the centroids from shrinking together towards zero.",
-    watch="From random weights the embedding starts as one blob. Watch the confidence colours brighten as points "
-          "gather at K centroids, and the orthonormality error fall as the centroids become orthonormal. While the "
-          "assignment weights along the centroids stay under K/2, every point is pulled to the centroids' mean "
-          "and the confidence stays near 1/K: the reference trains 140,000 steps to leave that start. The bars "
+    watch="From a pretrained start (the recipe on data smaller than the reference's), the CM first trains alone "
+          "on the frozen embedding: the confidence colours brighten while the points stay put. Then the encoder "
+          "joins, and the points gather at K centroids as the orthonormality error falls. From random weights the "
+          "embedding starts as one blob; while the assignment weights along the centroids stay under K/2, every "
+          "point is pulled to the centroids' mean and the confidence stays near 1/K: the reference trains 140,000 "
+          "steps to leave that start. The bars "
           "under the view are the cluster shares: the Dirichlet prior keeps every cluster alive. The last epoch "
           "averages the weights after every step, often a small jump in the curves.",
     source="Boubekki, Kampffmeyer, Brefeld, Jenssen. Joint optimization of an autoencoder for clustering and "
@@ -138,8 +156,8 @@ def unread_options(config: AECMConfig) -> dict[str, str]:
     """cm_epochs trains the CM alone only from a pretrained embedding; the tuned row gives the reference loss the
     alpha and beta left at -1."""
     unread = {}
-    if config.init != "pre":
-        unread["cm_epochs"] = 'only with init "pre"'
+    if config.start != "pre":
+        unread["cm_epochs"] = 'only with start "pre"'
     if config.loss == "normalised" or (config.alpha != -1 and config.beta != -1):
         unread["tuned_row"] = "only for the reference loss's alpha or beta left at -1"
     return unread
@@ -149,14 +167,17 @@ AECM_CARD = MethodCard(
     name="aecm", title="AE-CM (autoencoder with a clustering module)", config_class=AECMConfig, lesson=AECM_LESSON,
     # AECM.py: no pretraining ("rand"), 1000 epochs + the averaging one, Adam 1e-3 ('adam|3': eps 1e-3),
     # LeakyReLU(0.2), glorot_uniform weights and glorot_normal biases; the MNIST row of Tuned_Param.py here,
-    # the data set's row through recipe_for_data. init="pre" wants a pretrained autoencoder (AE.py: 100 epochs).
-    suggested={"pretrain_epochs": 0, "cluster_epochs": 1001, "batch_size": 500, "lr": 1e-3,
+    # the data set's row through recipe_for_data, which also starts "pre" (AE.py's 100 pretraining epochs, pre_fit's
+    # 100 CM-only ones) on data smaller than the row's own.
+    suggested={"pretrain_epochs": 0, "cluster_epochs": JOINT_EPOCHS, "batch_size": 500, "lr": 1e-3,
                "activation": "leaky_relu", "init": "glorot", "embedding_dim": 10},  # autoencoder fields by name
     for_data=recipe_for_data, clustering_optimiser=clustering_optimiser, unread_options=unread_options,
     source="AECM.py with the data set's row of Tuned_Param.py (AECM_UNIF: MNIST, Fashion-MNIST, USPS, PENDIGITS; "
            "other data: the row tuned on data closest in rows and dimensions), github.com/Ahcene-B/clustering-Module",
     # quick look with MNIST's row: 48 s (load 3), ACC 0.36; AE + k-means 0.54 (random weights). With USPS's row (the
     # closest in shape to digits): ACC 0.26, AE + k-means 0.72 (seed 0, load about 30: docs/benchmarks.md, issue 24)
-    quick_look={"cluster_epochs": 80},
-    try_it=TryIt("blobs", "Four blobs from random weights: one blob at first, then K groups as the centroids become orthonormal."),
+    # Quick look, start "pre" (digits): 30 CM-only epochs, then 50 joint ones.
+    quick_look={"cluster_epochs": 80, "cm_epochs": 30},
+    try_it=TryIt("blobs", "Four blobs: the CM starts from k-means on the pretrained embedding and sharpens alone, then "
+                          "the encoder and the orthonormal centroids move together."),
 )

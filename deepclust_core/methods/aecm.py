@@ -100,7 +100,7 @@ class WeightAverage:
 
 
 class AECM(Method):
-    """Encoder, decoder and CM trained jointly; labels are argmax gamma. With init="pre" the first
+    """Encoder, decoder and CM trained jointly; labels are argmax gamma. With start="pre" the first
     `cm_epochs` clustering epochs train the CM alone on E1 + E2 + E3 + E4 (pre_fit), then Adam restarts.
     Every loss term is reported with its weight applied, so the terms add up to "total".
     `kmeans_labels_` holds k-means on the final embedding (the reference's predict_km)."""
@@ -117,8 +117,8 @@ class AECM(Method):
         H = ctx.embed()  # (n, d)
         self.device = ctx.X.device
         self.cm = ClusteringModule(H.shape[1], self.n_clusters, not self.normalised, self.seed).to(self.device)
-        self.cm_only_epochs = self.config.cm_epochs if self.config.init == "pre" else 0
-        if self.config.init == "pre":
+        self.cm_only_epochs = self.config.cm_epochs if self.config.start == "pre" else 0
+        if self.config.start == "pre":
             self._init_from_kmeans(H)
         self.rows_seen, self.average, self.kmeans_agreement = 0, None, None
         self.phase = "CM alone on the frozen embedding" if self.cm_only_epochs else "joint training"

@@ -23,6 +23,9 @@ from .train import TrainConfig
 FORMAT = "deepclust-run"
 VERSION = 1
 MACHINE_FIELDS = ("cache_dir",)  # where this machine keeps things: never part of a file meant to travel
+# Method options renamed since runs were first stored, {method: {old name: new name}}: stored runs and run files
+# keep their old names and are read with the new ones (AE-CM's `init` became `start`, which presets can set).
+RENAMED_OPTIONS = {"aecm": {"init": "start"}}
 
 
 def config_to_dict(config: TrainConfig) -> dict:
@@ -39,6 +42,9 @@ def config_from_dict(values: dict) -> TrainConfig:
     unknown = set(values) - known
     if unknown:
         raise ValueError(f"unknown training settings {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+    renamed = RENAMED_OPTIONS.get(values.get("method"), {})
+    if "method_options" in values:
+        values["method_options"] = {renamed.get(name, name): value for name, value in values["method_options"].items()}
     autoencoder = dict(values.pop("autoencoder", {}))
     known_ae = {f.name for f in fields(AutoencoderConfig)}
     if set(autoencoder) - known_ae:
