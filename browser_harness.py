@@ -172,6 +172,9 @@ def open_app(page, url: str, timeout: float = 120.0) -> None:
 def set_number(page, label: str, value: int) -> None:
     """Type into a number input and wait until the rerun it triggers has shown the value."""
     field = page.get_by_label(label, exact=True)
+    deadline = time.time() + 60
+    while field.count() > 1 and time.time() < deadline:  # a rerun in progress still shows the last run's field
+        page.wait_for_timeout(250)
     field.fill(str(value))
     field.press("Enter")
     page.wait_for_timeout(400)

@@ -22,6 +22,7 @@ import traceback
 from pathlib import Path
 
 from browser_harness import (
+    ENDED,
     ROOT,
     Server,
     chromium,
@@ -38,6 +39,19 @@ from deepclust_core.projection.umap import compiled_code_folder
 OUT = ROOT / "test-artifacts" / "journeys"
 UPLOAD_CHOICE = "Your file (CSV, .npy, .npz, .zip of images)"
 RUN_MINUTES = 15  # the longest a run of a journey may take on a loaded machine
+
+
+def start_and_wait(page) -> str:
+    """Press Start and wait for this run's closing message, not the last run's (still shown until the page reruns)."""
+    ended = page.get_by_text(ENDED).first
+    before = ended.inner_text() if ended.is_visible() else None
+    start_button(page).click()
+    deadline = time.time() + RUN_MINUTES * 60
+    while time.time() < deadline:
+        if ended.is_visible() and ended.inner_text() != before:
+            return ended.inner_text()
+        page.wait_for_timeout(1000)
+    raise TimeoutError(f"the run did not end within {RUN_MINUTES} minutes")
 
 
 class Walk:
@@ -120,8 +134,7 @@ def researcher(browser, url: str, workdir: Path) -> list:
 
     walk.step("upload a CSV", upload)
     walk.step("quick look run", lambda: (page.get_by_role("button", name="Quick look").click(),
-                                         page.wait_for_timeout(1500), start_button(page).click(),
-                                         wait_for_end(page, RUN_MINUTES * 60))[-1])
+                                         page.wait_for_timeout(1500), start_and_wait(page))[-1])
 
     def visit(title: str, heading: str) -> None:
         page.get_by_role("link", name=title, exact=True).click()
@@ -143,18 +156,20 @@ def researcher(browser, url: str, workdir: Path) -> list:
         seeds.fill("0")
         seeds.press("Enter")
         page.get_by_role("button", name=re.compile(r"^Start \d+ trials")).click()
-        page.get_by_text(re.compile(r"\d+ of \d+ trials ended")).first.wait_for(timeout=RUN_MINUTES * 60_000)
-        return page.get_by_text(re.compile(r"\d+ of \d+ trials ended")).first.inner_text()
+        all_ended = page.get_by_text(re.compile(r"\b(\d+) of \1 trials ended")).first  # "2 of 2", not "0 of 2"
+        all_ended.wait_for(timeout=RUN_MINUTES * 60_000)
+        return all_ended.inner_text()
 
     walk.step("a sweep", sweep)
-    walk.step("then a live run", lambda: (visit("Train", "Watch deep clustering learn"), start_button(page).click(),
-                                          wait_for_end(page, RUN_MINUTES * 60))[-1])
+    walk.step("then a live run", lambda: (visit("Train", "Watch deep clustering learn"), start_and_wait(page))[-1])
 
     def bad_file() -> str:
         damaged = workdir / "damaged.npz"
         damaged.write_bytes(b"PK\x03\x04 not really a zip")
         pick(page, "Data set", UPLOAD_CHOICE)
-        page.locator("input[type=file]").set_input_files(str(damaged))
+        uploader = page.get_by_test_id("stFileUploader")
+        uploader.locator("input[type=file]").set_input_files(str(damaged))
+        uploader.get_by_text("damaged.npz").wait_for(timeout=60_000)
         page.wait_for_timeout(4000)
         return page.get_by_test_id("stAlert").first.inner_text()
 
