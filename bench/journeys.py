@@ -168,7 +168,7 @@ def researcher(browser, url: str, workdir: Path) -> list:
         damaged.write_bytes(b"PK\x03\x04 not really a zip")
         pick(page, "Data set", UPLOAD_CHOICE)
         uploader = page.get_by_test_id("stFileUploader")
-        uploader.locator("input[type=file]").set_input_files(str(damaged))
+        uploader.locator("input[type=file]").first.set_input_files(str(damaged))
         uploader.get_by_text("damaged.npz").wait_for(timeout=60_000)
         page.wait_for_timeout(4000)
         return page.get_by_test_id("stAlert").first.inner_text()
