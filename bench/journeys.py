@@ -32,7 +32,6 @@ from browser_harness import (
     pick,
     set_number,
     start_button,
-    wait_for_end,
 )
 from deepclust_core.projection.umap import compiled_code_folder
 
@@ -84,7 +83,11 @@ def teacher(browser, url: str) -> list:
     def run() -> str:
         start_button(page).click()
         collapse_sidebar(page)
-        return wait_for_end(page, RUN_MINUTES * 60)
+        # the lecture layout leaves out the closing message: the scoreboard's phase chip says how the run ended
+        chip = page.get_by_text(re.compile(r"^(finished|converged|stopped|failed|diverged)$")).first
+        chip.wait_for(timeout=RUN_MINUTES * 60_000)
+        reached = page.get_by_text(re.compile(r"^\d+ / \d+$")).first.inner_text()
+        return f"{reached} {chip.inner_text()}"
 
     walk.step("start, sidebar collapsed, to the end", run)
     walk.step("sidebar opened again", lambda: (expand_sidebar(page), page.wait_for_timeout(3000))[1])
@@ -100,7 +103,7 @@ def teacher(browser, url: str) -> list:
     def switch_method() -> str:
         expand_sidebar(page)
         pick(page, "Method", re.compile(r"^DEC \("))
-        page.wait_for_timeout(2000)
+        page.get_by_text(re.compile(r"^Recipe: DEC.py")).wait_for(timeout=120_000)  # the sidebar redrawn for DEC
         return page.get_by_text(re.compile("Settings: ")).first.inner_text()
 
     walk.step("switch to DEC", switch_method)
