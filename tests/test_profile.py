@@ -74,7 +74,7 @@ def test_a_run_keeps_its_profile_over_every_row_in_the_files_units(tmp_path, tin
     recording = Recording(store, tiny_run.data, tiny_run.config, origin="python", autoencoder=tiny_run.autoencoder)
     for _ in recorded(iter(tiny_run.snapshots), recording):
         pass
-    record = store.record(recording.run_id)
+    record = store.run_record(recording.run_id)
     found = stored_profile(store, record)
     expected = data_profile(tiny_run.data, tiny_run.snapshots[-1].labels, tiny_run.config.n_clusters)
     assert found.rows == f"all {tiny_run.data.n_samples} rows" and not found.note
@@ -184,7 +184,7 @@ def test_the_html_report_names_what_sets_each_cluster_apart(tmp_path, tiny_run):
     for _ in recorded(iter(tiny_run.snapshots), recording):
         pass
     text = html_report(StoredRun(store, recording.run_id))
-    found = stored_profile(store, store.record(recording.run_id))
+    found = stored_profile(store, store.run_record(recording.run_id))
     data = json.loads(re.search(r'<script id="report-data" type="application/json">(.*?)</script>', text, re.S)[1])
     assert gzip.decompress(base64.b64decode(data["profile_csv"])).decode() == profile_csv(found, recording.run_id)
     profile = found.profile

@@ -11,7 +11,7 @@ import pytest
 from deepclust_core import load_dataset
 from deepclust_core.cli.main import main
 from deepclust_core.runs import schema
-from deepclust_core.runs.record import DataInfo, SweepTag
+from deepclust_core.runs.store_rows import DataInfo, SweepTag
 from deepclust_core.runs.schema import StoreVersionError
 from deepclust_core.runs.store import GALLERY_DIR, RunStore
 from deepclust_core.settings.run_file import config_to_dict
@@ -83,16 +83,16 @@ def test_a_store_written_before_versions_migrates_when_opened_and_its_run_reads_
     assert (epoch.step_name, epoch.losses, epoch.has_weights, epoch.has_layout) == (
         "pretrain 1/5", {"reconstruction": 0.5}, True, False)
     new = store.create_run(blobs, config, origin="sweep", sweep=SweepTag("sweep-1", "dekm k=4"))
-    assert [r.id for r in store.sweep_runs("sweep-1")] == [new] and store.record(new).sweep.setting == "dekm k=4"
+    assert [r.id for r in store.sweep_runs("sweep-1")] == [new] and store.run_record(new).sweep.setting == "dekm k=4"
     named = store.create_run(blobs, config, origin="cli", name="  wider\nencoder ")
-    assert store.record(named).name == "wider encoder"  # one line, trimmed
+    assert store.run_record(named).name == "wider encoder"  # one line, trimmed
     store.rename(named, "wider encoder, lr 0.01")
-    assert store.record(named).name == "wider encoder, lr 0.01" and store.record(new).name == ""
+    assert store.run_record(named).name == "wider encoder, lr 0.01" and store.run_record(new).name == ""
     with pytest.raises(KeyError):
         store.rename("no-such-run", "x")
     store.join_race(new, "race-1")
     store.join_race(named, "race-1")
-    assert [r.id for r in store.race_runs("race-1")] == [new, named] and store.record(old.id).race is None
+    assert [r.id for r in store.race_runs("race-1")] == [new, named] and store.run_record(old.id).race is None
 
 
 def test_an_older_store_opened_read_only_is_migrated_in_memory_and_its_file_left_alone(tmp_path, small_config, blobs):

@@ -41,4 +41,4 @@ def test_every_card_tries_a_built_in_data_set_and_pictures_a_shipped_example_of_
     for card in CARDS.values():
         assert card.try_it.data in data_choices().values() and card.try_it.why
         if card.try_it.example is not None:
-            assert store.record(card.try_it.example).config.method == card.name
+            assert store.run_record(card.try_it.example).config.method == card.name

@@ -13,7 +13,7 @@ from deepclust_core.catalog import CARDS
 from deepclust_core.recipe.build import every_option
 from deepclust_core.recipe.drives import Use, uses
 from deepclust_core.runs.branch import branch_config, branch_start, reload_data
-from deepclust_core.runs.record import EpochRow, RunRecord
+from deepclust_core.runs.store_rows import EpochRow, RunRecord
 from deepclust_core.runs.store import RunStore
 from deepclust_core.runs.view import Entry, RunView
 from deepclust_core.settings.options import option_specs
@@ -119,7 +119,7 @@ def branch_expander(run: RunView | None) -> None:
     if run is None or run.run_id is None or (run.active and run.status != "paused") or not access.can_change():
         return
     store = run_library.store_of(run.run_id)
-    record, kept = store.record(run.run_id), store.weight_seqs(run.run_id)
+    record, kept = store.run_record(run.run_id), store.weight_seqs(run.run_id)
     entries = {e.seq: e for e in run.history()}
     if not kept:
         return

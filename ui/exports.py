@@ -8,7 +8,7 @@ import streamlit as st
 
 from deepclust_core.runs.export import config_json, metrics_csv, metrics_json
 from deepclust_core.runs.profile import IMAGES, PROFILE_HELP, profile_csv, stored_profile
-from deepclust_core.runs.record import RunRecord
+from deepclust_core.runs.store_rows import RunRecord
 from deepclust_core.runs.report import html_report
 from deepclust_core.runs.row_table import stored_table
 from deepclust_core.runs.store import RunStore
@@ -59,4 +59,4 @@ def finished_run_exports(run: RunView | None) -> None:
 
     store = store_of(run.run_id)
     with st.expander("Export this run"):
-        export_buttons(store, store.record(run.run_id))
+        export_buttons(store, store.run_record(run.run_id))

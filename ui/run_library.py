@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deepclust_core.runs.record import RunRecord
+from deepclust_core.runs.store_rows import RunRecord
 from deepclust_core.runs.store import GALLERY_DIR, RunStore, default_home
 from deepclust_core.runs.stored_run import StoredRun
 from deepclust_core.runs.unavailable import StoreUnavailable
@@ -83,7 +83,7 @@ def records() -> list[RunRecord]:
 def store_of(run_id: str) -> RunStore:
     for store in stores():
         try:
-            store.record(run_id)
+            store.run_record(run_id)
             return store
         except KeyError:
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from deepclust_core.runs.record import RunRecord
+from deepclust_core.runs.store_rows import RunRecord
 from deepclust_core.runs.store import NAME_LENGTH
 from deepclust_core.runs.unavailable import StoreUnavailable
 

@@ -73,7 +73,7 @@ def run_command(args) -> int:
             store.rename(args.run_id, args.name)
         except KeyError:
             raise ValueError(f"no run {args.run_id!r} in {store.folder} (see `runs`)") from None
-        name = store.record(args.run_id).name
+        name = store.run_record(args.run_id).name
         print(f"run {args.run_id} is named {name!r}" if name else f"run {args.run_id} has no name")
         return 0
     return predict(store, args) if args.command == "predict" else export(store, args)
@@ -92,7 +92,7 @@ def predict(store: RunStore, args) -> int:
 
 def export(store: RunStore, args) -> int:
     try:
-        record = store.record(args.run_id)
+        record = store.run_record(args.run_id)
     except KeyError:
         raise ValueError(f"no run {args.run_id!r} in {store.folder} (see `runs`)") from None
     if args.format == "html":

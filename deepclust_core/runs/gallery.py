@@ -57,7 +57,7 @@ def record_example(store: RunStore, example: Example) -> None:
                             data=data, seed=0, display_size=DISPLAY_SIZE, device="cpu", use_cache=False, **example.train)
         start = None
     else:
-        parent_config = store.record(example.branch_of).config
+        parent_config = store.run_record(example.branch_of).config
         at = store.epoch_rows(example.branch_of, after=parent_config.pretrain_epochs - 1)[0]  # clustering epoch 0
         config = branch_config(parent_config, at, dict(method=example.method, method_options=example.options,
                                                        **example.train))

@@ -8,7 +8,7 @@ and one that has not started (the others, while the lead pretrains) has none yet
 """
 from __future__ import annotations
 
-from .record import epoch_position
+from .store_rows import epoch_position
 from .view import Entry
 
 

@@ -36,7 +36,7 @@ from ..training.loop import TrainingDiverged, new_autoencoder, train
 from ..training.snapshot import Snapshot
 from .branch import BranchStart
 from .files import stored_arrays
-from .record import Parent, SweepTag
+from .store_rows import Parent, SweepTag
 from .store import RunStore
 from .unavailable import StoreUnavailable
 

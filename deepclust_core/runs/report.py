@@ -23,7 +23,7 @@ import plotly.colors
 import plotly.io
 
 from .profile import RunProfile, profile_csv, stored_profile
-from .record import epoch_position
+from .store_rows import epoch_position
 from .report_animation import packed_animation
 from .row_table import RowTable
 from .stored_run import StoredRun

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data.dataset import DataError
-from .record import RunRecord
+from .store_rows import RunRecord
 from .store import RunStore
 
 

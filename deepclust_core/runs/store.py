@@ -45,7 +45,7 @@ from ..training.snapshot import Snapshot, display_subsample
 from .files import (DisplayRows, compact, read_arrays, read_weights, snapshot_arrays, view_fields, write_arrays,
                     write_weights)
 from .owner import Owner
-from .record import DataInfo, EpochRow, Parent, RunRecord, SweepTag
+from .store_rows import DataInfo, EpochRow, Parent, RunRecord, SweepTag
 from .schema import migrate, read_only_connection
 from .unavailable import damaged, said_in_one_line
 
@@ -285,26 +285,26 @@ class RunStore:
     def runs(self) -> list[RunRecord]:
         """Every run, newest first."""
         rows = self._db().execute("SELECT * FROM runs ORDER BY created DESC").fetchall()
-        return [self._record(row) for row in rows]
+        return [self._run_record(row) for row in rows]
 
     @_in_one_line
     def sweep_runs(self, sweep_id: str) -> list[RunRecord]:
         """The runs of one sweep (its trials), oldest first."""
         rows = self._db().execute("SELECT * FROM runs WHERE sweep_id = ? ORDER BY created", (sweep_id,)).fetchall()
-        return [self._record(row) for row in rows]
+        return [self._run_record(row) for row in rows]
 
     @_in_one_line
     def race_runs(self, race_id: str) -> list[RunRecord]:
         """The runs of one race, in the order the race started them (its first method pretrained for all)."""
         rows = self._db().execute("SELECT * FROM runs WHERE race_id = ? ORDER BY created, rowid", (race_id,)).fetchall()
-        return [self._record(row) for row in rows]
+        return [self._run_record(row) for row in rows]
 
     @_in_one_line
-    def record(self, run_id: str) -> RunRecord:
+    def run_record(self, run_id: str) -> RunRecord:
         row = self._db().execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             raise KeyError(f"no run {run_id!r} in {self.folder}")
-        return self._record(row)
+        return self._run_record(row)
 
     @_in_one_line
     def epoch_rows(self, run_id: str, after: int = -1) -> list[EpochRow]:
@@ -357,7 +357,7 @@ class RunStore:
         path = self.run_folder(run_id) / f"{name}.npz"
         return read_arrays(path) if path.is_file() else None
 
-    def _record(self, row: sqlite3.Row) -> RunRecord:
+    def _run_record(self, row: sqlite3.Row) -> RunRecord:
         status, error = row["status"], row["error"]
         owner = Owner(row["owner_host"], row["owner_pid"], row["owner_started"])
         if status == "running" and not owner.alive(row["heartbeat"], self.config.stale_after_s):

@@ -20,7 +20,7 @@ import numpy as np
 from ..projection.frames import Frames
 from ..training.snapshot import Snapshot
 from .files import snapshot_from
-from .record import RunRecord
+from .store_rows import RunRecord
 from .store import RunStore
 from .unavailable import StoreUnavailable
 from .view import Entry
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 class StoredRun:
     def __init__(self, store: RunStore, run_id: str):
         self.store, self.run_id = store, run_id
-        self.record: RunRecord = store.record(run_id)
+        self.record: RunRecord = store.run_record(run_id)
         self.config = self.record.config
         display = store.display(run_id)
         self.data = self.record.data.with_rows(display.X, display.y, display.ids)
@@ -59,7 +59,7 @@ class StoredRun:
 
     def history(self) -> list[Entry]:
         if self.active:
-            self.record = self.store.record(self.run_id)
+            self.record = self.store.run_record(self.run_id)
             self._fetch()
         with self._lock:
             return list(self._entries)
@@ -142,7 +142,7 @@ class StoredRun:
 
 def last_snapshot(store: RunStore, run_id: str) -> Snapshot | None:
     """A run's newest snapshot alone (display rows numbered 0..n_display-1, as in StoredRun)."""
-    rows = store.epoch_rows(run_id, after=store.record(run_id).n_snapshots - 2)
+    rows = store.epoch_rows(run_id, after=store.run_record(run_id).n_snapshots - 2)
     if not rows:
         return None
     arrays = store.epoch_arrays(run_id, rows[-1].seq)

@@ -30,7 +30,7 @@ from typing import Callable
 import numpy as np
 
 from ..data.dataset import Dataset
-from ..runs.record import SweepTag
+from ..runs.store_rows import SweepTag
 from ..runs.recording import Recording, failure
 from ..runs.store import RunStore
 from ..settings.train import TrainConfig

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from ..runs.record import RunRecord
+from ..runs.store_rows import RunRecord
 from ..runs.store import RunStore
 
 ENDED_WELL = ("finished", "converged")
