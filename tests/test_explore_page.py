@@ -7,7 +7,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from deepclust_core.runs.gallery import GALLERY_DIR
+from deepclust_core.runs.examples import EXAMPLES_DIR
 from deepclust_core.training.loop import new_autoencoder
 from deepclust_core.runs.recording import Recording, recorded
 from deepclust_core.runs.store import RunStore
@@ -30,9 +30,9 @@ def chart_titles(at: AppTest) -> list[str]:
     return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
 
 
-def test_an_example_shows_confusion_sizes_galleries_and_decoded_centres(explore):
+def test_an_example_shows_confusion_sizes_members_and_decoded_centres(explore):
     assert not explore.exception
-    example = RunStore(GALLERY_DIR, read_only=True)
+    example = RunStore(EXAMPLES_DIR, read_only=True)
     shown = len(example.display(EXAMPLE).index)
     titles = chart_titles(explore)
     assert any(t.startswith(f"Clusters against labels on the {shown} displayed points") for t in titles)
@@ -99,8 +99,8 @@ def test_a_stored_run_decodes_with_the_weights_kept_at_or_before_a_snapshot(tiny
 
 
 def test_an_example_decodes_with_the_nearest_earlier_weights_it_kept():
-    example = StoredRun(RunStore(GALLERY_DIR, read_only=True), EXAMPLE)
-    kept = RunStore(GALLERY_DIR, read_only=True).weight_seqs(EXAMPLE)
+    example = StoredRun(RunStore(EXAMPLES_DIR, read_only=True), EXAMPLE)
+    kept = RunStore(EXAMPLES_DIR, read_only=True).weight_seqs(EXAMPLE)
     assert len(kept) >= 2 and kept[1] > kept[0] + 1  # the store thinned the example's weights
     assert example.weights_seq(kept[1] - 1) == kept[0] and example.weights_seq(kept[1]) == kept[1]
     assert example.weights_seq(-1) is None

@@ -1,4 +1,4 @@
-"""The Runs and Compare pages through AppTest, on the shipped gallery and a run of the user's."""
+"""The Runs and Compare pages through AppTest, on the shipped examples and a run of the user's."""
 import time
 from pathlib import Path
 
@@ -6,7 +6,7 @@ import pytest
 from app_charts import by_title, chart_titles, points_drawn, values
 from streamlit.testing.v1 import AppTest
 
-from deepclust_core.runs.store import GALLERY_DIR
+from deepclust_core.runs.store import EXAMPLES_DIR
 from deepclust_core.runs.recording import Recording, recorded
 from deepclust_core.runs.store import RunStore
 from deepclust_core.runs.stored_run import StoredRun
@@ -41,7 +41,7 @@ def test_runs_page_lists_the_examples_and_replays_one(app):
     app.selectbox(key="open_run").set_value("example-digits-dekm").run()
     assert not app.exception
     charts = by_title(app)
-    shown = StoredRun(RunStore(GALLERY_DIR, read_only=True), "example-digits-dekm").history()[-1].snapshot
+    shown = StoredRun(RunStore(EXAMPLES_DIR, read_only=True), "example-digits-dekm").history()[-1].snapshot
     panel = next(figure for title, figure in charts.items() if title.startswith("Autoencoder space"))
     assert points_drawn(panel) == points_drawn(charts[shown.view.title]) == len(shown.display_index)  # both panels
     assert len(values(charts[shown.view.spectrum_name]["data"][0]["y"])) == len(shown.view.spectrum)
@@ -80,7 +80,7 @@ def test_compare_page_shows_parent_and_branch_when_the_user_has_no_run(own_home,
 def test_branch_from_an_example_trains_a_child(app):
     app.switch_page("pages/runs.py").run()
     app.selectbox(key="open_run").set_value("example-digits-dekm").run()
-    example = RunStore(GALLERY_DIR, read_only=True)
+    example = RunStore(EXAMPLES_DIR, read_only=True)
     kept, pretrained = example.weight_seqs("example-digits-dekm"), example.run_record("example-digits-dekm").config.pretrain_epochs
     assert app.selectbox(key="branch:seq").value == kept[-1]  # the newest snapshot, as shown
     app.selectbox(key="branch:seq").set_value(pretrained).run()  # clustering epoch 0: the pretrained autoencoder

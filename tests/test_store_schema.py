@@ -1,5 +1,5 @@
 """The run store's schema version and migrations: a store written before versions opens and migrates (for
-writing, in its file; read-only, in memory with its file untouched), the shipped gallery opens unchanged, a
+writing, in its file; read-only, in memory with its file untouched), the shipped examples open unchanged, a
 store from a newer deepclust is refused with one line, and migrating again changes nothing."""
 import json
 import sqlite3
@@ -13,7 +13,7 @@ from deepclust_core.cli.main import main
 from deepclust_core.runs import schema
 from deepclust_core.runs.store_rows import DataInfo, SweepTag
 from deepclust_core.runs.schema import StoreVersionError
-from deepclust_core.runs.store import GALLERY_DIR, RunStore
+from deepclust_core.runs.store import EXAMPLES_DIR, RunStore
 from deepclust_core.settings.run_file import config_to_dict
 
 # The tables as deepclust wrote them before this change and before sweeps (store.py at commit eb5ecb7), and the
@@ -106,13 +106,13 @@ def test_an_older_store_opened_read_only_is_migrated_in_memory_and_its_file_left
     assert file_state(tmp_path) == before and version_of(tmp_path / "runs.sqlite") == 0
 
 
-def test_the_shipped_gallery_opens_and_lists_its_runs_without_changing_a_byte():
-    before = file_state(GALLERY_DIR)
-    store = RunStore(GALLERY_DIR, read_only=True)
+def test_the_shipped_examples_open_and_lists_its_runs_without_changing_a_byte():
+    before = file_state(EXAMPLES_DIR)
+    store = RunStore(EXAMPLES_DIR, read_only=True)
     assert sorted(r.id for r in store.runs()) == ["example-blobs-dec", "example-digits-dekm",
                                                   "example-digits-idec-branch", "example-moons-dekm"]
     assert all(r.sweep is None and r.n_snapshots == len(store.epoch_rows(r.id)) for r in store.runs())
-    assert file_state(GALLERY_DIR) == before
+    assert file_state(EXAMPLES_DIR) == before
 
 
 def test_a_store_from_a_newer_deepclust_is_refused_with_one_line(tmp_path, capsys):

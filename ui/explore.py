@@ -1,4 +1,4 @@
-"""The Explore page's pieces: the run to explore, confusion, cluster galleries, decoded centres,
+"""The Explore page's pieces: the run to explore, confusion, cluster members, decoded centres,
 restless points. A run training in this tab holds every row's label; a stored run only its
 displayed points' (the run store keeps labels and truth of those), and the captions say which."""
 from __future__ import annotations
@@ -14,11 +14,11 @@ from deepclust_core.runs.stored_run import StoredRun
 
 from . import run_library
 from .charts import MARGIN, colour
-from .gallery import items, sharp
+from .point_pictures import point_pictures, sharp
 from .run_state import current_run
 
 THIS_TAB = "this tab's run"  # the picker's option for the live run (stored runs are named by their id)
-PER_GALLERY = 12
+MEMBERS_SHOWN = 12
 
 
 def pick_run() -> RunView | None:
@@ -89,7 +89,7 @@ def distances_to_centres(entry: Entry) -> np.ndarray:
     return ((H[:, None, :] - centres[None]) ** 2).sum(-1)
 
 
-def cluster_galleries(run: RunView, entry: Entry, cluster: int) -> None:
+def cluster_members(run: RunView, entry: Entry, cluster: int) -> None:
     """The most central and the least confident members of one cluster (display rows)."""
     snapshot = entry.snapshot
     distances = distances_to_centres(entry)
@@ -103,12 +103,12 @@ def cluster_galleries(run: RunView, entry: Entry, cluster: int) -> None:
     central, doubtful = st.columns(2)
     with central:
         st.markdown("**Most central** (closest to the cluster centre)")
-        rows = members[np.argsort(own)[:PER_GALLERY]]
-        items(run.data, snapshot.display_index[rows], snapshot.display_labels[rows])
+        rows = members[np.argsort(own)[:MEMBERS_SHOWN]]
+        point_pictures(run.data, snapshot.display_index[rows], snapshot.display_labels[rows])
     with doubtful:
         st.markdown("**Least confident** (nearly as close to another centre)")
-        rows = members[np.argsort(margin)[:PER_GALLERY]]
-        items(run.data, snapshot.display_index[rows], snapshot.display_labels[rows])
+        rows = members[np.argsort(margin)[:MEMBERS_SHOWN]]
+        point_pictures(run.data, snapshot.display_index[rows], snapshot.display_labels[rows])
 
 
 def decoded_centres(run: RunView, entries: list[Entry]) -> None:
@@ -148,4 +148,4 @@ def restless_points(run: RunView, entries: list[Entry], count: int = 24) -> None
     st.caption(f"Changes per point, over the {len(entries)} epochs kept: "
                + ", ".join(f"#{newest.display_index[i]}: {changes[i]}" for i in order[:12])
                + ("…" if len(order) > 12 else ""))
-    items(run.data, newest.display_index[order], newest.display_labels[order])
+    point_pictures(run.data, newest.display_index[order], newest.display_labels[order])

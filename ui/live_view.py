@@ -18,7 +18,7 @@ from deepclust_core.training.snapshot import display_subsample
 
 from . import replay
 from .curves import curves, global_epoch, metric_chart
-from .gallery import selection_gallery
+from .point_pictures import selected_points_pictures
 from .hover_thumbnails import hover_thumbnails
 from .input_plane import input_plane_panel
 from .panels import COLOURINGS, PANEL_HEIGHT, autoencoder_panel, clustering_panel, spectrum_chart
@@ -186,7 +186,7 @@ def draw(run: RunView, lecture: bool) -> None:
     with board:
         scoreboard(run, entries, entry)
     with st.expander("Selected points", expanded=bool(selected_rows(run))):
-        selection_gallery(run, entry.snapshot.display_index, entry.snapshot.display_labels)
+        selected_points_pictures(run, entry.snapshot.display_index, entry.snapshot.display_labels)
     training = run.status == "running"
     curves(entries, entry, run.config.pretrain_epochs, run.config.n_clusters, with_metrics=not lecture,
            only_losses=training)

@@ -110,7 +110,7 @@ def _row_of(point: dict) -> int | None:
 
 
 def remember_selection(run: RunView, key: str, event) -> None:
-    """Keep the data-set rows of a box or lasso selection for the gallery, as this run's selection."""
+    """Keep the data-set rows of a box or lasso selection for their pictures (point_pictures.py), as this run's selection."""
     points = (event or {}).get("selection", {}).get("points", [])
     selection.take_event(run, key, sorted({row for row in map(_row_of, points) if row is not None}))
 

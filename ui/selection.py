@@ -2,7 +2,7 @@
 made in: the next run (or another stored run opened for replay) starts with none.
 
 Streamlit keeps a chart's last selection event and hands it back on every rerun, so an
-event is taken once, when it first arrives: a selection cleared with the gallery's button
+event is taken once, when it first arrives: a selection cleared with the Clear selection button
 stays cleared until the user selects again.
 """
 from __future__ import annotations

@@ -3,4 +3,4 @@ migrations, schema.py), what it says about a run and its epochs (store_rows.py),
 (recording.py: RecordedTraining, the one way every entry point trains), the app's run in a background
 thread (live.py: LiveRun), reading one back (stored_run.py, view.py), and what a stored run offers:
 branching, exports, the HTML report, per-row results, new rows assigned (predict.py), and the shipped
-examples (gallery.py)."""
+examples (examples.py)."""

@@ -35,7 +35,7 @@ PROFILE_HELP = ("One line per cluster and column, in the file's units: the clust
                 "rank, mean and standard deviation in the cluster and in the rest of the rows, and how far the "
                 "two means lie apart in standard deviations of the column (README: Cluster profiles).")
 IMAGES = ("a cluster profile describes the columns of a table; this run trained on images: see its decoded "
-          "centres and galleries on the Explore page")
+          "centres and members on the Explore page")
 
 
 @dataclass(frozen=True)

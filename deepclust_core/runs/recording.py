@@ -1,5 +1,5 @@
 """Training a run and saving it as it trains: the one way the app, the CLI, the Python API,
-the gallery and the benchmarks train and record runs.
+the shipped examples and the benchmarks train and record runs.
 
     training = RecordedTraining(data, config, store, origin="cli")   # store None: record nothing
     for snapshot in training.snapshots():
@@ -153,7 +153,7 @@ class RecordedTraining:
     """One run, trained by the loop and recorded in `store` (None: nothing is written) as it trains.
 
     `branch_from` starts from a stored run's weights (runs/branch.py), `control` pauses and stops it from
-    another thread, `run_id` is its id in the store (the gallery's examples), `name` the user's name for it;
+    another thread, `run_id` is its id in the store (the shipped examples), `name` the user's name for it;
     `origin` says who trained it."""
 
     def __init__(self, data: Dataset, config: TrainConfig, store: RunStore | None, *, origin: str,

@@ -66,10 +66,10 @@ class StoreConfig:
 if TYPE_CHECKING:
     import torch
 
-# The example runs shipped with the repository (written by `python -m deepclust_core gallery`). Only a source
+# The example runs shipped with the repository (written by `python -m deepclust_core examples`). Only a source
 # checkout has them: beside an installed package the folder is missing, which readers take as no examples
 # (ui/run_library.py).
-GALLERY_DIR = Path(__file__).resolve().parents[2] / "gallery"
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 
 
 def default_home() -> Path:
@@ -95,7 +95,7 @@ def _in_one_line(method):
 
 class RunStore:
     def __init__(self, folder: str | Path | None = None, *, config: StoreConfig = StoreConfig(), read_only: bool = False):
-        """`read_only`: a folder nobody writes while it is open, such as the shipped gallery. A store that cannot
+        """`read_only`: a folder nobody writes while it is open, such as the shipped examples. A store that cannot
         be opened, is damaged or cannot be written raises StoreUnavailable, its files left as they are."""
         self.folder = Path(folder) if folder else default_home()
         self.config, self.read_only = config, read_only
@@ -275,7 +275,7 @@ class RunStore:
 
     @_in_one_line
     def pack(self) -> None:
-        """One self-contained file (no WAL beside it), smallest: for shipping a store, as the gallery."""
+        """One self-contained file (no WAL beside it), smallest: for shipping a store, as the examples."""
         db = self._db()
         db.execute("PRAGMA journal_mode=DELETE")
         db.execute("VACUUM")
