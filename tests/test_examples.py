@@ -1,7 +1,6 @@
 """The shipped examples: small, complete, read-only, and one example branches from another."""
 from deepclust_core.runs.examples import EXAMPLES
-from deepclust_core.runs.store import EXAMPLES_DIR
-from deepclust_core.runs.store import RunStore
+from deepclust_core.runs.store import EXAMPLES_DIR, RunStore
 from deepclust_core.runs.store_rows import EXAMPLE_ORIGIN
 
 

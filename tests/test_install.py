@@ -90,7 +90,7 @@ def test_the_package_holds_deepclust_core_and_its_assets_only(installed):
     assert {"assets/report.js", "assets/plotly-basic.min.js.gz"} <= package_files(package)
     top_level = {Path(name).parts[0] for name in facts["record"] if not name.startswith("..")}
     assert top_level == {"deepclust_core", "deepclust-0.1.0.dist-info"}
-    assert not facts["examples_exist"], "an installed package has no examples folder: the app's examples come from a checkout"
+    assert not facts["examples_exist"], "an installed package has no examples/: the app's examples come from a checkout"
 
 
 def test_deepclust_help_lists_every_command(installed):

@@ -145,13 +145,13 @@ def test_the_cli_says_in_one_line_that_images_have_no_profile(tmp_path, capsys):
 def test_a_run_training_here_is_profiled_from_all_its_rows(tiny_run):
     from types import SimpleNamespace
 
-    from deepclust_core.runs.profile import view_profile
+    from deepclust_core.runs.profile import shown_run_profile
 
     labels = tiny_run.snapshots[-1].labels
     live = SimpleNamespace(data=tiny_run.data, config=tiny_run.config, final_labels=None)  # LiveRun's reading side
-    assert view_profile(live) is None  # before its first epoch
+    assert shown_run_profile(live) is None  # before its first epoch
     live.final_labels = labels
-    found = view_profile(live)
+    found = shown_run_profile(live)
     assert found.rows == f"all {tiny_run.data.n_samples} rows"
     assert np.allclose(found.profile.means[1], tiny_run.data.in_file_units(tiny_run.data.X)[labels == 1].mean(axis=0))
 

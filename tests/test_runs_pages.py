@@ -81,7 +81,8 @@ def test_branch_from_an_example_trains_a_child(app):
     app.switch_page("pages/runs.py").run()
     app.selectbox(key="open_run").set_value("example-digits-dekm").run()
     example = RunStore(EXAMPLES_DIR, read_only=True)
-    kept, pretrained = example.weight_seqs("example-digits-dekm"), example.run_record("example-digits-dekm").config.pretrain_epochs
+    kept = example.weight_seqs("example-digits-dekm")
+    pretrained = example.run_record("example-digits-dekm").config.pretrain_epochs
     assert app.selectbox(key="branch:seq").value == kept[-1]  # the newest snapshot, as shown
     app.selectbox(key="branch:seq").set_value(pretrained).run()  # clustering epoch 0: the pretrained autoencoder
     app.number_input(key="branch:cluster_epochs").set_value(1).run()

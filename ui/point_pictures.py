@@ -7,7 +7,7 @@ import streamlit as st
 from deepclust_core import Dataset
 from deepclust_core.data.dataset import round_for_reading
 from deepclust_core.data.images import to_picture
-from deepclust_core.runs.view import RunView
+from deepclust_core.runs.shown_run import ShownRun
 
 from . import selection
 
@@ -47,7 +47,7 @@ def point_pictures(data: Dataset, rows: np.ndarray, clusters: np.ndarray | None,
     st.dataframe(table, height=min(400, 35 * (len(rows) + 1)))
 
 
-def selected_points_pictures(run: RunView, display_index: np.ndarray, display_labels: np.ndarray) -> None:
+def selected_points_pictures(run: ShownRun, display_index: np.ndarray, display_labels: np.ndarray) -> None:
     """The points picked with box or lasso in either panel of this run, with their current clusters."""
     rows = selection.selected_rows(run)
     if not rows:

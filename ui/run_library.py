@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deepclust_core.runs.store_rows import RunRecord
 from deepclust_core.runs.store import EXAMPLES_DIR, RunStore, default_home
+from deepclust_core.runs.store_rows import RunRecord
 from deepclust_core.runs.stored_run import StoredRun
 from deepclust_core.runs.unavailable import StoreUnavailable
 

@@ -19,8 +19,8 @@ from ..data.dataset import DataError, Dataset
 from ..data.loaders import load_dataset
 from ..recipe.build import config_for
 from ..settings.train import TrainConfig
-from .store_rows import EpochRow, Parent, RunRecord, epoch_position
 from .store import RunStore
+from .store_rows import EpochRow, Parent, RunRecord, epoch_position
 
 if TYPE_CHECKING:  # torch: branch_start imports it when called; the branch form (ui.branch) needs none
     from ..networks.autoencoder import Autoencoder

@@ -36,8 +36,8 @@ from ..training.loop import TrainingDiverged, new_autoencoder, train
 from ..training.snapshot import Snapshot
 from .branch import BranchStart
 from .files import stored_arrays
-from .store_rows import Parent, SweepTag
 from .store import RunStore
+from .store_rows import Parent, SweepTag
 from .unavailable import StoreUnavailable
 
 HEARTBEAT_SECONDS = 30.0  # while paused, a live run says "still here" this often

@@ -23,11 +23,11 @@ import plotly.colors
 import plotly.io
 
 from .profile import RunProfile, profile_csv, stored_profile
-from .store_rows import EXAMPLE_ORIGIN, epoch_position
 from .report_animation import packed_animation
 from .row_table import RowTable
+from .shown_run import Entry
+from .store_rows import EXAMPLE_ORIGIN, epoch_position
 from .stored_run import StoredRun
-from .view import Entry
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PALETTE = plotly.colors.qualitative.Plotly + plotly.colors.qualitative.D3[::2] + plotly.colors.qualitative.Alphabet

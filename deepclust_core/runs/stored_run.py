@@ -1,4 +1,4 @@
-"""A run read back from the store, with the reading side of LiveRun (see run_view.RunView).
+"""A run read back from the store, with the reading side of LiveRun (see shown_run.ShownRun).
 
 Nothing is recomputed and the data set is not reloaded: `data` holds the display rows only
 (features and true labels, as stored), and the snapshots index them 0..n_display-1. A run
@@ -20,10 +20,10 @@ import numpy as np
 from ..projection.frames import Frames
 from ..training.snapshot import Snapshot
 from .files import snapshot_from
-from .store_rows import RunRecord
+from .shown_run import Entry
 from .store import RunStore
+from .store_rows import RunRecord
 from .unavailable import StoreUnavailable
-from .view import Entry
 
 if TYPE_CHECKING:
     from ..networks.autoencoder import Autoencoder
