@@ -1,4 +1,4 @@
-"""Explore: why did points land where they did? Confusion, cluster profiles (tables), galleries,
+"""Explore: why did points land where they did? Confusion, cluster profiles (tables), cluster members,
 decoded centres, for this tab's run or any stored run (the user's and the shipped examples)."""
 import streamlit as st
 
@@ -29,7 +29,7 @@ if not run.data.is_image:
 
 st.subheader("Inside a cluster")
 cluster = st.selectbox("Cluster", range(run.config.n_clusters), format_func=lambda k: f"cluster {k}")
-explore.cluster_galleries(run, newest, cluster)
+explore.cluster_members(run, newest, cluster)
 
 if run.data.is_image and newest.snapshot.centroids is not None:
     st.subheader("Cluster centres, decoded")

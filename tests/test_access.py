@@ -188,7 +188,7 @@ def test_a_visitor_cannot_delete_or_assign_new_rows(visitor, tiny_run):
     visitor.multiselect(key="runs:delete").set_value([run_id]).run()
     _signed_out_behind_the_page(visitor)
     visitor.button(key="runs:delete_button").click().run()
-    assert _refused(visitor) and RunStore().record(run_id).id == run_id  # still there
+    assert _refused(visitor) and RunStore().run_record(run_id).id == run_id  # still there
     _sign_in(visitor)
     _signed_out_behind_the_page(visitor)
     visitor.get("file_uploader")[0].set_value(("more.csv", b"0.1,0.2\n", "text/csv")).run()

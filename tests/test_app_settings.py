@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from deepclust_core.recipe.build import preset
-from deepclust_core.runs.gallery import GALLERY_DIR
+from deepclust_core.runs.examples import EXAMPLES_DIR
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -129,7 +129,7 @@ def test_a_branch_leaves_the_sidebar_as_the_user_left_it(app):
     app.selectbox(key="open_run").set_value("example-digits-dekm").run()
     from deepclust_core.runs.store import RunStore
 
-    example = RunStore(GALLERY_DIR, read_only=True).record("example-digits-dekm").config
+    example = RunStore(EXAMPLES_DIR, read_only=True).run_record("example-digits-dekm").config
     app.selectbox(key="branch:seq").set_value(example.pretrain_epochs).run()  # the pretrained autoencoder
     app.selectbox(key="branch:method").set_value("dkm").run()
     app.number_input(key="branch:cluster_epochs").set_value(1).run()

@@ -10,9 +10,9 @@ from deepclust_core.catalog.dec import DECConfig
 from deepclust_core.catalog.dekm import DEKMConfig
 from deepclust_core.recipe.build import preset
 from deepclust_core.runs.branch import branch_config, branch_start, reload_data
-from deepclust_core.runs.record import Parent
 from deepclust_core.runs.recording import RecordedTraining, Recording, recorded
 from deepclust_core.runs.store import RunStore
+from deepclust_core.runs.store_rows import Parent
 from deepclust_core.settings.autoencoder import AutoencoderConfig
 
 
@@ -48,7 +48,7 @@ def test_child_starts_from_the_parents_weights_at_that_epoch(parent, tiny_run):
     assert training.autoencoder is start.autoencoder
     assert child[0].phase == "cluster" and child[0].epoch == 0  # no pretraining: straight to the method's setup
     assert np.allclose(child[0].embedding, tiny_run.snapshots[at.seq].embedding, rtol=0.02, atol=0.02)
-    assert store.record(training.run_id).parent == Parent(run_id, at.seq, position)
+    assert store.run_record(training.run_id).parent == Parent(run_id, at.seq, position)
 
 
 def test_branch_during_pretraining_finishes_the_pretraining_left(parent, tiny_run):
@@ -75,7 +75,7 @@ def test_a_branch_keeps_the_architecture_and_drops_foreign_options(tiny_run, par
 
 def test_the_data_is_reloaded_and_checked(parent):
     store, run_id = parent
-    record = store.record(run_id)
+    record = store.run_record(run_id)
     assert reload_data(record).fingerprint() == record.data.fingerprint
     other = replace(record, data=replace(record.data, source={**record.data.source, "noise": 0.2}))
     with pytest.raises(ValueError, match="changed"):

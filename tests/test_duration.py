@@ -15,9 +15,9 @@ from deepclust_core.runs.duration import (
     recorded_epoch_seconds,
     time_left,
 )
-from deepclust_core.runs.record import EpochRow
 from deepclust_core.runs.recording import RecordedTraining
 from deepclust_core.runs.store import RunStore
+from deepclust_core.runs.store_rows import EpochRow
 
 
 def row(phase, epoch, seconds, total=10):

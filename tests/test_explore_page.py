@@ -7,7 +7,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from deepclust_core.runs.gallery import GALLERY_DIR
+from deepclust_core.runs.examples import EXAMPLES_DIR
 from deepclust_core.training.loop import new_autoencoder
 from deepclust_core.runs.recording import Recording, recorded
 from deepclust_core.runs.store import RunStore
@@ -30,19 +30,19 @@ def chart_titles(at: AppTest) -> list[str]:
     return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
 
 
-def test_an_example_shows_confusion_sizes_galleries_and_decoded_centres(explore):
+def test_an_example_shows_confusion_sizes_members_and_decoded_centres(explore):
     assert not explore.exception
-    example = RunStore(GALLERY_DIR, read_only=True)
+    example = RunStore(EXAMPLES_DIR, read_only=True)
     shown = len(example.display(EXAMPLE).index)
     titles = chart_titles(explore)
     assert any(t.startswith(f"Clusters against labels on the {shown} displayed points") for t in titles)
-    assert f"Cluster sizes (all {example.record(EXAMPLE).data.n_samples} rows)" in titles
+    assert f"Cluster sizes (all {example.run_record(EXAMPLE).data.n_samples} rows)" in titles
     captions = [[img.caption for img in image.proto.imgs] for image in explore.get("image")]
     central, doubtful = captions[:2]  # the chosen cluster's most central and least confident members
     assert len(central) == len(doubtful) == 12 and all(c.endswith("· c0") for c in central + doubtful)
     decoded = [c for c in captions if c and c[0] == "cluster 0"]
     assert example.weight_seqs(EXAMPLE)  # the example keeps weights, so its centres are decoded
-    assert decoded == [[f"cluster {k}" for k in range(example.record(EXAMPLE).config.n_clusters)]]
+    assert decoded == [[f"cluster {k}" for k in range(example.run_record(EXAMPLE).config.n_clusters)]]
 
 
 def test_another_cluster_shows_its_own_members(explore):
@@ -99,8 +99,8 @@ def test_a_stored_run_decodes_with_the_weights_kept_at_or_before_a_snapshot(tiny
 
 
 def test_an_example_decodes_with_the_nearest_earlier_weights_it_kept():
-    example = StoredRun(RunStore(GALLERY_DIR, read_only=True), EXAMPLE)
-    kept = RunStore(GALLERY_DIR, read_only=True).weight_seqs(EXAMPLE)
+    example = StoredRun(RunStore(EXAMPLES_DIR, read_only=True), EXAMPLE)
+    kept = RunStore(EXAMPLES_DIR, read_only=True).weight_seqs(EXAMPLE)
     assert len(kept) >= 2 and kept[1] > kept[0] + 1  # the store thinned the example's weights
     assert example.weights_seq(kept[1] - 1) == kept[0] and example.weights_seq(kept[1]) == kept[1]
     assert example.weights_seq(-1) is None
@@ -129,7 +129,7 @@ def test_a_table_run_shows_its_cluster_profiles(tiny_run):
     at.selectbox(key="explore:run").set_value(run_id).run()
     assert not at.exception
     assert "Cluster profiles" in [h.value for h in at.subheader]
-    profile = stored_profile(RunStore(), RunStore().record(run_id)).profile
+    profile = stored_profile(RunStore(), RunStore().run_record(run_id)).profile
     (heatmap,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
                   if json.loads(c.proto.spec)["layout"]["title"]["text"].startswith("Cluster profiles")]
     trace = heatmap["data"][0]

@@ -19,7 +19,7 @@ def stored(tmp_path, tiny_run):
     recording = Recording(store, tiny_run.data, tiny_run.config, origin="python", autoencoder=tiny_run.autoencoder)
     for _ in recorded(iter(tiny_run.snapshots), recording):
         pass
-    return store, store.record(recording.run_id)
+    return store, store.run_record(recording.run_id)
 
 
 def test_metrics_as_csv_and_json(stored, tiny_run):

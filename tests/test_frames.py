@@ -97,7 +97,7 @@ def test_the_projector_thread_makes_the_newest_frame_warm_started_from_the_neare
 
 
 def test_a_view_following_live_holds_back_at_most_a_frame_time_for_a_frame(no_projector, monkeypatch):
-    from deepclust_core.runs.view import Entry, live_edge
+    from deepclust_core.runs.shown_run import Entry, live_edge
 
     no_projector.frame_seconds = 0.3
     frames = frames_of(no_projector, 5)

@@ -2,7 +2,7 @@
 
 What this shows: pyproject.toml builds with setuptools; the installed package is deepclust_core with
 every subpackage and its assets (the same files as the checkout's deepclust_core/) and nothing else
-(no app, pages, ui, tests, bench or gallery); every declared dependency, torch==2.13.0 included, is
+(no app, pages, ui, tests, bench or examples); every declared dependency, torch==2.13.0 included, is
 met by the versions the project's .venv has; and the console script `deepclust` runs the CLI from the
 installed copy, outside the checkout, and exits with main()'s status.
 
@@ -40,8 +40,8 @@ FINAL_LINE = re.compile(r"^final: ACC=\d\.\d{4} NMI=\d\.\d{4} ARI=-?\d\.\d{4}; "
                         r"AE \+ k-means: ACC=\d\.\d{4} NMI=\d\.\d{4} ARI=-?\d\.\d{4}; \d+\.\ds on \S+")
 INSTALLED_FILES = """
 import importlib.metadata, json, deepclust_core
-from deepclust_core.runs.store import GALLERY_DIR
-print(json.dumps({"package": deepclust_core.__file__, "gallery_exists": GALLERY_DIR.exists(),
+from deepclust_core.runs.store import EXAMPLES_DIR
+print(json.dumps({"package": deepclust_core.__file__, "examples_exist": EXAMPLES_DIR.exists(),
                   "record": [str(f) for f in importlib.metadata.distribution("deepclust").files]}))
 """
 
@@ -90,7 +90,7 @@ def test_the_package_holds_deepclust_core_and_its_assets_only(installed):
     assert {"assets/report.js", "assets/plotly-basic.min.js.gz"} <= package_files(package)
     top_level = {Path(name).parts[0] for name in facts["record"] if not name.startswith("..")}
     assert top_level == {"deepclust_core", "deepclust-0.1.0.dist-info"}
-    assert not facts["gallery_exists"], "an installed package has no gallery: the app's examples come from a checkout"
+    assert not facts["examples_exist"], "an installed package has no examples/: the app's examples come from a checkout"
 
 
 def test_deepclust_help_lists_every_command(installed):

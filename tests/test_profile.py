@@ -74,7 +74,7 @@ def test_a_run_keeps_its_profile_over_every_row_in_the_files_units(tmp_path, tin
     recording = Recording(store, tiny_run.data, tiny_run.config, origin="python", autoencoder=tiny_run.autoencoder)
     for _ in recorded(iter(tiny_run.snapshots), recording):
         pass
-    record = store.record(recording.run_id)
+    record = store.run_record(recording.run_id)
     found = stored_profile(store, record)
     expected = data_profile(tiny_run.data, tiny_run.snapshots[-1].labels, tiny_run.config.n_clusters)
     assert found.rows == f"all {tiny_run.data.n_samples} rows" and not found.note
@@ -145,13 +145,13 @@ def test_the_cli_says_in_one_line_that_images_have_no_profile(tmp_path, capsys):
 def test_a_run_training_here_is_profiled_from_all_its_rows(tiny_run):
     from types import SimpleNamespace
 
-    from deepclust_core.runs.profile import view_profile
+    from deepclust_core.runs.profile import shown_run_profile
 
     labels = tiny_run.snapshots[-1].labels
     live = SimpleNamespace(data=tiny_run.data, config=tiny_run.config, final_labels=None)  # LiveRun's reading side
-    assert view_profile(live) is None  # before its first epoch
+    assert shown_run_profile(live) is None  # before its first epoch
     live.final_labels = labels
-    found = view_profile(live)
+    found = shown_run_profile(live)
     assert found.rows == f"all {tiny_run.data.n_samples} rows"
     assert np.allclose(found.profile.means[1], tiny_run.data.in_file_units(tiny_run.data.X)[labels == 1].mean(axis=0))
 
@@ -184,7 +184,7 @@ def test_the_html_report_names_what_sets_each_cluster_apart(tmp_path, tiny_run):
     for _ in recorded(iter(tiny_run.snapshots), recording):
         pass
     text = html_report(StoredRun(store, recording.run_id))
-    found = stored_profile(store, store.record(recording.run_id))
+    found = stored_profile(store, store.run_record(recording.run_id))
     data = json.loads(re.search(r'<script id="report-data" type="application/json">(.*?)</script>', text, re.S)[1])
     assert gzip.decompress(base64.b64decode(data["profile_csv"])).decode() == profile_csv(found, recording.run_id)
     profile = found.profile

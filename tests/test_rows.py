@@ -209,9 +209,9 @@ def test_images_of_another_size_and_colour_are_assigned_at_the_runs_size(tmp_pat
 
 
 def test_the_shipped_examples_export_every_row_and_the_digits_ones_assign_new_rows():
-    from deepclust_core.runs.store import GALLERY_DIR
+    from deepclust_core.runs.store import EXAMPLES_DIR
 
-    store = RunStore(GALLERY_DIR, read_only=True)
+    store = RunStore(EXAMPLES_DIR, read_only=True)
     for record in store.runs():
         run = StoredRun(store, record.id)
         table = run.rows()

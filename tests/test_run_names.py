@@ -28,9 +28,9 @@ def test_train_name_is_recorded_listed_and_renamed_from_the_cli(tmp_path, capsys
     assert lines[0].startswith(unnamed.id) and "two moons" not in lines[0]
     assert main(["rename", unnamed.id, "the baseline", "--store", store_dir]) == 0
     assert "is named 'the baseline'" in capsys.readouterr().out
-    assert RunStore(store_dir).record(unnamed.id).name == "the baseline"
+    assert RunStore(store_dir).run_record(unnamed.id).name == "the baseline"
     assert main(["rename", named.id, "", "--store", store_dir]) == 0
-    assert RunStore(store_dir).record(named.id).name == ""
+    assert RunStore(store_dir).run_record(named.id).name == ""
     assert main(["rename", "no-such-run", "x", "--store", store_dir]) == 2
     assert "no run 'no-such-run'" in capsys.readouterr().err
 
@@ -38,7 +38,7 @@ def test_train_name_is_recorded_listed_and_renamed_from_the_cli(tmp_path, capsys
 def test_names_are_one_line_and_bounded(tmp_path, tiny_run):
     store = RunStore(tmp_path)
     run_id = store.create_run(tiny_run.data, tiny_run.config, origin="python", name="a\tname\nover lines " + "x" * 500)
-    name = store.record(run_id).name
+    name = store.run_record(run_id).name
     assert name.startswith("a name over lines x") and len(name) == NAME_LENGTH and "\n" not in name
 
 
@@ -48,7 +48,7 @@ def test_exports_carry_the_name(tmp_path, tiny_run):
                           name="wider <encoder>")
     for _ in recorded(iter(tiny_run.snapshots), recording):
         pass
-    record, rows = store.record(recording.run_id), store.epoch_rows(recording.run_id)
+    record, rows = store.run_record(recording.run_id), store.epoch_rows(recording.run_id)
     assert record.label.startswith("wider <encoder>: dekm on blobs")
     table = list(csv.DictReader(io.StringIO(metrics_csv(record, rows))))
     assert {row["name"] for row in table} == {"wider <encoder>"} and {row["run"] for row in table} == {record.id}

@@ -1,4 +1,4 @@
-"""The Runs and Compare pages through AppTest, on the shipped gallery and a run of the user's."""
+"""The Runs and Compare pages through AppTest, on the shipped examples and a run of the user's."""
 import time
 from pathlib import Path
 
@@ -6,7 +6,7 @@ import pytest
 from app_charts import by_title, chart_titles, points_drawn, values
 from streamlit.testing.v1 import AppTest
 
-from deepclust_core.runs.store import GALLERY_DIR
+from deepclust_core.runs.store import EXAMPLES_DIR
 from deepclust_core.runs.recording import Recording, recorded
 from deepclust_core.runs.store import RunStore
 from deepclust_core.runs.stored_run import StoredRun
@@ -41,7 +41,7 @@ def test_runs_page_lists_the_examples_and_replays_one(app):
     app.selectbox(key="open_run").set_value("example-digits-dekm").run()
     assert not app.exception
     charts = by_title(app)
-    shown = StoredRun(RunStore(GALLERY_DIR, read_only=True), "example-digits-dekm").history()[-1].snapshot
+    shown = StoredRun(RunStore(EXAMPLES_DIR, read_only=True), "example-digits-dekm").history()[-1].snapshot
     panel = next(figure for title, figure in charts.items() if title.startswith("Autoencoder space"))
     assert points_drawn(panel) == points_drawn(charts[shown.view.title]) == len(shown.display_index)  # both panels
     assert len(values(charts[shown.view.spectrum_name]["data"][0]["y"])) == len(shown.view.spectrum)
@@ -80,8 +80,9 @@ def test_compare_page_shows_parent_and_branch_when_the_user_has_no_run(own_home,
 def test_branch_from_an_example_trains_a_child(app):
     app.switch_page("pages/runs.py").run()
     app.selectbox(key="open_run").set_value("example-digits-dekm").run()
-    example = RunStore(GALLERY_DIR, read_only=True)
-    kept, pretrained = example.weight_seqs("example-digits-dekm"), example.record("example-digits-dekm").config.pretrain_epochs
+    example = RunStore(EXAMPLES_DIR, read_only=True)
+    kept = example.weight_seqs("example-digits-dekm")
+    pretrained = example.run_record("example-digits-dekm").config.pretrain_epochs
     assert app.selectbox(key="branch:seq").value == kept[-1]  # the newest snapshot, as shown
     app.selectbox(key="branch:seq").set_value(pretrained).run()  # clustering epoch 0: the pretrained autoencoder
     app.number_input(key="branch:cluster_epochs").set_value(1).run()
@@ -92,7 +93,7 @@ def test_branch_from_an_example_trains_a_child(app):
     deadline = time.time() + 90
     while run.active and time.time() < deadline:
         time.sleep(0.5)
-    record = RunStore().record(run.run_id)
+    record = RunStore().run_record(run.run_id)
     assert record.parent.run_id == "example-digits-dekm" and record.parent.seq == pretrained
     assert record.config.method == "dec" and record.config.pretrain_epochs == 0
     assert record.status in ("finished", "converged")
@@ -115,7 +116,7 @@ def test_a_run_is_named_on_the_runs_page_and_the_name_shows_everywhere(own_home,
     app.selectbox(key="open_run").set_value(run_id).run()
     app.text_input(key=f"runs:name:{run_id}").input("lr 0.01, batch 64").run()
     assert not app.exception
-    assert own_home.record(run_id).name == "lr 0.01, batch 64"
+    assert own_home.run_record(run_id).name == "lr 0.01, batch 64"
     assert app.dataframe[0].value.set_index("run").loc[run_id, "name"] == "lr 0.01, batch 64"
     assert any(h.value.startswith("lr 0.01, batch 64: dekm on blobs") for h in app.subheader)
     app.selectbox(key="open_run").set_value("example-digits-dekm").run()
@@ -132,5 +133,5 @@ def test_the_train_page_records_the_name_given_beside_start(own_home, app):
     at.button[0].click().run()
     wait_for_run(at)
     assert not at.exception
-    assert own_home.record(at.session_state["run"].run_id).name == "blobs, 3 + 3 epochs"
+    assert own_home.run_record(at.session_state["run"].run_id).name == "blobs, 3 + 3 epochs"
     assert at.text_input(key="run_name").value == ""  # the next run is not named after this one

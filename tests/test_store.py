@@ -31,7 +31,7 @@ def record(store, run, snapshots=None, control=None, **options):
 def test_round_trip(tmp_path, tiny_run):
     store = RunStore(tmp_path)
     run_id = record(store, tiny_run).run_id
-    record_ = store.record(run_id)
+    record_ = store.run_record(run_id)
     assert record_.status in ("finished", "converged") and record_.error is None
     assert record_.config == tiny_run.config and record_.origin == "python"
     assert record_.data.fingerprint == tiny_run.data.fingerprint() and record_.data.source["name"] == "blobs"
@@ -75,10 +75,10 @@ def test_endings_are_recorded(tmp_path, tiny_run):
     store = RunStore(tmp_path)
     stopped = TrainingControl()
     stopped.stop()
-    assert store.record(record(store, tiny_run, control=stopped).run_id).status == "stopped"
+    assert store.run_record(record(store, tiny_run, control=stopped).run_id).status == "stopped"
     closed = TrainingControl()
     closed.interrupt("the browser tab closed")
-    interrupted = store.record(record(store, tiny_run, control=closed).run_id)
+    interrupted = store.run_record(record(store, tiny_run, control=closed).run_id)
     assert (interrupted.status, interrupted.error) == ("interrupted", "the browser tab closed")
 
     def diverging():
@@ -88,30 +88,30 @@ def test_endings_are_recorded(tmp_path, tiny_run):
     recording = Recording(store, tiny_run.data, tiny_run.config, origin="python")
     with pytest.raises(TrainingDiverged):
         list(recorded(diverging(), recording))
-    failed = store.record(recording.run_id)
+    failed = store.run_record(recording.run_id)
     assert failed.status == "failed" and "NaN" in failed.error and failed.n_snapshots == 2
 
     recording = Recording(store, tiny_run.data, tiny_run.config, origin="python")
     for _ in recorded(iter(tiny_run.snapshots), recording):
         break  # the consumer stops iterating: the generator is closed
-    assert store.record(recording.run_id).status == "stopped"
+    assert store.run_record(recording.run_id).status == "stopped"
 
 
 def test_a_dead_owner_reads_as_interrupted(tmp_path, tiny_run):
     store = RunStore(tmp_path, config=StoreConfig(stale_after_s=60))
     recording = Recording(store, tiny_run.data, tiny_run.config, origin="python")
     recording.save(tiny_run.snapshots[0])
-    assert store.record(recording.run_id).status == "running"  # this process owns it
+    assert store.run_record(recording.run_id).status == "running"  # this process owns it
     db = store._db()
     db.execute("UPDATE runs SET owner_started = 'another process' WHERE id = ?", (recording.run_id,))
-    record_ = store.record(recording.run_id)
+    record_ = store.run_record(recording.run_id)
     assert record_.status == "interrupted" and "ended" in record_.error
     assert db.execute("SELECT status FROM runs WHERE id = ?", (recording.run_id,)).fetchone()[0] == "interrupted"
     elsewhere = Recording(store, tiny_run.data, tiny_run.config, origin="python")
     db.execute("UPDATE runs SET owner_host = 'elsewhere' WHERE id = ?", (elsewhere.run_id,))
-    assert store.record(elsewhere.run_id).status == "running"  # heartbeat is fresh
+    assert store.run_record(elsewhere.run_id).status == "running"  # heartbeat is fresh
     db.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (time.time() - 120, elsewhere.run_id))
-    assert store.record(elsewhere.run_id).status == "interrupted"
+    assert store.run_record(elsewhere.run_id).status == "interrupted"
 
 
 def test_a_killed_training_process_leaves_a_consistent_interrupted_run(tmp_path):
@@ -173,7 +173,7 @@ def test_two_writers_at_once(tmp_path, tiny_run):
     for run_id in ids:
         rows = stores[0].epoch_rows(run_id)
         assert len(rows) == len(tiny_run.snapshots) and all(r.has_layout for r in rows)
-        assert stores[0].record(run_id).status in ("finished", "converged")
+        assert stores[0].run_record(run_id).status in ("finished", "converged")
 
 
 def test_weights_are_thinned_to_the_budget(tmp_path, tiny_run):
@@ -194,7 +194,7 @@ def test_delete(tmp_path, tiny_run):
     store.delete(run_id)
     assert store.runs() == [] and not store.run_folder(run_id).exists()
     with pytest.raises(KeyError):
-        store.record(run_id)
+        store.run_record(run_id)
 
 
 @pytest.fixture
@@ -222,7 +222,7 @@ def test_a_live_run_records_its_snapshots_and_frames(tmp_path, tiny_run, no_umap
     deadline = time.time() + 10
     while len(store.layout_seqs(run.run_id)) < len(run.history()) and time.time() < deadline:
         time.sleep(0.1)  # the projector catches up after training
-    record_ = store.record(run.run_id)
+    record_ = store.run_record(run.run_id)
     assert record_.origin == "app" and record_.status == run.status and run.status in ("finished", "converged")
     assert record_.n_snapshots == len(run.history()) and store.layout_seqs(run.run_id) == list(range(len(run.history())))
     replay = StoredRun(store, run.run_id)
@@ -251,7 +251,7 @@ def test_a_live_run_whose_tab_closed_is_interrupted(tmp_path, tiny_run, no_umap)
     config = replace(tiny_run.config, pretrain_epochs=100_000)
     run = LiveRun(tiny_run.data, config, store=store, is_alive=lambda: False, orphan_grace=0.5).start()
     wait_until_over(run)
-    record_ = store.record(run.run_id)
+    record_ = store.run_record(run.run_id)
     assert run.status == record_.status == "interrupted" and record_.error == "the browser tab closed"
 
 
@@ -260,7 +260,7 @@ def test_the_python_api_records_its_runs(tmp_path, tiny_run):
 
     model = DeepClusterer(4, pretrain_epochs=1, cluster_epochs=1, batch_size=64, store=str(tmp_path),
                           autoencoder=tiny_run.config.autoencoder).fit(tiny_run.data)
-    record_ = RunStore(tmp_path).record(model.run_id_)
+    record_ = RunStore(tmp_path).run_record(model.run_id_)
     assert record_.origin == "python" and record_.n_snapshots == len(model.history_)
     unrecorded = DeepClusterer(4, pretrain_epochs=1, cluster_epochs=0, record=False, store=str(tmp_path / "none"),
                                autoencoder=tiny_run.config.autoencoder).fit(tiny_run.data.X)

@@ -1,5 +1,5 @@
 """The run store's schema version and migrations: a store written before versions opens and migrates (for
-writing, in its file; read-only, in memory with its file untouched), the shipped gallery opens unchanged, a
+writing, in its file; read-only, in memory with its file untouched), the shipped examples open unchanged, a
 store from a newer deepclust is refused with one line, and migrating again changes nothing."""
 import json
 import sqlite3
@@ -11,9 +11,9 @@ import pytest
 from deepclust_core import load_dataset
 from deepclust_core.cli.main import main
 from deepclust_core.runs import schema
-from deepclust_core.runs.record import DataInfo, SweepTag
 from deepclust_core.runs.schema import StoreVersionError
-from deepclust_core.runs.store import GALLERY_DIR, RunStore
+from deepclust_core.runs.store import EXAMPLES_DIR, RunStore
+from deepclust_core.runs.store_rows import DataInfo, SweepTag
 from deepclust_core.settings.run_file import config_to_dict
 
 # The tables as deepclust wrote them before this change and before sweeps (store.py at commit eb5ecb7), and the
@@ -83,16 +83,16 @@ def test_a_store_written_before_versions_migrates_when_opened_and_its_run_reads_
     assert (epoch.step_name, epoch.losses, epoch.has_weights, epoch.has_layout) == (
         "pretrain 1/5", {"reconstruction": 0.5}, True, False)
     new = store.create_run(blobs, config, origin="sweep", sweep=SweepTag("sweep-1", "dekm k=4"))
-    assert [r.id for r in store.sweep_runs("sweep-1")] == [new] and store.record(new).sweep.setting == "dekm k=4"
+    assert [r.id for r in store.sweep_runs("sweep-1")] == [new] and store.run_record(new).sweep.setting == "dekm k=4"
     named = store.create_run(blobs, config, origin="cli", name="  wider\nencoder ")
-    assert store.record(named).name == "wider encoder"  # one line, trimmed
+    assert store.run_record(named).name == "wider encoder"  # one line, trimmed
     store.rename(named, "wider encoder, lr 0.01")
-    assert store.record(named).name == "wider encoder, lr 0.01" and store.record(new).name == ""
+    assert store.run_record(named).name == "wider encoder, lr 0.01" and store.run_record(new).name == ""
     with pytest.raises(KeyError):
         store.rename("no-such-run", "x")
     store.join_race(new, "race-1")
     store.join_race(named, "race-1")
-    assert [r.id for r in store.race_runs("race-1")] == [new, named] and store.record(old.id).race is None
+    assert [r.id for r in store.race_runs("race-1")] == [new, named] and store.run_record(old.id).race is None
 
 
 def test_an_older_store_opened_read_only_is_migrated_in_memory_and_its_file_left_alone(tmp_path, small_config, blobs):
@@ -106,13 +106,13 @@ def test_an_older_store_opened_read_only_is_migrated_in_memory_and_its_file_left
     assert file_state(tmp_path) == before and version_of(tmp_path / "runs.sqlite") == 0
 
 
-def test_the_shipped_gallery_opens_and_lists_its_runs_without_changing_a_byte():
-    before = file_state(GALLERY_DIR)
-    store = RunStore(GALLERY_DIR, read_only=True)
+def test_the_shipped_examples_open_and_lists_its_runs_without_changing_a_byte():
+    before = file_state(EXAMPLES_DIR)
+    store = RunStore(EXAMPLES_DIR, read_only=True)
     assert sorted(r.id for r in store.runs()) == ["example-blobs-dec", "example-digits-dekm",
                                                   "example-digits-idec-branch", "example-moons-dekm"]
     assert all(r.sweep is None and r.n_snapshots == len(store.epoch_rows(r.id)) for r in store.runs())
-    assert file_state(GALLERY_DIR) == before
+    assert file_state(EXAMPLES_DIR) == before
 
 
 def test_a_store_from_a_newer_deepclust_is_refused_with_one_line(tmp_path, capsys):

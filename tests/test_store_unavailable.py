@@ -144,7 +144,7 @@ def test_a_read_only_folder_is_said_in_one_line_and_nothing_is_written(own_disk,
                 RunStore(folder).create_run(tiny_run.data, tiny_run.config, origin="python")
             assert_one_line(refused.value, str(folder), "cannot be written", "writable")
         assert file_state(own_disk) == before
-    assert RunStore(own_disk / "store").record(run_id).status == "finished"  # writable again: all there
+    assert RunStore(own_disk / "store").run_record(run_id).status == "finished"  # writable again: all there
 
 
 def test_a_full_disk_stops_the_recording_not_the_training(tmp_path, tiny_run):
@@ -161,7 +161,7 @@ def test_a_full_disk_stops_the_recording_not_the_training(tmp_path, tiny_run):
         assert len(passed) == len(tiny_run.snapshots)  # training went on
         assert "disk holding the run store" in recording.problem and str(disk) in recording.problem
         filler.unlink()
-        assert (disk / "runs.sqlite").is_file() and store.record(recording.run_id)  # the store is whole
+        assert (disk / "runs.sqlite").is_file() and store.run_record(recording.run_id)  # the store is whole
 
 
 def test_sqlite_full_and_enospc_say_the_disk_is_full(tmp_path, tiny_run, monkeypatch):
@@ -196,7 +196,7 @@ def test_a_run_whose_store_turns_read_only_midway_trains_on_unrecorded(tmp_path,
             store._db().execute("PRAGMA query_only = 1")  # SQLite refuses every write from here on
     assert seen[-1].step_name == "cluster 2/2" and training.recording.status == "finished"
     assert "cannot be written" in training.recording.problem and "\n" not in training.recording.problem
-    record = RunStore(tmp_path).record(training.run_id)  # what was recorded before reads back
+    record = RunStore(tmp_path).run_record(training.run_id)  # what was recorded before reads back
     assert record.name == "cut short" and record.n_snapshots == 2
 
 

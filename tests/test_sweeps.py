@@ -152,11 +152,11 @@ def test_a_store_written_before_sweeps_opens_and_gains_the_sweep_columns(tmp_pat
     import shutil
     import sqlite3
 
-    from deepclust_core.runs.store import GALLERY_DIR
+    from deepclust_core.runs.store import EXAMPLES_DIR
 
-    shipped = RunStore(GALLERY_DIR, read_only=True)  # written before sweeps: no sweep columns
+    shipped = RunStore(EXAMPLES_DIR, read_only=True)  # written before sweeps: no sweep columns
     assert shipped.runs() and all(r.sweep is None for r in shipped.runs())
-    shutil.copytree(GALLERY_DIR, tmp_path / "old")
+    shutil.copytree(EXAMPLES_DIR, tmp_path / "old")
     columns = lambda: {row[1] for row in sqlite3.connect(tmp_path / "old" / "runs.sqlite").execute("PRAGMA table_info(runs)")}
     assert "sweep_id" not in columns()
     store = RunStore(tmp_path / "old")

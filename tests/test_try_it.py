@@ -35,10 +35,10 @@ def test_every_try_it_opens_the_train_page_with_its_method_data_and_quick_look()
 
 
 def test_every_card_tries_a_built_in_data_set_and_pictures_a_shipped_example_of_its_own_method():
-    from deepclust_core.runs.store import GALLERY_DIR, RunStore
+    from deepclust_core.runs.store import EXAMPLES_DIR, RunStore
 
-    store = RunStore(GALLERY_DIR, read_only=True)
+    store = RunStore(EXAMPLES_DIR, read_only=True)
     for card in CARDS.values():
         assert card.try_it.data in data_choices().values() and card.try_it.why
         if card.try_it.example is not None:
-            assert store.record(card.try_it.example).config.method == card.name
+            assert store.run_record(card.try_it.example).config.method == card.name

@@ -1,7 +1,7 @@
 """End to end with the user's own data: upload a CSV and a .zip of images in Chromium, train
-briefly, lasso points in the autoencoder panel and see them in the "Selected points" gallery.
+briefly, lasso points in the autoencoder panel and see their pictures or rows under "Selected points".
 
-Screenshots go to test-artifacts/ (upload-csv-gallery.png, upload-zip-gallery.png).
+Screenshots go to test-artifacts/ (upload-csv-selected.png, upload-zip-selected.png).
 """
 import io
 import re
@@ -63,7 +63,7 @@ def train_briefly(page) -> None:
 
 def lasso_autoencoder_panel(page):
     """Draw a lasso over most of the autoencoder panel (its default drag mode is lasso), again if
-    a redraw of the page swallowed it; the gallery's "N selected points" heading."""
+    a redraw of the page swallowed it; the "N selected points" heading above their pictures."""
     heading = page.get_by_text(re.compile(r"^\d+ selected points")).first
     for _ in range(3):
         box = chart_frame(page, "Autoencoder space").locator(".nsewdrag").first.bounding_box()
@@ -84,7 +84,7 @@ def lasso_autoencoder_panel(page):
 
 
 def selected_points(page):
-    """The "Selected points" expander under the panels, where the gallery is drawn."""
+    """The "Selected points" expander under the panels, where their pictures or rows are drawn."""
     return page.get_by_test_id("stExpander").filter(has_text="Selected points")
 
 
@@ -99,10 +99,10 @@ def test_csv_upload_train_and_select(server, browser, tmp_path):
     heading = lasso_autoencoder_panel(page)
     selected = int(re.match(r"\d+", heading.inner_text())[0])
     assert selected > 20
-    gallery = selected_points(page).get_by_test_id("stDataFrame")
-    gallery.first.wait_for(timeout=30_000)  # tabular data: the selected rows as a table
+    shown = selected_points(page).get_by_test_id("stDataFrame")
+    shown.first.wait_for(timeout=30_000)  # tabular data: the selected rows as a table
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "upload-csv-gallery.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "upload-csv-selected.png"), full_page=True)
     page.close()
 
 
@@ -115,5 +115,5 @@ def test_zip_upload_train_and_select(server, browser, tmp_path):
     captions = selected_points(page).get_by_text(re.compile(r"^#\d+ · (bar|ring) · c\d$"))
     captions.nth(10).wait_for(timeout=30_000)  # image data: a picture per selected point, captioned label and cluster
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "upload-zip-gallery.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "upload-zip-selected.png"), full_page=True)
     page.close()

@@ -13,9 +13,9 @@ from deepclust_core.catalog import CARDS
 from deepclust_core.recipe.build import every_option
 from deepclust_core.recipe.drives import Use, uses
 from deepclust_core.runs.branch import branch_config, branch_start, reload_data
-from deepclust_core.runs.record import EpochRow, RunRecord
+from deepclust_core.runs.shown_run import Entry, ShownRun
 from deepclust_core.runs.store import RunStore
-from deepclust_core.runs.view import Entry, RunView
+from deepclust_core.runs.store_rows import EpochRow, RunRecord
 from deepclust_core.settings.options import option_specs
 
 from . import access, run_library, run_state
@@ -112,14 +112,14 @@ def _start(run_data: Dataset, store: RunStore, record: RunRecord, at: EpochRow, 
     st.session_state["branch:started"] = True
 
 
-def branch_expander(run: RunView | None) -> None:
+def branch_expander(run: ShownRun | None) -> None:
     """'Branch from this epoch', for a recorded run that is paused or over."""
     if st.session_state.pop("branch:started", False):
         st.switch_page("pages/train.py")  # where the new run trains
     if run is None or run.run_id is None or (run.active and run.status != "paused") or not access.can_change():
         return
     store = run_library.store_of(run.run_id)
-    record, kept = store.record(run.run_id), store.weight_seqs(run.run_id)
+    record, kept = store.run_record(run.run_id), store.weight_seqs(run.run_id)
     entries = {e.seq: e for e in run.history()}
     if not kept:
         return

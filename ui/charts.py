@@ -32,7 +32,7 @@ def points_figure(xy: np.ndarray, groups: np.ndarray, group_names: list[str], cu
     """One scatter trace per group (cluster or class) so the legend names them, under `legend_title`.
 
     `customdata` rows start with the point's index in the data set (the hover thumbnail
-    and the selection gallery look it up); `wrong` marks misclustered points, drawn with a
+    and the selected points' pictures look it up); `wrong` marks misclustered points, drawn with a
     dark ring; `centroids` (K, 2) are drawn as crosses. `webgl`: scattergl rather than SVG (by
     default when there are more than WEBGL_POINTS points). `compact` (the lecture layout's short panels):
     the legend in rows beneath the points, and no axis titles (the panel's selectors and caption name the axes).

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from deepclust_core.runs.view import Entry
+from deepclust_core.runs.shown_run import Entry
 
 from .charts import LECTURE_FONT, curves_figure
 from .live_chart import live_chart

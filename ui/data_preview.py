@@ -8,7 +8,7 @@ import streamlit as st
 from deepclust_core import Dataset
 
 from .charts import label_counts_figure
-from .gallery import items
+from .point_pictures import point_pictures
 
 
 def data_preview(data: Dataset) -> None:
@@ -28,4 +28,4 @@ def data_preview(data: Dataset) -> None:
         # Plotly, like the live view: its chart code then loads while the user reads the preview,
         # not after Start, when it used to delay the first frame by about a second.
         st.plotly_chart(label_counts_figure(names, counts), width="stretch", key="preview_label_counts")
-    items(data, np.arange(min(16 if data.is_image else 8, data.n_samples)), None)
+    point_pictures(data, np.arange(min(16 if data.is_image else 8, data.n_samples)), None)

@@ -1,4 +1,4 @@
-"""The Explore page's pieces: the run to explore, confusion, cluster galleries, decoded centres,
+"""The Explore page's pieces: the run to explore, confusion, cluster members, decoded centres,
 restless points. A run training in this tab holds every row's label; a stored run only its
 displayed points' (the run store keeps labels and truth of those), and the captions say which."""
 from __future__ import annotations
@@ -9,19 +9,19 @@ import streamlit as st
 
 from deepclust_core.data.images import to_picture
 from deepclust_core.evaluation.metrics import best_matching, contingency
-from deepclust_core.runs.view import Entry, RunView
+from deepclust_core.runs.shown_run import Entry, ShownRun
 from deepclust_core.runs.stored_run import StoredRun
 
 from . import run_library
 from .charts import MARGIN, colour
-from .gallery import items, sharp
+from .point_pictures import point_pictures, sharp
 from .run_state import current_run
 
 THIS_TAB = "this tab's run"  # the picker's option for the live run (stored runs are named by their id)
-PER_GALLERY = 12
+MEMBERS_SHOWN = 12
 
 
-def pick_run() -> RunView | None:
+def pick_run() -> ShownRun | None:
     """A picker of this tab's run (if any) and every stored run, the user's and the examples.
     Default: this tab's run, else the run open on the Runs page, else the newest stored one with an epoch."""
     live = current_run()
@@ -42,7 +42,7 @@ def pick_run() -> RunView | None:
     return live if chosen == THIS_TAB else run_library.open_run(chosen)
 
 
-def confusion(run: RunView, entry: Entry) -> None:
+def confusion(run: ShownRun, entry: Entry) -> None:
     """The confusion heatmap of the newest labels, on every row the run holds labels of: all rows
     for a run training here, the displayed points for a stored run."""
     labels, total = run.final_labels, int(entry.snapshot.cluster_sizes.sum())
@@ -89,7 +89,7 @@ def distances_to_centres(entry: Entry) -> np.ndarray:
     return ((H[:, None, :] - centres[None]) ** 2).sum(-1)
 
 
-def cluster_galleries(run: RunView, entry: Entry, cluster: int) -> None:
+def cluster_members(run: ShownRun, entry: Entry, cluster: int) -> None:
     """The most central and the least confident members of one cluster (display rows)."""
     snapshot = entry.snapshot
     distances = distances_to_centres(entry)
@@ -103,15 +103,15 @@ def cluster_galleries(run: RunView, entry: Entry, cluster: int) -> None:
     central, doubtful = st.columns(2)
     with central:
         st.markdown("**Most central** (closest to the cluster centre)")
-        rows = members[np.argsort(own)[:PER_GALLERY]]
-        items(run.data, snapshot.display_index[rows], snapshot.display_labels[rows])
+        rows = members[np.argsort(own)[:MEMBERS_SHOWN]]
+        point_pictures(run.data, snapshot.display_index[rows], snapshot.display_labels[rows])
     with doubtful:
         st.markdown("**Least confident** (nearly as close to another centre)")
-        rows = members[np.argsort(margin)[:PER_GALLERY]]
-        items(run.data, snapshot.display_index[rows], snapshot.display_labels[rows])
+        rows = members[np.argsort(margin)[:MEMBERS_SHOWN]]
+        point_pictures(run.data, snapshot.display_index[rows], snapshot.display_labels[rows])
 
 
-def decoded_centres(run: RunView, entries: list[Entry]) -> None:
+def decoded_centres(run: ShownRun, entries: list[Entry]) -> None:
     """Each centre of the newest snapshot sent back through the decoder: what the model thinks a
     cluster looks like. A stored run decodes with the newest weights the store kept up to then."""
     newest = entries[-1]
@@ -135,7 +135,7 @@ def decoded_centres(run: RunView, entries: list[Entry]) -> None:
              caption=[f"cluster {k}" for k in range(len(pictures))])
 
 
-def restless_points(run: RunView, entries: list[Entry], count: int = 24) -> None:
+def restless_points(run: ShownRun, entries: list[Entry], count: int = 24) -> None:
     """The displayed points whose cluster changed most often during training."""
     labels = np.stack([e.snapshot.display_labels for e in entries])  # (epochs, n_display)
     changes = (np.diff(labels, axis=0) != 0).sum(axis=0)
@@ -148,4 +148,4 @@ def restless_points(run: RunView, entries: list[Entry], count: int = 24) -> None
     st.caption(f"Changes per point, over the {len(entries)} epochs kept: "
                + ", ".join(f"#{newest.display_index[i]}: {changes[i]}" for i in order[:12])
                + ("…" if len(order) > 12 else ""))
-    items(run.data, newest.display_index[order], newest.display_labels[order])
+    point_pictures(run.data, newest.display_index[order], newest.display_labels[order])

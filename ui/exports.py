@@ -8,12 +8,12 @@ import streamlit as st
 
 from deepclust_core.runs.export import config_json, metrics_csv, metrics_json
 from deepclust_core.runs.profile import IMAGES, PROFILE_HELP, profile_csv, stored_profile
-from deepclust_core.runs.record import RunRecord
+from deepclust_core.runs.store_rows import RunRecord
 from deepclust_core.runs.report import html_report
 from deepclust_core.runs.row_table import stored_table
 from deepclust_core.runs.store import RunStore
 from deepclust_core.runs.stored_run import StoredRun
-from deepclust_core.runs.view import RunView
+from deepclust_core.runs.shown_run import ShownRun
 
 PNG_HINT = ("PNG of any chart: the camera button in its toolbar (top right, when the pointer is over the chart) "
             "downloads it.")
@@ -50,7 +50,7 @@ def export_buttons(store: RunStore, record: RunRecord) -> None:
     st.caption(PNG_HINT)
 
 
-def finished_run_exports(run: RunView | None) -> None:
+def finished_run_exports(run: ShownRun | None) -> None:
     """The exports of this page's run once it has ended with an epoch recorded (the Train page). The run is not
     opened from the store here (a server-wide cache of opened runs grew by one run's snapshots per run trained)."""
     if run is None or run.active or run.run_id is None or not run.history():
@@ -59,4 +59,4 @@ def finished_run_exports(run: RunView | None) -> None:
 
     store = store_of(run.run_id)
     with st.expander("Export this run"):
-        export_buttons(store, store.record(run.run_id))
+        export_buttons(store, store.run_record(run.run_id))

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from deepclust_core.runs.view import Entry, RunView
+from deepclust_core.runs.shown_run import Entry, ShownRun
 from deepclust_core.training.input_plane import InputPlane
 
 from .charts import FONT, MARGIN, colour, points_figure
@@ -45,7 +45,7 @@ def _kmeans_cut(_plane: InputPlane, _X: np.ndarray, key: tuple, n_clusters: int,
     return kmeans_cut(_plane, _X, n_clusters, seed)
 
 
-def input_plane_panel(run: RunView, entry: Entry, colour_by: str, height: int) -> None:
+def input_plane_panel(run: ShownRun, entry: Entry, colour_by: str, height: int) -> None:
     """The panel, when the epoch shown carries a plane (data of two columns); nothing otherwise."""
     plane = entry.snapshot.plane
     if plane is None:

@@ -13,12 +13,12 @@ from contextlib import nullcontext
 import streamlit as st
 
 from deepclust_core.evaluation.collapse import collapse_note
-from deepclust_core.runs.view import Entry, RunView, live_edge
+from deepclust_core.runs.shown_run import Entry, ShownRun, live_edge
 from deepclust_core.training.snapshot import display_subsample
 
 from . import replay
 from .curves import curves, global_epoch, metric_chart
-from .gallery import selection_gallery
+from .point_pictures import selected_points_pictures
 from .hover_thumbnails import hover_thumbnails
 from .input_plane import input_plane_panel
 from .panels import COLOURINGS, PANEL_HEIGHT, autoencoder_panel, clustering_panel, spectrum_chart
@@ -70,7 +70,7 @@ def timing_marker(css_class: str, **data) -> None:
                 f'<span hidden class="{css_class}" {attributes}></span>')
 
 
-def epoch_marker(run: RunView, shown: Entry) -> None:
+def epoch_marker(run: ShownRun, shown: Entry) -> None:
     """The epoch on screen of a live run: its snapshot's number, publication time, phase and epoch, whether it is
     drawn with its own UMAP frame and whether the run is still active."""
     if shown.published is not None:
@@ -79,7 +79,7 @@ def epoch_marker(run: RunView, shown: Entry) -> None:
                       epoch=shown.snapshot.epoch, active=int(run.active))
 
 
-def progress(run: RunView, newest: Entry, lecture: bool = False) -> None:
+def progress(run: ShownRun, newest: Entry, lecture: bool = False) -> None:
     """A progress bar while training, how the run ended after, and a line when it ended with collapsed
     clusters; the lecture layout leaves the first two to the scoreboard and keeps the messages."""
     s = newest.snapshot
@@ -102,7 +102,7 @@ def progress(run: RunView, newest: Entry, lecture: bool = False) -> None:
             st.warning(note, icon="⚠️")
 
 
-def colour_controls(run: RunView, entry: Entry) -> tuple[str, bool]:
+def colour_controls(run: ShownRun, entry: Entry) -> tuple[str, bool]:
     """How to colour both panels, and whether to ring misclustered points."""
     options = [c for c in COLOURINGS if (c != "true label" or run.data.y is not None)
                and (c != "confidence" or entry.snapshot.view.point_values is not None)]
@@ -116,7 +116,7 @@ def colour_controls(run: RunView, entry: Entry) -> tuple[str, bool]:
     return colour_by, wrong
 
 
-def controls_and_panels(run: RunView, entries: list[Entry], lecture: bool) -> Entry:
+def controls_and_panels(run: ShownRun, entries: list[Entry], lecture: bool) -> Entry:
     """The replay and colour controls, then both point panels side by side; the lecture layout puts
     the controls in one row, and the ACC curve and the method's spectrum in a third column beside the
     panels. Returns the entry shown."""
@@ -137,7 +137,7 @@ def controls_and_panels(run: RunView, entries: list[Entry], lecture: bool) -> En
     return entry
 
 
-def live_view(run: RunView | None, lecture: bool = False, buttons_show: str | None = None) -> None:
+def live_view(run: ShownRun | None, lecture: bool = False, buttons_show: str | None = None) -> None:
     """The live view of `run`; `buttons_show`: the status the page's run buttons were drawn for (default: the
     run's now). When a live run leaves it by itself (paused after a Step, or in slow motion), the page is redrawn."""
     if run is None:
@@ -165,7 +165,7 @@ def live_view(run: RunView | None, lecture: bool = False, buttons_show: str | No
     hover_thumbnails(run.data, display_subsample(run.data.n_samples, run.config.display_size, run.config.seed))
 
 
-def draw(run: RunView, lecture: bool) -> None:
+def draw(run: ShownRun, lecture: bool) -> None:
     """One redraw of the live view from the run's newest state (or the epoch picked or replayed)."""
     entries = run.history()
     if not entries and hasattr(run, "wait_for_first_snapshot"):  # a live run, just started
@@ -186,7 +186,7 @@ def draw(run: RunView, lecture: bool) -> None:
     with board:
         scoreboard(run, entries, entry)
     with st.expander("Selected points", expanded=bool(selected_rows(run))):
-        selection_gallery(run, entry.snapshot.display_index, entry.snapshot.display_labels)
+        selected_points_pictures(run, entry.snapshot.display_index, entry.snapshot.display_labels)
     training = run.status == "running"
     curves(entries, entry, run.config.pretrain_epochs, run.config.n_clusters, with_metrics=not lecture,
            only_losses=training)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from deepclust_core import DataError
 from deepclust_core.runs.row_table import RowTable
-from deepclust_core.runs.view import Entry, RunView
+from deepclust_core.runs.shown_run import Entry, ShownRun
 
 from . import access
 from .charts import colour
@@ -45,13 +45,13 @@ def _assign(run_id: str, key: str) -> None:
     st.session_state[STATE] = {"run": run_id, "seq": seq, "table": table, "name": upload.name}
 
 
-def shown(run: RunView) -> dict | None:
+def shown(run: ShownRun) -> dict | None:
     """This run's assigned new rows, if any."""
     state = st.session_state.get(STATE)
     return state if state and state["run"] == run.run_id and "table" in state else None
 
 
-def new_rows_section(run: RunView | None) -> None:
+def new_rows_section(run: ShownRun | None) -> None:
     """The uploader, once the run has ended, and what became of the rows."""
     if run is None or run.run_id is None or run.active or not access.can_change():
         return
@@ -83,7 +83,7 @@ def new_rows_section(run: RunView | None) -> None:
         st.dataframe(table.columns(), height=240)
 
 
-def add_new_rows(figure: go.Figure, run: RunView, entry: Entry, xy: np.ndarray, by_cluster: bool) -> None:
+def add_new_rows(figure: go.Figure, run: ShownRun, entry: Entry, xy: np.ndarray, by_cluster: bool) -> None:
     """Draw the run's assigned new rows on a point panel showing `entry` at positions `xy`, as marked
     diamonds (coloured by their cluster when the panel is)."""
     found = shown(run)

@@ -10,7 +10,7 @@ from deepclust_core.data.dataset import round_for_reading
 from deepclust_core.evaluation.metrics import best_matching, contingency
 from deepclust_core.projection import umap as projection
 from deepclust_core.projection.cluster_view import ClusterView
-from deepclust_core.runs.view import Entry, RunView
+from deepclust_core.runs.shown_run import Entry, ShownRun
 
 from . import selection
 from .charts import LECTURE_FONT, points_figure, spectrum_figure, values_figure
@@ -23,7 +23,7 @@ PANEL_HEIGHT = 460  # pixels; the lecture layout passes less
 SPECTRUM_HEIGHT = 200
 
 
-def colouring(run: RunView, entry: Entry, by_label: bool) -> tuple[np.ndarray, list[str], str, np.ndarray | None]:
+def colouring(run: ShownRun, entry: Entry, by_label: bool) -> tuple[np.ndarray, list[str], str, np.ndarray | None]:
     """Groups to colour by, their names and what they are (the legend's title), and the misclustered mask
     (None without labels)."""
     snapshot = entry.snapshot
@@ -36,7 +36,7 @@ def colouring(run: RunView, entry: Entry, by_label: bool) -> tuple[np.ndarray, l
     return clusters, [str(k) for k in range(int(clusters.max()) + 1)], "cluster", wrong
 
 
-def draw_points(run: RunView, entry: Entry, xy: np.ndarray, title: str, axis_names: tuple[str, str],
+def draw_points(run: ShownRun, entry: Entry, xy: np.ndarray, title: str, axis_names: tuple[str, str],
                 colour_by: str, highlight: bool, centroids: np.ndarray | None, key: str,
                 height: int = PANEL_HEIGHT, lecture: bool = False, legend: bool = True) -> None:
     """One point panel, coloured by cluster, label or the method's confidence; selectable. `legend`: False
@@ -70,7 +70,7 @@ def misclustered(clusters: np.ndarray, truth: np.ndarray) -> np.ndarray:
 MAX_HOVER_FEATURES = 8
 
 
-def hover_data(run: RunView, entry: Entry) -> tuple[np.ndarray, str]:
+def hover_data(run: ShownRun, entry: Entry) -> tuple[np.ndarray, str]:
     """Per-point hover columns and their template: the row (and its ID), the label's name, the
     cluster, and for tables the first feature values, named and in the file's own units."""
     snapshot, data = entry.snapshot, run.data
@@ -109,8 +109,9 @@ def _row_of(point: dict) -> int | None:
     return int(data[0]) if data else None
 
 
-def remember_selection(run: RunView, key: str, event) -> None:
-    """Keep the data-set rows of a box or lasso selection for the gallery, as this run's selection."""
+def remember_selection(run: ShownRun, key: str, event) -> None:
+    """Keep the data-set rows of a box or lasso selection for their pictures (point_pictures.py), as this
+    run's selection."""
     points = (event or {}).get("selection", {}).get("points", [])
     selection.take_event(run, key, sorted({row for row in map(_row_of, points) if row is not None}))
 
@@ -120,7 +121,7 @@ def pretrained_entry(entries: list[Entry]) -> Entry | None:
     return next((e for e in entries if e.snapshot.phase == "cluster"), None)
 
 
-def autoencoder_panel(run: RunView, entries: list[Entry], entry: Entry, colour_by: str, highlight: bool,
+def autoencoder_panel(run: ShownRun, entries: list[Entry], entry: Entry, colour_by: str, highlight: bool,
                       height: int = PANEL_HEIGHT, lecture: bool = False) -> None:
     show_pretrained = st.toggle("Show the pretrained space", key="show_pretrained",
                                 help="The autoencoder space before clustering began: the 'before' of before/after.")
@@ -135,7 +136,7 @@ def autoencoder_panel(run: RunView, entries: list[Entry], entry: Entry, colour_b
     st.caption(note)
 
 
-def frame_of(run: RunView, entries: list[Entry], shown: Entry) -> tuple[np.ndarray, tuple[str, str], str]:
+def frame_of(run: ShownRun, entries: list[Entry], shown: Entry) -> tuple[np.ndarray, tuple[str, str], str]:
     """The 2-D layout to draw `shown` with, its axis names, and a note saying whose frame it is."""
     nearest = run.frames.nearest(shown.seq)
     if nearest is None:
@@ -154,7 +155,7 @@ def frame_of(run: RunView, entries: list[Entry], shown: Entry) -> tuple[np.ndarr
     return layout, ("UMAP 1", "UMAP 2"), "UMAP frame of a nearby epoch (this epoch's frame is on its way)"
 
 
-def clustering_panel(run: RunView, entry: Entry, colour_by: str, highlight: bool, height: int = PANEL_HEIGHT,
+def clustering_panel(run: ShownRun, entry: Entry, colour_by: str, highlight: bool, height: int = PANEL_HEIGHT,
                      lecture: bool = False) -> None:
     """The method's own space, with its note and, but in the lecture layout (which draws it beside the
     panels), its spectrum beneath."""

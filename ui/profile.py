@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from deepclust_core.evaluation.profile import ClusterProfile
-from deepclust_core.runs.profile import PROFILE_HELP, profile_csv, view_profile
-from deepclust_core.runs.view import RunView
+from deepclust_core.runs.profile import PROFILE_HELP, profile_csv, shown_run_profile
+from deepclust_core.runs.shown_run import ShownRun
 
 from .charts import FONT, MARGIN, PNG
 
@@ -19,7 +19,7 @@ TICKS = {"size": 15}  # cluster and column names, read across a room
 SCORE_RANGE = 3.0  # standard deviations at which the colour saturates (larger differences read the same)
 
 
-def cluster_profiles(run: RunView) -> None:
+def cluster_profiles(run: ShownRun) -> None:
     """The section: heatmap, one cluster's table, the CSV download (a run on a table)."""
     try:
         found = _profile(run)
@@ -52,13 +52,13 @@ def cluster_profiles(run: RunView) -> None:
                        on_click="ignore", help=PROFILE_HELP)
 
 
-def _profile(run: RunView):
+def _profile(run: ShownRun):
     """The run's profile, made again only when the run has a newer epoch (a stored run's may reload its data)."""
     entries = run.history()
     key = (run.run_id or id(run), entries[-1].seq if entries else None)
     kept = st.session_state.get("explore:profile-of")
     if kept is None or kept[0] != key:
-        kept = (key, view_profile(run))
+        kept = (key, shown_run_profile(run))
         st.session_state["explore:profile-of"] = kept
     return kept[1]
 

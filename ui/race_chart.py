@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from deepclust_core.runs.race_axis import position
-from deepclust_core.runs.view import Entry
+from deepclust_core.runs.shown_run import Entry
 
 from .charts import FONT, LECTURE_FONT, MARGIN
 from .live_chart import live_chart

@@ -11,7 +11,7 @@ import html
 import streamlit as st
 
 from deepclust_core.catalog import CARDS
-from deepclust_core.runs.view import Entry, RunView
+from deepclust_core.runs.shown_run import Entry, ShownRun
 
 from .race_chart import method_colour
 from .scoreboard import SCORES, at_ae_kmeans_level
@@ -26,7 +26,7 @@ STYLE = """<style>
 </style>"""
 
 
-def method_title(run: RunView) -> str:
+def method_title(run: ShownRun) -> str:
     """The method's short name: "DEKM" of "DEKM (Deep Embedded K-Means)"."""
     card = CARDS.get(run.config.method)
     return card.title.split(" (")[0] if card is not None else run.config.method
@@ -55,7 +55,7 @@ def _scores(entry: Entry) -> str:
     return " · ".join(parts)
 
 
-def scoreboard_line(index: int, run: RunView, entry: Entry | None, last_picture: bool, waiting_for: str) -> None:
+def scoreboard_line(index: int, run: ShownRun, entry: Entry | None, last_picture: bool, waiting_for: str) -> None:
     """The line of method `index` at the epoch its panels show (`entry`; None before it has one)."""
     title = f"<span class='method' style='color: {method_colour(index)}'>{html.escape(method_title(run))}</span>"
     if entry is None:

@@ -16,7 +16,7 @@ from typing import Callable
 import streamlit as st
 
 from deepclust_core.runs.race_axis import entry_at, position, race_axis, stopped_before
-from deepclust_core.runs.view import Entry, RunView, live_edge
+from deepclust_core.runs.shown_run import Entry, ShownRun, live_edge
 
 from . import replay
 from .input_plane import input_plane_panel
@@ -38,7 +38,7 @@ LECTURE_STYLE = """<style>
 </style>"""
 
 
-def race_view(lanes: list[RunView], lecture: bool, active: Callable[[], bool],
+def race_view(lanes: list[ShownRun], lecture: bool, active: Callable[[], bool],
               status: Callable[[], str] = lambda: "") -> None:
     """The view of a race's methods (`lanes`, the lead first); `active()`: whether the race still trains;
     `status()`: the race's status, which the page's buttons were drawn for."""
@@ -65,7 +65,7 @@ def race_view(lanes: list[RunView], lecture: bool, active: Callable[[], bool],
     view()
 
 
-def draw(lanes: list[RunView], lecture: bool) -> None:
+def draw(lanes: list[ShownRun], lecture: bool) -> None:
     histories = [lane.history() for lane in lanes]
     if not histories[0] and hasattr(lanes[0], "wait_for_first_snapshot"):  # a live race, just started
         histories[0] = lanes[0].wait_for_first_snapshot(FIRST_SNAPSHOT_WAIT)
@@ -108,7 +108,7 @@ def draw(lanes: list[RunView], lecture: bool) -> None:
                     input_plane_panel(lane, entry, colour_by, height)
 
 
-def lane_panels(lane: RunView, entries: list[Entry], entry: Entry | None, colour_by: str, wrong: bool, height: int,
+def lane_panels(lane: ShownRun, entries: list[Entry], entry: Entry | None, colour_by: str, wrong: bool, height: int,
                 lecture: bool, place: int) -> None:
     """One method's two panels: the autoencoder space (UMAP) and its own clustering space, drawn for `place` on
     the race's axis."""

@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from deepclust_core.runs.view import Entry
+from deepclust_core.runs.shown_run import Entry
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)  # epochs per second
 DEFAULT_SPEED = 2.0  # a 20 + 20 epoch run replays in about 20 s

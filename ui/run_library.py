@@ -1,4 +1,4 @@
-"""The runs the app can open: the user's run store and the shipped gallery (read-only examples).
+"""The runs the app can open: the user's run store and the shipped examples (read-only).
 
 A user's store that cannot be used (damaged, not writable, a full disk, from a newer deepclust: runs/unavailable.py)
 is said in one line at the top of every page (`store_notice`, from navigation.inside_app) and left as it is; the
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deepclust_core.runs.record import RunRecord
-from deepclust_core.runs.store import GALLERY_DIR, RunStore, default_home
+from deepclust_core.runs.store import EXAMPLES_DIR, RunStore, default_home
+from deepclust_core.runs.store_rows import RunRecord
 from deepclust_core.runs.stored_run import StoredRun
 from deepclust_core.runs.unavailable import StoreUnavailable
 
@@ -55,17 +55,17 @@ def store_notice() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def gallery_store() -> RunStore | None:
+def examples_store() -> RunStore | None:
     """The shipped examples; None without them (an installed package) or when their file cannot be read."""
     try:
-        return RunStore(GALLERY_DIR, read_only=True) if (GALLERY_DIR / "runs.sqlite").is_file() else None
+        return RunStore(EXAMPLES_DIR, read_only=True) if (EXAMPLES_DIR / "runs.sqlite").is_file() else None
     except StoreUnavailable:
         return None
 
 
 def stores() -> list[RunStore]:
-    """The user's store (when it can be used), then the gallery (when this checkout has it)."""
-    return [store for store in (user_store(), gallery_store()) if store is not None]
+    """The user's store (when it can be used), then the shipped examples (when this checkout has them)."""
+    return [store for store in (user_store(), examples_store()) if store is not None]
 
 
 def records() -> list[RunRecord]:
@@ -83,7 +83,7 @@ def records() -> list[RunRecord]:
 def store_of(run_id: str) -> RunStore:
     for store in stores():
         try:
-            store.record(run_id)
+            store.run_record(run_id)
             return store
         except KeyError:
             continue

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from deepclust_core.runs.record import RunRecord
 from deepclust_core.runs.store import NAME_LENGTH
+from deepclust_core.runs.store_rows import RunRecord
 from deepclust_core.runs.unavailable import StoreUnavailable
 
 from . import access, run_library

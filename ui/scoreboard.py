@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from deepclust_core.runs.view import Entry, RunView
+from deepclust_core.runs.shown_run import Entry, ShownRun
 
 SCORES = {"acc": "ACC", "nmi": "NMI", "ari": "ARI"}
 # Tiles never narrower than their numbers (no "0.0…"); the delta's note goes under it when space is short;
@@ -51,7 +51,7 @@ def at_ae_kmeans_level(entry: Entry) -> bool:
                                              for name, start in s.reference_metrics.items())
 
 
-def phase_tile(run: RunView, entry: Entry, newest: Entry) -> None:
+def phase_tile(run: ShownRun, entry: Entry, newest: Entry) -> None:
     s = entry.snapshot
     value = f"{s.epoch} / {s.epochs_in_phase}"
     if s.phase == "cluster" and s.epoch == 0:  # the method's initial clusters, before any clustering epoch
@@ -75,7 +75,7 @@ def score_tiles(entry: Entry) -> None:
                        "embedding so far; then the method's clusters, compared with AE + k-means, their start.")
 
 
-def scoreboard(run: RunView, entries: list[Entry], entry: Entry) -> None:
+def scoreboard(run: ShownRun, entries: list[Entry], entry: Entry) -> None:
     st.html(STYLE)
     with st.container(horizontal=True, wrap=False, key="scoreboard"):  # tiles shrink to their numbers, see STYLE
         phase_tile(run, entry, entries[-1])

@@ -3,7 +3,7 @@
 "Try it" sets the Train page's widgets by key (the data picker's, K's, the method's and its quick look's,
 as ui/presets.py's buttons do) in the button's callback, then opens the Train page. The data set is the
 card's `TryIt.data`, one on which the method's idea shows well. The picture is drawn from the card's shipped
-example (gallery/): its autoencoder-space UMAP at the first and the last clustering epoch, coloured by cluster;
+example (examples/): its autoencoder-space UMAP at the first and the last clustering epoch, coloured by cluster;
 a method without an example shows its try-it data as a shipped run holds it (2-D data in its own plane, other
 data in the pretrained autoencoder's space), coloured by the true classes.
 Nothing here imports torch: the Learn page stays light.
@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 
 from deepclust_core.catalog import MethodCard
-from deepclust_core.runs.store import GALLERY_DIR, RunStore
+from deepclust_core.runs.store import EXAMPLES_DIR, RunStore
 
 from .charts import points_figure
 from .data_picker import cached_dataset, data_choices
@@ -58,7 +58,7 @@ def open_train_when_asked() -> None:
 @st.cache_data(max_entries=16, show_spinner=False)
 def _example_frames(run_id: str) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """(title, UMAP layout, clusters) of a shipped run at its first and last clustering epoch with a frame."""
-    store = RunStore(GALLERY_DIR, read_only=True)
+    store = RunStore(EXAMPLES_DIR, read_only=True)
     rows = {row.seq: row for row in store.epoch_rows(run_id)}
     clustering = [seq for seq in store.layout_seqs(run_id) if rows[seq].phase == "cluster"]
     return [(f"clustering epoch {rows[seq].epoch}", store.layout(run_id, seq),
@@ -69,7 +69,7 @@ def _example_frames(run_id: str) -> list[tuple[str, np.ndarray, np.ndarray]]:
 def _data_frame(data_name: str) -> tuple[str, np.ndarray, np.ndarray] | None:
     """(what it shows, points, true classes) of the data set as a shipped run holds it: 2-D data in its own
     plane, other data in the autoencoder space after pretraining (UMAP); None without such a run."""
-    store = RunStore(GALLERY_DIR, read_only=True)
+    store = RunStore(EXAMPLES_DIR, read_only=True)
     run = next((record for record in store.runs() if record.data.name == data_name and record.parent is None), None)
     if run is None:
         return None

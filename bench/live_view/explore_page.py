@@ -2,8 +2,8 @@
 click on Explore in the menu to its drawing in the page, as a user opens it after a run.
 
 Parts, in the page's order: the confusion matrix (on every row, for this tab's run), the cluster sizes,
-the galleries of one cluster (most central and least confident members), the decoded centres, and the
-points that changed cluster most often. Then another cluster is picked and the galleries timed again.
+the members of one cluster (most central and least confident), the decoded centres, and the
+points that changed cluster most often. Then another cluster is picked and its members timed again.
 """
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ EXPLORE_HEADING = "Explore a run"
 # (part, what shows it drawn): a chart's title, or text and the pictures that follow it
 PARTS = (("confusion matrix", ".gtitle >> text=/Clusters against labels/"),
          ("cluster sizes", ".gtitle >> text=/Cluster sizes/"),
-         ("galleries", "[data-testid='stImageCaption'] >> text=/ · c\\d+$/"),  # a gallery picture: "#41339 · Bag · c3"
+         ("cluster members", "[data-testid='stImageCaption'] >> text=/ · c\\d+$/"),  # a member's picture: "#41339 · Bag · c3"
          ("decoded centres", "[data-testid='stImageCaption'] >> text=/^cluster 9$/"),
          ("changed most often", "text=/Changes per point|No displayed point has changed/"))
-GALLERY_CAPTION = re.compile(r" · c(\d+)$")
+MEMBER_CAPTION = re.compile(r" · c(\d+)$")
 
 
 def idle(page, timeout: float = 600.0) -> None:
@@ -52,7 +52,7 @@ def open_explore(page, timeout: float = 600.0) -> dict:
 
 
 def pick_cluster(page, cluster: int, timeout: float = 600.0) -> float:
-    """Pick `cluster` in the galleries' picker; seconds until the rerun is done and a gallery picture is of it."""
+    """Pick `cluster` in the members' picker; seconds until the rerun is done and a member's picture is of it."""
     began = time.perf_counter()
     page.get_by_role("combobox", name="Cluster").click()
     page.get_by_role("option", name=f"cluster {cluster}", exact=True).click()
@@ -65,6 +65,6 @@ def pick_cluster(page, cluster: int, timeout: float = 600.0) -> float:
 def explore_all_rows(page, screenshot: Path) -> dict:
     """Open Explore for this tab's run, time its parts, pick another cluster, screenshot the whole page."""
     times = open_explore(page)
-    times["another cluster's galleries"] = pick_cluster(page, 3)
+    times["another cluster's members"] = pick_cluster(page, 3)
     page.screenshot(path=str(screenshot), full_page=True)
     return times

@@ -210,7 +210,7 @@ def explore_table(times: dict, memory: RssSampler, machine: str) -> str:
     table = BudgetTable(
         "7c. All of Fashion-MNIST: Explore", "after the clustering run, Explore clicked in the menu (this tab's run, "
         "its newest epoch): seconds from the click to each part drawn in the page, the whole page's script done, "
-        "then cluster 3 picked for the galleries; the server's memory meanwhile.",
+        "then cluster 3 picked for its members; the server's memory meanwhile.",
         machine, ["Measured", "Value", "Target", "Result"])
     for part, value in times.items():
         if part != "confusion title":

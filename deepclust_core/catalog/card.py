@@ -25,7 +25,7 @@ class TryIt:
 
     data: str  # a built-in data set's loader name: digits, blobs, anisotropic, moons or circles
     why: str  # one sentence: what this data set lets a class see of the method
-    example: str | None = None  # a shipped gallery run (deepclust_core.runs.gallery) of this method, or None
+    example: str | None = None  # a shipped example run (deepclust_core.runs.examples) of this method, or None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
     python -m deepclust_core rename RUN "wider encoder"    # name a run ("" takes its name away)
     python -m deepclust_core export RUN --format html -o report.html   # or csv, json, config, rows, rows-npz, profile
     python -m deepclust_core predict RUN --file new.csv    # new rows assigned to the run's clusters, as CSV
-    python -m deepclust_core gallery                       # record the shipped example runs again
+    python -m deepclust_core examples                      # record the shipped example runs again
 """
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from ..runs.export import config_json, metrics_csv, metrics_json
-from ..runs.store import GALLERY_DIR, RunStore
+from ..runs.store import EXAMPLES_DIR, RunStore
 
+FORMER_EXAMPLES_COMMAND = "gallery"  # what `examples` was called before: still understood
 STORE_HELP = "the run store's folder (default: $DEEPCLUST_HOME, else ~/.local/share/deepclust)"
 SUFFIXES = {"csv": "csv", "json": "json", "config": "run.json", "html": "html", "rows": "rows.csv",
             "rows-npz": "rows.npz", "profile": "profile.csv"}
@@ -49,15 +50,16 @@ def add_commands(commands) -> None:
     predict.add_argument("--drop-missing", action="store_true",
                          help="leave out rows with a missing value (the output's `row` column says which are kept)")
     predict.add_argument("--store", metavar="DIR", help=STORE_HELP)
-    gallery = commands.add_parser("gallery", help="record the example runs that ship with the app (a few minutes)")
-    gallery.add_argument("--out", metavar="DIR", help="where (default: the gallery/ folder beside the package)")
+    examples = commands.add_parser("examples", aliases=[FORMER_EXAMPLES_COMMAND],
+                                   help="record the example runs that ship with the app (a few minutes)")
+    examples.add_argument("--out", metavar="DIR", help="where (default: the examples/ folder beside the package)")
 
 
 def run_command(args) -> int:
-    if args.command == "gallery":
-        from ..runs.gallery import record_gallery  # imports UMAP
+    if args.command in ("examples", FORMER_EXAMPLES_COMMAND):
+        from ..runs.examples import record_examples  # imports UMAP
 
-        store = record_gallery(args.out or GALLERY_DIR)
+        store = record_examples(args.out or EXAMPLES_DIR)
         size = sum(f.stat().st_size for f in store.folder.rglob("*") if f.is_file())
         print(f"{len(store.runs())} runs in {store.folder}, {size / 2**20:.2f} MB")
         return 0
@@ -73,7 +75,7 @@ def run_command(args) -> int:
             store.rename(args.run_id, args.name)
         except KeyError:
             raise ValueError(f"no run {args.run_id!r} in {store.folder} (see `runs`)") from None
-        name = store.record(args.run_id).name
+        name = store.run_record(args.run_id).name
         print(f"run {args.run_id} is named {name!r}" if name else f"run {args.run_id} has no name")
         return 0
     return predict(store, args) if args.command == "predict" else export(store, args)
@@ -92,7 +94,7 @@ def predict(store: RunStore, args) -> int:
 
 def export(store: RunStore, args) -> int:
     try:
-        record = store.record(args.run_id)
+        record = store.run_record(args.run_id)
     except KeyError:
         raise ValueError(f"no run {args.run_id!r} in {store.folder} (see `runs`)") from None
     if args.format == "html":

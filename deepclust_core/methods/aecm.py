@@ -42,7 +42,7 @@ from ..networks.autoencoder import glorot_normal_bias_
 from ..projection.cluster_view import ClusterView
 from .base import Method, TrainingContext
 from .kmeans import kmeans
-from .views import principal_view
+from .principal_view import principal_view
 
 
 class ClusteringModule(nn.Module):

@@ -100,7 +100,7 @@ class Method:
 
     def clustering_view(self, H: np.ndarray, labels: np.ndarray) -> ClusterView:
         """The method's own space for the display rows H, as coordinates."""
-        from .views import principal_view
+        from .principal_view import principal_view
 
         return principal_view(H, self.centroids(), "Embedding (principal axes)")
 

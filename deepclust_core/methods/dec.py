@@ -29,7 +29,7 @@ from ..catalog.dec import DEC_CARD, IDEC_CARD, refresh_rule
 from ..projection.cluster_view import ClusterView
 from .base import Method, TrainingContext
 from .kmeans import kmeans
-from .views import principal_view
+from .principal_view import principal_view
 
 
 def student_t(z: torch.Tensor, mu: torch.Tensor, alpha: float = 1.0) -> torch.Tensor:

@@ -30,7 +30,7 @@ from ..catalog.n2d import N2D_CARD
 from ..projection.cluster_view import ClusterView
 from ..projection.umap import cache_compiled_code, compiled_code_folder
 from .base import Method, TrainingContext
-from .views import principal_view
+from .principal_view import principal_view
 
 
 def import_umap():

@@ -6,7 +6,7 @@ reference code, with what the card's `for_data` chooses for the data set on top)
 same with the card's `quick_look` on top ("quick": shorter epochs for a first run in class).
 This is the one place where (method, data set, user choices) becomes settings: the CLI's
 options, `DeepClusterer`'s parameters and the app's widgets are the user's choices here, the
-gallery and the benchmarks build their runs here too, and a branch (runs/branch.py) is the
+shipped examples and the benchmarks build their runs here too, and a branch (runs/branch.py) is the
 parent's settings given as choices, with the branch's changes on top. Presets may hold
 TrainConfig fields (TRAIN_FIELDS), AutoencoderConfig fields (kind, hidden, embedding_dim,
 activation, init) and fields of the method's own config.

@@ -19,8 +19,8 @@ from ..data.dataset import DataError, Dataset
 from ..data.loaders import load_dataset
 from ..recipe.build import config_for
 from ..settings.train import TrainConfig
-from .record import EpochRow, Parent, RunRecord, epoch_position
 from .store import RunStore
+from .store_rows import EpochRow, Parent, RunRecord, epoch_position
 
 if TYPE_CHECKING:  # torch: branch_start imports it when called; the branch form (ui.branch) needs none
     from ..networks.autoencoder import Autoencoder
@@ -59,7 +59,7 @@ def branch_start(store: RunStore, run_id: str, seq: int, data: Dataset, config: 
     """A fresh autoencoder of the child's architecture holding the parent's weights at snapshot `seq`."""
     from ..training.loop import new_autoencoder
 
-    record = store.record(run_id)
+    record = store.run_record(run_id)
     if data.fingerprint() != record.data.fingerprint:
         raise DataError(f"{data.name} is not the data run {run_id} trained on")
     weights = store.load_weights(run_id, seq)  # KeyError when the store kept none for `seq`

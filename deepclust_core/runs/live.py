@@ -37,9 +37,9 @@ from ..training.loop import TrainingDiverged
 from ..training.snapshot import Snapshot
 from .branch import BranchStart
 from .recording import RecordedTraining, failure
+from .shown_run import Entry
 from .store import RunStore, default_store
 from .unavailable import StoreUnavailable
-from .view import Entry
 
 __all__ = ["Entry", "LiveRun"]
 

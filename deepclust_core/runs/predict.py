@@ -17,9 +17,9 @@ import numpy as np
 from ..data.dataset import DataError, Dataset
 from ..data.new_rows import read_new_rows, scaled_like_run
 from ..methods.assigners import Assigner
-from .record import RunRecord
 from .row_table import RowTable, label_names
 from .store import RunStore
+from .store_rows import RunRecord
 
 if TYPE_CHECKING:
     from ..networks.autoencoder import Autoencoder
@@ -107,6 +107,6 @@ def assign_values(store: RunStore, run_id: str, values: np.ndarray, name: str = 
 
 def stored_record(store: RunStore, run_id: str) -> RunRecord:
     try:
-        return store.record(run_id)
+        return store.run_record(run_id)
     except KeyError:
         raise ValueError(f"no run {run_id!r} in {store.folder} (see `python -m deepclust_core runs`)") from None

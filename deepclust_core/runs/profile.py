@@ -3,7 +3,7 @@ units, from every row the run clustered.
 
     found = stored_profile(store, record)        # RunProfile: .profile, .rows ("all 1797 rows"), .note
     found = data_profile(data, labels, K)        # a run training in this process: its Dataset and labels
-    found = view_profile(run)                    # either, for the run a page shows (runs/view.RunView)
+    found = shown_run_profile(run)               # either, for the run a page shows (runs/shown_run.ShownRun)
     text = profile_csv(found, run_id)            # `python -m deepclust_core export RUN --format profile`
 
 Values are the run's rows in the file's units (`Dataset.in_file_units`: the app's scaling undone,
@@ -28,14 +28,14 @@ import numpy as np
 
 from ..data.dataset import DataError, Dataset
 from ..evaluation.profile import TABLE_COLUMNS, ClusterMoments, ClusterProfile, cluster_profile
-from .record import RunRecord
+from .store_rows import RunRecord
 from .store import RunStore
 
 PROFILE_HELP = ("One line per cluster and column, in the file's units: the cluster's size and share, the column's "
                 "rank, mean and standard deviation in the cluster and in the rest of the rows, and how far the "
                 "two means lie apart in standard deviations of the column (README: Cluster profiles).")
 IMAGES = ("a cluster profile describes the columns of a table; this run trained on images: see its decoded "
-          "centres and galleries on the Explore page")
+          "centres and members on the Explore page")
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def stored_profile(store: RunStore, record: RunRecord) -> RunProfile:
                       "about 3 significant digits")
 
 
-def view_profile(run) -> RunProfile | None:
+def shown_run_profile(run) -> RunProfile | None:
     """The profile of the run a page shows: a stored run's from the store, a run training in this process
     from all its rows; None before the first epoch, ValueError for images."""
     from .stored_run import StoredRun

@@ -1,5 +1,5 @@
 """Training a run and saving it as it trains: the one way the app, the CLI, the Python API,
-the gallery and the benchmarks train and record runs.
+the shipped examples and the benchmarks train and record runs.
 
     training = RecordedTraining(data, config, store, origin="cli")   # store None: record nothing
     for snapshot in training.snapshots():
@@ -36,8 +36,8 @@ from ..training.loop import TrainingDiverged, new_autoencoder, train
 from ..training.snapshot import Snapshot
 from .branch import BranchStart
 from .files import stored_arrays
-from .record import Parent, SweepTag
 from .store import RunStore
+from .store_rows import Parent, SweepTag
 from .unavailable import StoreUnavailable
 
 HEARTBEAT_SECONDS = 30.0  # while paused, a live run says "still here" this often
@@ -153,7 +153,7 @@ class RecordedTraining:
     """One run, trained by the loop and recorded in `store` (None: nothing is written) as it trains.
 
     `branch_from` starts from a stored run's weights (runs/branch.py), `control` pauses and stops it from
-    another thread, `run_id` is its id in the store (the gallery's examples), `name` the user's name for it;
+    another thread, `run_id` is its id in the store (the shipped examples), `name` the user's name for it;
     `origin` says who trained it."""
 
     def __init__(self, data: Dataset, config: TrainConfig, store: RunStore | None, *, origin: str,

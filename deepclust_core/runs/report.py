@@ -23,11 +23,11 @@ import plotly.colors
 import plotly.io
 
 from .profile import RunProfile, profile_csv, stored_profile
-from .record import epoch_position
 from .report_animation import packed_animation
 from .row_table import RowTable
+from .shown_run import Entry
+from .store_rows import EXAMPLE_ORIGIN, epoch_position
 from .stored_run import StoredRun
-from .view import Entry
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PALETTE = plotly.colors.qualitative.Plotly + plotly.colors.qualitative.D3[::2] + plotly.colors.qualitative.Alphabet
@@ -36,6 +36,7 @@ CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale
 PREVIEW_ROWS = 20  # rows of the per-row table shown in the page (the CSV has them all)
 PROFILE_COLUMNS = 3  # columns named for each cluster in the page (the profile's CSV has them all)
 CHART_MARGIN = dict(l=60, r=20, t=50, b=10)
+ORIGIN_SHOWN = {EXAMPLE_ORIGIN: "shipped examples"}  # how the summary names who trained a run, where not as stored
 
 
 def _series(entries: list[Entry], field: str) -> dict[str, list]:
@@ -79,7 +80,7 @@ def summary_table(run: StoredRun) -> str:
             "Data": f"{record.data.name} ({record.data.n_samples} rows)",
             "Status": record.status + (f": {record.error}" if record.error else ""),
             "Final": f"{metrics} at {record.final_step}, {record.elapsed:.1f} s", "Settings": record.key_settings(),
-            "Run": f"{record.id}, {record.date}, from the {record.origin}"}
+            "Run": f"{record.id}, {record.date}, from the {ORIGIN_SHOWN.get(record.origin, record.origin)}"}
     if record.parent:
         rows["Branched from"] = f"run {record.parent.run_id} at epoch {record.parent.epoch}"
     return "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows.items())

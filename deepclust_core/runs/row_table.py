@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data.dataset import DataError
-from .record import RunRecord
 from .store import RunStore
+from .store_rows import RunRecord
 
 
 @dataclass(frozen=True, eq=False)

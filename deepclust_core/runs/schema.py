@@ -5,7 +5,7 @@ The version is SQLite's `PRAGMA user_version`: 0 in a new file and in every stor
 kept. Migration n takes a store from version n-1 to n. Opening a store for writing applies the missing ones in
 order inside one write transaction (RunStore), so a crash leaves the store at its old version, whole, and two
 processes opening it at once migrate it once. A store newer than this code is refused with one line, never
-written with columns it does not know. A read-only store (the shipped gallery) is never written: an older one is
+written with columns it does not know. A read-only store (the shipped examples) is never written: an older one is
 copied into memory and migrated there (`read_only_connection`), so readers see one schema and need no defaults
 for columns a store lacks.
 
@@ -90,7 +90,7 @@ def migrate(db: sqlite3.Connection, where: Path) -> None:
 
 def read_only_connection(path: Path) -> sqlite3.Connection:
     """The store at `path` for reading, its file never written: as it is at `VERSION`, else a migrated copy in
-    memory (the shipped gallery's is about 100 kB)."""
+    memory (the shipped examples' is about 100 kB)."""
     db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
     if schema_version(db, path.parent) == VERSION:
         return db

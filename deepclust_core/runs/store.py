@@ -45,7 +45,7 @@ from ..training.snapshot import Snapshot, display_subsample
 from .files import (DisplayRows, compact, read_arrays, read_weights, snapshot_arrays, view_fields, write_arrays,
                     write_weights)
 from .owner import Owner
-from .record import DataInfo, EpochRow, Parent, RunRecord, SweepTag
+from .store_rows import DataInfo, EpochRow, Parent, RunRecord, SweepTag
 from .schema import migrate, read_only_connection
 from .unavailable import damaged, said_in_one_line
 
@@ -66,10 +66,10 @@ class StoreConfig:
 if TYPE_CHECKING:
     import torch
 
-# The example runs shipped with the repository (written by `python -m deepclust_core gallery`). Only a source
+# The example runs shipped with the repository (written by `python -m deepclust_core examples`). Only a source
 # checkout has them: beside an installed package the folder is missing, which readers take as no examples
 # (ui/run_library.py).
-GALLERY_DIR = Path(__file__).resolve().parents[2] / "gallery"
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 
 
 def default_home() -> Path:
@@ -95,7 +95,7 @@ def _in_one_line(method):
 
 class RunStore:
     def __init__(self, folder: str | Path | None = None, *, config: StoreConfig = StoreConfig(), read_only: bool = False):
-        """`read_only`: a folder nobody writes while it is open, such as the shipped gallery. A store that cannot
+        """`read_only`: a folder nobody writes while it is open, such as the shipped examples. A store that cannot
         be opened, is damaged or cannot be written raises StoreUnavailable, its files left as they are."""
         self.folder = Path(folder) if folder else default_home()
         self.config, self.read_only = config, read_only
@@ -275,7 +275,7 @@ class RunStore:
 
     @_in_one_line
     def pack(self) -> None:
-        """One self-contained file (no WAL beside it), smallest: for shipping a store, as the gallery."""
+        """One self-contained file (no WAL beside it), smallest: for shipping a store, as the examples."""
         db = self._db()
         db.execute("PRAGMA journal_mode=DELETE")
         db.execute("VACUUM")
@@ -285,26 +285,26 @@ class RunStore:
     def runs(self) -> list[RunRecord]:
         """Every run, newest first."""
         rows = self._db().execute("SELECT * FROM runs ORDER BY created DESC").fetchall()
-        return [self._record(row) for row in rows]
+        return [self._run_record(row) for row in rows]
 
     @_in_one_line
     def sweep_runs(self, sweep_id: str) -> list[RunRecord]:
         """The runs of one sweep (its trials), oldest first."""
         rows = self._db().execute("SELECT * FROM runs WHERE sweep_id = ? ORDER BY created", (sweep_id,)).fetchall()
-        return [self._record(row) for row in rows]
+        return [self._run_record(row) for row in rows]
 
     @_in_one_line
     def race_runs(self, race_id: str) -> list[RunRecord]:
         """The runs of one race, in the order the race started them (its first method pretrained for all)."""
         rows = self._db().execute("SELECT * FROM runs WHERE race_id = ? ORDER BY created, rowid", (race_id,)).fetchall()
-        return [self._record(row) for row in rows]
+        return [self._run_record(row) for row in rows]
 
     @_in_one_line
-    def record(self, run_id: str) -> RunRecord:
+    def run_record(self, run_id: str) -> RunRecord:
         row = self._db().execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             raise KeyError(f"no run {run_id!r} in {self.folder}")
-        return self._record(row)
+        return self._run_record(row)
 
     @_in_one_line
     def epoch_rows(self, run_id: str, after: int = -1) -> list[EpochRow]:
@@ -357,7 +357,7 @@ class RunStore:
         path = self.run_folder(run_id) / f"{name}.npz"
         return read_arrays(path) if path.is_file() else None
 
-    def _record(self, row: sqlite3.Row) -> RunRecord:
+    def _run_record(self, row: sqlite3.Row) -> RunRecord:
         status, error = row["status"], row["error"]
         owner = Owner(row["owner_host"], row["owner_pid"], row["owner_started"])
         if status == "running" and not owner.alive(row["heartbeat"], self.config.stale_after_s):

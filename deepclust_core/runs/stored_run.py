@@ -1,4 +1,4 @@
-"""A run read back from the store, with the reading side of LiveRun (see run_view.RunView).
+"""A run read back from the store, with the reading side of LiveRun (see shown_run.ShownRun).
 
 Nothing is recomputed and the data set is not reloaded: `data` holds the display rows only
 (features and true labels, as stored), and the snapshots index them 0..n_display-1. A run
@@ -20,10 +20,10 @@ import numpy as np
 from ..projection.frames import Frames
 from ..training.snapshot import Snapshot
 from .files import snapshot_from
-from .record import RunRecord
+from .shown_run import Entry
 from .store import RunStore
+from .store_rows import RunRecord
 from .unavailable import StoreUnavailable
-from .view import Entry
 
 if TYPE_CHECKING:
     from ..networks.autoencoder import Autoencoder
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 class StoredRun:
     def __init__(self, store: RunStore, run_id: str):
         self.store, self.run_id = store, run_id
-        self.record: RunRecord = store.record(run_id)
+        self.record: RunRecord = store.run_record(run_id)
         self.config = self.record.config
         display = store.display(run_id)
         self.data = self.record.data.with_rows(display.X, display.y, display.ids)
@@ -59,7 +59,7 @@ class StoredRun:
 
     def history(self) -> list[Entry]:
         if self.active:
-            self.record = self.store.record(self.run_id)
+            self.record = self.store.run_record(self.run_id)
             self._fetch()
         with self._lock:
             return list(self._entries)
@@ -142,7 +142,7 @@ class StoredRun:
 
 def last_snapshot(store: RunStore, run_id: str) -> Snapshot | None:
     """A run's newest snapshot alone (display rows numbered 0..n_display-1, as in StoredRun)."""
-    rows = store.epoch_rows(run_id, after=store.record(run_id).n_snapshots - 2)
+    rows = store.epoch_rows(run_id, after=store.run_record(run_id).n_snapshots - 2)
     if not rows:
         return None
     arrays = store.epoch_arrays(run_id, rows[-1].seq)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from ..runs.record import RunRecord
 from ..runs.store import RunStore
+from ..runs.store_rows import RunRecord
 
 ENDED_WELL = ("finished", "converged")
 METRICS = ("acc", "nmi", "ari")

@@ -13,7 +13,7 @@ from ..evaluation.metrics import alignment, changed_fraction, clustering_scores
 from ..methods import Method
 from ..methods.assigners import METHOD_STATE, nearest_centre
 from ..methods.kmeans import kmeans
-from ..methods.views import principal_view
+from ..methods.principal_view import principal_view
 from ..projection.cluster_view import ClusterView
 from ..settings.train import TrainConfig
 from .input_plane import InputPlane, has_plane, input_plane, plane_axes, plane_step

@@ -1,6 +1,6 @@
-"""The gallery: a few small recorded runs that ship with the app, so the Runs page is never
-empty and a lecture can start without training. `python -m deepclust_core gallery` records
-them again into gallery/ (a run store opened read-only by the app), UMAP frames included.
+"""The shipped examples: a few small recorded runs that ship with the app, so the Runs page is
+never empty and a lecture can start without training. `python -m deepclust_core examples` records
+them again into examples/ (a run store opened read-only by the app), UMAP frames included.
 
 Small on purpose (about 2.5 MB in all): 500 display points, a 64-64-128 autoencoder, weights
 of three snapshots per run (the first, the first clustering epoch, the last), float16
@@ -17,10 +17,11 @@ from ..projection.umap import umap_layout
 from ..recipe.build import config_for
 from .branch import branch_config, branch_start
 from .recording import RecordedTraining
-from .store import GALLERY_DIR, RunStore, StoreConfig
+from .store import EXAMPLES_DIR, RunStore, StoreConfig
+from .store_rows import EXAMPLE_ORIGIN
 from .stored_run import StoredRun
 
-GALLERY_STORE = StoreConfig(weights_budget_mb=0.1)  # the fewest checkpoints the store keeps: three
+EXAMPLES_STORE = StoreConfig(weights_budget_mb=0.1)  # the fewest checkpoints the store keeps: three
 DIGITS_AUTOENCODER = dict(kind="mlp", hidden=(64, 64, 128), embedding_dim=10)  # 36 k parameters, 72 kB in float16
 PLANE_AUTOENCODER = dict(hidden=(64, 64, 128), embedding_dim=4)  # for the 2-D synthetic sets
 DISPLAY_SIZE = 500
@@ -57,12 +58,12 @@ def record_example(store: RunStore, example: Example) -> None:
                             data=data, seed=0, display_size=DISPLAY_SIZE, device="cpu", use_cache=False, **example.train)
         start = None
     else:
-        parent_config = store.record(example.branch_of).config
+        parent_config = store.run_record(example.branch_of).config
         at = store.epoch_rows(example.branch_of, after=parent_config.pretrain_epochs - 1)[0]  # clustering epoch 0
         config = branch_config(parent_config, at, dict(method=example.method, method_options=example.options,
                                                        **example.train))
         start = branch_start(store, example.branch_of, at.seq, data, config)
-    training = RecordedTraining(data, config, store, origin="gallery", branch_from=start, run_id=example.run_id)
+    training = RecordedTraining(data, config, store, origin=EXAMPLE_ORIGIN, branch_from=start, run_id=example.run_id)
     for _ in training.snapshots():
         pass
 
@@ -76,13 +77,13 @@ def project(store: RunStore, run_id: str) -> None:
         store.save_layout(run_id, entry.seq, previous)
 
 
-def record_gallery(folder: str | Path = GALLERY_DIR, examples=EXAMPLES) -> RunStore:
+def record_examples(folder: str | Path = EXAMPLES_DIR, examples=EXAMPLES) -> RunStore:
     """Record every example afresh into `folder` (its old contents are replaced)."""
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()) and not (folder / "runs.sqlite").exists():
         raise ValueError(f"{folder} is not empty and not a run store; choose another folder")
     shutil.rmtree(folder, ignore_errors=True)
-    store = RunStore(folder, config=GALLERY_STORE)
+    store = RunStore(folder, config=EXAMPLES_STORE)
     for example in examples:
         print(f"recording {example.run_id}", flush=True)
         record_example(store, example)

@@ -7,7 +7,7 @@ import streamlit as st
 from deepclust_core import Dataset
 from deepclust_core.data.dataset import round_for_reading
 from deepclust_core.data.images import to_picture
-from deepclust_core.runs.view import RunView
+from deepclust_core.runs.shown_run import ShownRun
 
 from . import selection
 
@@ -20,7 +20,7 @@ def sharp(picture: np.ndarray, width: int) -> np.ndarray:
     return picture.repeat(factor, axis=0).repeat(factor, axis=1)
 
 
-def items(data: Dataset, rows: np.ndarray, clusters: np.ndarray | None, width: int = 64) -> None:
+def point_pictures(data: Dataset, rows: np.ndarray, clusters: np.ndarray | None, width: int = 64) -> None:
     """A grid of pictures or a table of rows (named columns, the file's own units), with ID, label and cluster."""
     rows = np.asarray(rows)[:MAX_SHOWN]
     clusters = None if clusters is None else np.asarray(clusters)[:MAX_SHOWN]
@@ -47,7 +47,7 @@ def items(data: Dataset, rows: np.ndarray, clusters: np.ndarray | None, width: i
     st.dataframe(table, height=min(400, 35 * (len(rows) + 1)))
 
 
-def selection_gallery(run: RunView, display_index: np.ndarray, display_labels: np.ndarray) -> None:
+def selected_points_pictures(run: ShownRun, display_index: np.ndarray, display_labels: np.ndarray) -> None:
     """The points picked with box or lasso in either panel of this run, with their current clusters."""
     rows = selection.selected_rows(run)
     if not rows:
@@ -60,4 +60,4 @@ def selection_gallery(run: RunView, display_index: np.ndarray, display_labels: n
     if clear.button("Clear selection"):
         selection.clear()
         st.rerun(scope="fragment")
-    items(run.data, np.array(rows), clusters)
+    point_pictures(run.data, np.array(rows), clusters)

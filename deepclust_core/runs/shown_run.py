@@ -1,6 +1,5 @@
-"""What the live view draws a run from: a run training now (`LiveRun`) and a run read back
-from the store (`StoredRun`) both satisfy `RunView`, so live view and replay share one
-rendering path.
+"""A run as the pages show it: a run training now (`LiveRun`) and a run read back from the
+store (`StoredRun`) are both a `ShownRun`, so the live view and replay share one rendering path.
 
     run.history()            Entries (seq, display-size Snapshot), oldest first
     run.frames               their UMAP frames, made newest first and on demand (frames.Frames)
@@ -25,7 +24,7 @@ class Entry:
     published: float | None = None  # time.time() when a live run added it to its history; None when read back
 
 
-class RunView(Protocol):
+class ShownRun(Protocol):
     data: Dataset
     config: TrainConfig
     status: str  # running, paused, finished, converged, stopped, failed, interrupted

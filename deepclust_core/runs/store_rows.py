@@ -14,6 +14,7 @@ from ..data.dataset import Dataset
 from ..settings.train import TrainConfig
 
 STATUSES = ("running", "finished", "converged", "stopped", "failed", "interrupted")
+EXAMPLE_ORIGIN = "gallery"  # the origin stored with the shipped examples (runs/examples.py): a stored value, kept
 
 
 def epoch_position(phase: str, epoch: int, pretrain_epochs: int) -> int:
@@ -77,7 +78,7 @@ class DataInfo:
 class RunRecord:
     id: str
     created: float  # seconds since the epoch
-    origin: str  # "app", "cli", "python", "gallery" or "sweep"
+    origin: str  # "app", "cli", "python", "sweep" or EXAMPLE_ORIGIN
     status: str  # one of STATUSES
     error: str | None  # why it failed or was interrupted
     config: TrainConfig
@@ -88,7 +89,7 @@ class RunRecord:
     elapsed: float  # seconds of training up to the newest snapshot
     parent: Parent | None = None
     sweep: SweepTag | None = None  # the sweep the run is a trial of
-    read_only: bool = False  # a shipped example (the gallery): open and branch, never delete
+    read_only: bool = False  # a shipped example (runs/examples.py): open and branch, never delete
     name: str = ""  # the user's name for the run ('' when nobody named it)
     race: str | None = None  # the race the run ran in beside other methods (runs/race.py)
 
