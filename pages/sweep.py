@@ -17,6 +17,7 @@ with st.sidebar:
     st.header("Sweep")
     spec = sweep_setup.sweep_spec(data)
 
+sweep_run.start_if_asked(spec, data)
 running = sweep_run.current()
 busy = running is not None and running.active
 store = run_library.user_store()  # None: it cannot be used, and the line above the page says why
@@ -24,7 +25,7 @@ if spec is not None:
     st.button(f"Start {len(spec.trials())} trials ({len(spec.settings)} settings × {len(spec.seeds)} seeds)",
               type="primary", key="sweep:start", disabled=busy or store is None or not access.can_change(),
               help=access.why_not() or (None if store else "A sweep records every trial: the run store cannot be used."),
-              on_click=sweep_run.start, args=(spec, data))
+              on_click=sweep_run.ask_to_start)
 if running is not None:
     sweep_run.live_status(running)
 

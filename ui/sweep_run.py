@@ -18,6 +18,7 @@ from deepclust_core.sweeps.spec import SweepSpec
 from . import access, run_library
 
 REFRESH_SECONDS = 1.0
+START = "sweep:start_asked"
 
 
 @st.cache_resource(show_spinner=False, validate=lambda host: host.alive)
@@ -26,6 +27,20 @@ def sweep_host():
     from deepclust_core.sweeps.host import SweepHost  # brings torch: imported when a sweep starts
 
     return SweepHost()
+
+
+def ask_to_start() -> None:
+    """Start's callback only asks. A callback's arguments are those of the page that drew the button: a click that
+    lands before the rerun of the user's last change (a value typed, seeds edited) would start the setup the button
+    was drawn with, 20 trials of the defaults instead of the 4 typed. `start_if_asked` starts the setup as the
+    rerun this click starts reads it."""
+    st.session_state[START] = True
+
+
+def start_if_asked(spec: SweepSpec | None, data: Dataset | None) -> None:
+    """Start the sweep the sidebar sets up now, if Start was pressed (before the button and the status are drawn)."""
+    if st.session_state.pop(START, False) and spec is not None:
+        start(spec, data)
 
 
 def start(spec: SweepSpec, data: Dataset) -> None:
