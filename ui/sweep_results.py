@@ -27,7 +27,8 @@ def results(store: RunStore, sweep_id: str) -> None:
         "ACC": s.cell("acc"), "NMI": s.cell("nmi"), "ARI": s.cell("ari"), "stability": s.stability,
     } for s in summaries]), hide_index=True, width="stretch", column_config={"stability": st.column_config.NumberColumn(
         format="%.3f", help="Mean adjusted Rand index between every pair of seeds' final labelings: 1 when every "
-                            "seed finds the same partition, near 0 when they agree no more than chance. Needs no labels.")})
+                            "seed finds the same partition, near 0 when they agree no more than chance. Needs no labels; "
+                            "empty (None) for a setting with fewer than 2 seeds that ended well.")})
     runs = store.sweep_runs(sweep_id)
     columns = st.columns(CHARTS_PER_ROW)
     for i, summary in enumerate(summaries):
