@@ -62,9 +62,23 @@ def browser():
         yield browser
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """The app's server on a free port with its own pretraining cache, one per browser-test module; its URL."""
+    """The app's server on a free port with its own pretraining cache, one for the session, shared by the
+    browser-test modules that need no fresh one (a start and the first page's imports cost each module seconds);
+    its URL. Its run store is the session's (private_run_store), as every server's is. A module that needs a
+    server of its own (an empty cache, its own run store, a first request of its own) uses `fresh_server` or
+    browser_support.app_server. What a module leaves on it (its runs, its pretrained autoencoders in the cache)
+    must not change what another module sees: each picks its own settings and reads its own runs."""
+    from browser_support import app_server
+
+    with app_server(tmp_path_factory.mktemp("cache")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory):
+    """The app's server on a free port with its own pretraining cache, for one module; its URL."""
     from browser_support import app_server
 
     with app_server(tmp_path_factory.mktemp("cache")) as url:
