@@ -15,6 +15,21 @@ SMALL_AE = AutoencoderConfig(hidden=(32, 32, 64), embedding_dim=4)
 
 
 @pytest.fixture(autouse=True, scope="session")
+def one_thread_per_pool():
+    """One thread for PyTorch and for the OpenMP and BLAS pools (scikit-learn's k-means) of the test process,
+    as a run beside the page takes on a small machine (deepclust_core/training/cores.py). The tests train tiny
+    networks, whose threads mostly wait for each other: on a loaded 2-core machine, tests/test_aecm.py took
+    120 s with the default 2 threads and about a fifth of that with 1. Servers and other processes the tests
+    start choose their own threads, as for a user."""
+    import sklearn.cluster  # noqa: F401 - loads scikit-learn's OpenMP library, for threadpool_limits to find
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    torch.set_num_threads(1)
+    threadpool_limits(1)
+
+
+@pytest.fixture(autouse=True, scope="session")
 def private_run_store(tmp_path_factory):
     """Every run the tests record (app, CLI, Python API) goes to a temporary store, never the user's."""
     os.environ["DEEPCLUST_HOME"] = str(tmp_path_factory.mktemp("deepclust-home"))
