@@ -18,9 +18,9 @@ SMALL_AE = AutoencoderConfig(hidden=(32, 32, 64), embedding_dim=4)
 def one_thread_per_pool():
     """One thread for PyTorch and for the OpenMP and BLAS pools (scikit-learn's k-means) of the test process,
     as a run beside the page takes on a small machine (deepclust_core/training/cores.py). The tests train tiny
-    networks, whose threads mostly wait for each other: on a loaded 2-core machine, tests/test_aecm.py took
-    120 s with the default 2 threads and about a fifth of that with 1. Servers and other processes the tests
-    start choose their own threads, as for a user."""
+    networks, whose threads mostly wait for each other: on a loaded 2-core machine (load 11 to 17) tests/test_aecm.py
+    took 122 s with the default 2 threads and 28 s with 1, tests/test_dekm.py 155 s and 30 s, and a fifth of the
+    CPU time. Servers and other processes the tests start choose their own threads, as for a user."""
     import sklearn.cluster  # noqa: F401 - loads scikit-learn's OpenMP library, for threadpool_limits to find
     import torch
     from threadpoolctl import threadpool_limits
