@@ -15,6 +15,21 @@ SMALL_AE = AutoencoderConfig(hidden=(32, 32, 64), embedding_dim=4)
 
 
 @pytest.fixture(autouse=True, scope="session")
+def one_thread_per_pool():
+    """One thread for PyTorch and for the OpenMP and BLAS pools (scikit-learn's k-means) of the test process,
+    as a run beside the page takes on a small machine (deepclust_core/training/cores.py). The tests train tiny
+    networks, whose threads mostly wait for each other: on a loaded 2-core machine (load 11 to 17) tests/test_aecm.py
+    took 122 s with the default 2 threads and 28 s with 1, tests/test_dekm.py 155 s and 30 s, and a fifth of the
+    CPU time. Servers and other processes the tests start choose their own threads, as for a user."""
+    import sklearn.cluster  # noqa: F401 - loads scikit-learn's OpenMP library, for threadpool_limits to find
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    torch.set_num_threads(1)
+    threadpool_limits(1)
+
+
+@pytest.fixture(autouse=True, scope="session")
 def private_run_store(tmp_path_factory):
     """Every run the tests record (app, CLI, Python API) goes to a temporary store, never the user's."""
     os.environ["DEEPCLUST_HOME"] = str(tmp_path_factory.mktemp("deepclust-home"))
@@ -62,9 +77,23 @@ def browser():
         yield browser
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """The app's server on a free port with its own pretraining cache, one per browser-test module; its URL."""
+    """The app's server on a free port with its own pretraining cache, one for the session, shared by the
+    browser-test modules that need no fresh one (a start and the first page's imports cost each module seconds);
+    its URL. Its run store is the session's (private_run_store), as every server's is. A module that needs a
+    server of its own (an empty cache, its own run store, a first request of its own) uses `fresh_server` or
+    browser_support.app_server. What a module leaves on it (its runs, its pretrained autoencoders in the cache)
+    must not change what another module sees: each picks its own settings and reads its own runs."""
+    from browser_support import app_server
+
+    with app_server(tmp_path_factory.mktemp("cache")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory):
+    """The app's server on a free port with its own pretraining cache, for one module; its URL."""
     from browser_support import app_server
 
     with app_server(tmp_path_factory.mktemp("cache")) as url:

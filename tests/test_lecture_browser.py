@@ -155,7 +155,7 @@ def test_play_and_pause_on_the_runs_page_and_webgl_on_every_page(server, browser
     page.get_by_role("link", name="Runs", exact=True).click()
     open_example(page)
     page.get_by_role("button", name="Play", exact=True).wait_for(timeout=60_000)
-    pick(page, "Speed", "2 epochs/s")
+    pick(page, "Speed", "8 epochs/s")  # the fastest: the example's 41 epochs in about 5 s, not 20
     page.wait_for_timeout(1500)
     shown = play_to_the_end(page)
     assert len(shown) >= 3 and shown[0].startswith("pretrain"), shown

@@ -19,12 +19,12 @@ HEADINGS = {"Sweep": "Sweep", "sweep": "Sweep", "train": "Watch deep clustering 
             "compare": "Compare runs", "learn": "Learn the methods", "Learn": "Learn the methods"}
 
 
-def test_every_page_opens_from_its_url(server, browser):
+def test_every_page_opens_from_its_url(fresh_server, browser):
     """The first request of this module's fresh server is /Sweep (as the menu writes it)."""
     ARTIFACTS.mkdir(exist_ok=True)
     for path, heading in HEADINGS.items():
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.goto(f"{server}/{path}")
+        page.goto(f"{fresh_server}/{path}")
         page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=120_000)
         page.wait_for_timeout(1000)  # a "Page not found" dialog would have come by now
         assert not page.get_by_text("Page not found").count(), path
@@ -83,9 +83,9 @@ def sidebar_shows(page) -> dict:
             "lecture": sidebar.get_by_role("switch", name="Lecture layout").is_checked()}
 
 
-def test_the_train_page_keeps_an_upload_and_every_choice_across_pages(server, browser, tmp_path):
+def test_the_train_page_keeps_an_upload_and_every_choice_across_pages(fresh_server, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
-    page.goto(server)
+    page.goto(fresh_server)
     start_button(page).wait_for(timeout=120_000)
     choose(page, "Data set", UPLOAD_CHOICE)
     page.locator("input[type=file]").set_input_files(str(csv_file(tmp_path / "mixed.csv")))

@@ -15,11 +15,11 @@ PACE_TOGGLE = "Show every clustering epoch"  # the sidebar switch of ui/run_stat
 
 @contextlib.contextmanager
 def run_ready_to_start(browser, workdir: Path, pretrain: int, cluster: int, settle: float, kind: str | None = None,
-                       paced: bool = True):
+                       paced: bool = True, **env: str):
     """The server and page described above, with the epochs typed in (and the autoencoder `kind` chosen, if
-    given; "Show every clustering epoch" off unless `paced`): yields the server, the page and the seconds
-    waited for the server to go quiet (at most `settle`)."""
-    with serving(Path(tempfile.mkdtemp(prefix="cache-run-", dir=workdir))) as server:
+    given; "Show every clustering epoch" off unless `paced`; `env` added to the server's, as Server.launch
+    takes it): yields the server, the page and the seconds waited for the server to go quiet (at most `settle`)."""
+    with serving(Path(tempfile.mkdtemp(prefix="cache-run-", dir=workdir)), **env) as server:
         page = browser.new_page(viewport=VIEWPORT)
         try:
             open_app(page, server.url)
