@@ -28,17 +28,16 @@ import time
 import numpy as np
 import torch
 
-from bench.machine import describe_machine, machine_line
 from bench.datasets import load_spec, parse_data_spec
-from bench.quality import comma_list
-from bench.settings import Overrides, build_config
-from deepclust_core.training import snapshot_builder as recorder_module
-from deepclust_core.training import loop
+from bench.machine import describe_machine, machine_line
+from bench.settings import Overrides, build_config, comma_list
 from deepclust_core.data.dataset import DataError
-from deepclust_core.training.loop import new_autoencoder, train
-from deepclust_core.methods.kmeans import kmeans
 from deepclust_core.methods import make_method
+from deepclust_core.methods.kmeans import kmeans
 from deepclust_core.networks.pretrain import pretrain_optimizer
+from deepclust_core.training import loop
+from deepclust_core.training import snapshot_builder as recorder_module
+from deepclust_core.training.loop import new_autoencoder, train
 
 OVERHEAD_TARGET = 10.0  # percent of epoch time, on 10,000 points
 

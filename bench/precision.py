@@ -23,8 +23,14 @@ import numpy as np
 import torch
 
 from bench.datasets import load_spec, parse_data_spec
-from bench.quality import comma_list, int_list, write
-from bench.settings import add_override_arguments, build_config, overrides_from
+from bench.quality import write
+from bench.settings import (
+    add_override_arguments,
+    build_config,
+    comma_list,
+    int_list,
+    overrides_from,
+)
 from bench.table import mean_std
 from deepclust_core import train
 from deepclust_core.evaluation.metrics import clustering_scores
@@ -61,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--methods", type=comma_list, default="dec,idec,dekm")
     parser.add_argument("--data", default="digits", help="one data spec (bench.quality's)")
     parser.add_argument("--seeds", type=int_list, default="0,1,2,3,4")
-    add_override_arguments(parser, int_list)
+    add_override_arguments(parser)
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--out", help="also write the table to this file (after every seed)")
     args = parser.parse_args(argv)

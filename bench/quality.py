@@ -27,7 +27,13 @@ from pathlib import Path
 from bench.datasets import SUBSAMPLE_SEED, load_spec, parse_data_spec
 from bench.machine import describe_machine, machine_line
 from bench.runs import RunResult, progress_line, result_of
-from bench.settings import add_override_arguments, describe, overrides_from
+from bench.settings import (
+    add_override_arguments,
+    comma_list,
+    describe,
+    int_list,
+    overrides_from,
+)
 from bench.table import header, markdown_table
 from deepclust_core import METHODS
 from deepclust_core.data.dataset import DataError, Dataset
@@ -35,17 +41,6 @@ from deepclust_core.recipe.build import config_for
 from deepclust_core.runs.store import RunStore
 from deepclust_core.sweeps.driver import Sweep
 from deepclust_core.sweeps.spec import Setting, SweepSpec
-
-
-def comma_list(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def int_list(text: str) -> list[int]:
-    try:
-        return [int(part) for part in comma_list(text)]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                              f"{SUBSAMPLE_SEED}; for synthetic sets, n generated rows), e.g. digits,fashion-mnist:10000,blobs")
     parser.add_argument("--data-dir", help="folder with the IDX files (fashion-mnist: default Debian's package folder)")
     parser.add_argument("--seeds", type=int_list, default="0,1,2,3,4", help="model seeds, comma separated")
-    add_override_arguments(parser, int_list)
+    add_override_arguments(parser)
     parser.add_argument("--pretraining-of", metavar="METHOD",
                         help="every method pretrains as METHOD's recipe does on the data (its autoencoder and "
                              "pretraining settings), so that they share one autoencoder a seed: with ae-kmeans, "

@@ -5,6 +5,7 @@ line's overrides (see deepclust_core.recipe.build), and their one-line descripti
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from deepclust_core import METHODS, TrainConfig
@@ -25,16 +26,29 @@ class Overrides:
     precision: str | None = None
 
 
-def precision_list(text: str) -> list[str]:
-    """--precision of bench.peers: a comma list of TrainConfig.precision values."""
-    values = [part.strip() for part in text.split(",") if part.strip()]
-    unknown = [value for value in values if value not in PRECISIONS]
-    if unknown or not values:
-        raise argparse.ArgumentTypeError(f"choose from {', '.join(PRECISIONS)}, comma separated")
-    return values
+def comma_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def add_override_arguments(parser, int_list, several_precisions: bool = False) -> None:
+def int_list(text: str) -> list[int]:
+    try:
+        return [int(part) for part in comma_list(text)]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+
+
+def choice_list(option: str, choices) -> Callable[[str], list[str]]:
+    """An argparse type: a non-empty comma list of `choices` for `option`."""
+    def parse(text: str) -> list[str]:
+        chosen = comma_list(text)
+        if not chosen or any(value not in choices for value in chosen):
+            raise argparse.ArgumentTypeError(f"{option} takes a comma list of {', '.join(choices)}; got {text!r}")
+        return chosen
+
+    return parse
+
+
+def add_override_arguments(parser, several_precisions: bool = False) -> None:
     """The command-line options that become Overrides (bench.quality and bench.peers share them); with
     `several_precisions`, --precision is a comma list (bench.peers: our runs in each)."""
     parser.add_argument("--pretrain-epochs", type=int, help="override every method's suggested pretraining epochs")
@@ -44,7 +58,7 @@ def add_override_arguments(parser, int_list, several_precisions: bool = False) -
     parser.add_argument("--hidden", type=int_list, help="MLP hidden widths, comma separated (default 500,500,2000)")
     parser.add_argument("--embedding-dim", type=int, help="embedding size (default: the method's, else 10)")
     if several_precisions:
-        parser.add_argument("--precision", type=precision_list, default="float32",
+        parser.add_argument("--precision", type=choice_list("--precision", PRECISIONS), default="float32",
                             help="our runs once in each of these precisions (TrainConfig.precision), comma separated")
     else:
         parser.add_argument("--precision", choices=PRECISIONS, help="the autoencoder's arithmetic "

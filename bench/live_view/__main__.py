@@ -42,6 +42,7 @@ from bench.live_view.scale import full_size_run
 from bench.live_view.slowdown import slowdown
 from bench.live_view.umap_time import umap_frames
 from bench.machine import describe_machine, machine_line
+from bench.settings import choice_list
 from browser_harness import chromium
 
 MEASUREMENTS = ("page", "first-frame", "umap", "live-frames", "first-umap", "pause", "slowdown", "redraw", "scale",
@@ -63,19 +64,11 @@ QUICK = dict(page_repeats=1, frame_repeats=1, frame_pretrain=2, frame_cluster=2,
              live_cluster=3, pause_pretrain=30, pause_repeats=1)
 
 
-def names(text: str) -> list[str]:
-    chosen = [part.strip() for part in text.split(",") if part.strip()]
-    unknown = [name for name in chosen if name not in MEASUREMENTS]
-    if unknown or not chosen:
-        raise argparse.ArgumentTypeError(f"--only takes a comma list of {', '.join(MEASUREMENTS)}; got {text!r}")
-    return chosen
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.live_view", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="tiny settings everywhere, to check the script works")
-    parser.add_argument("--only", type=names, default=list(MEASUREMENTS),
+    parser.add_argument("--only", type=choice_list("--only", MEASUREMENTS), default=list(MEASUREMENTS),
                         help=f"comma list of measurements to run: {', '.join(MEASUREMENTS)}")
     parser.add_argument("--long-epochs", type=int, help="epochs of the memory run (default 300; 20 with --quick)")
     parser.add_argument("--scale-minutes", type=float, nargs=2, metavar=("QUICK", "CLUSTER"),

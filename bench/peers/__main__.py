@@ -67,10 +67,11 @@ from bench.peers.runs import (
     run_peer,
 )
 from bench.peers.table import OURS, PeerResult, load_runs, report, runs_json
-from bench.quality import comma_list, int_list, write
-from bench.settings import add_override_arguments, describe
+from bench.quality import write
+from bench.settings import add_override_arguments, comma_list, describe, int_list
 from deepclust_core import METHODS
 from deepclust_core.data.dataset import DataError
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.peers", description=__doc__.split("\n\n")[0],
@@ -82,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="comma list of data specs: digits, fashion-mnist:10000 (seeded subsample), fashion-mnist")
     parser.add_argument("--data-dir", help="folder with the IDX files (fashion-mnist: default Debian's package folder)")
     parser.add_argument("--seeds", type=int_list, default="0,1,2", help="model seeds, comma separated")
-    add_override_arguments(parser, int_list, several_precisions=True)
+    add_override_arguments(parser, several_precisions=True)
     parser.add_argument("--threads", type=int, default=torch.get_num_threads(), help="torch threads, both libraries")
     parser.add_argument("--device", default="cpu", help="cpu or cuda[:n], both libraries")
     parser.add_argument("--peer-python", default=str(PEER_PYTHON), help="Python of the peer venv with ClustPy")
