@@ -30,10 +30,9 @@ def sweep_host():
 
 
 def ask_to_start() -> None:
-    """Start's callback only asks. A callback's arguments are those of the page that drew the button: a click that
-    lands before the rerun of the user's last change (a value typed, seeds edited) would start the setup the button
-    was drawn with, 20 trials of the defaults instead of the 4 typed. `start_if_asked` starts the setup as the
-    rerun this click starts reads it."""
+    """Start's callback only asks, as on the Train page (ui/run_buttons.py): a callback's arguments are those of the
+    page that drew the button, and a click before the rerun of the last edit started 20 default trials, not the 4
+    typed. `start_if_asked` starts the setup as the rerun this click starts reads it."""
     st.session_state[START] = True
 
 

@@ -115,9 +115,9 @@ def recipe_for_data(data) -> dict:
 AECM_LESSON = Lesson(
     optimises="AE-CM trains an autoencoder and a clustering module (CM) on its embedding at the same time, "
               "from random weights on data as large as the reference's, or on smaller data from a pretrained "
-              "autoencoder whose k-means partition sets the CM. The CM is a one-hidden-layer autoencoder whose loss is the expected k-means "
-              "distortion of the embedding under soft assignments, plus a Dirichlet prior against small clusters; "
-              "reconstructing the input keeps the embedding faithful to the data.",
+              "autoencoder whose k-means partition sets the CM. The CM is a one-hidden-layer autoencoder whose "
+              "loss is the expected k-means distortion of the embedding under soft assignments, plus a Dirichlet "
+              "prior against small clusters; reconstructing the input keeps the embedding faithful to the data.",
     equations=(
         r"z_i = f(x_i),\qquad \gamma_i = \operatorname{softmax}(W_\gamma^\top z_i + b_\gamma),\qquad "
         r"\hat z_i = \sum_{k=1}^{K} \gamma_{ik} u_k",
