@@ -20,7 +20,7 @@ share: install
 	$(BIN)/python -m ui.launch --share
 
 test: install-dev browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 test-fast: install-dev
 	$(BIN)/python -m pytest -m "not browser and not install and not bench"
