@@ -19,11 +19,17 @@ app: install
 share: install
 	$(BIN)/python -m ui.launch --share
 
+# First the tests that neither drive a browser nor start Ray, on every core (pytest-xdist, at most 4 test processes:
+# each loads PyTorch); then the browser and Ray tests one at a time, alone, as their timings assume. Each part lists
+# its slowest tests.
+IN_PARALLEL := -n auto --maxprocesses 4 --durations=10
+
 test: install-dev browser
-	$(BIN)/python -m pytest --durations=15
+	$(BIN)/python -m pytest $(IN_PARALLEL) -m "not browser and not ray"; parallel=$$?; \
+	$(BIN)/python -m pytest -m "browser or ray" --durations=10 && exit $$parallel
 
 test-fast: install-dev
-	$(BIN)/python -m pytest -m "not browser and not install and not bench"
+	$(BIN)/python -m pytest $(IN_PARALLEL) -m "not browser and not ray and not install and not bench"
 
 # Benchmarks print Markdown tables (see docs/benchmarks.md for the full commands).
 bench: install-dev

@@ -16,6 +16,7 @@ def table_rows(markdown: str) -> tuple[list[str], list[list[str]]]:
     return cells[0], cells[2:]
 
 
+@pytest.mark.ray  # a sweep
 def test_tiny_benchmark_table(tmp_path, capsys):
     out, raw = tmp_path / "quality.md", tmp_path / "quality.json"
     status = main(["--methods", "dec,ae-kmeans,dekm", "--data", "blobs:300,anisotropic:200", "--seeds", "0",

@@ -147,3 +147,29 @@ def test_the_pages_trial_runs_in_a_process_of_its_own(tiny_run):
     stopped = TrialProcess(tiny_run.data, config, delay=60)
     stopped.stop()
     assert stopped.done() and stopped.result() is None
+
+
+def test_a_trial_ends_when_the_process_that_started_it_has_gone(tmp_path):
+    """A server stopped while its page's trial trains leaves no trial behind (probe._end_with_parent)."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    starter = ("from deepclust_core import load_dataset, TrainConfig\n"
+               "from deepclust_core.runs.probe import TrialProcess\n"
+               "trial = TrialProcess(load_dataset('blobs', n_samples=100), TrainConfig(n_clusters=4), delay=600)\n"
+               "print(trial.process.pid)\n")
+    trial_pid = int(subprocess.run([sys.executable, "-c", starter], capture_output=True, text=True, check=True,
+                                   cwd=tmp_path).stdout)
+
+    def running() -> bool:  # an ended process that nobody reaped yet is a zombie ("Z")
+        try:
+            return Path(f"/proc/{trial_pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+
+    deadline = time.time() + 300  # the trial imports numpy and the package before it watches: slow when busy
+    while time.time() < deadline and running():
+        time.sleep(0.5)
+    assert not running(), "the trial outlived the process that started it"

@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from deepclust_core.runs.store import RunStore
 
+pytestmark = pytest.mark.ray
+
 ROOT = Path(__file__).resolve().parents[1]
 TINY_VALUES = "k=3,4\npretrain_epochs=1\ncluster_epochs=1\nhidden=16\nembedding_dim=2\nbatch_size=64"
 

@@ -21,6 +21,8 @@ from deepclust_core.runs.store import RunStore
 from deepclust_core.sweeps.spec import Setting, SweepSpec, grid, parse_seeds, parse_values, spec_from_file
 from deepclust_core.sweeps.summary import pairwise_agreement, summarize
 
+pytestmark = pytest.mark.ray
+
 TINY = {"pretrain_epochs": 2, "cluster_epochs": 2, "hidden": (16,), "embedding_dim": 2, "batch_size": 64}
 BLOBS = {"name": "blobs", "n_samples": 200}
 

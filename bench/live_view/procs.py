@@ -73,7 +73,11 @@ def listening_addresses(pid: int) -> list[tuple[ipaddress.IPv4Address | ipaddres
         return []
     found = []
     for table, state in wanted.items():
-        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+        try:
+            lines = Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]
+        except (FileNotFoundError, ProcessLookupError):  # the process ended while we looked
+            return []
+        for line in lines:
             fields = line.split()
             if fields[3] == state and fields[9] in inodes:
                 host, port = fields[1].split(":")

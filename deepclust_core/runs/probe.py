@@ -16,10 +16,12 @@ calibrated on another day.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -103,7 +105,21 @@ class TrialProcess:
             self.done()
 
 
+def _end_with_parent(every: float = 1.0) -> None:
+    """End this process once the one that started it has gone (it is then reparented): a server stopped or
+    killed leaves no trial training on for minutes behind it."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
+
+
 def _main(folder: str) -> None:
+    _end_with_parent()
     folder = Path(folder)
     trial = json.loads((folder / "trial.json").read_text())
     time.sleep(trial["delay"])
