@@ -150,7 +150,7 @@ def test_the_pages_trial_runs_in_a_process_of_its_own(tiny_run):
 
 
 def test_a_trial_ends_when_the_process_that_started_it_has_gone(tmp_path):
-    """A server stopped while its page's trial trains leaves no trial behind (probe._end_with_parent)."""
+    """A server stopped while its page's trial trains leaves no trial behind, nor its rows (probe._end_with_parent)."""
     import subprocess
     import sys
     import time
@@ -159,9 +159,10 @@ def test_a_trial_ends_when_the_process_that_started_it_has_gone(tmp_path):
     starter = ("from deepclust_core import load_dataset, TrainConfig\n"
                "from deepclust_core.runs.probe import TrialProcess\n"
                "trial = TrialProcess(load_dataset('blobs', n_samples=100), TrainConfig(n_clusters=4), delay=600)\n"
-               "print(trial.process.pid)\n")
-    trial_pid = int(subprocess.run([sys.executable, "-c", starter], capture_output=True, text=True, check=True,
-                                   cwd=tmp_path).stdout)
+               "print(trial.process.pid, trial.folder)\n")
+    pid, folder = subprocess.run([sys.executable, "-c", starter], capture_output=True, text=True, check=True,
+                                 cwd=tmp_path).stdout.split()
+    trial_pid = int(pid)
 
     def running() -> bool:  # an ended process that nobody reaped yet is a zombie ("Z")
         try:
@@ -173,3 +174,4 @@ def test_a_trial_ends_when_the_process_that_started_it_has_gone(tmp_path):
     while time.time() < deadline and running():
         time.sleep(0.5)
     assert not running(), "the trial outlived the process that started it"
+    assert not Path(folder).exists()  # nor the rows it was handed

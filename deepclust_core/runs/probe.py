@@ -105,22 +105,23 @@ class TrialProcess:
             self.done()
 
 
-def _end_with_parent(every: float = 1.0) -> None:
-    """End this process once the one that started it has gone (it is then reparented): a server stopped or
-    killed leaves no trial training on for minutes behind it."""
+def _end_with_parent(folder: Path, every: float = 1.0) -> None:
+    """End this process, and remove the `folder` it was handed, once the process that started it has gone (it
+    is then reparented): a server stopped or killed leaves no trial training on for minutes behind it."""
     parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(every)
+        shutil.rmtree(folder, ignore_errors=True)
         os._exit(1)
 
     threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 def _main(folder: str) -> None:
-    _end_with_parent()
     folder = Path(folder)
+    _end_with_parent(folder)
     trial = json.loads((folder / "trial.json").read_text())
     time.sleep(trial["delay"])
     X = np.load(folder / "rows.npy", allow_pickle=False)
