@@ -156,6 +156,8 @@ def test_a_trial_ends_when_the_process_that_started_it_has_gone(tmp_path):
     import time
     from pathlib import Path
 
+    from bench.live_view.procs import name_and_state
+
     starter = ("from deepclust_core import load_dataset, TrainConfig\n"
                "from deepclust_core.runs.probe import TrialProcess\n"
                "trial = TrialProcess(load_dataset('blobs', n_samples=100), TrainConfig(n_clusters=4), delay=600)\n"
@@ -165,10 +167,7 @@ def test_a_trial_ends_when_the_process_that_started_it_has_gone(tmp_path):
     trial_pid = int(pid)
 
     def running() -> bool:  # an ended process that nobody reaped yet is a zombie ("Z")
-        try:
-            return Path(f"/proc/{trial_pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-        except FileNotFoundError:
-            return False
+        return (name_and_state(trial_pid) or ("", "Z"))[1] != "Z"
 
     deadline = time.time() + 300  # the trial imports numpy and the package before it watches: slow when busy
     while time.time() < deadline and running():
