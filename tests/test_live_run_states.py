@@ -122,6 +122,33 @@ def test_stop_ends_a_paced_wait_at_once(tiny_run, no_umap, monkeypatch):
     assert_over(run, "stopped")
 
 
+def test_a_paced_run_waits_for_its_first_clustering_epoch_after_a_start_with_no_frames(tiny_run, no_umap,
+                                                                                      monkeypatch):
+    """A machine's first run: numba compiles UMAP through pretraining, so the page draws no frame for longer than
+    WATCHED_SECONDS. The run still waits for the page to draw its clustering epochs (it went on unpaced: 0 of 6
+    epochs drawn with their frame in test_first_run_browser)."""
+    from deepclust_core.projection.frames import Frames
+
+    monkeypatch.setattr(live, "PACE_MOST_SECONDS", 600.0)
+    monkeypatch.setattr(live, "WATCHED_SECONDS", 0.5)
+    monkeypatch.setattr(Frames, "wait_for_frame", lambda self, seq, stopped, most_seconds=300.0: time.sleep(1.0) or True)
+    run = LiveRun(tiny_run.data, tiny_run.config, record=False, paced=True).start()
+
+    def clustering():
+        return [e for e in run.history() if e.snapshot.phase == "cluster"]
+    deadline = time.time() + ENDED_WITHIN
+    while not clustering() and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    assert run.active and len(clustering()) == 1  # held at its first clustering epoch until a page draws it
+    run.shown(clustering()[0].seq)
+    while len(clustering()) < 2 and time.time() < deadline:
+        time.sleep(0.05)
+    assert len(clustering()) >= 2  # drawn: the run goes on
+    run.stop()
+    assert_over(run, "stopped")
+
+
 def test_a_bug_in_the_training_thread_ends_the_run_failed(tiny_run, no_umap, monkeypatch, capsys):
     run = LiveRun(tiny_run.data, tiny_run.config, record=False)
     monkeypatch.setattr(run, "_append", lambda snapshot: 1 / 0)

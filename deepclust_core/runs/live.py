@@ -195,8 +195,8 @@ class LiveRun:
         try:
             for snapshot in snapshots:
                 seq = self._append(snapshot)
-                if snapshot.phase == "cluster" and snapshot.epoch == 0:  # clustering starts with its own UMAP frame
-                    self.frames.wait_for_frame(seq, stopped=lambda: self.control.stopped)
+                if snapshot.phase == "cluster" and snapshot.epoch == 0:
+                    self._begin_clustering(seq)
                 if self.paced and snapshot.phase == "cluster":
                     self._wait_until_drawn(seq)
         except (TrainingDiverged, DataError, ValueError):
@@ -222,6 +222,15 @@ class LiveRun:
     def _embeddings(self) -> list[tuple[int, np.ndarray]]:
         with self._lock:
             return [(e.seq, e.snapshot.embedding) for e in self._entries]
+
+    def _begin_clustering(self, seq: int) -> None:
+        """Clustering starts with its own UMAP frame (`seq`, its epoch 0), and a paced run counts the page as
+        watching from then on. On a machine's first run the page drew no UMAP frame during pretraining (numba was
+        compiling), so without the fresh start the page looked gone, the run went on unpaced, and not one
+        clustering epoch was drawn with its frame while it trained (0 of 6 in test_first_run_browser)."""
+        self.frames.wait_for_frame(seq, stopped=lambda: self.control.stopped)
+        with self._changed:
+            self._drawn_at = max(self._drawn_at, time.time())
 
     def _wait_until_drawn(self, seq: int) -> None:
         """Hold training (between two epochs) until a page has drawn `seq`, it stopped drawing, the run

@@ -42,8 +42,8 @@ class RaceLane(LiveRun):
         try:
             snapshot = next(self._snapshots)
             seq = self._append(snapshot)
-            if snapshot.phase == "cluster" and snapshot.epoch == 0:  # clustering starts with its own UMAP frame
-                self.frames.wait_for_frame(seq, stopped=lambda: self.control.stopped)
+            if snapshot.phase == "cluster" and snapshot.epoch == 0:
+                self._begin_clustering(seq)
             return snapshot
         except StopIteration:
             pass
