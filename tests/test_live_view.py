@@ -19,19 +19,23 @@ def app():
 
 
 def short_run(at: AppTest, method: str = "dekm") -> AppTest:
-    """A few epochs on 300 blobs, trained to the end."""
+    """A few epochs on 300 blobs, trained to the end, the last epoch's UMAP frame made. Widgets are set together
+    where they already show: each run of the page is a rerun of the whole Train page."""
     at.sidebar.selectbox(key="data_choice").set_value("blobs (synthetic, 2-D)").run()
-    at.sidebar.number_input(key="synthetic_n").set_value(300).run()
+    at.sidebar.number_input(key="synthetic_n").set_value(300)
     at.sidebar.selectbox(key="method").set_value(method).run()
-    at.sidebar.number_input(key=f"{method}:train:pretrain_epochs").set_value(3).run()
+    at.sidebar.number_input(key=f"{method}:train:pretrain_epochs").set_value(3)
     if not at.sidebar.number_input(key=f"{method}:train:cluster_epochs").disabled:  # AE + k-means has no clustering epochs
-        at.sidebar.number_input(key=f"{method}:train:cluster_epochs").set_value(3).run()
+        at.sidebar.number_input(key=f"{method}:train:cluster_epochs").set_value(3)
     at.sidebar.text_input(key=f"{method}:train:hidden").set_value("32,32").run()
     button(at, "Start").click().run()
+    run = at.session_state["run"]
     deadline = time.time() + 90
-    while at.session_state["run"].active and time.time() < deadline:
-        time.sleep(0.5)
-    time.sleep(1.5)  # the last epoch's UMAP frame (the view may hold the newest epoch back until it is ready)
+    while run.active and time.time() < deadline:
+        time.sleep(0.2)
+    last = run.history()[-1].seq
+    while run.frames.layout(last) is None and time.time() < deadline:  # the view may hold the newest epoch back
+        time.sleep(0.1)
     return at.run()
 
 
