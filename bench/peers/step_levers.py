@@ -2,7 +2,7 @@
 autocast, channels-last for the conv autoencoder, torch.compile, no float() of the loss per batch, and the cost
 of taking a batch from the one tensor of all rows.
 
-    .venv/bin/python bench/peers/step_levers.py --repeats 6 --threads 1 [--compile]
+    .venv/bin/python -m bench.peers.step_levers --repeats 6 --threads 1 [--compile]
 
 Batch 256 of random 784-feature rows, Adam; the MLP 784-500-500-2000-10 and DEKM.py's conv autoencoder
 (28x28). Every variant runs 5 steps per repetition, the variants interleaved so that a loaded machine
@@ -14,15 +14,12 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from deepclust_core.networks.build import build_autoencoder  # noqa: E402
-from deepclust_core.settings.autoencoder import AutoencoderConfig  # noqa: E402
+from deepclust_core.networks.build import build_autoencoder
+from deepclust_core.settings.autoencoder import AutoencoderConfig
 
 ROWS, BATCH = 10_000, 256
 
