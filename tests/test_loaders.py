@@ -46,6 +46,20 @@ def test_arrays_are_read_only():
         data.X[0, 0] = 1.0
 
 
+
+def test_the_fingerprint_is_worked_out_once_per_data_set():
+    """A data set's hash is part of every cache key, asked for several times per rerun of the Train page: worked out
+    once (X is read-only), and a subsample (another data set) has its own."""
+    import hashlib
+    from unittest import mock
+
+    data = load_dataset("digits")
+    with mock.patch.object(hashlib, "sha256", wraps=hashlib.sha256) as sha256:
+        first = data.fingerprint()
+        assert data.fingerprint() == first
+        assert sha256.call_count == 1
+    assert data.subsample(100).fingerprint() != first
+
 def write_idx(path, array):
     header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}i", *array.shape)
     with gzip.open(path, "wb") as f:

@@ -134,13 +134,19 @@ class Dataset:
         return "; ".join(parts)
 
     def fingerprint(self) -> str:
-        """A short hash of the rows and shape: part of every cache key."""
+        """A short hash of the rows and shape: part of every cache key. Worked out once per data set (X is read-only):
+        hashing Fashion-MNIST's 70,000 rows takes 0.23 s of a free core, and the Train page asks for it several
+        times a rerun while a run trains beside it, each time Pause is clicked too."""
+        known = self.__dict__.get("_fingerprint")
+        if known is not None:
+            return known
         import hashlib
 
         digest = hashlib.sha256()
         digest.update(str((self.X.shape, self.image_shape)).encode())
         digest.update(np.ascontiguousarray(self.X).tobytes())
-        return digest.hexdigest()[:16]
+        object.__setattr__(self, "_fingerprint", digest.hexdigest()[:16])
+        return self._fingerprint
 
     def take(self, index: np.ndarray, name: str | None = None, source: dict | None = None) -> "Dataset":
         """The rows `index` (in order), every per-row field with them."""
