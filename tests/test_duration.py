@@ -86,6 +86,8 @@ def test_time_left_from_the_runs_own_epochs(tiny_run):
     assert during_pretraining == pytest.approx(8 * 2.0 + 20 * 2.0 * 0.70)
     during_clustering = time_left([("pretrain", 10, 10, 2.0), ("cluster", 0, 20, 5.0), ("cluster", 5, 20, 1.0)], config)
     assert during_clustering == pytest.approx(15 * 1.0)
+    at_the_kmeans_start = time_left([("pretrain", 10, 10, 2.0), ("cluster", 0, 20, 5.0)], config)
+    assert at_the_kmeans_start == pytest.approx(20 * 2.0 * 0.70)  # was 0: "About 1 s left" with the phase to go
 
 
 def test_a_stopping_rule_counts_the_epochs_such_runs_train_and_says_the_most():

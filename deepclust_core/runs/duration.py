@@ -199,9 +199,10 @@ def time_left(rows: list[tuple[str, int, int, float]], config: TrainConfig) -> f
     phase, epoch, total, _ = rows[-1]
     here = statistics.median(s for p, _, _, s in timed if p == phase) if any(p == phase for p, *_ in timed) else None
     likely_pretrain, likely_cluster = typical_epochs(config)
-    if phase == "cluster":
-        return (here or 0.0) * epochs_left(epoch, total, likely_cluster)
-    pretrain = here or statistics.median(s for *_, s in timed)
+    pretrain = here if phase == "pretrain" and here else statistics.median(s for *_, s in timed)
+    if phase == "cluster":  # at its k-means start (epoch 0), the pretraining's epochs are all there is to go by
+        here = here or pretrain * CLUSTER_TO_PRETRAIN.get(config.method, 1.0)
+        return here * epochs_left(epoch, total, likely_cluster)
     return (pretrain * epochs_left(epoch, total, likely_pretrain)
             + pretrain * CLUSTER_TO_PRETRAIN.get(config.method, 1.0) * likely_cluster)
 
