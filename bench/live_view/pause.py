@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.live_view.budget import BudgetTable, median, seconds, verdict
-from bench.live_view.procs import cpu_seconds
+from bench.live_view.procs import CLOCK_TICKS
 from bench.live_view.ready_to_start import run_ready_to_start
 from browser_harness import start_button, stop_run
 
@@ -76,11 +76,22 @@ IDLE_CPU = 0.05  # seconds of CPU the training threads may still use from the pa
 
 
 def thread_cpu(pid: int) -> dict[int, float]:
-    """CPU seconds (user + system) of each thread of a process."""
+    """CPU seconds (user + system) of each thread of a process, from /proc/PID/task/TID/stat (/proc/TID/stat, the
+    same path without "task", gives the whole process's time for every thread: measurements before 2026-12-07 08:30
+    UTC read that, so their "training thread still" times and CPU after the click say nothing)."""
+    times = {}
     try:
-        return {int(tid): cpu_seconds([int(tid)]) for tid in os.listdir(f"/proc/{pid}/task")}
+        tids = os.listdir(f"/proc/{pid}/task")
     except FileNotFoundError:
-        return {}
+        return times
+    for tid in tids:
+        try:
+            stat = Path(f"/proc/{pid}/task/{tid}/stat").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # the thread ended meanwhile
+        fields = stat[stat.rindex(")") + 2:].split()
+        times[int(tid)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    return times
 
 
 def busy_threads(pid: int, window: float = 3.0) -> list[int]:
@@ -102,9 +113,11 @@ def pause_once(page, pid: int, hold: float = 8.0, poll: float = 0.05, on_hold=No
     threads = busy_threads(pid)
     page.get_by_role("button", name="Pause", exact=True).click(timeout=60_000)
     clock = []  # (wall time, CPU seconds of the training threads)
+    known = {tid: 0.0 for tid in threads}  # each one's newest CPU time: a thread that ends keeps its last
     end = time.time() + hold
     while time.time() < end:
-        clock.append((time.time(), sum(thread_cpu(pid).get(tid, 0.0) for tid in threads)))
+        known.update({tid: cpu for tid, cpu in thread_cpu(pid).items() if tid in known})
+        clock.append((time.time(), sum(known.values())))
         if on_hold is not None and end - time.time() < hold / 2:
             on_hold()
             on_hold = None
