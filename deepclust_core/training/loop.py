@@ -49,8 +49,14 @@ def resolve_device(name: str = "auto") -> torch.device:
     return torch.device(name)
 
 
+# Rows per chunk of `embed`: Pause waits for the chunk under way. With 4,096, DEKM's conv encoder on Fashion-MNIST kept
+# training 1.4 and 4.1 s after a click at load 10 (bench.live_view --only scale, 2026-12-07); every path embeds with
+# the same chunks, so that training, `predict` and the estimator see the same numbers.
+EMBED_CHUNK = 1024
+
+
 @torch.no_grad()
-def embed(autoencoder: Autoencoder, X: torch.Tensor, batch_size: int = 4096,
+def embed(autoencoder: Autoencoder, X: torch.Tensor, batch_size: int = EMBED_CHUNK,
           pause_point: Callable[[], bool] | None = None) -> np.ndarray:
     """f(X) for every row, in evaluation mode (dropout off), as float32 numpy (n, d_emb). `pause_point` (a run's
     TrainingControl.should_stop) is called between chunks, so that Pause holds a pass over many rows too."""
