@@ -20,6 +20,7 @@ STYLE = """<style>
 .race-line {font-size: 1.25rem; line-height: 1.3}
 .race-line div {white-space: nowrap; overflow: hidden; text-overflow: ellipsis}
 .race-line .method {font-weight: 700}
+.race-line .epoch[title] {cursor: help}
 .race-line .up {color: #15803d} .race-line .down {color: #b91c1c} .race-line .level {color: #6b7280}
 .race-line .state {color: #6b7280; font-size: 1rem}
 .race-line .last {color: #92400e; font-weight: 600; font-size: 1rem}
