@@ -21,8 +21,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ui.live_view import EPOCH_MARKER_VARIABLE
-
 ROOT = Path(__file__).resolve().parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's: Playwright cannot download its own here
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -54,8 +52,7 @@ class Server:
     def launch(cls, cache_dir: str | Path, *, streamlit_run: bool = False, **env: str) -> Server:
         """The app on a free port with its pretraining cache (DEEPCLUST_CACHE) in `cache_dir`, and UMAP's
         compiled code there too, as for a user, unless `env` names a NUMBA_CACHE_DIR; `env` adds variables.
-        Started as `make app` starts it, or with `streamlit_run` as `streamlit run app.py` does, but with the
-        hidden per-epoch marker that the timings read (ui/live_view.py, EPOCH_MARKER_VARIABLE)."""
+        Started as `make app` starts it, or with `streamlit_run` as `streamlit run app.py` does."""
         port = free_port()
         inherited = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
         start = ["streamlit", "run", "app.py"] if streamlit_run else ["ui.launch"]
@@ -63,7 +60,7 @@ class Server:
                    "--server.headless", "true", "--server.fileWatcherType", "none",
                    "--browser.gatherUsageStats", "false"]
         launched = time.perf_counter()
-        env = {**inherited, "DEEPCLUST_CACHE": str(cache_dir), EPOCH_MARKER_VARIABLE: "1", **env}
+        env = {**inherited, "DEEPCLUST_CACHE": str(cache_dir), **env}
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    start_new_session=True)
         return cls(process, f"http://127.0.0.1:{port}", port, launched)

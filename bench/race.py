@@ -7,34 +7,41 @@ The page opens with DEKM and DEC; methods named after them are added in the side
 On a fresh server (its own pretraining cache and run store: the shared autoencoder is pretrained in the race;
 UMAP's compiled code from NUMBA_CACHE_DIR, else .cache/numba, as the tests leave it)
 the page's lecture layout, sidebar collapsed, 1280 x 720, "Show every clustering epoch" on (the default). A
-MutationObserver notes each method's epochs as the race view shows them (its hidden markers, ui/race_view.py)
-and whether with their own UMAP frame. Prints, per method: its clustering epochs, how many of them the page
+MutationObserver reads each method's scoreboard line as the race view shows it (ui/race_scoreboard.py): the
+clustering epoch its panels show while it trains, and whether with its own UMAP frame (what hovering that epoch
+tells a user: the autoencoder panel's note, ui/panels.py). Prints, per method: its clustering epochs, how many of them the page
 showed with their own frame while the race trained, that share, and the time from the click on Start race
 to the end of the race. With --screenshot, the page at the end of the race is saved there.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import tempfile
 import time
 
 from bench.machine import describe_machine, machine_line
 from browser_harness import ROOT, chromium, collapse_sidebar, serving
+from ui.panels import OWN_FRAME_NOTE
 from ui.race_setup import DEFAULT_METHODS
 
 SCREEN = {"width": 1280, "height": 720}
-MARKER_LOG = """() => {
+# Per method (by its place in the race), each clustering epoch its line showed while it trained: with its own frame?
+LINE_LOG = """() => {
   const seen = window.__race = {};
   const note = () => {
-    for (const m of document.querySelectorAll("span.race-epoch")) {
-      if (m.dataset.phase !== "cluster" || m.dataset.active !== "1") continue;
-      const epochs = seen[m.dataset.method] ??= {};
-      epochs[m.dataset.epoch] = epochs[m.dataset.epoch] || m.dataset.projected === "1";
-    }
+    document.querySelectorAll(".race-line").forEach((line, lane) => {
+      const epoch = line.querySelector(".epoch"), state = line.querySelector(".state");
+      const match = epoch?.textContent.match(/^(?:clustering (\\d+)\\/|k-means start)/);
+      if (!match || !/^(running|paused)$/.test(state?.textContent ?? "")) return;
+      const epochs = seen[lane] ??= {}, number = match[1] ?? "0";
+      epochs[number] = epochs[number] || epoch.title.startsWith(%s);
+    });
   };
-  new MutationObserver(note).observe(document.body, {subtree: true, childList: true, attributes: true});
-}"""
+  new MutationObserver(note).observe(document.body, {subtree: true, childList: true, characterData: true,
+                                                     attributes: true, attributeFilter: ["title"]});
+}""" % json.dumps(f"Autoencoder space: {OWN_FRAME_NOTE}")
 
 
 def add_methods(page, methods: list[str]) -> None:
@@ -64,7 +71,7 @@ def race(methods: list[str], screenshot: str | None, timeout: float = 1800.0) ->
         add_methods(page, methods)
         page.get_by_text("Lecture layout").click()
         page.wait_for_timeout(2000)
-        page.evaluate(MARKER_LOG)
+        page.evaluate(LINE_LOG)
         started = time.perf_counter()
         start.click()
         collapse_sidebar(page)
@@ -92,10 +99,10 @@ def main() -> None:
     print(f"time from Start race to the end of the race: {result['seconds']:.0f} s")
     print("| method | reached | status | clustering epochs (1..last) | drawn with their own UMAP frame | share |")
     print("|---|---|---|---|---|---|")
-    for method in args.methods:
+    for lane, method in enumerate(args.methods):
         record = result["records"][method]
         last = int(record.final_step.split()[1].split("/")[0]) if record.final_step.startswith("cluster") else 0
-        seen = result["seen"].get(method, {})
+        seen = result["seen"].get(str(lane), {})
         framed = sum(1 for epoch in range(1, last + 1) if seen.get(str(epoch)))
         share = framed / last if last else float("nan")
         print(f"| {method} | {record.final_step} | {record.status} | {last} | {framed} | {share:.0%} |")

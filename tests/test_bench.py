@@ -92,9 +92,9 @@ def test_scale_table_reads_the_epochs_pauses_and_memory_it_was_given():
     from bench.live_view.procs import GB, RssSampler, Sample
     from bench.live_view.scale import stage_table
 
-    def row(seq, phase, epoch, active, framed):
-        return {"seq": seq, "phase": phase, "epoch": epoch, "active": active, "framedWhileActive": framed is not None
-                and active, "published": 1000.0 * seq, "inDom": 1000.0 * seq + 500, "framed": framed}
+    def row(seq, phase, epoch, active, framed):  # the run store's end in s; the page's times in ms, as Date.now()
+        return {"phase": phase, "epoch": epoch, "active": active, "framedWhileActive": framed is not None
+                and active, "ended": float(seq), "inDom": 1000.0 * seq + 500, "framed": framed}
 
     memory = RssSampler({})
     memory.samples = [Sample(0.0, 0, {"server": GB, "children": 0}), Sample(2.0, 0, {"server": 2 * GB, "children": GB // 2 * 3})]
@@ -109,7 +109,7 @@ def test_scale_table_reads_the_epochs_pauses_and_memory_it_was_given():
     names = [row[0] for row in rows]
     assert values[names.index("pretrain epochs drawn by the page (epochs 1 to 2)")][0] == "2"
     assert [v[0] for n, v in zip(names, values) if n.startswith("of them drawn while")] == ["2, 1", "1, 1"]
-    assert values[names.index("snapshot -> in the DOM, median (max) s")][0] == "0.50 (0.50)"
+    assert values[names.index("epoch end -> in the DOM, median (max) s")][0] == "0.50 (0.50)"
     pause_rows = [v for n, v in zip(names, values) if n.startswith("Pause ")]
     assert pause_rows[0][2] == "PASS" and pause_rows[1][2] == "FAIL (never still)"
     assert values[names.index("server and children together, peak (GB)")] == ["3.50", "< 3 GB", "FAIL"]

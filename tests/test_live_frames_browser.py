@@ -5,9 +5,10 @@ at least 80 % of its clustering epochs with their own UMAP frame while it trains
 epoch's frame soon after the end. The 2 s target for that last frame is the benchmark's
 (bench/live_view/frames.py, docs/benchmarks.md, live UMAP frames): here, on a machine that may be busy
 with other work, a frame later than LAST_FRAME_SLACK times the target fails (2.14 s was seen at load 15).
-Reads the hidden epoch marker of ui/live_view.py. Cheaper than the benchmark's run where that changes nothing
-it checks: 5 pretraining epochs, not 20 (only the clustering epochs are counted), and UMAP's code compiled
-once for the session (conftest's NUMBA_CACHE_DIR), not by this server (the server still warms up before Start)."""
+Reads the autoencoder panel's caption, as a user does, and the session's run store. Cheaper than the
+benchmark's run where that changes nothing it checks: 5 pretraining epochs, not 20 (only the clustering epochs
+are counted), and UMAP's code compiled once for the session (conftest's NUMBA_CACHE_DIR), not by this server (the
+server still warms up before Start)."""
 import os
 
 import pytest

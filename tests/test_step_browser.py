@@ -3,35 +3,38 @@ first settings (digits, DEKM) pauses after its first epoch; each click on Step t
 pauses again with the panels (their own UMAP frame), the progress line and the scoreboard showing that epoch. The
 page's settings are left alone: on a loaded machine a Start pressed right after changing them once trained the
 page's first settings (each change's rerun cut short by the next). Stepping from pretraining into clustering is
-tests/test_step.py's. Reads the hidden epoch marker of ui/live_view.py."""
+tests/test_step.py's. Reads the page as a user does: the autoencoder panel's caption names the epoch the panels show
+and whose UMAP frame it is drawn with."""
 import re
 
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
 from browser_harness import VIEWPORT, collapse_sidebar, open_app, start_button
+from ui.panels import OWN_FRAME_NOTE
 
 pytestmark = BROWSER_MARKS
 PRETRAIN = 200  # the page's first settings: DEKM's on digits
 STEPS = [2, 3]  # the pretraining epochs of two Steps, after the first, which slow motion pauses after
 WAIT_MS = 300_000  # a loaded 2-core machine, a fresh server compiling UMAP: minutes, not seconds
 HELD_MS = 3_000  # a paused run that shows no new epoch for this long is held
-# The newest epoch marker on the page: the snapshot the panels show, and whether with its own UMAP frame.
-MARKER = """() => { const all = document.querySelectorAll('span.epoch-published'); if (!all.length) return null;
-  const m = all[all.length - 1];
-  return {seq: +m.dataset.seq, phase: m.dataset.phase, epoch: +m.dataset.epoch, projected: m.dataset.projected === '1'}; }"""
-SHOWN_WITH_FRAME = f"""(seq) => {{ const m = ({MARKER})(); return m && m.seq === seq && m.projected; }}"""
+CAPTION = re.compile(r"^(Pretraining epoch \d+|Clustering start|Clustering epoch \d+): ")  # ui/panels.py
 
 
-def paused_at(page, seq: int) -> dict:
-    """Wait until the page shows snapshot `seq` with its own frame and the run paused (Resume); then check that
-    nothing moves for HELD_MS. The marker."""
-    page.wait_for_function(SHOWN_WITH_FRAME, arg=seq, timeout=WAIT_MS)
+def shown_caption(page) -> str:
+    """The autoencoder panel's caption: the epoch the panels show, and whose UMAP frame they draw it with."""
+    return page.get_by_test_id("stCaptionContainer").filter(has_text=CAPTION).first.inner_text()
+
+
+def paused_at(page, epoch: int) -> None:
+    """Wait until the panels show pretraining epoch `epoch` with its own UMAP frame and the run paused (Resume);
+    then check that nothing moves for HELD_MS."""
+    own = f"Pretraining epoch {epoch}: {OWN_FRAME_NOTE}"
+    page.get_by_test_id("stCaptionContainer").filter(has_text=own).first.wait_for(timeout=WAIT_MS)
     resume = page.get_by_role("button", name="Resume", exact=True)
     resume.wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(HELD_MS)
-    marker = page.evaluate(MARKER)
-    assert marker["seq"] == seq and resume.is_visible(), f"the run went on after epoch {seq}: {marker}"
-    return marker
+    caption = shown_caption(page)
+    assert caption == own and resume.is_visible(), f"the run went on after pretraining epoch {epoch}: {caption!r}"
 
 
 def shows_epoch(page, epoch: int) -> None:
@@ -51,13 +54,11 @@ def test_step_trains_one_epoch_per_click_then_pauses(server, browser):
     page.wait_for_timeout(500)
     assert slow_motion.is_checked()
     start_button(page).click(timeout=120_000)
-    marker = paused_at(page, 0)  # slow motion: the first epoch, then paused
-    assert (marker["phase"], marker["epoch"]) == ("pretrain", 1)
+    paused_at(page, 1)  # slow motion: the first epoch, then paused
     shows_epoch(page, 1)
-    for seq, epoch in enumerate(STEPS, start=1):
+    for epoch in STEPS:
         page.get_by_role("button", name="Step", exact=True).click(timeout=120_000)  # one click
-        marker = paused_at(page, seq)  # exactly one epoch more, then paused
-        assert (marker["phase"], marker["epoch"]) == ("pretrain", epoch)
+        paused_at(page, epoch)  # exactly one epoch more, then paused
         shows_epoch(page, epoch)
     # screenshots only now: under load (30 to 60 on 2 cores) one taken while paused was followed by the tab's
     # connection dropping for more than 3 s, which interrupts the run (its tab looked closed)
@@ -68,4 +69,5 @@ def test_step_trains_one_epoch_per_click_then_pauses(server, browser):
     collapse_sidebar(page)
     page.wait_for_timeout(2000)
     page.screenshot(path=str(ARTIFACTS / "step-lecture.png"), timeout=120_000)
-    assert page.evaluate(MARKER)["seq"] == len(STEPS)  # still paused at the last step's epoch (the server's end ends it)
+    # still paused at the last step's epoch (the server's end ends it)
+    assert shown_caption(page).startswith(f"Pretraining epoch {STEPS[-1]}: "), shown_caption(page)

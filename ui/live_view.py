@@ -6,7 +6,6 @@ replay is playing); the training thread never calls st.*.
 """
 from __future__ import annotations
 
-import os
 import time
 from contextlib import nullcontext
 
@@ -36,7 +35,6 @@ DEFERRED_CURVES = ("Label changes, cluster sizes and the method's own quantities
                    "or ends, so that the panels keep up with training.")
 FRAME_WAIT_SECONDS = 0.5  # after a run, or on a stored run's epoch, how often to look for the frame on its way
 FIRST_SNAPSHOT_WAIT = 2.0  # seconds the first draw after Start waits for epoch 0 (cached AE: ~0.5 s)
-EPOCH_MARKER_VARIABLE = "DEEPCLUST_EPOCH_MARKER"  # set by browser_harness.py for the tools that time the page
 PHASES = {"pretrain": "Pretraining the autoencoder", "cluster": "Clustering"}
 ENDINGS = {
     "finished": "Finished: all planned epochs ran.",
@@ -58,25 +56,6 @@ LECTURE_STYLE = """<style>
 LECTURE_PANEL_HEIGHT = 345
 LECTURE_CHART_HEIGHT = 290
 LECTURE_SPECTRUM_HEIGHT = 150
-
-
-def timing_marker(css_class: str, **data) -> None:
-    """Only where the server's environment sets EPOCH_MARKER_VARIABLE (the benchmarks and the browser tests, which
-    time the page from outside): `data` as the data-* attributes of a hidden marker of class `css_class`, whose
-    element container takes no room in the layout. A user's page has none."""
-    if os.environ.get(EPOCH_MARKER_VARIABLE):
-        attributes = " ".join(f'data-{name}="{value}"' for name, value in data.items())
-        st.html(f'<style>[data-testid="stElementContainer"]:has(> * .{css_class}) {{display: none}}</style>'
-                f'<span hidden class="{css_class}" {attributes}></span>')
-
-
-def epoch_marker(run: ShownRun, shown: Entry) -> None:
-    """The epoch on screen of a live run: its snapshot's number, publication time, phase and epoch, whether it is
-    drawn with its own UMAP frame and whether the run is still active."""
-    if shown.published is not None:
-        timing_marker("epoch-published", seq=shown.seq, published=f"{shown.published:.3f}",
-                      projected=int(run.frames.layout(shown.seq) is not None), phase=shown.snapshot.phase,
-                      epoch=shown.snapshot.epoch, active=int(run.active))
 
 
 def progress(run: ShownRun, newest: Entry, lecture: bool = False) -> None:
@@ -180,7 +159,6 @@ def draw(run: ShownRun, lecture: bool) -> None:
         entries = entries[:live_edge(entries, run.frames, time.time()) + 1]
     board = st.container()
     entry = controls_and_panels(run, entries, lecture)
-    epoch_marker(run, entry)
     if hasattr(run, "shown") and run.frames.layout(entry.seq) is not None:  # a paced live run goes on
         run.shown(entry.seq)
     with board:

@@ -21,6 +21,9 @@ from .new_rows import add_new_rows
 COLOURINGS = ("predicted cluster", "true label", "confidence")
 PANEL_HEIGHT = 460  # pixels; the lecture layout passes less
 SPECTRUM_HEIGHT = 200
+# The autoencoder panel's note on an epoch drawn with its own UMAP frame; the benchmarks and browser tests read
+# the caption, as a user does, to tell which epoch is on screen and with which frame (bench/live_view/shown_epoch.py)
+OWN_FRAME_NOTE = "UMAP of this epoch's embedding, warm-started from the previous frame"
 
 
 def colouring(run: ShownRun, entry: Entry, by_label: bool) -> tuple[np.ndarray, list[str], str, np.ndarray | None]:
@@ -133,7 +136,16 @@ def autoencoder_panel(run: ShownRun, entries: list[Entry], entry: Entry, colour_
     layout, axes, note = frame_of(run, entries, shown)
     title = "Autoencoder space" + (" (pretrained)" if show_pretrained else "")
     draw_points(run, shown, layout, title, axes, colour_by, highlight, None, "autoencoder_panel", height, lecture)
-    st.caption(note)
+    st.caption(f"{epoch_name(shown)}: {note}")
+
+
+def epoch_name(entry: Entry) -> str:
+    """The epoch a panel shows, as its caption names it: "Pretraining epoch 3", "Clustering start" (the method's
+    initial clusters), "Clustering epoch 7"."""
+    s = entry.snapshot
+    if s.phase == "pretrain":
+        return f"Pretraining epoch {s.epoch}"
+    return "Clustering start" if s.epoch == 0 else f"Clustering epoch {s.epoch}"
 
 
 def frame_of(run: ShownRun, entries: list[Entry], shown: Entry) -> tuple[np.ndarray, tuple[str, str], str]:
@@ -146,7 +158,7 @@ def frame_of(run: ShownRun, entries: list[Entry], shown: Entry) -> tuple[np.ndar
         return projection.pca_layout(shown.snapshot.embedding), ("principal axis 1", "principal axis 2"), note
     seq, layout = nearest
     if seq == shown.seq:
-        return layout, ("UMAP 1", "UMAP 2"), "UMAP of this epoch's embedding, warm-started from the previous frame"
+        return layout, ("UMAP 1", "UMAP 2"), OWN_FRAME_NOTE
     seqs = [e.seq for e in entries]
     behind = seqs.index(shown.seq) - seqs.index(seq) if seq in seqs and shown.seq in seqs else None
     if behind is not None and behind > 0:

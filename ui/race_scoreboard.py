@@ -20,6 +20,7 @@ STYLE = """<style>
 .race-line {font-size: 1.25rem; line-height: 1.3}
 .race-line div {white-space: nowrap; overflow: hidden; text-overflow: ellipsis}
 .race-line .method {font-weight: 700}
+.race-line .epoch[title] {cursor: help}
 .race-line .up {color: #15803d} .race-line .down {color: #b91c1c} .race-line .level {color: #6b7280}
 .race-line .state {color: #6b7280; font-size: 1rem}
 .race-line .last {color: #92400e; font-weight: 600; font-size: 1rem}
@@ -55,13 +56,17 @@ def _scores(entry: Entry) -> str:
     return " · ".join(parts)
 
 
-def scoreboard_line(index: int, run: ShownRun, entry: Entry | None, last_picture: bool, waiting_for: str) -> None:
-    """The line of method `index` at the epoch its panels show (`entry`; None before it has one)."""
+def scoreboard_line(index: int, run: ShownRun, entry: Entry | None, last_picture: bool, waiting_for: str,
+                    frame_note: str | None = None) -> None:
+    """The line of method `index` at the epoch its panels show (`entry`; None before it has one); hovering its
+    epoch tells which UMAP frame the autoencoder panel shows (`frame_note`, panels.frame_of's), which the panel
+    itself says only while its own frame is on its way."""
     title = f"<span class='method' style='color: {method_colour(index)}'>{html.escape(method_title(run))}</span>"
     if entry is None:
         first, second = f"<span class='state'>waiting for {html.escape(waiting_for)}</span>", "&nbsp;"
     else:
         state = (f"<span class='last'>{run.status}: its last picture</span>" if last_picture else
                  f"<span class='state'>{run.status}</span>")
-        first, second = f"{_phase(entry)} · {state}", _scores(entry)
+        tooltip = "" if frame_note is None else f" title='Autoencoder space: {html.escape(frame_note, quote=True)}'"
+        first, second = f"<span class='epoch'{tooltip}>{_phase(entry)}</span> · {state}", _scores(entry)
     st.html(STYLE + f"<div class='race-line'><div>{title} · {first}</div><div>{second}</div></div>")

@@ -20,7 +20,7 @@ from deepclust_core.runs.shown_run import Entry, ShownRun, live_edge
 
 from . import replay
 from .input_plane import input_plane_panel
-from .live_view import FIRST_SNAPSHOT_WAIT, FRAME_WAIT_SECONDS, REFRESH_SECONDS, colour_controls, timing_marker
+from .live_view import FIRST_SNAPSHOT_WAIT, FRAME_WAIT_SECONDS, REFRESH_SECONDS, colour_controls
 from .panels import draw_points, frame_of
 from .race_chart import race_acc_chart
 from .race_scoreboard import method_title, scoreboard_line
@@ -97,8 +97,9 @@ def draw(lanes: list[ShownRun], lecture: bool) -> None:
                         following and not lane.active and any(other.active for other in lanes))
                     waiting = (f"the autoencoder that {lead} pretrains for every method" if lane.active
                                else f"nothing: it ended ({lane.status}) before its first epoch")
-                    scoreboard_line(index, lane, entry, last, waiting)
-                    lane_panels(lane, entries, entry, colour_by, wrong, height, lecture, place)
+                    frame = None if entry is None else frame_of(lane, entries, entry)
+                    scoreboard_line(index, lane, entry, last, waiting, None if frame is None else frame[2])
+                    lane_panels(lane, entry, frame, colour_by, wrong, height, lecture)
     names = [method_title(lane) for lane in lanes]
     race_acc_chart(names, histories, pretrain_epochs, None if following else place, CHART_HEIGHT[lecture], lecture)
     if any(entry is not None and entry.snapshot.plane is not None for entry in shown_entries):  # two columns
@@ -108,22 +109,22 @@ def draw(lanes: list[ShownRun], lecture: bool) -> None:
                     input_plane_panel(lane, entry, colour_by, height)
 
 
-def lane_panels(lane: ShownRun, entries: list[Entry], entry: Entry | None, colour_by: str, wrong: bool, height: int,
-                lecture: bool, place: int) -> None:
-    """One method's two panels: the autoencoder space (UMAP) and its own clustering space, drawn for `place` on
-    the race's axis."""
+def lane_panels(lane: ShownRun, entry: Entry | None, frame: tuple | None, colour_by: str, wrong: bool, height: int,
+                lecture: bool) -> None:
+    """One method's two panels: the autoencoder space (UMAP; `frame`: panels.frame_of's layout, axes and note) and
+    its own clustering space."""
     if entry is None:
         with st.container(height=height, border=True):
             st.caption("This method starts from the shared autoencoder once it is pretrained." if lane.active
                        else "This method has no epoch to show here.")
         return
     lane.frames.look_at(entry.seq)
+    layout, axes, note = frame
+    projected = lane.frames.layout(entry.seq) is not None
     left, right = st.columns(2, gap="small")
     with left:
-        layout, axes, note = frame_of(lane, entries, entry)
         draw_points(lane, entry, layout, "Autoencoder space", axes, colour_by, wrong, None, "race_autoencoder",
                     height, lecture, legend=not lecture)
-        projected = lane.frames.layout(entry.seq) is not None
         if not projected:
             st.caption(note)
     with right:
@@ -132,9 +133,5 @@ def lane_panels(lane: ShownRun, entries: list[Entry], entry: Entry | None, colou
         centroids = None if view.centroids is None else view.centroids[:, [x, y]]
         draw_points(lane, entry, view.coords[:, [x, y]], view.title, (view.axis_names[x], view.axis_names[y]),
                     colour_by, wrong, centroids, "race_own_space", height, lecture, legend=not lecture)
-    s = entry.snapshot
-    # for bench/race.py and the browser test: the place on the race's axis the view drew (runs/race_axis.py)
-    timing_marker("race-epoch", method=lane.config.method, seq=entry.seq, phase=s.phase, epoch=s.epoch,
-                  projected=int(projected), active=int(lane.active), place=place)
     if hasattr(lane, "shown") and projected:  # a paced race goes on once every method's epoch is drawn
         lane.shown(entry.seq)

@@ -7,8 +7,9 @@
    numba compiles UMAP) and started again on the same cache folder; from the server's launch
    and from the click on Start to the first UMAP frame in the page.
 
-Both read the hidden epoch marker of ui/live_view.py (seq, phase, epoch, publication time,
-whether the newest snapshot's frame is drawn, whether the run is active).
+Both read the page as a user does: which epoch the autoencoder panel shows, with which frame, and whether
+the run is active (its caption and the progress bar, bench/live_view/shown_epoch.py); 8 times the last frame
+from the epoch's end as the run store records it.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from bench.live_view.budget import BudgetTable, seconds, verdict
 from bench.live_view.ready_to_start import run_ready_to_start
+from bench.live_view.shown_epoch import SHOWN_EPOCH_JS, epoch_ends
 from browser_harness import (
     CHARTS_IN_PAGE_JS,
     VIEWPORT,
@@ -30,25 +32,24 @@ from browser_harness import (
 )
 
 LIVE_SHARE_TARGET = 0.8  # clustering epochs shown with their own frame while the run is active (issue 15)
-LAST_FRAME_TARGET = 2.0  # seconds from the last snapshot to its frame on screen
+LAST_FRAME_TARGET = 2.0  # seconds from the last epoch's end to its frame on screen
 UMAP_AXIS = "UMAP 1"  # the autoencoder panel's x-axis title once a UMAP frame is drawn
 
+# Each epoch the panels showed ("phase:epoch"): when first, and when first with its own UMAP frame
 FRAME_TIMER = """() => {
   const rows = window.__frames = {};
+  const shownEpoch = %s;
   const note = () => {
-    for (const m of document.querySelectorAll("span.epoch-published")) {
-      const row = rows[m.dataset.seq] ??= {seq: Number(m.dataset.seq), phase: m.dataset.phase,
-        epoch: Number(m.dataset.epoch), published: Number(m.dataset.published) * 1000, shown: Date.now(),
-        framed: null, framedWhileActive: false};
-      if (m.dataset.projected === "1" && row.framed === null) {
-        row.framed = Date.now();
-        row.framedWhileActive = m.dataset.active === "1";
-      }
+    const now = shownEpoch();
+    if (now === null) return;
+    const row = rows[now.key] ??= {shown: Date.now(), framed: null, framedWhileActive: false};
+    if (now.framed && row.framed === null) {
+      row.framed = Date.now();
+      row.framedWhileActive = now.active;
     }
   };
-  new MutationObserver(note).observe(document.body, {subtree: true, childList: true, attributes: true,
-    attributeFilter: ["data-seq", "data-projected", "data-active"]});
-}"""
+  new MutationObserver(note).observe(document.body, {subtree: true, childList: true, characterData: true});
+}""" % SHOWN_EPOCH_JS
 
 # The panels are frames of the page (ui/live_chart): their titles are looked for every 50 ms.
 FIRST_UMAP_TIMER = """() => {
@@ -68,11 +69,11 @@ FIRST_UMAP_TIMER = """() => {
 
 @dataclass(frozen=True)
 class LiveFrames:
-    cluster_epochs: int  # clustering snapshots of the run (epoch 0, the start, included)
-    shown: int  # of them, drawn by the page while the run was active
+    cluster_epochs: int  # clustering snapshots of the run (epoch 0, the start, included), as the run store has them
+    shown: int  # of them, drawn by the page
     framed_live: int  # of them, drawn with their own UMAP frame while the run was active
-    last_frame_delay: float | None  # seconds from the last snapshot's publication to its frame in the page
-    cluster_seconds: float  # from the first clustering snapshot's publication to the last one's
+    last_frame_delay: float | None  # seconds from the last epoch's end to its frame in the page
+    cluster_seconds: float  # from the first clustering epoch's end to the last one's
 
     @property
     def live_share(self) -> float:
@@ -80,22 +81,23 @@ class LiveFrames:
 
 
 def watch_live_frames(page, timeout: float = 1800.0) -> LiveFrames:
-    """Click Start on a page whose settings are in place; watch the run to its end and 3 s beyond."""
+    """Click Start on a page whose settings are in place; watch the run to its end and 3 s beyond; the run's
+    epochs from the run store at $DEEPCLUST_HOME, where the page's server records it."""
     page.evaluate(FRAME_TIMER)
     start_button(page).click()
     wait_for_end(page, timeout)
     page.wait_for_timeout(3000)  # the last frame, if it is still on its way
-    rows = sorted(page.evaluate("() => Object.values(window.__frames)"), key=lambda row: row["seq"])
+    rows = page.evaluate("() => window.__frames")
     if not rows:
-        raise RuntimeError("the page showed no epoch marker")
-    cluster = [row for row in rows if row["phase"] == "cluster"]
-    last = rows[-1]
+        raise RuntimeError("the page named no epoch in the autoencoder panel's caption")
+    epochs = epoch_ends()
+    cluster = [e for e in epochs if e.phase == "cluster"]
+    seen = [rows[e.key] for e in cluster if e.key in rows]
+    last = rows.get(epochs[-1].key, {}).get("framed")
     return LiveFrames(
-        cluster_epochs=last["epoch"] + 1 if last["phase"] == "cluster" else 0,
-        shown=sum(row["shown"] is not None for row in cluster),
-        framed_live=sum(row["framedWhileActive"] for row in cluster),
-        last_frame_delay=None if last["framed"] is None else (last["framed"] - last["published"]) / 1000,
-        cluster_seconds=(cluster[-1]["published"] - cluster[0]["published"]) / 1000 if cluster else 0.0)
+        cluster_epochs=len(cluster), shown=len(seen), framed_live=sum(row["framedWhileActive"] for row in seen),
+        last_frame_delay=None if last is None else last / 1000 - epochs[-1].ended,
+        cluster_seconds=cluster[-1].elapsed - cluster[0].elapsed if cluster else 0.0)
 
 
 # (autoencoder, paced): the MLP as when issue 15 was measured; conv, DEKM's network for images since issue 16,
@@ -112,9 +114,9 @@ def live_frames(browser, machine: str, pretrain: int, cluster: int, workdir: Pat
         "Chromium (fresh server, empty pretraining cache), with DEKM_dense.py's MLP and with DEKM.py's conv network "
         "(digits' default since issue 16), with 'Show every clustering epoch' (the default: training waits for the "
         "page to draw each clustering epoch, at most 2 s) and at full speed; the clustering epochs the page drew "
-        "while the run was active, those drawn with their own UMAP frame, the seconds from the last snapshot to "
-        "its frame in the page (epoch marker of ui/live_view.py), and the seconds from the first clustering "
-        "snapshot to the last.",
+        "while the run was active, those drawn with their own UMAP frame, the seconds from the last epoch's end "
+        "(run store) to its frame in the page (the autoencoder panel's caption), and the seconds from the first "
+        "clustering epoch's end to the last.",
         machine, ["Autoencoder", "Show every epoch", "Clustering epochs", "Drawn live", "With their own frame", "Share", "Target",
                   "Last frame s", "Target", "Clustering s", "Result"])
     for kind, paced in RUNS:

@@ -18,6 +18,7 @@ from pathlib import Path
 from bench.live_view.budget import BudgetTable, median, seconds, verdict
 from bench.live_view.procs import CLOCK_TICKS
 from bench.live_view.ready_to_start import run_ready_to_start
+from bench.live_view.shown_epoch import SHOWN_EPOCH_JS
 from browser_harness import start_button, stop_run
 
 PAUSE_TARGET = 1.0  # seconds from the click to the page showing the paused run ("at once", issue 15)
@@ -50,7 +51,7 @@ def pause_latency(browser, machine: str, pretrain: int, repeats: int, workdir: P
     """Measurement 10: Pause and Resume clicked while the run trains; click to page, in the page."""
     with run_ready_to_start(browser, workdir, pretrain, 20, settle) as (_, page, waited):
         start_button(page).click()
-        page.locator("span.epoch-published").first.wait_for(state="attached", timeout=120_000)  # a live epoch drawn
+        page.wait_for_function(f"() => ({SHOWN_EPOCH_JS})()?.active", timeout=120_000)  # a live epoch drawn
         page.wait_for_timeout(5000)  # the live view redrawing at its pace
         marks = toggle_times(page, repeats)
         stop_run(page)

@@ -1,13 +1,11 @@
 """Live-view budget, measurement 6: from the end of an epoch to the page showing it, in the browser.
 
-The live view writes a hidden marker with each redraw while a run is active
-(`<span class="epoch-published" data-seq data-published data-projected>`, ui/live_view.py): the newest
-snapshot's number and the wall clock (time.time()) at which the training thread added it to
-the run's history, right after the epoch's snapshot was recorded. A MutationObserver in the
-page notes, for every new marker, the browser's wall clock (Date.now()) when it entered the
-DOM and two animation frames later (the frame that painted it), and when the page first showed
-it with its own UMAP frame (`framed`, null when a newer epoch came first). Server and browser
-run on this machine, so both read the same clock.
+A MutationObserver in the page notes, for every epoch the autoencoder panel's caption names (the epoch the
+panels show, bench/live_view/shown_epoch.py), the browser's wall clock (Date.now()) when it entered the DOM and
+two animation frames later (the frame that painted it), and when the page first showed it with its own UMAP
+frame (`framed`, null when a newer epoch came first). Each is timed from the epoch's end as the run store records
+it (the run's `created` plus the epoch's `elapsed`; before 2026-12-07 from its publication to the page, about
+0.1 s later). Server and browser run on this machine, so both read the same clock.
 """
 from __future__ import annotations
 
@@ -16,27 +14,26 @@ from pathlib import Path
 
 from bench.live_view.budget import BudgetTable, seconds
 from bench.live_view.ready_to_start import run_ready_to_start
+from bench.live_view.shown_epoch import SHOWN_EPOCH_JS, epoch_ends
 from browser_harness import start_button, wait_for_end
 
 REDRAW_TIMER = """() => {
   const seen = window.__redraws = [];
   const rows = new Map();
+  const shownEpoch = %s;
   new MutationObserver(() => {
-    for (const marker of document.querySelectorAll("span.epoch-published")) {
-      const seq = Number(marker.dataset.seq), projected = marker.dataset.projected === "1";
-      const known = rows.get(seq);
-      if (known) {
-        if (projected && known.framed === null) known.framed = Date.now();
-        continue;
-      }
-      const row = {seq, published: Number(marker.dataset.published) * 1000, inDom: Date.now(),
-                   framed: projected ? Date.now() : null};
-      rows.set(seq, row);
-      requestAnimationFrame(() => requestAnimationFrame(() => { row.painted = Date.now(); seen.push(row); }));
+    const now = shownEpoch();
+    if (now === null) return;
+    const known = rows.get(now.key);
+    if (known) {
+      if (now.framed && known.framed === null) known.framed = Date.now();
+      return;
     }
-  }).observe(document.body, {subtree: true, childList: true, attributes: true,
-                             attributeFilter: ["data-seq", "data-projected"]});
-}"""
+    const row = {key: now.key, inDom: Date.now(), framed: now.framed ? Date.now() : null};
+    rows.set(now.key, row);
+    requestAnimationFrame(() => requestAnimationFrame(() => { row.painted = Date.now(); seen.push(row); }));
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}""" % SHOWN_EPOCH_JS
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -51,19 +48,21 @@ def redraw_latency(browser, machine: str, pretrain: int, cluster: int, workdir: 
         page.evaluate(REDRAW_TIMER)
         start_button(page).click()
         wait_for_end(page, timeout)
-        page.wait_for_timeout(500)  # the last marker's two animation frames
+        page.wait_for_timeout(500)  # the last epoch's two animation frames
         redraws = page.evaluate("() => window.__redraws")
     if not redraws:
-        raise RuntimeError("the page showed no epoch marker while the run trained")
-    in_dom = [(r["inDom"] - r["published"]) / 1000 for r in redraws]
-    painted = [(r["painted"] - r["published"]) / 1000 for r in redraws]
+        raise RuntimeError("the page named no epoch in the autoencoder panel's caption while the run trained")
+    ended = {e.key: e.ended for e in epoch_ends()}
+    in_dom = [r["inDom"] / 1000 - ended[r["key"]] for r in redraws]
+    painted = [r["painted"] / 1000 - ended[r["key"]] for r in redraws]
     table = BudgetTable(
         "6. Epoch end to redrawn page",
         f"digits, DEKM, {pretrain} pretraining + at most {cluster} clustering epochs started from the page; for each "
-        "epoch the page showed, from the snapshot entering the run's history (time.time() in the server) to its "
-        "marker entering the DOM and to the frame that painted it (Date.now() in headless Chromium, same machine).",
+        "epoch the page showed, from its end as the run store records it (time.time() in the server) to the "
+        "autoencoder panel's caption naming it in the DOM and to the frame that painted it (Date.now() in headless "
+        "Chromium, same machine).",
         machine, ["Step", "Median s", "90th percentile s", "Max s", "Epochs drawn"])
-    for name, values in (("snapshot -> in the DOM", in_dom), ("snapshot -> painted", painted)):
+    for name, values in (("epoch end -> in the DOM", in_dom), ("epoch end -> painted", painted)):
         table.add(name, seconds(statistics.median(values)), seconds(percentile(values, 0.9)), seconds(max(values)),
                   len(values))
     table.notes.append(f"{len(redraws)} of the run's epochs were drawn while it trained: the page redraws every "

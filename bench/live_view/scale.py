@@ -9,8 +9,9 @@ Start, Pause clicked once clustering runs, and the run watched until it ends or 
 pass. Then Explore is opened for that run (this tab's run: every row's label) and each of its parts
 timed (bench/live_view/explore_page.py).
 
-The live view's hidden epoch marker says which epochs the page drew while training and whether each
-was drawn with its own UMAP frame; Pause is timed in the page and on the training thread's CPU clock
+The autoencoder panel's caption and the progress bar say which epochs the page drew while training and
+whether each was drawn with its own UMAP frame (bench/live_view/shown_epoch.py), timed from each epoch's end as
+the run store records it; Pause is timed in the page and on the training thread's CPU clock
 (bench/live_view/pause.py); the server's memory (the training runs in its process) and its children's
 (the UMAP process) are sampled from /proc all along.
 """
@@ -29,6 +30,7 @@ from bench.live_view.memory import PEAK_TARGET_GB, gb
 from bench.live_view.pause import PAUSE_TARGET, TOGGLE_TIMER, pause_once
 from bench.live_view.procs import GB, RssSampler, descendants, wait_until_quiet
 from bench.live_view.redraw import percentile
+from bench.live_view.shown_epoch import SHOWN_EPOCH_JS, epoch_ends
 from browser_harness import (
     ROOT,
     VIEWPORT,
@@ -46,25 +48,24 @@ ROWS = 70_000
 ARTIFACTS = ROOT / "test-artifacts"
 LOADED = 600.0  # seconds any one page action or the server's start may take on a machine shared by many jobs
 
-# Every epoch marker of the run started last (ui/live_view.py's hidden span), by seq; armed again for each run.
+# Every epoch the panels showed of the run started last ("phase:epoch"); armed again for each run.
 STAGE_TIMER = """() => {
   window.__stageObserver?.disconnect();
   const rows = window.__stage = {};
+  const shownEpoch = %s;
   const note = () => {
-    for (const m of document.querySelectorAll("span.epoch-published")) {
-      const row = rows[m.dataset.seq] ??= {seq: Number(m.dataset.seq), phase: m.dataset.phase,
-        epoch: Number(m.dataset.epoch), published: Number(m.dataset.published) * 1000, inDom: Date.now(),
-        active: m.dataset.active === "1", framed: null, framedWhileActive: false};
-      if (m.dataset.projected === "1" && row.framed === null) {
-        row.framed = Date.now();
-        row.framedWhileActive = m.dataset.active === "1";
-      }
+    const now = shownEpoch();
+    if (now === null) return;
+    const row = rows[now.key] ??= {phase: now.phase, epoch: now.epoch, inDom: Date.now(), active: now.active,
+                                   framed: null, framedWhileActive: false};
+    if (now.framed && row.framed === null) {
+      row.framed = Date.now();
+      row.framedWhileActive = now.active;
     }
   };
   window.__stageObserver = new MutationObserver(note);
-  window.__stageObserver.observe(document.body, {subtree: true, childList: true, attributes: true,
-    attributeFilter: ["data-seq", "data-projected", "data-active"]});
-}"""
+  window.__stageObserver.observe(document.body, {subtree: true, childList: true, characterData: true});
+}""" % SHOWN_EPOCH_JS
 
 
 def choose_full_fashion_mnist(page) -> None:
@@ -107,8 +108,9 @@ def watch_stage(page, pid: int, name: str, minutes: float, pause_phases: list[st
             stopped = time.perf_counter() - began
             ending = stop_run(page)
         took = time.perf_counter() - began
-        page.wait_for_timeout(1500)  # the last marker's animation frames
-        rows = sorted(page.evaluate("() => Object.values(window.__stage)"), key=lambda r: r["seq"])
+        page.wait_for_timeout(1500)  # the last epoch's animation frames
+        seen = page.evaluate("() => window.__stage")
+        rows = [{**seen[e.key], "ended": e.ended} for e in epoch_ends() if e.key in seen]  # the run's order
         page.screenshot(path=str(ARTIFACTS / f"scale-{name}-end.png"))
     return {"rows": rows, "pauses": marks, "memory": memory, "ending": ending, "took": took, "stopped": stopped}
 
@@ -161,7 +163,8 @@ def full_size_run(browser, machine: str, quick_minutes: float, cluster_minutes: 
 def stage_table(title: str, settings: str, minutes: float, stage: dict, machine: str, waited: float) -> str:
     table = BudgetTable(
         title, f"Fashion-MNIST, all {ROWS:,} rows, {settings}, started from the page in headless Chromium (Stop "
-        f"after {minutes:g} min at most); the epochs the page drew while training (its hidden epoch marker); "
+        f"after {minutes:g} min at most); the epochs the page drew while training (the autoencoder panel's caption), "
+        "timed from their ends as the run store records them; "
         "Pause clicked while it trained: the click to the page showing Resume, and to the training thread's CPU "
         "clock standing still; resident memory of the server, which trains in a thread, and of its children.",
         machine, ["Measured", "Value", "Target", "Result"])
@@ -174,10 +177,10 @@ def stage_table(title: str, settings: str, minutes: float, stage: dict, machine:
         table.add(f"{phase} epochs drawn by the page (epochs {ours[0]['epoch']} to {ours[-1]['epoch']})", len(ours), "", "")
         table.add("of them drawn while the run was active, with their own UMAP frame then",
                   f"{len(live)}, {sum(r['framedWhileActive'] for r in ours)}", "all", "")
-    in_dom = [(r["inDom"] - r["published"]) / 1000 for r in rows]
-    frame_wait = [(r["framed"] - r["published"]) / 1000 for r in rows if r["framed"] is not None]
-    table.add("snapshot -> in the DOM, median (max) s", f"{seconds(median(in_dom))} ({seconds(max(in_dom, default=None))})", "", "")
-    table.add("snapshot -> shown with its own UMAP frame, median (90th percentile) s",
+    in_dom = [r["inDom"] / 1000 - r["ended"] for r in rows]
+    frame_wait = [r["framed"] / 1000 - r["ended"] for r in rows if r["framed"] is not None]
+    table.add("epoch end -> in the DOM, median (max) s", f"{seconds(median(in_dom))} ({seconds(max(in_dom, default=None))})", "", "")
+    table.add("epoch end -> shown with its own UMAP frame, median (90th percentile) s",
               f"{seconds(median(frame_wait))} ({seconds(percentile(frame_wait, 0.9) if frame_wait else None)})", "", "")
     for number, mark in enumerate(stage["pauses"], start=1):
         worst = max((v for v in (mark["shown"], mark["stopped"]) if v is not None), default=None)
