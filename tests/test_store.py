@@ -197,6 +197,23 @@ def test_delete(tmp_path, tiny_run):
         store.run_record(run_id)
 
 
+
+def test_a_frame_saved_while_its_run_is_deleted_is_dropped(tmp_path, tiny_run, monkeypatch):
+    """The projector (one thread for every run) saves a frame just as the Runs page deletes the run: the frame goes,
+    the projector goes on (it died with FileNotFoundError when the folder went between the check and the write)."""
+    from deepclust_core.runs import store as store_module
+
+    store = RunStore(tmp_path)
+    run_id = record(store, tiny_run).run_id
+    write = store_module.write_arrays
+
+    def deleted_first(path, **arrays):
+        store.delete(run_id)
+        write(path, **arrays)
+    monkeypatch.setattr(store_module, "write_arrays", deleted_first)
+    store.save_layout(run_id, 0, np.zeros((100, 2), np.float32))
+    assert store.runs() == [] and not store.run_folder(run_id).exists()
+
 @pytest.fixture
 def no_umap(monkeypatch):
     """LiveRun's projector without the UMAP process: an instant stand-in frame."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+import traceback
 import weakref
 from typing import Callable, NamedTuple
 
@@ -128,7 +129,10 @@ class Projector:
             except projection.ProjectionFailed:  # say, a degenerate embedding: its principal axes stand in
                 layout = projection.pca_layout(np.nan_to_num(embedding))
             self.frame_seconds = 0.8 * self.frame_seconds + 0.2 * (time.perf_counter() - began)
-            frames.made(seq, layout)
+            try:
+                frames.made(seq, layout)
+            except Exception:  # noqa: BLE001 - one run failing to keep its frame must not stop every run's frames
+                traceback.print_exc()
             with self._wake_up:
                 self._poked = True  # look again at once: more frames may be wanted
             if priority == FILL and anyone_training:

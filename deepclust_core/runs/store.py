@@ -234,9 +234,12 @@ class RunStore:
     def save_layout(self, run_id: str, seq: int, layout: np.ndarray) -> None:
         """A UMAP frame of snapshot `seq`, so replay needs no projection."""
         path = self._file(run_id, "layout", seq)
-        if not path.parent.is_dir():  # the run was deleted meanwhile
-            return
-        write_arrays(path, layout=compact(layout, self.config.display_dtype))
+        try:
+            write_arrays(path, layout=compact(layout, self.config.display_dtype))
+        except FileNotFoundError:
+            if not path.parent.is_dir():  # the run was deleted meanwhile, even while this was being written
+                return
+            raise
         with self._transaction() as db:
             found = db.execute("UPDATE epochs SET has_layout = 1 WHERE run_id = ? AND seq = ?", (run_id, seq)).rowcount
         if not found:  # the run was deleted meanwhile
