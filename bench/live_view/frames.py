@@ -50,7 +50,7 @@ FRAME_TIMER = """() => {
     attributeFilter: ["data-seq", "data-projected", "data-active"]});
 }"""
 
-# The panels are frames of the page (ui/live_chart): their titles are looked for every 50 ms.
+# The panels' axis titles are looked for every 50 ms.
 FIRST_UMAP_TIMER = """() => {
   const marks = window.__firstUmap = {};
   document.addEventListener("click", (event) => {
