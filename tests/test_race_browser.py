@@ -67,8 +67,8 @@ def test_a_race_of_two_methods_on_digits(server, browser):
     assert lines.count() == 2 and all(in_view(lines.nth(i).bounding_box()) for i in range(2))
     assert "DEKM" in lines.nth(0).inner_text() and "DEC" in lines.nth(1).inner_text()
     assert all("ACC" in lines.nth(i).inner_text() for i in range(2))
-    panels = page.locator(".deepclust-live-chart", has=page.locator(".gtitle", has_text="Autoencoder space"))
-    panels = [panels.nth(i).bounding_box() for i in range(panels.count())]
+    autoencoder_panels = page.locator(".deepclust-live-chart", has=page.locator(".gtitle", has_text="Autoencoder space"))
+    panels = [autoencoder_panels.nth(i).bounding_box() for i in range(autoencoder_panels.count())]
     assert len(panels) == 2 and all(in_view(box) for box in panels)
     chart = live_chart(page, "ACC of every method")
     assert in_view(chart.bounding_box())

@@ -66,6 +66,7 @@ export default function ({data, parentElement, setStateValue}) {
   // Called when the chart leaves the page (Streamlit calls the last one returned); an older call's cleanup can
   // come while the chart is still on the page, and must leave it be.
   const purge = () => { if (!chart.isConnected && chart.__plotly) chart.__plotly.purge(chart); };
+  chart.__setState = setStateValue;  // the latest call's, for the listeners added once below
   const shown = data.spec + "|" + data.fontSize;
   if (chart.__shown === shown) return purge;  // the same figure again
   chart.__shown = shown;
@@ -81,7 +82,7 @@ export default function ({data, parentElement, setStateValue}) {
     return chart.__plotly.react(chart, figure.data, layout, config).then(() => {
       if (data.selectable && !chart.__listening) {
         chart.__listening = true;
-        const report = (event) => setStateValue("selection", {selection: {points: rowsOf(event).map((row) => ({customdata: [row]}))}});
+        const report = (event) => chart.__setState("selection", {selection: {points: rowsOf(event).map((row) => ({customdata: [row]}))}});
         chart.on("plotly_selected", report);
         chart.on("plotly_deselect", () => report(null));
       }
