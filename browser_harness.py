@@ -1,7 +1,7 @@
 """The app in a real browser, the one harness of the browser tests (tests/*browser*.py) and the
 benchmarks (bench/live_view/, bench/report_open.py): headless Debian Chromium through Playwright with
 the flags that work here, the server as `make app` starts it (`python -m ui.launch`, or as `streamlit
-run app.py` on request) on a free port, the charts inside the page's frames, and the page actions they
+run app.py` on request) on a free port, the live view's charts in the page, and the page actions they
 share (wait for Start, type a number, press Start or Stop, read the run's closing message).
 
 The server gets its own process group, so that stopping it also ends the UMAP projection process it
@@ -29,9 +29,8 @@ VIEWPORT = {"width": 1500, "height": 1700}
 PROGRESS = re.compile(r"epoch \d+ of \d+")
 ENDED = re.compile(r"Finished:|Stopped\.|Interrupted|Training diverged|Unexpected error")
 FINISHED = re.compile(r"(Finished: .*?|Stopped\. .*?)(\w+) epoch (\d+), ([\d.]+) s in all, on ([^\s.]+)")
-# Every Plotly chart of a page: the live view's charts are frames of the page (ui/live_chart), the others in it.
-CHARTS_IN_PAGE_JS = ("[document, ...[...document.querySelectorAll('iframe')].map((f) => { try { return f.contentDocument; }"
-                     " catch (e) { return null; } })].filter(Boolean).flatMap((d) => [...d.querySelectorAll('.js-plotly-plot')])")
+# Every Plotly chart of a page, the live view's (ui/live_chart) among them.
+CHARTS_IN_PAGE_JS = "[...document.querySelectorAll('.js-plotly-plot')]"
 
 
 def free_port() -> int:
@@ -115,18 +114,11 @@ def chromium():
             browser.close()
 
 
-def chart_frame(page, title: str, timeout: float = 60.0):
-    """The frame holding the live view's chart titled `title` (ui/live_chart draws each in a frame of the page)."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.locator(".gtitle", has_text=title).count():
-                    return frame
-            except Exception:  # noqa: BLE001 - a frame that left the page during the look
-                continue
-        page.wait_for_timeout(250)
-    raise TimeoutError(f"no chart titled {title!r} within {timeout:.0f} s")
+def live_chart(page, title: str, timeout: float = 60.0):
+    """The live view's chart titled `title` (ui/live_chart), as a locator, once it is drawn."""
+    chart = page.locator(".deepclust-live-chart", has=page.locator(".gtitle", has_text=title)).first
+    chart.wait_for(timeout=timeout * 1000)
+    return chart
 
 
 def collapse_sidebar(page) -> None:

@@ -1,17 +1,17 @@
 """The charts an AppTest page drew: st.plotly_chart's and the live view's (ui/live_chart, a
-custom component whose figure travels in its arguments), and what they draw."""
+components-v2 component whose figure travels in its data), and what they draw."""
 import base64
 import json
 
 import numpy as np
 
-LIVE_CHART = "ui.live_chart.live_chart"
+LIVE_CHART = "deepclust.live_chart"
 
 
 def figures(at) -> list[dict]:
     """Every chart's figure, as Plotly JSON."""
     specs = [chart.proto.spec for chart in at.get("plotly_chart")]
-    specs += [json.loads(chart.proto.json_args)["spec"] for chart in at.get("component_instance")
+    specs += [json.loads(chart.proto.json)["spec"] for chart in at.get("bidi_component")
               if chart.proto.component_name == LIVE_CHART]
     return [json.loads(spec) for spec in specs]
 

@@ -1,5 +1,5 @@
 """What the browser tests add to the harness they share with the benchmarks (browser_harness.py: Chromium,
-the app's server, charts in frames, page actions): their pytest marks, where their screenshots go, and a
+the app's server, the live view's charts, page actions): their pytest marks, where their screenshots go, and a
 server whose UMAP code comes from the session's one compiled-code folder (conftest's NUMBA_CACHE_DIR)."""
 import contextlib
 import os
@@ -23,10 +23,10 @@ def app_server(cache_dir, *, streamlit_run: bool = False, **env: str):
         yield server.url
 
 
-# In a live view chart's frame (ui/live_chart): its title, and the height its plot takes; null in other frames.
-CHART_IN_FRAME = """() => { const chart = document.querySelector('#chart.js-plotly-plot'); if (!chart) return null;
-  const title = chart.querySelector('.gtitle');
-  return {title: title ? title.textContent : '', height: chart.getBoundingClientRect().height}; }"""
+# A live view chart (ui/live_chart): its title, the height of its element and of its plot.
+CHART_STATE = """(chart) => { const title = chart.querySelector('.gtitle'), plot = chart.querySelector('.svg-container');
+  return {title: title ? title.textContent : '', height: chart.getBoundingClientRect().height,
+          plot: plot ? plot.getBoundingClientRect().height : 0}; }"""
 COLOURED = 60  # a pixel whose channels differ by more than this is a mark in colour, not white, grey or black
 MARKS = 100  # coloured pixels a drawn chart shows at least (a point panel shows thousands, a curve hundreds)
 
@@ -43,21 +43,17 @@ def coloured_pixels(png: bytes) -> int:
 
 
 def chart_states(page) -> dict[str, str]:
-    """Each live view chart on the page, by title: "drawn", or what is wrong with it (its frame or its plot
+    """Each live view chart on the page, by title: "drawn", or what is wrong with it (its element or its plot
     0 px high, or no mark in colour in its picture, as the page shows it)."""
     states = {}
-    for frame in page.frames[1:]:
+    for element in page.query_selector_all(".deepclust-live-chart"):  # handles: one that leaves the page fails at once
         try:
-            chart = frame.evaluate(CHART_IN_FRAME)
-            if chart is None:
+            chart = element.evaluate(CHART_STATE)
+            if chart["height"] < 1 or chart["plot"] < 1:
+                states[chart["title"]] = f"blank: element {chart['height']} px, plot {chart['plot']} px high"
                 continue
-            element = frame.frame_element()
-            box = element.bounding_box()
-            if box is None or box["height"] < 1 or chart["height"] < 1:
-                states[chart["title"]] = f"blank: frame {box and box['height']} px, plot {chart['height']} px high"
-                continue
-            marks = coloured_pixels(element.screenshot())
-        except Exception:  # noqa: BLE001 - a frame that left the page meanwhile (the next look sees the new one)
+            marks = coloured_pixels(element.screenshot(timeout=10_000))
+        except Exception:  # noqa: BLE001 - a chart that left the page meanwhile (the next look sees the new one)
             continue
         states[chart["title"]] = "drawn" if marks >= MARKS else f"blank: {marks} coloured pixels"
     return states
@@ -68,8 +64,8 @@ SETTLE_MS = 1500  # after each change: Plotly resizes 0.1 s after the window doe
 
 def assert_all_drawn(page, after: str, expected: set[str], timeout: float = 90) -> set[str]:
     """Every live view chart on the page drawn, and those `expected` (by the start of their titles) among them,
-    within `timeout` seconds of a change (`after` names it): a change that reruns the page mounts new frames, each
-    loading Plotly (4.8 MB), slow on a loaded machine; a chart left blank stays blank. The charts' titles."""
+    within `timeout` seconds of a change (`after` names it): a change that reruns the page may mount new charts, slow
+    on a loaded machine; a chart left blank stays blank. The charts' titles."""
     page.wait_for_timeout(SETTLE_MS)
     deadline = time.time() + timeout
     while True:

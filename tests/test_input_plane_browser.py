@@ -1,7 +1,7 @@
 """The input plane in the browser (issue 25 item 2): on moons (300 points), with the page's default method and
 its recipe's network, the panel's background (the cluster of every grid point, a heatmap) changes from epoch
 to epoch while the run trains (stepped through with "Pause after every epoch", so that each epoch is drawn), and when the replay slider goes back to an earlier epoch the panel shows that
-epoch's background again. Reads the heatmap the panel's frame holds (ui/input_plane.py draws it as the chart's
+epoch's background again. Reads the heatmap the panel's chart holds (ui/input_plane.py draws it as the chart's
 first trace); the screenshots go to test-artifacts/."""
 import re
 
@@ -9,6 +9,7 @@ from browser_support import ARTIFACTS, BROWSER_MARKS
 
 from browser_harness import (
     VIEWPORT,
+    live_chart,
     open_app,
     pick,
     set_epochs,
@@ -20,27 +21,15 @@ from browser_harness import (
 pytestmark = BROWSER_MARKS
 TITLE = "Input plane"
 # The background of the input plane's chart as a string (its heatmap's z, as JSON or as Plotly's base64
-# bytes); null in a frame without that chart.
-BACKGROUND = """(title) => { const chart = document.querySelector('#chart.js-plotly-plot');
-  const heading = chart && chart.querySelector('.gtitle');
-  if (!heading || !heading.textContent.startsWith(title) || !chart.data || !chart.data.length) return null;
+# bytes); null while the page shows no such chart.
+BACKGROUND = """(title) => { const chart = [...document.querySelectorAll('.deepclust-live-chart')].find((c) => {
+    const heading = c.querySelector('.gtitle'); return heading && heading.textContent.startsWith(title); });
+  if (!chart || !chart.data || !chart.data.length) return null;
   const z = chart.data[0].z; return z && z.bdata ? z.bdata : JSON.stringify(z); }"""
 
 
-def panel(page):
-    """(the input plane's frame, its background), or (None, None) while the page shows no plane."""
-    for frame in page.frames[1:]:
-        try:
-            found = frame.evaluate(BACKGROUND, TITLE)
-        except Exception:  # noqa: BLE001 - a frame that left the page during the look
-            continue
-        if found is not None:
-            return frame, found
-    return None, None
-
-
 def background(page) -> str | None:
-    return panel(page)[1]
+    return page.evaluate(BACKGROUND, TITLE)
 
 
 def test_the_input_planes_background_follows_the_epochs_live_and_in_replay(server, browser):
@@ -73,9 +62,9 @@ def test_the_input_planes_background_follows_the_epochs_live_and_in_replay(serve
     assert "Finished" in wait_for_end(page, 300)
 
     page.wait_for_timeout(2000)
-    frame, last = panel(page)
+    last = background(page)
     assert last is not None
-    frame.frame_element().screenshot(path=str(ARTIFACTS / "input-plane-panel.png"))  # the README's picture
+    live_chart(page, TITLE).screenshot(path=str(ARTIFACTS / "input-plane-panel.png"))  # the README's picture
     follow = page.get_by_role("switch", name="Follow live")
     if follow.count() and follow.is_checked():
         follow.click(force=True)

@@ -12,7 +12,7 @@ import time
 
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
-from browser_harness import chart_frame, collapse_sidebar, open_app, pick, set_epochs, start_button
+from browser_harness import collapse_sidebar, live_chart, open_app, pick, set_epochs, start_button
 
 pytestmark = BROWSER_MARKS
 SCREEN = {"width": 1280, "height": 720}
@@ -32,8 +32,8 @@ LIVE_CONTEXTS = "() => (window.__contexts || []).filter((c) => !c.context.isCont
 
 
 def live_contexts(page) -> int:
-    """Live WebGL contexts in the page and its frames (the init script runs in each)."""
-    return sum(frame.evaluate(LIVE_CONTEXTS) for frame in page.frames)
+    """Live WebGL contexts in the page."""
+    return page.evaluate(LIVE_CONTEXTS)
 
 
 def watched_page(browser):
@@ -51,18 +51,18 @@ def in_view(locator) -> bool:
             and box["y"] + box["height"] <= SCREEN["height"])
 
 
-# Every text of a chart in its frame: its words, font size and box; and the boxes of its plot area and its legends.
-CHART_TEXTS = """() => ({
-  texts: [...document.querySelectorAll('#chart svg text')].filter((t) => t.textContent.trim()).map((t) => {
-    const r = t.getBoundingClientRect();  // in the frame's window: a text outside it is cut
-    return {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize), box: [r.left, r.top, r.right, r.bottom]};
-  }),
-  plot: (() => { const r = document.querySelector('#chart .nsewdrag').getBoundingClientRect();
-                 return [r.left, r.top, r.right, r.bottom]; })(),
-  width: innerWidth, height: innerHeight,
-  legends: [...document.querySelectorAll('#chart .legend')].map((g) => {
-    const r = g.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }),
-})"""
+# Every text of a chart: its words, font size and box; and the boxes of its plot area and its legends; all relative
+# to the chart's own box (a text outside it is cut).
+CHART_TEXTS = """(chart) => {
+  const c = chart.getBoundingClientRect();
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left - c.left, r.top - c.top, r.right - c.left, r.bottom - c.top]; };
+  return {
+    texts: [...chart.querySelectorAll('svg text')].filter((t) => t.textContent.trim()).map((t) => (
+      {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize), box: box(t)})),
+    plot: box(chart.querySelector('.nsewdrag')), width: c.width, height: c.height,
+    legends: [...chart.querySelectorAll('.legend')].map(box),
+  };
+}"""
 LECTURE_CHARTS = ("Autoencoder space", "DEKM transformed space", "ACC / NMI / ARI", "eigenvalues of S_w")
 
 
@@ -71,10 +71,10 @@ def overlap(a, b, slack: float = 1.0) -> bool:
     return min(a[2], b[2]) - max(a[0], b[0]) > slack and min(a[3], b[3]) - max(a[1], b[1]) > slack
 
 
-def chart_text_problems(frame) -> list[str]:
+def chart_text_problems(live) -> list[str]:
     """What is wrong with a chart's text in the lecture layout: text under 18 px, cut by the chart's edge or
     overlapping another, a legend on the plot area."""
-    chart = frame.evaluate(CHART_TEXTS)
+    chart = live.evaluate(CHART_TEXTS)
     texts = chart["texts"]
     problems = [f"{t['text']!r} at {t['size']} px" for t in texts if t["size"] < 18]
     problems += [f"{t['text']!r} is cut by the chart's edge: {t['box']}" for t in texts
@@ -116,11 +116,11 @@ def test_a_lecture_on_a_1280_by_720_screen(server, browser):
     page.screenshot(path=str(ARTIFACTS / "lecture.png"))
     assert tiles.count() == 5 and all(in_view(tiles.nth(i)) for i in range(5))  # phase, ACC, NMI, ARI, loss
     assert re.search(r"ACC\s+0\.\d{3}\s+[+-]0\.\d{3}\s+vs AE \+ k-means", tiles.nth(1).inner_text())
-    frames = {title: chart_frame(page, title) for title in LECTURE_CHARTS}
-    for title, frame in frames.items():
-        assert in_view(frame.frame_element()), title
-        assert not chart_text_problems(frame), (title, chart_text_problems(frame))
-    boxes = [frame.frame_element().bounding_box() for frame in frames.values()]
+    charts = {title: live_chart(page, title) for title in LECTURE_CHARTS}
+    for title, chart in charts.items():
+        assert in_view(chart), title
+        assert not chart_text_problems(chart), (title, chart_text_problems(chart))
+    boxes = [chart.bounding_box() for chart in charts.values()]
     captions = [page.get_by_text(re.compile(text)).first for text in ("UMAP of this epoch", "k-means update")]
     for caption in captions:  # the panels' captions, where "N epochs behind" is said
         assert in_view(caption), caption.inner_text()

@@ -7,7 +7,7 @@ import time
 
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
-from browser_harness import chart_frame, collapse_sidebar, pick, set_number
+from browser_harness import collapse_sidebar, live_chart, pick, set_number
 from deepclust_core.runs.store_rows import epoch_position
 
 pytestmark = BROWSER_MARKS
@@ -89,11 +89,11 @@ def test_a_race_of_two_methods_on_digits(server, browser):
     assert lines.count() == 2 and all(in_view(lines.nth(i).bounding_box()) for i in range(2))
     assert "DEKM" in lines.nth(0).inner_text() and "DEC" in lines.nth(1).inner_text()
     assert all("ACC" in lines.nth(i).inner_text() for i in range(2))
-    panels = [frame.frame_element().bounding_box() for frame in page.frames[1:]
-              if frame.locator(".gtitle", has_text="Autoencoder space").count()]
+    autoencoder_panels = page.locator(".deepclust-live-chart", has=page.locator(".gtitle", has_text="Autoencoder space"))
+    panels = [autoencoder_panels.nth(i).bounding_box() for i in range(autoencoder_panels.count())]
     assert len(panels) == 2 and all(in_view(box) for box in panels)
-    chart = chart_frame(page, "ACC of every method")
-    assert in_view(chart.frame_element().bounding_box())
+    chart = live_chart(page, "ACC of every method")
+    assert in_view(chart.bounding_box())
     assert chart.locator(".scatterlayer .trace").count() == 2  # a line per method
     last = on_screen(page)
 

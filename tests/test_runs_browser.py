@@ -6,7 +6,7 @@ import re
 import pytest
 from browser_support import ARTIFACTS, BROWSER_MARKS, app_server, assert_all_drawn
 
-from browser_harness import chart_frame, chromium
+from browser_harness import chromium, live_chart
 
 pytestmark = BROWSER_MARKS
 
@@ -29,8 +29,8 @@ def test_an_example_replays_on_the_runs_page(server):
         page.get_by_text(re.compile("Finished: ")).wait_for(timeout=60_000)
         # both panels and the spectrum, each with marks in it (test_runs_pages checks what the curves hold)
         assert_all_drawn(page, "opening the example", {"Autoencoder space", "DEKM transformed space", "eigenvalues of S_w"})
-        panel = chart_frame(page, "Autoencoder space")
-        panel.locator(".js-plotly-plot").hover()
+        panel = live_chart(page, "Autoencoder space")
+        panel.hover()
         assert panel.locator("[data-title^='Download plot as a' i]").count() >= 1  # the camera button
         assert page.get_by_text(re.compile("camera button")).count() >= 1
         page.screenshot(path=str(ARTIFACTS / "runs-replay.png"), full_page=True)

@@ -12,7 +12,7 @@ from browser_support import ARTIFACTS, BROWSER_MARKS
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from browser_harness import chart_frame, open_app, set_epochs, start_button
+from browser_harness import live_chart, open_app, set_epochs, start_button
 
 pytestmark = BROWSER_MARKS
 UPLOAD_CHOICE = "Your file (CSV, .npy, .npz, .zip of images)"
@@ -66,7 +66,7 @@ def lasso_autoencoder_panel(page):
     a redraw of the page swallowed it; the "N selected points" heading above their pictures."""
     heading = page.get_by_text(re.compile(r"^\d+ selected points")).first
     for _ in range(3):
-        box = chart_frame(page, "Autoencoder space").locator(".nsewdrag").first.bounding_box()
+        box = live_chart(page, "Autoencoder space").locator(".nsewdrag").first.bounding_box()
         left, top = box["x"] + 0.05 * box["width"], box["y"] + 0.05 * box["height"]
         right, bottom = box["x"] + 0.95 * box["width"], box["y"] + 0.95 * box["height"]
         page.mouse.move(left, top)

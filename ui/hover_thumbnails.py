@@ -2,7 +2,7 @@
 Plotly charts and shows the hovered point's picture next to the cursor.
 
 Plotly's own hover label cannot show images, so this JavaScript attaches `plotly_hover`
-listeners to every chart (in the page and in its frames: ui/live_chart) and looks up the point's
+listeners to every chart of the page (st.plotly_chart's and ui/live_chart's) and looks up the point's
 index (the first `customdata` column) in a table of PNG data URLs that Python sends once per data set.
 """
 from __future__ import annotations
@@ -24,21 +24,16 @@ export default function (component) {
       "border:1px solid #999;border-radius:4px;padding:3px;box-shadow:0 2px 8px rgba(0,0,0,.25)";
     document.body.appendChild(tip);
   }
-  // The live view's charts sit in frames of this page (ui/live_chart), other pages' charts in it.
-  const charts = () => [[document, null]].concat([...document.querySelectorAll("iframe")].map((frame) => {
-    try { return [frame.contentDocument, frame]; } catch (e) { return [null, frame]; }
-  })).flatMap(([doc, frame]) => (doc ? [...doc.querySelectorAll(".js-plotly-plot")].map((chart) => [chart, frame]) : []));
-  const attach = () => charts().forEach(([chart, frame]) => {
+  const attach = () => document.querySelectorAll(".js-plotly-plot").forEach((chart) => {
     if (chart.__deepclustHover || typeof chart.on !== "function") return;
     chart.__deepclustHover = true;
     chart.on("plotly_hover", (event) => {
       const point = event.points && event.points[0];
       const url = point && point.customdata && window.__deepclustThumbs[point.customdata[0]];
       if (!url) return;
-      const offset = frame ? frame.getBoundingClientRect() : {left: 0, top: 0};
       tip.innerHTML = '<img alt="thumbnail" src="' + url + '" width="84" height="84" style="image-rendering:pixelated">';
-      tip.style.left = (offset.left + event.event.clientX + 18) + "px";
-      tip.style.top = (offset.top + event.event.clientY + 18) + "px";
+      tip.style.left = (event.event.clientX + 18) + "px";
+      tip.style.top = (event.event.clientY + 18) + "px";
       tip.style.display = "block";
     });
     chart.on("plotly_unhover", () => { tip.style.display = "none"; });

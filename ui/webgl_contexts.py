@@ -5,7 +5,7 @@ until the garbage collector takes it; past that it warns "Too many active WebGL 
 drops the oldest, which may be a panel still on screen. `st.plotly_chart` mounts a chart afresh
 whenever its figure changes (the figure is part of the element's id), and Plotly's purge removes
 the old canvases without releasing their contexts. The live view's charts stay mounted
-(ui/live_chart, each in a frame of its own whose contexts go with it), but a point chart drawn
+(ui/live_chart), but each leaves its contexts behind when it leaves the page, and a point chart drawn
 with WebGL elsewhere (the Compare page's pictures) would still leak one at each redraw. This small
 browser-side component notes every WebGL context the page creates and releases
 (WEBGL_lose_context) those whose canvas has left the page, twice a second.

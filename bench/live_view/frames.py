@@ -51,7 +51,7 @@ FRAME_TIMER = """() => {
   new MutationObserver(note).observe(document.body, {subtree: true, childList: true, characterData: true});
 }""" % SHOWN_EPOCH_JS
 
-# The panels are frames of the page (ui/live_chart): their titles are looked for every 50 ms.
+# The panels' axis titles are looked for every 50 ms.
 FIRST_UMAP_TIMER = """() => {
   const marks = window.__firstUmap = {};
   document.addEventListener("click", (event) => {

@@ -75,8 +75,7 @@ def prefill_cache(pretrain: int, cluster: int, cache_dir: Path) -> float:
 
 
 # Timed inside the page, so Playwright's polling (slow on a loaded machine) is not counted: the click on
-# Start (capturing listener) to the first look (every 50 ms) that finds the panel's title in a chart (the
-# live view's charts are frames of the page, ui/live_chart).
+# Start (capturing listener) to the first look (every 50 ms) that finds the panel's title in a chart.
 PANEL_TIMER = """() => {
   const marks = window.__firstFrame = {};
   document.addEventListener("click", (event) => {

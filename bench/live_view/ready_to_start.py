@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from bench.live_view.procs import wait_until_quiet
-from browser_harness import VIEWPORT, open_app, serving, set_epochs
+from browser_harness import VIEWPORT, open_app, pick, serving, set_epochs
 
 PACE_TOGGLE = "Show every clustering epoch"  # the sidebar switch of ui/run_state.py, on by default
 
@@ -38,6 +38,5 @@ def run_ready_to_start(browser, workdir: Path, pretrain: int, cluster: int, sett
 def choose_autoencoder(page, kind: str) -> None:
     """Pick the autoencoder's kind (mlp, conv) in the sidebar's Autoencoder section."""
     page.get_by_test_id("stSidebar").get_by_text("Autoencoder", exact=True).click()
-    page.get_by_role("combobox", name="Kind").click()
-    page.get_by_role("option", name=kind, exact=True).click()
+    pick(page, "Kind", kind)  # again if a rerun closed the list (seen at load 6 to 7)
     page.wait_for_timeout(400)

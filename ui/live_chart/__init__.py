@@ -3,67 +3,46 @@
 `st.plotly_chart` makes a figure part of its element's id, so every redraw of a live chart
 mounts it afresh (a new Plotly plot, new WebGL contexts for the point panels); on 2 cores the
 browser's main thread spent most of a live run on that (docs/benchmarks.md, live UMAP frames).
-This component keeps one Plotly plot per key in a small frame (index.html beside this file)
-and hands it each new figure, which Plotly.react applies as a change: the zoom stays, and a
-box or lasso selection comes back in the shape `st.plotly_chart(on_select="rerun")` returns.
+This component (Streamlit's components v2: it runs in the page, no frame) keeps one Plotly plot per
+key and hands it each new figure, which Plotly.react applies as a change (chart.js beside this file):
+the zoom stays, and a box or lasso selection comes back in the shape `st.plotly_chart(on_select="rerun")`
+returns.
 
-The frame loads Plotly.js from a folder in the user's cache, written once per Plotly version and
-version of index.html, from the plotly package's own copy (no download, nothing added to the
-repository). The page's hash in the folder's name keeps two checkouts or releases of deepclust on one
-machine from serving each other's frame.
+Plotly.js (4.8 MB) is loaded once for the whole page: the copy Streamlit's own st.plotly_chart leaves there, or
+else the plotly package's copy (no download, nothing added to the repository). Streamlit serves files only from
+a folder registered with it: components v1's `declare_component(path=...)` registers the package's folder, whose
+files it then serves at component/<name>/<file>; nothing mounts that declaration.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import plotly
 import plotly.io
-import plotly.offline
 import plotly.utils
+import streamlit as st
 import streamlit.components.v1 as components
-
-from deepclust_core.user_cache import default_cache_dir
 
 from ..charts import PNG
 
 CONFIG = json.dumps(PNG)
-
-PAGE = Path(__file__).with_name("index.html")
-# Close to Streamlit's own chart theme, which a component frame does not get; the frame puts it on each figure
-# (in Python, figure.update_layout(template=...) took 64 ms for a 1,797-point panel, longer than building it).
+# Close to Streamlit's own chart theme, which Plotly.js in a component does not get; chart.js puts it on each
+# figure (in Python, figure.update_layout(template=...) took 64 ms for a 1,797-point panel, longer than building it).
 TEMPLATE = json.dumps(plotly.io.templates["plotly_white"].to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder)
 
+PLOTLY_FOLDER = Path(plotly.__file__).with_name("package_data")  # where plotly.offline.get_plotlyjs() reads it
+_served = components.declare_component("plotly_js", path=str(PLOTLY_FOLDER))
+# Relative to the page (Streamlit's own assets are too), so a server.baseUrlPath is kept; the version makes a
+# new plotly's file a new address for the browser's cache.
+PLOTLY_URL = f"component/{_served.name}/plotly.min.js?v={plotly.__version__}"
 
-def component_folder() -> Path:
-    """The frame's folder: index.html and the plotly package's plotly.min.js, written once per version of each
-    (in the user's cache folder, or the temporary folder where that cannot be written)."""
-    page = PAGE.read_bytes()
-    version = f"plotly-{plotly.__version__}-page-{hashlib.sha256(page).hexdigest()[:12]}"
-    for base in (default_cache_dir(), Path(tempfile.gettempdir()) / f"deepclust-{os.getuid()}"):
-        folder = base / "live_chart" / version
-        try:
-            _write_if_changed(folder / "plotly.min.js", plotly.offline.get_plotlyjs().encode())
-            _write_if_changed(folder / PAGE.name, page)
-            return folder
-        except OSError:
-            continue
-    raise OSError("neither the cache folder nor the temporary folder can be written")
+_chart = st.components.v2.component("deepclust.live_chart", js=Path(__file__).with_name("chart.js").read_text(),
+                                    isolate_styles=False)  # in the page's DOM: Plotly's CSS is in the page's head
 
 
-def _write_if_changed(path: Path, content: bytes) -> None:
-    if path.exists() and path.stat().st_size == len(content) and path.read_bytes() == content:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}")
-    partial.write_bytes(content)
-    os.replace(partial, path)  # atomic: two servers starting at once never see half a file
-
-
-_frame = components.declare_component("live_chart", path=str(component_folder()))
+def _selected() -> None:
+    """A selection reruns the script (the run's panels read it from the chart's value); nothing more to do."""
 
 
 def live_chart(figure, key: str, selectable: bool = False, font_size: int | None = None) -> dict | None:
@@ -71,7 +50,10 @@ def live_chart(figure, key: str, selectable: bool = False, font_size: int | None
     `font_size` pixels when given (the lecture layout's larger text; titles 1.2 times that). With
     `selectable`, returns the last box or lasso selection as {"selection": {"points": [{"customdata":
     [row]}, ...]}} (None before any), like st.plotly_chart's event."""
-    spec = plotly.io.to_json(figure, validate=False)
-    return _frame(spec=spec, template=TEMPLATE, config=CONFIG, selectable=selectable,
-                  fontSize=font_size, key=key, default=None)
+    data = {"spec": plotly.io.to_json(figure, validate=False), "template": TEMPLATE, "config": CONFIG,
+            "selectable": selectable, "fontSize": font_size, "plotly": PLOTLY_URL}
+    if not selectable:
+        _chart(key=key, data=data)
+        return None
+    return _chart(key=key, data=data, default={"selection": None}, on_selection_change=_selected).selection
 

@@ -1,0 +1,92 @@
+// A Plotly chart that stays mounted in the page: Streamlit calls this function again with each new figure
+// (components v2, no frame), and Plotly.react applies it to the same plot as a change, so the zoom stays.
+// Plotly.js is loaded once for the whole page: the copy already there (Streamlit's own st.plotly_chart sets
+// window.Plotly once it has drawn a chart), or else from one <script> that the first chart adds (data.plotly: its
+// URL). Each chart keeps the copy it was drawn with (chart.__plotly): a copy loaded later replaces window.Plotly.
+
+function loadPlotly(url) {
+  if (!window.__deepclustPlotly) {
+    window.__deepclustPlotly = new Promise((resolve, reject) => {
+      if (window.Plotly) return resolve(window.Plotly);
+      const script = document.createElement("script");
+      script.src = url;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => {
+        window.__deepclustPlotly = null;  // the next figure tries again
+        reject(new Error("Plotly.js did not load from " + url));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return window.__deepclustPlotly;
+}
+
+function rowsOf(event) {
+  // The data-set rows of a box or lasso selection: each point's first customdata value.
+  // customdata is an array, or a typed array when the figure's data travelled as one.
+  const points = (event && event.points) || [];
+  const rows = points.map((p) => (p.customdata == null ? NaN : Number(typeof p.customdata === "object" ? p.customdata[0] : p.customdata)));
+  return [...new Set(rows.filter(Number.isFinite))].sort((a, b) => a - b);
+}
+
+function layoutOf(figure, data) {
+  const layout = Object.assign({autosize: true}, figure.layout, {template: JSON.parse(data.template)});
+  layout.font = Object.assign({family: '"Source Sans Pro", "Source Sans 3", sans-serif'}, layout.font);
+  if (data.fontSize) {  // the lecture layout's larger text, titles a little larger still
+    layout.font = Object.assign({}, layout.font, {size: data.fontSize});
+    const title = layout.title || {};
+    layout.title = Object.assign({}, title, {font: Object.assign({size: Math.round(data.fontSize * 1.2)}, title.font)});
+  }
+  return layout;
+}
+
+// The page's layout changes (the sidebar collapsing or opening, a window resize) change the chart's width,
+// mostly without a window resize event (Plotly's `responsive` follows only those): a ResizeObserver relays
+// each to Plotly once the width settles (the sidebar slides for 0.3 s).
+function followWidth(chart) {
+  let width = chart.clientWidth, timer = null;
+  new ResizeObserver(() => {
+    if (chart.clientWidth === width || chart.clientWidth === 0) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      width = chart.clientWidth;
+      if (chart.__plotly) chart.__plotly.Plots.resize(chart);
+    }, 100);
+  }).observe(chart);
+}
+
+export default function ({data, parentElement, setStateValue}) {
+  let chart = parentElement.querySelector(".deepclust-live-chart");
+  if (!chart) {
+    chart = document.createElement("div");
+    chart.className = "deepclust-live-chart";
+    parentElement.appendChild(chart);
+    followWidth(chart);
+  }
+  // Called when the chart leaves the page (Streamlit calls the last one returned); an older call's cleanup can
+  // come while the chart is still on the page, and must leave it be.
+  const purge = () => { if (!chart.isConnected && chart.__plotly) chart.__plotly.purge(chart); };
+  chart.__setState = setStateValue;  // the latest call's, for the listeners added once below
+  const shown = data.spec + "|" + data.fontSize;
+  if (chart.__shown === shown) return purge;  // the same figure again
+  chart.__shown = shown;
+  const figure = JSON.parse(data.spec);
+  const layout = layoutOf(figure, data);
+  // The div gets the figure's height: Plotly's resize takes the height from the div, and a div sized by its
+  // content measures 0 px then, leaving the chart blank until its next figure.
+  chart.style.height = (layout.height || 450) + "px";
+  const config = JSON.parse(data.config);
+  loadPlotly(data.plotly).then((Plotly) => {
+    if (chart.__shown !== shown) return;  // a newer figure came while Plotly.js loaded
+    chart.__plotly = chart.__plotly || Plotly;
+    return chart.__plotly.react(chart, figure.data, layout, config).then(() => {
+      if (data.selectable && !chart.__listening) {
+        chart.__listening = true;
+        const report = (event) => chart.__setState("selection", {selection: {points: rowsOf(event).map((row) => ({customdata: [row]}))}});
+        chart.on("plotly_selected", report);
+        chart.on("plotly_deselect", () => report(null));
+      }
+    });
+  }).catch((error) => console.error("live chart:", error));
+  return purge;
+}
