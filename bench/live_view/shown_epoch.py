@@ -12,8 +12,7 @@ The run store: an epoch ended at its run's `created` (recorded as Start is press
 from the snapshot's publication to the page (a hidden marker's time); the store's time is earlier by the
 snapshot's recording and by the moments between the run's record and training's first step (the network built,
 the data copied): 0.03 to 0.35 s, about 0.1 s typically, on digits at load 7, so delays read from it are that
-much longer. Server and browser
-run on one machine and read one clock.
+much longer. Server and browser run on one machine and read one clock.
 """
 from __future__ import annotations
 
