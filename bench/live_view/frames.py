@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench.live_view.budget import BudgetTable, seconds, verdict
 from bench.live_view.ready_to_start import run_ready_to_start
-from bench.live_view.shown_epoch import SHOWN_EPOCH_JS, epoch_ends
+from bench.live_view.shown_epoch import EPOCH_TIMER, epoch_ends, shown_epochs
 from browser_harness import (
     CHARTS_IN_PAGE_JS,
     VIEWPORT,
@@ -34,22 +34,6 @@ from browser_harness import (
 LIVE_SHARE_TARGET = 0.8  # clustering epochs shown with their own frame while the run is active (issue 15)
 LAST_FRAME_TARGET = 2.0  # seconds from the last epoch's end to its frame on screen
 UMAP_AXIS = "UMAP 1"  # the autoencoder panel's x-axis title once a UMAP frame is drawn
-
-# Each epoch the panels showed ("phase:epoch"): when first, and when first with its own UMAP frame
-FRAME_TIMER = """() => {
-  const rows = window.__frames = {};
-  const shownEpoch = %s;
-  const note = () => {
-    const now = shownEpoch();
-    if (now === null) return;
-    const row = rows[now.key] ??= {shown: Date.now(), framed: null, framedWhileActive: false};
-    if (now.framed && row.framed === null) {
-      row.framed = Date.now();
-      row.framedWhileActive = now.active;
-    }
-  };
-  new MutationObserver(note).observe(document.body, {subtree: true, childList: true, characterData: true});
-}""" % SHOWN_EPOCH_JS
 
 # The panels' axis titles are looked for every 50 ms.
 FIRST_UMAP_TIMER = """() => {
@@ -83,11 +67,11 @@ class LiveFrames:
 def watch_live_frames(page, timeout: float = 1800.0) -> LiveFrames:
     """Click Start on a page whose settings are in place; watch the run to its end and 3 s beyond; the run's
     epochs from the run store at $DEEPCLUST_HOME, where the page's server records it."""
-    page.evaluate(FRAME_TIMER)
+    page.evaluate(EPOCH_TIMER)
     start_button(page).click()
     wait_for_end(page, timeout)
     page.wait_for_timeout(3000)  # the last frame, if it is still on its way
-    rows = page.evaluate("() => window.__frames")
+    rows = shown_epochs(page)
     if not rows:
         raise RuntimeError("the page named no epoch in the autoencoder panel's caption")
     epochs = epoch_ends()

@@ -1,11 +1,10 @@
 """Live-view budget, measurement 6: from the end of an epoch to the page showing it, in the browser.
 
-A MutationObserver in the page notes, for every epoch the autoencoder panel's caption names (the epoch the
-panels show, bench/live_view/shown_epoch.py), the browser's wall clock (Date.now()) when it entered the DOM and
-two animation frames later (the frame that painted it), and when the page first showed it with its own UMAP
-frame (`framed`, null when a newer epoch came first). Each is timed from the epoch's end as the run store records
-it (the run's `created` plus the epoch's `elapsed`; before 2026-12-07 from its publication to the page, about
-0.1 s later). Server and browser run on this machine, so both read the same clock.
+The page's epoch timer (bench/live_view/shown_epoch.py, EPOCH_TIMER) notes, for every epoch the autoencoder
+panel's caption names (the epoch the panels show), the browser's wall clock (Date.now()) when it entered the DOM
+and two animation frames later (the frame that painted it). Each is timed from the epoch's end as the run store
+records it (the run's `created` plus the epoch's `elapsed`; before 2026-12-07 from its publication to the page,
+about 0.1 s later). Server and browser run on this machine, so both read the same clock.
 """
 from __future__ import annotations
 
@@ -14,26 +13,8 @@ from pathlib import Path
 
 from bench.live_view.budget import BudgetTable, seconds
 from bench.live_view.ready_to_start import run_ready_to_start
-from bench.live_view.shown_epoch import SHOWN_EPOCH_JS, epoch_ends
+from bench.live_view.shown_epoch import EPOCH_TIMER, epoch_ends, shown_epochs
 from browser_harness import start_button, wait_for_end
-
-REDRAW_TIMER = """() => {
-  const seen = window.__redraws = [];
-  const rows = new Map();
-  const shownEpoch = %s;
-  new MutationObserver(() => {
-    const now = shownEpoch();
-    if (now === null) return;
-    const known = rows.get(now.key);
-    if (known) {
-      if (now.framed && known.framed === null) known.framed = Date.now();
-      return;
-    }
-    const row = {key: now.key, inDom: Date.now(), framed: now.framed ? Date.now() : null};
-    rows.set(now.key, row);
-    requestAnimationFrame(() => requestAnimationFrame(() => { row.painted = Date.now(); seen.push(row); }));
-  }).observe(document.body, {subtree: true, childList: true, characterData: true});
-}""" % SHOWN_EPOCH_JS
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -45,16 +26,16 @@ def redraw_latency(browser, machine: str, pretrain: int, cluster: int, workdir: 
                    timeout: float = 1800.0) -> str:
     """Measurement 6: one run started from the page (fresh server and cache), every redraw timed."""
     with run_ready_to_start(browser, workdir, pretrain, cluster, settle) as (_, page, waited):
-        page.evaluate(REDRAW_TIMER)
+        page.evaluate(EPOCH_TIMER)
         start_button(page).click()
         wait_for_end(page, timeout)
         page.wait_for_timeout(500)  # the last epoch's two animation frames
-        redraws = page.evaluate("() => window.__redraws")
+        redraws = {key: row for key, row in shown_epochs(page).items() if row["painted"] is not None}
     if not redraws:
         raise RuntimeError("the page named no epoch in the autoencoder panel's caption while the run trained")
     ended = {e.key: e.ended for e in epoch_ends()}
-    in_dom = [r["inDom"] / 1000 - ended[r["key"]] for r in redraws]
-    painted = [r["painted"] / 1000 - ended[r["key"]] for r in redraws]
+    in_dom = [row["inDom"] / 1000 - ended[key] for key, row in redraws.items()]
+    painted = [row["painted"] / 1000 - ended[key] for key, row in redraws.items()]
     table = BudgetTable(
         "6. Epoch end to redrawn page",
         f"digits, DEKM, {pretrain} pretraining + at most {cluster} clustering epochs started from the page; for each "

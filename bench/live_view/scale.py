@@ -30,7 +30,7 @@ from bench.live_view.memory import PEAK_TARGET_GB, gb
 from bench.live_view.pause import PAUSE_TARGET, TOGGLE_TIMER, pause_once
 from bench.live_view.procs import GB, RssSampler, descendants, wait_until_quiet
 from bench.live_view.redraw import percentile
-from bench.live_view.shown_epoch import SHOWN_EPOCH_JS, epoch_ends
+from bench.live_view.shown_epoch import EPOCH_TIMER, epoch_ends, shown_epochs
 from browser_harness import (
     ROOT,
     VIEWPORT,
@@ -47,25 +47,6 @@ FASHION_MNIST = "Fashion-MNIST (70,000 28×28 images)"  # ui/data_picker.py's la
 ROWS = 70_000
 ARTIFACTS = ROOT / "test-artifacts"
 LOADED = 600.0  # seconds any one page action or the server's start may take on a machine shared by many jobs
-
-# Every epoch the panels showed of the run started last ("phase:epoch"); armed again for each run.
-STAGE_TIMER = """() => {
-  window.__stageObserver?.disconnect();
-  const rows = window.__stage = {};
-  const shownEpoch = %s;
-  const note = () => {
-    const now = shownEpoch();
-    if (now === null) return;
-    const row = rows[now.key] ??= {phase: now.phase, epoch: now.epoch, inDom: Date.now(), active: now.active,
-                                   framed: null, framedWhileActive: false};
-    if (now.framed && row.framed === null) {
-      row.framed = Date.now();
-      row.framedWhileActive = now.active;
-    }
-  };
-  window.__stageObserver = new MutationObserver(note);
-  window.__stageObserver.observe(document.body, {subtree: true, childList: true, characterData: true});
-}""" % SHOWN_EPOCH_JS
 
 
 def choose_full_fashion_mnist(page) -> None:
@@ -88,7 +69,7 @@ def watch_stage(page, pid: int, name: str, minutes: float, pause_phases: list[st
     and watch it until it ends or `minutes` pass (then Stop); what the page drew, the pauses, the memory."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page.evaluate(STAGE_TIMER)
+    page.evaluate(EPOCH_TIMER)
     with RssSampler({"server": pid, "children": lambda: descendants(pid)}, interval=interval) as memory:
         began = time.perf_counter()
         deadline = began + minutes * 60
@@ -98,7 +79,7 @@ def watch_stage(page, pid: int, name: str, minutes: float, pause_phases: list[st
             page.wait_for_timeout(30_000)  # past the run's set-up: pretraining batches
             for number, phase in enumerate(pause_phases):
                 if phase == "cluster":
-                    page.wait_for_function("() => Object.values(window.__stage).some((r) => r.phase === 'cluster')",
+                    page.wait_for_function("() => Object.values(window.__epochs).some((r) => r.phase === 'cluster')",
                                            timeout=max(1.0, deadline - time.perf_counter()) * 1000)
                 page.wait_for_timeout(8000)  # training at its pace, the live view redrawing
                 shot = ARTIFACTS / f"scale-{name}-paused-{number + 1}-{phase}.png"
@@ -109,7 +90,7 @@ def watch_stage(page, pid: int, name: str, minutes: float, pause_phases: list[st
             ending = stop_run(page)
         took = time.perf_counter() - began
         page.wait_for_timeout(1500)  # the last epoch's animation frames
-        seen = page.evaluate("() => window.__stage")
+        seen = shown_epochs(page)
         rows = [{**seen[e.key], "ended": e.ended} for e in epoch_ends() if e.key in seen]  # the run's order
         page.screenshot(path=str(ARTIFACTS / f"scale-{name}-end.png"))
     return {"rows": rows, "pauses": marks, "memory": memory, "ending": ending, "took": took, "stopped": stopped}

@@ -37,6 +37,37 @@ SHOWN_EPOCH_JS = """() => {
 }""" % json.dumps(OWN_FRAME_NOTE)
 
 
+# Arms (again, for each run) one observer of the page: for every epoch the panels show ("phase:epoch"), when its
+# caption first entered the DOM (`inDom`), two animation frames later (`painted`, the frame that painted it), whether
+# the run was active then, and when it was first shown with its own UMAP frame (`framed`; null when a newer epoch
+# came first) and whether the run was active then. `shown_epochs(page)` reads them.
+EPOCH_TIMER = """() => {
+  window.__epochObserver?.disconnect();
+  const rows = window.__epochs = {};
+  const shownEpoch = %s;
+  const note = () => {
+    const now = shownEpoch();
+    if (now === null) return;
+    let row = rows[now.key];
+    if (!row) {
+      row = rows[now.key] = {phase: now.phase, epoch: now.epoch, inDom: Date.now(), painted: null, active: now.active,
+                             framed: null, framedWhileActive: false};
+      requestAnimationFrame(() => requestAnimationFrame(() => { row.painted = Date.now(); }));
+    }
+    if (now.framed && row.framed === null) {
+      row.framed = Date.now();
+      row.framedWhileActive = now.active;
+    }
+  };
+  window.__epochObserver = new MutationObserver(note);
+  window.__epochObserver.observe(document.body, {subtree: true, childList: true, characterData: true});
+}""" % SHOWN_EPOCH_JS
+
+
+def shown_epochs(page) -> dict[str, dict]:
+    """What EPOCH_TIMER noted since it was armed, by "phase:epoch" (times in ms, as Date.now())."""
+    return page.evaluate("() => window.__epochs")
+
 @dataclass(frozen=True)
 class EpochEnd:
     key: str  # "phase:epoch", as SHOWN_EPOCH_JS names it
