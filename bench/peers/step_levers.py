@@ -1,10 +1,11 @@
 """One training step under each speed lever (docs/benchmarks.md, "Faster than ClustPy per epoch"): bfloat16
-autocast, channels-last for the conv autoencoder, torch.compile, no float() of the loss per batch, and the cost
-of taking a batch from the one tensor of all rows.
+autocast, channels-last for the conv autoencoder, torch.compile, no float() of the loss per batch, a fused
+optimiser (the loop's since 2026-12-07; torch's default is `foreach`), and the cost of taking a batch from the one
+tensor of all rows.
 
     .venv/bin/python -m bench.peers.step_levers --repeats 6 --threads 1 [--compile]
 
-Batch 256 of random 784-feature rows, Adam; the MLP 784-500-500-2000-10 and DEKM.py's conv autoencoder
+Batch 256 of random 784-feature rows, Adam (torch's default `foreach` unless the variant says fused); the MLP 784-500-500-2000-10 and DEKM.py's conv autoencoder
 (28x28). Every variant runs 5 steps per repetition, the variants interleaved so that a loaded machine
 slows them alike; medians over repetitions.
 """
@@ -24,10 +25,10 @@ from deepclust_core.settings.autoencoder import AutoencoderConfig
 ROWS, BATCH = 10_000, 256
 
 
-def network(kind: str):
+def network(kind: str, fused: bool = False):
     torch.manual_seed(0)
     autoencoder = build_autoencoder(AutoencoderConfig(kind=kind), 784, (1, 28, 28))
-    return autoencoder, torch.optim.Adam(autoencoder.parameters(), 1e-3)
+    return autoencoder, torch.optim.Adam(autoencoder.parameters(), 1e-3, fused=fused)
 
 
 def step(X, pair, bf16=False, read_loss=True, compiled=None):
@@ -52,10 +53,13 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
     X = torch.rand(ROWS, 784)
     mlp, conv, conv_last = network("mlp"), network("conv"), network("conv")
+    mlp_fused, conv_fused = network("mlp", fused=True), network("conv", fused=True)
     conv_last[0].to(memory_format=torch.channels_last)
     variants = {
         "mlp float32": lambda: step(X, mlp), "mlp bfloat16": lambda: step(X, mlp, bf16=True),
         "mlp float32, no float(loss)": lambda: step(X, mlp, read_loss=False),
+        "mlp float32, fused Adam": lambda: step(X, mlp_fused), "mlp bfloat16, fused Adam": lambda: step(X, mlp_fused, bf16=True),
+        "conv float32, fused Adam": lambda: step(X, conv_fused),
         "conv float32": lambda: step(X, conv), "conv bfloat16": lambda: step(X, conv, bf16=True),
         "conv float32 channels-last": lambda: step(X, conv_last),
         "conv bfloat16 channels-last": lambda: step(X, conv_last, bf16=True),
