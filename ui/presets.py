@@ -96,7 +96,8 @@ def preset_bar(method: str, data: Dataset | None) -> None:
     if active == "paper":
         st.caption(f":material/menu_book: Settings: **the paper's** ({_epochs(method, 'paper', data)})")
     elif active == "quick":
-        st.caption(f":material/bolt: Settings: **quick look** ({_epochs(method, 'quick', data)}, about a minute on digits)")
+        st.caption(f":material/bolt: Settings: **quick look** ({_epochs(method, 'quick', data)}; its length: beside "
+                   "Start)")
     else:
         st.caption(":material/tune: Settings: **custom** (changed from the presets)")
     carried_line(method, active)

@@ -44,7 +44,8 @@ class MethodCard:
     # changes nothing.
     suggested: Mapping = field(default_factory=dict)
     # A quick look: what replaces `suggested` for a first run in class (fewer epochs, the same recipe otherwise)
-    # that ends within about a minute on digits on 2 CPU cores; the app's "Quick look" button and the CLI's --quick.
+    # that ends within about a minute on digits on 2 CPU cores (AE-CM's, whose small-data start pretrains 100 epochs,
+    # in 3 to 8 minutes: 196 s alone, 503 s at load 15 to 23); the app's "Quick look" button and the CLI's --quick.
     # Each card's comment gives the wall time of `OMP_NUM_THREADS=1 python -m deepclust_core train --data digits
     # --method NAME --quick --no-cache --no-store` on a 2-core machine that other work shared (its load average
     # with it) and the final ACC, next to the AE + k-means line the CLI prints (k-means, n_init 10, same AE).

@@ -76,8 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--batch-size", type=int, help=f"minibatch size; {suggested}")
     training.add_argument("--lr", type=float, help="the step size of each phase's Adam; a phase on SGD has its own "
                           f"(DEC: --option sgd_lr), and the run says so when nothing reads --lr; {suggested}")
-    training.add_argument("--quick", action="store_true", help="start from the method's quick look (its "
-                          "paper's recipe with fewer epochs, about a minute on digits; see `methods`), not the paper's")
+    training.add_argument("--quick", action="store_true", help="start from the method's quick look (its paper's "
+                          "recipe with fewer epochs: a minute or two on digits, AE-CM's 3 to 8 minutes; see `methods`), "
+                          "not the paper's")
     training.add_argument("--seed", type=int, default=0, help="seed of every random choice")
     training.add_argument("--device", default="auto", help="auto, cpu or cuda[:n]")
     training.add_argument("--precision", choices=PRECISIONS, help="the autoencoder's arithmetic (default float32); "
