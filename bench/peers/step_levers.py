@@ -5,9 +5,9 @@ tensor of all rows.
 
     .venv/bin/python -m bench.peers.step_levers --repeats 6 --threads 1 [--compile]
 
-Batch 256 of random 784-feature rows, Adam (torch's default `foreach` unless the variant says fused); the MLP 784-500-500-2000-10 and DEKM.py's conv autoencoder
-(28x28). Every variant runs 5 steps per repetition, the variants interleaved so that a loaded machine
-slows them alike; medians over repetitions.
+Batch 256 of random 784-feature rows, Adam (torch's default `foreach` unless the variant says fused); the MLP
+784-500-500-2000-10 and DEKM.py's conv autoencoder (28x28). Every variant runs 5 steps per repetition, the
+variants interleaved so that a loaded machine slows them alike; medians over repetitions.
 """
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ def main(argv=None) -> int:
     variants = {
         "mlp float32": lambda: step(X, mlp), "mlp bfloat16": lambda: step(X, mlp, bf16=True),
         "mlp float32, no float(loss)": lambda: step(X, mlp, read_loss=False),
-        "mlp float32, fused Adam": lambda: step(X, mlp_fused), "mlp bfloat16, fused Adam": lambda: step(X, mlp_fused, bf16=True),
+        "mlp float32, fused Adam": lambda: step(X, mlp_fused),
+        "mlp bfloat16, fused Adam": lambda: step(X, mlp_fused, bf16=True),
         "conv float32, fused Adam": lambda: step(X, conv_fused),
         "conv float32": lambda: step(X, conv), "conv bfloat16": lambda: step(X, conv, bf16=True),
         "conv float32 channels-last": lambda: step(X, conv_last),
