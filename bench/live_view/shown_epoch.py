@@ -38,9 +38,10 @@ SHOWN_EPOCH_JS = """() => {
 
 
 # Arms (again, for each run) one observer of the page: for every epoch the panels show ("phase:epoch"), when its
-# caption first entered the DOM (`inDom`), two animation frames later (`painted`, the frame that painted it), whether
-# the run was active then, and when it was first shown with its own UMAP frame (`framed`; null when a newer epoch
-# came first) and whether the run was active then. `shown_epochs(page)` reads them.
+# caption first entered the DOM (`inDom`) and whether the run was `active` then, two animation frames later
+# (`painted`, the frame that painted it), and when it was first shown with its own UMAP frame (`framed`; null when a
+# newer epoch came first) and whether the run was still active then (`framedWhileActive`). `shown_epochs(page)`
+# reads them.
 EPOCH_TIMER = """() => {
   window.__epochObserver?.disconnect();
   const rows = window.__epochs = {};
@@ -67,6 +68,7 @@ EPOCH_TIMER = """() => {
 def shown_epochs(page) -> dict[str, dict]:
     """What EPOCH_TIMER noted since it was armed, by "phase:epoch" (times in ms, as Date.now())."""
     return page.evaluate("() => window.__epochs")
+
 
 @dataclass(frozen=True)
 class EpochEnd:
