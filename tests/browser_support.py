@@ -23,6 +23,44 @@ def app_server(cache_dir, *, streamlit_run: bool = False, **env: str):
         yield server.url
 
 
+# Every text of a chart: its words, font size and box; and the boxes of its plot area and its legends; all relative
+# to the chart's own box (a text outside it is cut).
+CHART_TEXTS = """(chart) => {
+  const c = chart.getBoundingClientRect();
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left - c.left, r.top - c.top, r.right - c.left, r.bottom - c.top]; };
+  return {
+    texts: [...chart.querySelectorAll('svg text')].filter((t) => t.textContent.trim()).map((t) => (
+      {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize), box: box(t)})),
+    plot: box(chart.querySelector('.nsewdrag')), width: c.width, height: c.height,
+    legends: [...chart.querySelectorAll('.legend')].map(box),
+  };
+}"""
+
+
+def overlap(a, b, slack: float = 1.0) -> bool:
+    """Whether two boxes (left, top, right, bottom) overlap by more than `slack` pixels each way."""
+    return min(a[2], b[2]) - max(a[0], b[0]) > slack and min(a[3], b[3]) - max(a[1], b[1]) > slack
+
+
+def overlapping_texts(texts: list[dict]) -> list[str]:
+    """The pairs of a chart's texts (CHART_TEXTS' "texts") whose boxes overlap."""
+    return [f"{a['text']!r} overlaps {b['text']!r}" for i, a in enumerate(texts) for b in texts[i + 1:]
+            if overlap(a["box"], b["box"])]
+
+
+def chart_text_problems(live) -> list[str]:
+    """What is wrong with a chart's text in the lecture layout: text under 18 px, cut by the chart's edge or
+    overlapping another, a legend on the plot area."""
+    chart = live.evaluate(CHART_TEXTS)
+    texts = chart["texts"]
+    problems = [f"{t['text']!r} at {t['size']} px" for t in texts if t["size"] < 18]
+    problems += [f"{t['text']!r} is cut by the chart's edge: {t['box']}" for t in texts
+                 if min(t["box"][:2]) < -1 or t["box"][2] > chart["width"] + 1 or t["box"][3] > chart["height"] + 1]
+    problems += overlapping_texts(texts)
+    problems += [f"a legend overlaps the plot: {legend}" for legend in chart["legends"] if overlap(legend, chart["plot"])]
+    return problems
+
+
 # A live view chart (ui/live_chart): its title, the height of its element and of its plot.
 CHART_STATE = """(chart) => { const title = chart.querySelector('.gtitle'), plot = chart.querySelector('.svg-container');
   return {title: title ? title.textContent : '', height: chart.getBoundingClientRect().height,

@@ -10,7 +10,7 @@ Screenshots go to test-artifacts/.
 import re
 import time
 
-from browser_support import ARTIFACTS, BROWSER_MARKS
+from browser_support import ARTIFACTS, BROWSER_MARKS, chart_text_problems, overlap
 
 from browser_harness import collapse_sidebar, live_chart, open_app, pick, set_epochs, start_button
 
@@ -51,38 +51,7 @@ def in_view(locator) -> bool:
             and box["y"] + box["height"] <= SCREEN["height"])
 
 
-# Every text of a chart: its words, font size and box; and the boxes of its plot area and its legends; all relative
-# to the chart's own box (a text outside it is cut).
-CHART_TEXTS = """(chart) => {
-  const c = chart.getBoundingClientRect();
-  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left - c.left, r.top - c.top, r.right - c.left, r.bottom - c.top]; };
-  return {
-    texts: [...chart.querySelectorAll('svg text')].filter((t) => t.textContent.trim()).map((t) => (
-      {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize), box: box(t)})),
-    plot: box(chart.querySelector('.nsewdrag')), width: c.width, height: c.height,
-    legends: [...chart.querySelectorAll('.legend')].map(box),
-  };
-}"""
 LECTURE_CHARTS = ("Autoencoder space", "DEKM transformed space", "ACC / NMI / ARI", "eigenvalues of S_w")
-
-
-def overlap(a, b, slack: float = 1.0) -> bool:
-    """Whether two boxes (left, top, right, bottom) overlap by more than `slack` pixels each way."""
-    return min(a[2], b[2]) - max(a[0], b[0]) > slack and min(a[3], b[3]) - max(a[1], b[1]) > slack
-
-
-def chart_text_problems(live) -> list[str]:
-    """What is wrong with a chart's text in the lecture layout: text under 18 px, cut by the chart's edge or
-    overlapping another, a legend on the plot area."""
-    chart = live.evaluate(CHART_TEXTS)
-    texts = chart["texts"]
-    problems = [f"{t['text']!r} at {t['size']} px" for t in texts if t["size"] < 18]
-    problems += [f"{t['text']!r} is cut by the chart's edge: {t['box']}" for t in texts
-                 if min(t["box"][:2]) < -1 or t["box"][2] > chart["width"] + 1 or t["box"][3] > chart["height"] + 1]
-    problems += [f"{a['text']!r} overlaps {b['text']!r}" for i, a in enumerate(texts) for b in texts[i + 1:]
-                 if overlap(a["box"], b["box"])]
-    problems += [f"a legend overlaps the plot: {legend}" for legend in chart["legends"] if overlap(legend, chart["plot"])]
-    return problems
 
 
 def play_to_the_end(page, timeout: float = 90) -> list[str]:

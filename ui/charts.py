@@ -95,8 +95,10 @@ def _points_figure(traces: list[dict], title: str, axis_names: tuple[str | None,
         legend = dict(itemsizing="constant", orientation="h", x=0, y=0, yref="container", yanchor="bottom")
         axis_names = (None, None)
     layout = dict(title=dict(text=title), height=height, margin=MARGIN, font=FONT, showlegend=showlegend,
-                  legend=legend, xaxis=dict(title=dict(text=axis_names[0])), yaxis=dict(title=dict(text=axis_names[1])),
-                  uirevision="points", dragmode="lasso")
+                  legend=legend, yaxis=dict(title=dict(text=axis_names[1])), uirevision="points", dragmode="lasso",
+                  # the x tick labels a little lower: at the plot's corner, the lowest y tick's label sits level with
+                  # them and would overlap the lowest x tick's (both "−5" when the points start there)
+                  xaxis=dict(title=dict(text=axis_names[0]), ticklabelstandoff=6))
     return go.Figure(data=traces, layout=layout)
 
 
