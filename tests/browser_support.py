@@ -61,10 +61,12 @@ def chart_text_problems(live) -> list[str]:
     return problems
 
 
-# A live view chart (ui/live_chart): its title, the height of its element and of its plot.
+# A live view chart (ui/live_chart): its title (the lines of a title wrapped to the chart's width joined by
+# spaces again), the height of its element and of its plot.
 CHART_STATE = """(chart) => { const title = chart.querySelector('.gtitle'), plot = chart.querySelector('.svg-container');
-  return {title: title ? title.textContent : '', height: chart.getBoundingClientRect().height,
-          plot: plot ? plot.getBoundingClientRect().height : 0}; }"""
+  const lines = title ? [...title.querySelectorAll('.line')].map((line) => line.textContent) : [];
+  return {title: lines.length ? lines.join(' ') : title ? title.textContent : '',
+          height: chart.getBoundingClientRect().height, plot: plot ? plot.getBoundingClientRect().height : 0}; }"""
 COLOURED = 60  # a pixel whose channels differ by more than this is a mark in colour, not white, grey or black
 MARKS = 100  # coloured pixels a drawn chart shows at least (a point panel shows thousands, a curve hundreds)
 

@@ -92,7 +92,7 @@ class DEKM(Method):
         names[0] += " (most compact)"
         names[-1] += " (pulled)"
         return ClusterView(
-            title="DEKM transformed space y = Vᵀh",
+            title="DEKM transformed space y\u00a0=\u00a0Vᵀh",  # no-break spaces: wraps before the equation
             coords=H @ V,
             axis_names=tuple(names),
             default_axes=(d - 1, 0),

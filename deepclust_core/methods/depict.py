@@ -134,7 +134,7 @@ class DEPICT(Method):
         else:
             note = "first soft target" if self.q_change is None else f"mean squared change of Q: {self.q_change:.2e}"
         return ClusterView(
-            title="DEPICT soft assignments p = softmax(θᵀz)",
+            title="DEPICT soft assignments p\u00a0=\u00a0softmax(θᵀz)",  # wrapped before the equation, not in it
             coords=P,
             axis_names=tuple(f"p(cluster {k + 1})" for k in range(K)),
             default_axes=self.axes,

@@ -40,9 +40,34 @@ function layoutOf(figure, data) {
   return layout;
 }
 
+// A title wider than its chart wraps at its spaces onto more lines, the top margin a line taller for each line
+// added: a narrow panel (a race's, the lecture layout with the sidebar open) keeps its whole title at its size,
+// where Plotly cuts it at the chart's edge. The title's text and the top margin for a chart `width` px wide.
+function fittedTitle(layout, width) {
+  const title = layout.title || {}, text = title.text || "", top = (layout.margin || {}).t ?? 100;
+  if (!width || !text || text.includes("<br>")) return {text, top};
+  const size = (title.font && title.font.size) || Math.round((layout.font.size || 12) * 1.4);  // Plotly's defaults
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${size}px ${(title.font && title.font.family) || layout.font.family}`;
+  const room = width * (1 - (title.x ?? 0.05)) - 4;  // the template puts the title's left edge at 5 % of the width
+  const lines = [];
+  for (const word of text.split(" ")) {
+    const longer = lines.length ? lines[lines.length - 1] + " " + word : word;
+    if (lines.length && context.measureText(longer).width <= room) lines[lines.length - 1] = longer;
+    else lines.push(word);
+  }
+  return {text: lines.join("<br>"), top: top + (lines.length - 1) * Math.round(size * 1.25)};
+}
+
+function withFittedTitle(layout, width) {
+  const fitted = fittedTitle(layout, width);
+  return Object.assign({}, layout, {title: Object.assign({}, layout.title, {text: fitted.text}),
+                                    margin: Object.assign({}, layout.margin, {t: fitted.top})});
+}
+
 // The page's layout changes (the sidebar collapsing or opening, a window resize) change the chart's width,
 // mostly without a window resize event (Plotly's `responsive` follows only those): a ResizeObserver relays
-// each to Plotly once the width settles (the sidebar slides for 0.3 s).
+// each to Plotly once the width settles (the sidebar slides for 0.3 s), and fits the title to the new width.
 function followWidth(chart) {
   let width = chart.clientWidth, timer = null;
   new ResizeObserver(() => {
@@ -50,7 +75,12 @@ function followWidth(chart) {
     clearTimeout(timer);
     timer = setTimeout(() => {
       width = chart.clientWidth;
-      if (chart.__plotly) chart.__plotly.Plots.resize(chart);
+      if (!chart.__plotly) return;
+      chart.__plotly.Plots.resize(chart).then(() => {
+        const fitted = fittedTitle(chart.__layout, width);
+        if (fitted.text === ((chart.layout.title || {}).text || "")) return;
+        return chart.__plotly.relayout(chart, {"title.text": fitted.text, "margin.t": fitted.top});
+      });
     }, 100);
   }).observe(chart);
 }
@@ -79,7 +109,8 @@ export default function ({data, parentElement, setStateValue}) {
   loadPlotly(data.plotly).then((Plotly) => {
     if (chart.__shown !== shown) return;  // a newer figure came while Plotly.js loaded
     chart.__plotly = chart.__plotly || Plotly;
-    return chart.__plotly.react(chart, figure.data, layout, config).then(() => {
+    chart.__layout = layout;  // as the figure has it, for fitting its title to a new width
+    return chart.__plotly.react(chart, figure.data, withFittedTitle(layout, chart.clientWidth), config).then(() => {
       if (data.selectable && !chart.__listening) {
         chart.__listening = true;
         const report = (event) => chart.__setState("selection", {selection: {points: rowsOf(event).map((row) => ({customdata: [row]}))}});
