@@ -42,10 +42,17 @@ function layoutOf(figure, data) {
 
 // A title wider than its chart wraps at its spaces onto more lines, the top margin a line taller for each line
 // added: a narrow panel (a race's, the lecture layout with the sidebar open) keeps its whole title at its size,
-// where Plotly cuts it at the chart's edge. The title's text and the top margin for a chart `width` px wide.
+// where Plotly cuts it at the chart's edge. Left to Plotly, a wrapped title's first line would move up and its
+// last down onto the highest tick label; Plotly puts the first line's baseline at the title's `y` (whatever its
+// anchor), so `y` keeps that line where a one-line title is and the lines added grow into the added margin. The
+// title's text, `y`, anchor and the top margin for a chart `width` px wide.
+const LINE_SPACING = 1.3;  // Plotly's, in font sizes
+const BASELINE = 0.9;  // a one-line title's baseline below the chart's top edge, in font sizes (as Plotly puts it)
+
 function fittedTitle(layout, width) {
   const title = layout.title || {}, text = title.text || "", top = (layout.margin || {}).t ?? 100;
-  if (!width || !text || text.includes("<br>")) return {text, top};
+  const unchanged = {text, top, y: title.y ?? "auto", yanchor: title.yanchor ?? "auto"};
+  if (!width || !text || text.includes("<br>")) return unchanged;
   const size = (title.font && title.font.size) || Math.round((layout.font.size || 12) * 1.4);  // Plotly's defaults
   const context = document.createElement("canvas").getContext("2d");
   context.font = `${size}px ${(title.font && title.font.family) || layout.font.family}`;
@@ -56,13 +63,16 @@ function fittedTitle(layout, width) {
     if (lines.length && context.measureText(longer).width <= room) lines[lines.length - 1] = longer;
     else lines.push(word);
   }
-  return {text: lines.join("<br>"), top: top + (lines.length - 1) * Math.round(size * 1.25)};
+  if (lines.length < 2) return unchanged;
+  const added = (lines.length - 1) * Math.round(size * LINE_SPACING);
+  return {text: lines.join("<br>"), top: top + added, y: 1 - BASELINE * size / (layout.height || 450),
+          yanchor: "bottom"};
 }
 
 function withFittedTitle(layout, width) {
-  const fitted = fittedTitle(layout, width);
-  return Object.assign({}, layout, {title: Object.assign({}, layout.title, {text: fitted.text}),
-                                    margin: Object.assign({}, layout.margin, {t: fitted.top})});
+  const {text, top, y, yanchor} = fittedTitle(layout, width);
+  return Object.assign({}, layout, {title: Object.assign({}, layout.title, {text, y, yanchor, yref: "container"}),
+                                    margin: Object.assign({}, layout.margin, {t: top})});
 }
 
 // The page's layout changes (the sidebar collapsing or opening, a window resize) change the chart's width,
@@ -77,9 +87,9 @@ function followWidth(chart) {
       width = chart.clientWidth;
       if (!chart.__plotly) return;
       chart.__plotly.Plots.resize(chart).then(() => {
-        const fitted = fittedTitle(chart.__layout, width);
-        if (fitted.text === ((chart.layout.title || {}).text || "")) return;
-        return chart.__plotly.relayout(chart, {"title.text": fitted.text, "margin.t": fitted.top});
+        const {text, top, y, yanchor} = fittedTitle(chart.__layout, width);
+        if (text === ((chart.layout.title || {}).text || "")) return;
+        return chart.__plotly.relayout(chart, {"title.text": text, "title.y": y, "title.yanchor": yanchor, "margin.t": top});
       });
     }, 100);
   }).observe(chart);
