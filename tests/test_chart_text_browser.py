@@ -18,7 +18,7 @@ import pytest
 
 from browser_support import BROWSER_MARKS, CHART_STATE, CHART_TEXTS, chart_text_problems, overlapping_texts
 from browser_harness import ROOT
-from ui.charts import FONT, LECTURE_FONT, points_figure
+from ui.charts import LECTURE_FONT, points_figure
 from ui.live_chart import CONFIG, TEMPLATE
 
 pytestmark = BROWSER_MARKS
@@ -26,8 +26,10 @@ PLOTLY_JS = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
 # The chart script as a plain script: its component function as window.drawLiveChart
 CHART_JS = (ROOT / "ui" / "live_chart" / "chart.js").read_text().replace(
     "export default function", "window.drawLiveChart = function", 1)
-DRAW = """(data) => window.drawLiveChart({data, parentElement: document.getElementById('panel'), setStateValue: () => {}})"""
-DRAWN = "(spec) => { const chart = document.querySelector('.deepclust-live-chart'); return chart && chart.__shown.startsWith(spec) && chart._fullLayout; }"
+DRAW = """(data) => window.drawLiveChart(
+  {data, parentElement: document.getElementById('panel'), setStateValue: () => {}})"""
+DRAWN = """(spec) => { const chart = document.querySelector('.deepclust-live-chart');
+  return chart && chart.__shown.startsWith(spec) && chart._fullLayout; }"""
 HEIGHT = 380  # an embedding panel's height in the lecture layout
 STARTS = np.linspace(-5.5, -3.5, 21)  # where the points start on both axes, in steps of 0.1
 LONG_TITLE = "DEC embedding and centroids (principal axes)"
@@ -61,7 +63,7 @@ def draw(page, spec: str, font_size: int | None):
     return page.locator(".deepclust-live-chart")
 
 
-@pytest.mark.parametrize("compact, font_size", [(True, LECTURE_FONT), (False, None)])
+@pytest.mark.parametrize("compact, font_size", [(True, LECTURE_FONT), (False, None)])  # None: the figure's 14 px
 def test_tick_labels_stay_apart_wherever_the_points_start(browser, compact, font_size):
     page = panel_page(browser, 320)  # an embedding panel of the lecture layout at 1280 x 720
     problems = {}
@@ -70,7 +72,6 @@ def test_tick_labels_stay_apart_wherever_the_points_start(browser, compact, font
         if found:
             problems[round(float(start), 2)] = found
     assert not problems, problems
-    assert FONT["size"] == 14  # what the page's own text size is (font_size None: the figure's)
 
 
 def title_lines(chart) -> int:
