@@ -40,27 +40,33 @@ function layoutOf(figure, data) {
   return layout;
 }
 
+const LINE_SPACING = 1.3;  // Plotly's, in font sizes
+const BASELINE = 0.9;  // a one-line title's baseline below the chart's top edge, in font sizes (as Plotly puts it)
+let measuring = null;  // the one canvas that measures every chart's title, made on first use
+
+function textWidth(text, font) {
+  measuring = measuring || document.createElement("canvas").getContext("2d");
+  measuring.font = font;
+  return measuring.measureText(text).width;
+}
+
 // A title wider than its chart wraps at its spaces onto more lines, the top margin a line taller for each line
 // added: a narrow panel (a race's, the lecture layout with the sidebar open) keeps its whole title at its size,
 // where Plotly cuts it at the chart's edge. Left to Plotly, a wrapped title's first line would move up and its
 // last down onto the highest tick label; Plotly puts the first line's baseline at the title's `y` (whatever its
 // anchor), so `y` keeps that line where a one-line title is and the lines added grow into the added margin. The
 // title's text, `y`, anchor and the top margin for a chart `width` px wide.
-const LINE_SPACING = 1.3;  // Plotly's, in font sizes
-const BASELINE = 0.9;  // a one-line title's baseline below the chart's top edge, in font sizes (as Plotly puts it)
-
 function fittedTitle(layout, width) {
   const title = layout.title || {}, text = title.text || "", top = (layout.margin || {}).t ?? 100;
   const unchanged = {text, top, y: title.y ?? "auto", yanchor: title.yanchor ?? "auto"};
   if (!width || !text || text.includes("<br>")) return unchanged;
   const size = (title.font && title.font.size) || Math.round((layout.font.size || 12) * 1.4);  // Plotly's defaults
-  const context = document.createElement("canvas").getContext("2d");
-  context.font = `${size}px ${(title.font && title.font.family) || layout.font.family}`;
+  const font = `${size}px ${(title.font && title.font.family) || layout.font.family}`;
   const room = width * (1 - (title.x ?? 0.05)) - 4;  // the template puts the title's left edge at 5 % of the width
   const lines = [];
   for (const word of text.split(" ")) {
     const longer = lines.length ? lines[lines.length - 1] + " " + word : word;
-    if (lines.length && context.measureText(longer).width <= room) lines[lines.length - 1] = longer;
+    if (lines.length && textWidth(longer, font) <= room) lines[lines.length - 1] = longer;
     else lines.push(word);
   }
   if (lines.length < 2) return unchanged;
