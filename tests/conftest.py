@@ -29,6 +29,17 @@ def one_thread_per_pool():
     threadpool_limits(1)
 
 
+@pytest.fixture(autouse=True)
+def no_trial_beside_the_page(monkeypatch):
+    """AppTest pages give the first estimate of a run's length without timing a trial of the settings.
+
+    The Train page times a trial of long settings in a process of its own (ui/run_estimate.py); in the fast lane
+    the pages started about 65 of them, 63 s of CPU beside tests that never read the line, a quarter of the lane's
+    CPU on 2 cores. The trial itself is tested in tests/test_duration.py; the browser tests' servers time it, as
+    for a user."""
+    monkeypatch.setattr("ui.run_estimate.TRIAL_ABOVE_SECONDS", float("inf"))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def private_run_store(tmp_path_factory):
     """Every run the tests record (app, CLI, Python API) goes to a temporary store, never the user's."""

@@ -5,8 +5,30 @@ with the aligned UMAP layout on stdout. Runs one thread (its environment comes f
 `projection._worker_environment`), so training keeps the other cores; at normal priority:
 at a lower one, the browser and the server starved it on 2 cores and the panel fell seconds
 behind the epochs (docs/benchmarks.md, live UMAP frames).
+
+Where several start at once on a machine that has never compiled UMAP (two servers, a test
+suite's processes), one compiles (about 25 s of a core) while the others wait for it, then
+load its code from disk in 2 to 3 s, instead of each compiling the same code beside the others.
 """
+import fcntl
 import sys
+from contextlib import contextmanager
+
+
+@contextmanager
+def compiling_alone():
+    """Hold the compiled-code folder's lock: one projection process at a time compiles (or loads) UMAP."""
+    from deepclust_core.projection.umap import compiled_code_folder
+
+    try:
+        compiled_code_folder().mkdir(parents=True, exist_ok=True)
+        lock = open(compiled_code_folder() / "compiling.lock", "w")
+    except OSError:  # a folder it cannot write: numba cannot keep its code there either, so nothing to share
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def main() -> None:
@@ -17,8 +39,9 @@ def main() -> None:
     cache_compiled_code()  # before umap is imported (by umap_layout)
 
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    first = umap_layout(np.random.default_rng(0).normal(size=(200, 5)).astype(np.float32), None, n_epochs=20)
-    umap_layout(np.random.default_rng(1).normal(size=(200, 5)).astype(np.float32), first, n_epochs=5)  # compile both
+    with compiling_alone():
+        first = umap_layout(np.random.default_rng(0).normal(size=(200, 5)).astype(np.float32), None, n_epochs=20)
+        umap_layout(np.random.default_rng(1).normal(size=(200, 5)).astype(np.float32), first, n_epochs=5)  # both
     send_arrays(stdout, ready=np.array(1))
     while (request := receive_arrays(stdin)) is not None:
         try:
