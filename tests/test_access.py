@@ -166,6 +166,28 @@ def test_a_visitor_cannot_start_training(visitor):
     assert "run" not in visitor.session_state and _refused(visitor)
 
 
+def test_a_visitor_times_no_trial_on_the_teachers_machine(visitor, monkeypatch):
+    trials = []
+
+    class Trial:  # records what the page asks for, times nothing
+        def __init__(self, data, config, delay):
+            trials.append(config.method)
+
+        def result(self):
+            return None
+
+        def done(self):
+            return True
+
+    monkeypatch.setattr("ui.run_estimate.TRIAL_ABOVE_SECONDS", 0.0)  # every setting would be timed
+    monkeypatch.setattr("ui.run_estimate.TrialProcess", Trial)
+    monkeypatch.setattr("ui.run_estimate._TRIALS", {})
+    visitor.run()
+    assert trials == [] and not visitor.exception
+    _sign_in(visitor)
+    assert trials == ["dekm"]  # the teacher's page times it
+
+
 def test_a_visitor_cannot_upload(visitor):
     visitor.selectbox(key="data_choice").set_value("Your file (CSV, .npy, .npz, .zip of images)").run()
     assert not visitor.exception and not visitor.get("file_uploader")

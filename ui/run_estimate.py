@@ -1,8 +1,9 @@
 """How long the run takes, under the run buttons: before Start, about how long the chosen settings
 take on this machine (deepclust_core.runs.duration: from the user's recorded runs of the same data,
 method, network and batch size, else a first estimate, for settings of more than 2 minutes refined by a
-trial of them on a few batches of the data that starts when the form shows them: runs/probe.py); while a
-run trains, the time left from its own epochs so far, redrawn every 5 s."""
+trial of them on a few batches of the data that starts when the form shows them to the teacher, runs/probe.py;
+a viewer's visit never spends the teacher's cores on it); while a run trains, the time left from its own epochs
+so far, redrawn every 5 s."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ import streamlit as st
 from deepclust_core.runs.duration import duration_text, estimate, time_left
 from deepclust_core.runs.probe import TrialProcess
 
-from . import run_library
+from . import access, run_library
 from .settings_form import Choice
 
 if TYPE_CHECKING:  # the training code (torch) is imported on the first Start, not for the first page
@@ -58,7 +59,7 @@ def settings_line(choice: Choice) -> tuple[str | None, TrialProcess | None]:
         return None, None
     store = run_library.user_store()
     first = estimate(choice.data, choice.config, store)
-    if first.runs or first.seconds < TRIAL_ABOVE_SECONDS:
+    if first.runs or first.seconds < TRIAL_ABOVE_SECONDS or not access.can_change():  # a viewer spends no core
         return first.line(), None
     running = trial(choice)  # a trial that failed (data the loop refuses) leaves the calibrated estimate
     probed = running.result()
