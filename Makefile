@@ -22,8 +22,9 @@ share: install
 # First the tests that neither drive a browser nor start Ray, in parallel (pytest-xdist); then the browser and Ray
 # tests one at a time, alone, as their timings assume. Each part lists its slowest tests.
 # One test process more than the machine has cores, at most 4 (each loads PyTorch): a test process waits about a
-# quarter of its time (for a run's thread, a UMAP frame, a subprocess), which the extra one fills. On 2 cores
-# `make test-fast` took 94 to 108 s with 3 processes against 119 s with 2 and 111 s with 4 (README, "Tests").
+# quarter of its time (for a run's thread, a UMAP frame, a subprocess), which the extra one fills. On 2 cores, beside
+# a one-thread training at the lowest priority, `make test-fast` took 94 to 108 s with 3 processes against 119 s
+# with 2 and 111 s with 4 (README, "Set-up").
 TEST_PROCESSES := $(shell n=$$(getconf _NPROCESSORS_ONLN); echo $$((n + 1 < 4 ? n + 1 : 4)))
 IN_PARALLEL := -n $(TEST_PROCESSES) --durations=10
 

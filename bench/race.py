@@ -5,7 +5,7 @@
 The page opens with DEKM and DEC; methods named after them are added in the sidebar (up to 4 in all).
 
 On a fresh server (its own pretraining cache and run store: the shared autoencoder is pretrained in the race;
-UMAP's compiled code from NUMBA_CACHE_DIR, else .cache/numba, as the tests leave it)
+UMAP's compiled code where the app and the tests keep it, deepclust_core.projection.umap.compiled_code_folder)
 the page's lecture layout, sidebar collapsed, 1280 x 720, "Show every clustering epoch" on (the default). A
 MutationObserver reads each method's scoreboard line as the race view shows it (ui/race_scoreboard.py): the
 clustering epoch its panels show while it trains, and whether with its own UMAP frame (what hovering that epoch
@@ -22,7 +22,8 @@ import tempfile
 import time
 
 from bench.machine import describe_machine, machine_line
-from browser_harness import ROOT, chromium, collapse_sidebar, serving
+from browser_harness import chromium, collapse_sidebar, serving
+from deepclust_core.projection.umap import compiled_code_folder
 from ui.panels import OWN_FRAME_NOTE
 from ui.race_setup import DEFAULT_METHODS
 
@@ -62,7 +63,7 @@ def add_methods(page, methods: list[str]) -> None:
 
 def race(methods: list[str], screenshot: str | None, timeout: float = 1800.0) -> dict:
     cache, home = tempfile.mkdtemp(prefix="race-cache-"), tempfile.mkdtemp(prefix="race-home-")
-    numba = os.environ.get("NUMBA_CACHE_DIR", str(ROOT / ".cache" / "numba"))  # UMAP compiled once already
+    numba = str(compiled_code_folder())  # UMAP compiled once already
     with serving(cache, DEEPCLUST_HOME=home, NUMBA_CACHE_DIR=numba) as server, chromium() as browser:
         page = browser.new_page(viewport=SCREEN)
         page.goto(server.url + "/race")

@@ -20,9 +20,10 @@ def compiling_alone():
     """Hold the compiled-code folder's lock: one projection process at a time compiles (or loads) UMAP."""
     from deepclust_core.projection.umap import compiled_code_folder
 
+    folder = compiled_code_folder()
     try:
-        compiled_code_folder().mkdir(parents=True, exist_ok=True)
-        lock = open(compiled_code_folder() / "compiling.lock", "w")
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = open(folder / "compiling.lock", "w")
     except OSError:  # a folder it cannot write: numba cannot keep its code there either, so nothing to share
         yield
         return
