@@ -79,6 +79,18 @@ def test_estimate_from_a_recorded_run_and_the_cache(tiny_run, tmp_path):
     assert estimate(tiny_run.data, other_network, store).runs == 0
 
 
+def test_a_sweeps_trials_count_only_when_no_other_run_matches(tiny_run, tmp_path):
+    """Nobody watches a sweep's trials, so no UMAP frame paces their epochs as a page's does."""
+    store = RunStore(tmp_path / "store")
+    config = replace(tiny_run.config, cache_dir=str(tmp_path / "cache"), use_cache=True)
+    for origin in ("sweep", "sweep", "app"):
+        for _ in RecordedTraining(tiny_run.data, config, store, origin=origin).snapshots():
+            pass
+        if origin == "sweep":
+            assert estimate(tiny_run.data, config, store).runs == len(store.runs())  # trials alone: better than none
+    assert estimate(tiny_run.data, config, store).runs == 1  # the page's own run only
+
+
 def test_time_left_from_the_runs_own_epochs(tiny_run):
     config = replace(tiny_run.config, pretrain_epochs=10, cluster_epochs=20, method="dec")
     assert time_left([("pretrain", 0, 10, 0.0)], config) is None

@@ -7,7 +7,9 @@ rule may end it sooner) times the seconds of one clustering epoch. Those seconds
 - the user's recorded runs of the same data (its fingerprint), method, network and batch size:
   the median wall time of their epochs (`EpochRow.seconds`), per phase, and of the clustering
   phase's start; when runs of exactly these settings ended on their own, the epochs they trained
-  replace the planned ones; else
+  replace the planned ones. A sweep's trials count only when no other run matches: nobody watches
+  them, so no UMAP frame paces their epochs as a page's does (a 2 + 2-epoch sweep of blobs made the
+  page promise 4 s for a live run that took 84 s); else
 - a trial of the settings on a few batches of this data, now (runs/probe.py), once the form has run it; or
   until then a first estimate: the network's multiply-adds per row (an MLP) or its input size (the
   convolutional networks) times the rows, at a rate measured on this kind of machine on digits,
@@ -171,6 +173,7 @@ def estimate(data: Dataset, config: TrainConfig, store=None, probed: EpochSecond
     else from `probed` (runs/probe.py's trial of these settings on this data) or the calibrated rates."""
     fingerprint = data.fingerprint()
     matching = [r for r in (store.runs() if store is not None else []) if same_settings(r, fingerprint, config)]
+    matching = [r for r in matching if r.origin != "sweep"] or matching  # a sweep's unwatched trials: the last resort
     runs = [(r, store.epoch_rows(r.id)) for r in sorted(matching, key=lambda r: -r.created)[:RECORDED_RUNS]]
     epoch = recorded_epoch_seconds(runs, probed or first_estimate(data.n_samples, data.n_features, config))
     cached = pretrain_cached(data, config)
