@@ -22,7 +22,7 @@ running = sweep_run.current()
 busy = running is not None and running.active
 store = run_library.user_store()  # None: it cannot be used, and the line above the page says why
 if spec is not None:
-    st.button(f"Start {len(spec.trials())} trials ({len(spec.settings)} settings × {len(spec.seeds)} seeds)",
+    st.button(sweep_run.start_label(spec),
               type="primary", key="sweep:start", disabled=busy or store is None or not access.can_change(),
               help=access.why_not() or (None if store else "A sweep records every trial: the run store cannot be used."),
               on_click=sweep_run.ask_to_start)

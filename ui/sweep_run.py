@@ -62,6 +62,15 @@ def trial_rows(running) -> pd.DataFrame:
     } for t in running.trials])
 
 
+def start_label(spec: SweepSpec) -> str:
+    """'Start 6 trials (3 settings × 2 seeds)', 'Start 1 trial (1 setting × 1 seed)'."""
+    def counted(n: int, noun: str) -> str:
+        return f"{n} {noun}{'' if n == 1 else 's'}"
+
+    return (f"Start {counted(len(spec.trials()), 'trial')} "
+            f"({counted(len(spec.settings), 'setting')} × {counted(len(spec.seeds), 'seed')})")
+
+
 def live_status(running) -> None:
     """Every trial's row and Stop, redrawn while the sweep runs; one last full rerun when it ends."""
 

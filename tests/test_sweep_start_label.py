@@ -1,0 +1,12 @@
+"""The Sweep page's Start button counts what a sweep trains, in words that agree with their numbers."""
+from deepclust_core.sweeps.spec import spec_from_values
+from ui.sweep_run import start_label
+
+BLOBS = {"name": "blobs", "n_samples": 200}
+
+
+def test_the_start_button_counts_trials_settings_and_seeds():
+    grid = spec_from_values(BLOBS, ["dekm", "idec"], ["stop_tolerance=0.005,0.001", "cluster_epochs=2"], (0, 1))
+    assert start_label(grid) == "Start 8 trials (4 settings × 2 seeds)"
+    one = spec_from_values(BLOBS, ["dec"], ["cluster_epochs=2"], (0,))
+    assert start_label(one) == "Start 1 trial (1 setting × 1 seed)"
