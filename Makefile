@@ -20,9 +20,7 @@ share: install
 	$(BIN)/python -m ui.launch --share
 
 # First the tests that neither drive a browser nor start Ray, in parallel (pytest-xdist); then the browser and Ray
-# tests, in parallel too but a whole file to a test process (a file's tests share one Chromium, and each process
-# one app server): they wait for the page about half their time (one at a time, 39 tests took 667 s of wall time
-# for 347 s of CPU on 2 cores). Each part lists its slowest tests.
+# tests one at a time, alone, as their timings assume. Each part lists its slowest tests.
 # One test process more than the machine has cores, at most 4 (each loads PyTorch): a test process waits about a
 # quarter of its time (for a run's thread, a UMAP frame, a subprocess), which the extra one fills. On 2 cores, beside
 # a one-thread training at the lowest priority, `make test-fast` took 94 to 108 s with 3 processes against 119 s
@@ -32,7 +30,7 @@ IN_PARALLEL := -n $(TEST_PROCESSES) --durations=10
 
 test: install-dev browser
 	$(BIN)/python -m pytest $(IN_PARALLEL) -m "not browser and not ray"; parallel=$$?; \
-	$(BIN)/python -m pytest $(IN_PARALLEL) --dist loadfile -m "browser or ray" && exit $$parallel
+	$(BIN)/python -m pytest -m "browser or ray" --durations=10 && exit $$parallel
 
 test-fast: install-dev
 	$(BIN)/python -m pytest $(IN_PARALLEL) -m "not browser and not ray and not install and not bench"
