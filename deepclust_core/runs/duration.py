@@ -202,9 +202,9 @@ def estimate(data: Dataset, config: TrainConfig, store=None, probed: EpochSecond
 
 def time_left(rows: list[tuple[str, int, int, float]], config: TrainConfig) -> float | None:
     """Seconds left of a training run from its own epochs so far: `rows` are (phase, epoch, epochs in phase,
-    seconds) of its snapshots, oldest first. The phase under way at the median of its epochs so far; the
-    clustering phase, before it starts, at the pretraining's (the first estimate's ratio applied), for the
-    epochs it likely trains (`typical_epochs`). None before the first trained epoch."""
+    seconds) of its snapshots, oldest first. The phase under way at the median of its epochs so far
+    (`after_warm_up`); the clustering phase, before it starts, at the pretraining's (the first estimate's ratio
+    applied), for the epochs it likely trains (`typical_epochs`). None before the first trained epoch."""
     timed = [(phase, epoch, total, s) for phase, epoch, total, s in rows if epoch >= 1]
     if not timed:
         return None
