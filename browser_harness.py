@@ -158,17 +158,22 @@ def open_app(page, url: str, timeout: float = 120.0) -> None:
     start_button(page).wait_for(state="visible", timeout=timeout * 1000)
 
 
-def set_number(page, label: str, value: int) -> None:
-    """Type into a number input and wait until the rerun it triggers has shown the value."""
+def set_number(page, label: str, value: int, tries: int = 3) -> None:
+    """Type into a number input and wait until the rerun it triggers has shown the value; type it again when the
+    rerun of an earlier change redrew the field meanwhile (once in .ci/run, Pretraining epochs showed '4003': the 400
+    that a new Points value set, then the 3 typed)."""
     field = page.get_by_label(label, exact=True)
-    deadline = time.time() + 60
-    while field.count() > 1 and time.time() < deadline:  # a rerun in progress still shows the last run's field
-        page.wait_for_timeout(250)
-    field.fill(str(value))
-    field.press("Enter")
-    page.wait_for_timeout(400)
-    if field.input_value() != str(value):
-        raise RuntimeError(f"the page did not take {label} = {value} (shows {field.input_value()!r})")
+    for _ in range(tries):
+        deadline = time.time() + 60
+        while field.count() > 1 and time.time() < deadline:  # a rerun in progress still shows the last run's field
+            page.wait_for_timeout(250)
+        field.fill(str(value))
+        field.press("Enter")
+        page.wait_for_timeout(400)
+        if field.input_value() == str(value):
+            return
+        page.wait_for_timeout(1000)
+    raise RuntimeError(f"the page did not take {label} = {value} (shows {field.input_value()!r})")
 
 
 def set_epochs(page, pretrain: int, cluster: int) -> None:
