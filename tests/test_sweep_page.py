@@ -44,6 +44,7 @@ def test_a_sweep_started_on_the_page_records_its_trials_and_shows_them_by_settin
     assert list(trials["status"]) == ["finished"] * 4 and set(trials["setting"]) == {"dekm k=3", "dekm k=4"}
     by_setting = page.dataframe[1].value
     assert list(by_setting["setting"]) == ["dekm k=3", "dekm k=4"] and list(by_setting["seeds ok"]) == ["2/2"] * 2
+    assert all(-1 <= float(score) <= 1 for score in by_setting["stability"])  # 2 seeds each: a score, not "needs 2 seeds"
     sweep_id = page.session_state["sweep"].sweep_id
     assert sorted(r.id for r in RunStore().sweep_runs(sweep_id)) == sorted(trials["run"])
 

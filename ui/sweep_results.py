@@ -20,15 +20,20 @@ def sweep_ids(store: RunStore) -> list[str]:
     return list(dict.fromkeys(r.sweep.sweep_id for r in store.runs() if r.sweep is not None))
 
 
+def stability_cell(stability: float | None) -> str:
+    """The stability column's text: the score to 3 decimals, or what it needs when a setting has it not."""
+    return "needs 2 seeds" if stability is None else f"{stability:.3f}"
+
+
 def results(store: RunStore, sweep_id: str) -> None:
     summaries = summarize(store, sweep_id)
     st.dataframe(pd.DataFrame([{
         "setting": s.setting, "seeds ok": f"{s.ended_well}/{s.trials}", "failed": s.failed, "stopped": s.stopped,
-        "ACC": s.cell("acc"), "NMI": s.cell("nmi"), "ARI": s.cell("ari"), "stability": s.stability,
-    } for s in summaries]), hide_index=True, width="stretch", column_config={"stability": st.column_config.NumberColumn(
-        format="%.3f", help="Mean adjusted Rand index between every pair of seeds' final labelings: 1 when every "
-                            "seed finds the same partition, near 0 when they agree no more than chance. Needs no labels; "
-                            "empty (None) for a setting with fewer than 2 seeds that ended well.")})
+        "ACC": s.cell("acc"), "NMI": s.cell("nmi"), "ARI": s.cell("ari"), "stability": stability_cell(s.stability),
+    } for s in summaries]), hide_index=True, width="stretch", column_config={"stability": st.column_config.TextColumn(
+        help="Mean adjusted Rand index between every pair of seeds' final labelings: 1 when every seed finds the "
+             "same partition, near 0 when they agree no more than chance. Needs no labels, and at least 2 seeds "
+             "that ended well.")})
     runs = store.sweep_runs(sweep_id)
     columns = st.columns(CHARTS_PER_ROW)
     for i, summary in enumerate(summaries):
