@@ -21,7 +21,7 @@ def sweep_ids(store: RunStore) -> list[str]:
 
 
 def stability_cell(stability: float | None) -> str:
-    """The stability column's text: the score to 3 decimals, or what it needs when a setting has it not."""
+    """The stability column's text: the score to 3 decimals, or what a setting needs before it has one."""
     return "needs 2 seeds" if stability is None else f"{stability:.3f}"
 
 
