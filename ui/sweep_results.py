@@ -20,16 +20,12 @@ def sweep_ids(store: RunStore) -> list[str]:
     return list(dict.fromkeys(r.sweep.sweep_id for r in store.runs() if r.sweep is not None))
 
 
-def stability_cell(stability: float | None) -> str:
-    """The stability column's text: the score to 3 decimals, or what a setting needs before it has one."""
-    return "needs 2 seeds" if stability is None else f"{stability:.3f}"
-
-
 def results(store: RunStore, sweep_id: str) -> None:
     summaries = summarize(store, sweep_id)
     st.dataframe(pd.DataFrame([{
         "setting": s.setting, "seeds ok": f"{s.ended_well}/{s.trials}", "failed": s.failed, "stopped": s.stopped,
-        "ACC": s.cell("acc"), "NMI": s.cell("nmi"), "ARI": s.cell("ari"), "stability": stability_cell(s.stability),
+        "ACC": s.cell("acc"), "NMI": s.cell("nmi"), "ARI": s.cell("ari"),
+        "stability": s.stability_cell(missing="needs 2 seeds"),
     } for s in summaries]), hide_index=True, width="stretch", column_config={"stability": st.column_config.TextColumn(
         help="Mean adjusted Rand index between every pair of seeds' final labelings: 1 when every seed finds the "
              "same partition, near 0 when they agree no more than chance. Needs no labels, and at least 2 seeds "

@@ -43,6 +43,10 @@ class SettingSummary:
         std = self.stds[metric]
         return f"{self.means[metric]:.3f}" + ("" if math.isnan(std) else f" ± {std:.3f}")
 
+    def stability_cell(self, missing: str = "") -> str:
+        """"0.912", or `missing` when fewer than 2 seeds ended well."""
+        return missing if self.stability is None else f"{self.stability:.3f}"
+
 
 def pairwise_agreement(labelings: list[np.ndarray]) -> float | None:
     """Mean adjusted Rand index over every pair of labelings of the same rows; None with fewer than two."""
@@ -76,7 +80,7 @@ def summary_table(summaries: list[SettingSummary]) -> str:
     """The summaries as a Markdown table (the CLI prints it; it pastes into a report)."""
     lines = ["| Setting | Seeds ok | ACC | NMI | ARI | Stability (mean pairwise ARI) |", "|---|---|---|---|---|---|"]
     for s in summaries:
-        stability = "" if s.stability is None else f"{s.stability:.3f}"
         ended = f"{s.ended_well}/{s.trials}" + (f" ({s.failed} failed)" if s.failed else "")
-        lines.append(f"| {s.setting} | {ended} | {s.cell('acc')} | {s.cell('nmi')} | {s.cell('ari')} | {stability} |")
+        metrics = " | ".join(s.cell(metric) for metric in METRICS)
+        lines.append(f"| {s.setting} | {ended} | {metrics} | {s.stability_cell()} |")
     return "\n".join(lines)
