@@ -14,6 +14,7 @@ import torch
 from deepclust_core.training.control import TrainingControl
 from deepclust_core.training.loop import TrainingDiverged
 from deepclust_core.runs.recording import Recording, recorded
+from deepclust_core.runs.files import thinned_weights
 from deepclust_core.runs.store import RunStore, StoreConfig
 from deepclust_core.runs.stored_run import StoredRun
 
@@ -102,7 +103,7 @@ def test_a_dead_owner_reads_as_interrupted(tmp_path, tiny_run):
     recording = Recording(store, tiny_run.data, tiny_run.config, origin="python")
     recording.save(tiny_run.snapshots[0])
     assert store.run_record(recording.run_id).status == "running"  # this process owns it
-    db = store._db()
+    db = store._sqlite.connection()
     db.execute("UPDATE runs SET owner_started = 'another process' WHERE id = ?", (recording.run_id,))
     record_ = store.run_record(recording.run_id)
     assert record_.status == "interrupted" and "ended" in record_.error
@@ -186,6 +187,13 @@ def test_weights_are_thinned_to_the_budget(tmp_path, tiny_run):
     assert len(kept) <= 5 and kept[-1] == len(snapshots) - 1 and first_cluster in kept
     files = sorted(p.name for p in store.run_folder(run_id).glob("weights-*.pt"))
     assert files == [f"weights-{s:06d}.pt" for s in kept]
+
+
+def test_thinning_doubles_the_stride_until_the_kept_weights_fit():
+    # 10 saved, 4 fit: stride 2 keeps 7 (0 2 4 6 8, the pinned 3, the newest 9), 4 keeps 5, 8 keeps 0 3 8 9
+    stride, dropped = thinned_weights(list(range(10)), stride=1, pinned=3, newest=9, size=1, budget=4)
+    assert (stride, dropped) == (8, [1, 2, 4, 5, 6, 7])
+    assert thinned_weights([0, 1, 2], stride=1, pinned=None, newest=2, size=1, budget=3) == (1, [])
 
 
 def test_delete(tmp_path, tiny_run):

@@ -136,7 +136,7 @@ def test_a_read_only_folder_is_said_in_one_line_and_nothing_is_written(own_disk,
     store = RunStore(own_disk / "store")
     run_id = record_tiny_run(store, tiny_run)
     store.pack()
-    store._db().close()  # nothing open for writing: a busy file system cannot be remounted read-only
+    store._sqlite.connection().close()  # nothing open for writing: a busy file system cannot be remounted read-only
     before = file_state(own_disk)
     with read_only(own_disk):
         for folder in (own_disk / "store", own_disk / "new-store"):
@@ -167,8 +167,8 @@ def test_a_full_disk_stops_the_recording_not_the_training(tmp_path, tiny_run):
 def test_sqlite_full_and_enospc_say_the_disk_is_full(tmp_path, tiny_run, monkeypatch):
     store = RunStore(tmp_path)
     run_id = store.create_run(tiny_run.data, tiny_run.config, origin="python")
-    pages = store._db().execute("PRAGMA page_count").fetchone()[0]
-    store._db().execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own SQLITE_FULL from here on
+    pages = store._sqlite.connection().execute("PRAGMA page_count").fetchone()[0]
+    store._sqlite.connection().execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own SQLITE_FULL from here on
     with pytest.raises(StoreUnavailable) as full:
         for seq in range(1000):  # rows fill the pages' free space first
             store.save_epoch(run_id, seq, tiny_run.snapshots[seq % len(tiny_run.snapshots)])
@@ -193,7 +193,7 @@ def test_a_run_whose_store_turns_read_only_midway_trains_on_unrecorded(tmp_path,
     for snapshot in training.snapshots():  # trains in this thread: the store's connection is this thread's
         seen.append(snapshot)
         if len(seen) == 2:
-            store._db().execute("PRAGMA query_only = 1")  # SQLite refuses every write from here on
+            store._sqlite.connection().execute("PRAGMA query_only = 1")  # SQLite refuses every write from here on
     assert seen[-1].step_name == "cluster 2/2" and training.recording.status == "finished"
     assert "cannot be written" in training.recording.problem and "\n" not in training.recording.problem
     record = RunStore(tmp_path).run_record(training.run_id)  # what was recorded before reads back

@@ -148,3 +148,16 @@ def read_weights(path: Path) -> dict[str, torch.Tensor]:
 
     state = torch.load(path, map_location="cpu", weights_only=True)
     return {name: t.float() if t.is_floating_point() else t for name, t in state.items()}
+
+
+def thinned_weights(saved: list[int], *, stride: int, pinned: int | None, newest: int, size: int,
+                    budget: float) -> tuple[int, list[int]]:
+    """Which snapshots keep their weights once snapshot `newest`'s are saved (`size` bytes each): those on the
+    run's stride, doubled until they fit `budget` bytes, the first clustering snapshot (`pinned`) and the newest.
+    Returns the new stride and the snapshots whose weights to delete."""
+    def kept(stride: int) -> list[int]:
+        return [s for s in saved if s % stride == 0 or s in (pinned, newest)]
+
+    while len(kept(stride)) * size > budget and stride <= newest:
+        stride *= 2
+    return stride, sorted(set(saved) - set(kept(stride)))

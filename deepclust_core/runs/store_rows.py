@@ -6,11 +6,14 @@ run to the snapshot it started from; `SweepTag` ties a run to the sweep it is a 
 """
 from __future__ import annotations
 
+import json
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from typing import Mapping
 
 from ..data.dataset import Dataset
+from ..settings.run_file import config_from_dict
 from ..settings.train import TrainConfig
 
 STATUSES = ("running", "finished", "converged", "stopped", "failed", "interrupted")
@@ -93,6 +96,22 @@ class RunRecord:
     name: str = ""  # the user's name for the run ('' when nobody named it)
     race: str | None = None  # the race the run ran in beside other methods (runs/race.py)
 
+    @classmethod
+    def from_row(cls, row: sqlite3.Row, *, status: str, error: str | None, read_only: bool) -> "RunRecord":
+        """A row of the runs table, with the status and error to report (an "interrupted" run is stored as
+        "running" until a writer marks it)."""
+        info = json.loads(row["data"])
+        for name in ("image_shape", "class_names", "feature_names", "column_means", "column_stds", "pixel_range"):
+            info[name] = None if info.get(name) is None else tuple(info[name])
+        info["dropped_columns"] = tuple(info.get("dropped_columns", ()))
+        parent = None if row["parent_id"] is None else Parent(row["parent_id"], row["parent_seq"], row["parent_epoch"])
+        sweep = None if row["sweep_id"] is None else SweepTag(row["sweep_id"], row["sweep_setting"])
+        return cls(
+            id=row["id"], name=row["name"], created=row["created"], origin=row["origin"], status=status, error=error,
+            config=config_from_dict(json.loads(row["config"])), data=DataInfo(**info), n_snapshots=row["n_snapshots"],
+            final_step=row["final_step"], final_metrics=json.loads(row["final_metrics"]), elapsed=row["elapsed"],
+            parent=parent, sweep=sweep, read_only=read_only, race=row["race_id"])
+
     @property
     def method(self) -> str:
         return self.config.method
@@ -147,6 +166,16 @@ class EpochRow:
     view: Mapping = field(default_factory=dict)  # the ClusterView's non-array fields
     has_layout: bool = False  # a UMAP frame is stored
     has_weights: bool = False  # the autoencoder's weights are stored (see StoreConfig)
+
+    @classmethod
+    def from_row(cls, r: sqlite3.Row) -> "EpochRow":
+        """A row of the epochs table."""
+        return cls(
+            seq=r["seq"], phase=r["phase"], epoch=r["epoch"], epochs_in_phase=r["epochs_in_phase"],
+            losses=json.loads(r["losses"]), metrics=json.loads(r["metrics"]), scalars=json.loads(r["scalars"]),
+            reference_metrics=json.loads(r["reference"]), changed=r["changed"], seconds=r["seconds"],
+            elapsed=r["elapsed"], device=r["device"], converged=bool(r["converged"]), view=json.loads(r["view"]),
+            has_layout=bool(r["has_layout"]), has_weights=bool(r["has_weights"]))
 
     @property
     def step_name(self) -> str:

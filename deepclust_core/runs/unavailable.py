@@ -11,6 +11,7 @@ SQLite's result codes: https://www.sqlite.org/rescode.html (SQLITE_NOTADB, SQLIT
 from __future__ import annotations
 
 import errno
+import functools
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,3 +80,14 @@ def said_in_one_line(folder: Path):
         if problem is None:
             raise
         raise problem from error
+
+
+def in_one_line(method):
+    """A RunStore `method` with the store's own problems (damaged file, no permission, full disk) raised as one-line
+    StoreUnavailable."""
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        with said_in_one_line(self.folder):
+            return method(self, *args, **kwargs)
+
+    return guarded
