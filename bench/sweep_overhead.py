@@ -24,7 +24,7 @@ import torch
 
 from bench.datasets import load_spec, parse_data_spec
 from bench.machine import describe_machine, machine_line
-from deepclust_core.runs.files import cpu_weights
+from deepclust_core.runs.store.files import cpu_weights
 from deepclust_core.runs.recording import Recording, recorded
 from deepclust_core.runs.store import RunStore
 from deepclust_core.sweeps.driver import Sweep

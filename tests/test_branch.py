@@ -12,7 +12,7 @@ from deepclust_core.recipe.build import preset
 from deepclust_core.runs.branch import branch_config, branch_start, reload_data
 from deepclust_core.runs.recording import RecordedTraining, Recording, recorded
 from deepclust_core.runs.store import RunStore
-from deepclust_core.runs.store_rows import Parent
+from deepclust_core.runs.store.rows import Parent
 from deepclust_core.settings.autoencoder import AutoencoderConfig
 
 

@@ -18,7 +18,7 @@ from deepclust_core.runs.duration import (
 )
 from deepclust_core.runs.recording import RecordedTraining
 from deepclust_core.runs.store import RunStore
-from deepclust_core.runs.store_rows import EpochRow
+from deepclust_core.runs.store.rows import EpochRow
 
 
 def row(phase, epoch, seconds, total=10):

@@ -1,7 +1,7 @@
 """The shipped examples: small, complete, read-only, and one example branches from another."""
 from deepclust_core.runs.examples import EXAMPLES
 from deepclust_core.runs.store import EXAMPLES_DIR, RunStore
-from deepclust_core.runs.store_rows import EXAMPLE_ORIGIN
+from deepclust_core.runs.store.rows import EXAMPLE_ORIGIN
 
 
 def test_the_examples_are_small_and_complete():

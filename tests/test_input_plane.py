@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from deepclust_core import load_dataset, train
-from deepclust_core.runs.files import plane_from, snapshot_arrays
+from deepclust_core.runs.store.files import plane_from, snapshot_arrays
 from deepclust_core.training.input_plane import PLANE_SIZE
 from deepclust_core.training.loop import embed, new_autoencoder
 

@@ -8,7 +8,7 @@ import time
 from browser_support import ARTIFACTS, BROWSER_MARKS
 
 from browser_harness import collapse_sidebar, live_chart, pick, set_number
-from deepclust_core.runs.store_rows import epoch_position
+from deepclust_core.runs.store.rows import epoch_position
 
 pytestmark = BROWSER_MARKS
 SCREEN = {"width": 1280, "height": 720}

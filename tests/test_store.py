@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 import torch
 
+from deepclust_core.runs.recording import Recording, recorded
+from deepclust_core.runs.store import RunStore, StoreConfig
+from deepclust_core.runs.store.files import thinned_weights
+from deepclust_core.runs.stored_run import StoredRun
 from deepclust_core.training.control import TrainingControl
 from deepclust_core.training.loop import TrainingDiverged
-from deepclust_core.runs.recording import Recording, recorded
-from deepclust_core.runs.files import thinned_weights
-from deepclust_core.runs.store import RunStore, StoreConfig
-from deepclust_core.runs.stored_run import StoredRun
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -209,7 +209,7 @@ def test_delete(tmp_path, tiny_run):
 def test_a_frame_saved_while_its_run_is_deleted_is_dropped(tmp_path, tiny_run, monkeypatch):
     """The projector (one thread for every run) saves a frame just as the Runs page deletes the run: the frame goes,
     the projector goes on (it died with FileNotFoundError when the folder went between the check and the write)."""
-    from deepclust_core.runs import store as store_module
+    from deepclust_core.runs.store import run_store as store_module
 
     store = RunStore(tmp_path)
     run_id = record(store, tiny_run).run_id

@@ -10,10 +10,9 @@ import pytest
 
 from deepclust_core import load_dataset
 from deepclust_core.cli.main import main
-from deepclust_core.runs import schema
-from deepclust_core.runs.schema import StoreVersionError
-from deepclust_core.runs.store import EXAMPLES_DIR, RunStore
-from deepclust_core.runs.store_rows import DataInfo, SweepTag
+from deepclust_core.runs.store import EXAMPLES_DIR, RunStore, schema
+from deepclust_core.runs.store.rows import DataInfo, SweepTag
+from deepclust_core.runs.store.schema import StoreVersionError
 from deepclust_core.settings.run_file import config_to_dict
 
 # The tables as deepclust wrote them before this change and before sweeps (store.py at commit eb5ecb7), and the

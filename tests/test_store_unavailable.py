@@ -15,10 +15,10 @@ from contextlib import contextmanager
 import pytest
 
 from deepclust_core.cli.main import main
-from deepclust_core.runs import store as store_module
+from deepclust_core.runs.store import run_store as store_module
 from deepclust_core.runs.recording import Recording, RecordedTraining, recorded
 from deepclust_core.runs.store import RunStore
-from deepclust_core.runs.unavailable import StoreUnavailable
+from deepclust_core.runs.store.unavailable import StoreUnavailable
 
 TINY_TRAIN = ["train", "--data", "blobs", "--n-samples", "120", "--hidden", "16,16", "--embedding-dim", "2",
               "--pretrain-epochs", "1", "--cluster-epochs", "1", "--no-cache"]

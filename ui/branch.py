@@ -15,7 +15,7 @@ from deepclust_core.recipe.drives import Use, uses
 from deepclust_core.runs.branch import branch_config, branch_start, reload_data
 from deepclust_core.runs.shown_run import Entry, ShownRun
 from deepclust_core.runs.store import RunStore
-from deepclust_core.runs.store_rows import EpochRow, RunRecord
+from deepclust_core.runs.store.rows import EpochRow, RunRecord
 from deepclust_core.settings.options import option_specs
 
 from . import access, run_library, run_state

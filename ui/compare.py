@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from deepclust_core.settings.run_file import config_to_dict
-from deepclust_core.runs.store_rows import EpochRow, RunRecord, epoch_position
+from deepclust_core.runs.store.rows import EpochRow, RunRecord, epoch_position
 from deepclust_core.runs.stored_run import last_snapshot
 
 from . import run_library

@@ -8,7 +8,7 @@ import streamlit as st
 
 from deepclust_core.runs.export import config_json, metrics_csv, metrics_json
 from deepclust_core.runs.profile import IMAGES, PROFILE_HELP, profile_csv, stored_profile
-from deepclust_core.runs.store_rows import RunRecord
+from deepclust_core.runs.store.rows import RunRecord
 from deepclust_core.runs.report import html_report
 from deepclust_core.runs.row_table import stored_table
 from deepclust_core.runs.store import RunStore

@@ -1,17 +1,18 @@
 """The runs the app can open: the user's run store and the shipped examples (read-only).
 
-A user's store that cannot be used (damaged, not writable, a full disk, from a newer deepclust: runs/unavailable.py)
-is said in one line at the top of every page (`store_notice`, from navigation.inside_app) and left as it is; the
-pages go on with the examples, and the Train page trains without recording.
+A user's store that cannot be used (damaged, not writable, a full disk, from a newer deepclust:
+runs/store/unavailable.py) is said in one line at the top of every page (`store_notice`, from
+navigation.inside_app) and left as it is; the pages go on with the examples, and the Train page trains without
+recording.
 """
 from __future__ import annotations
 
 import streamlit as st
 
 from deepclust_core.runs.store import EXAMPLES_DIR, RunStore, default_home
-from deepclust_core.runs.store_rows import RunRecord
+from deepclust_core.runs.store.rows import RunRecord
 from deepclust_core.runs.stored_run import StoredRun
-from deepclust_core.runs.unavailable import StoreUnavailable
+from deepclust_core.runs.store.unavailable import StoreUnavailable
 
 from . import access
 

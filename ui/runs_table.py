@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from deepclust_core.runs.store import NAME_LENGTH
-from deepclust_core.runs.store_rows import RunRecord
-from deepclust_core.runs.unavailable import StoreUnavailable
+from deepclust_core.runs.store.rows import RunRecord
+from deepclust_core.runs.store.unavailable import StoreUnavailable
 
 from . import access, run_library
 

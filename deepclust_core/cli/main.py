@@ -26,7 +26,7 @@ from ..recipe.drives import uses
 from ..runs.branch import BranchStart, branch_start
 from ..runs.recording import RecordedTraining
 from ..runs.store import RunStore
-from ..runs.unavailable import StoreUnavailable
+from ..runs.store.unavailable import StoreUnavailable
 from ..settings.options import option_specs, parse_option
 from ..settings.run_file import read_run_config
 from ..settings.train import PRECISIONS, TrainConfig

@@ -20,7 +20,7 @@ from ..data.loaders import load_dataset
 from ..recipe.build import config_for
 from ..settings.train import TrainConfig
 from .store import RunStore
-from .store_rows import EpochRow, Parent, RunRecord, epoch_position
+from .store.rows import EpochRow, Parent, RunRecord, epoch_position
 
 if TYPE_CHECKING:  # torch: branch_start imports it when called; the branch form (ui.branch) needs none
     from ..networks.autoencoder import Autoencoder

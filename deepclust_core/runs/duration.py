@@ -33,7 +33,7 @@ from ..data.dataset import Dataset
 from ..networks.pretrain_key import pretrain_key
 from ..settings.train import TrainConfig
 from ..user_cache import default_cache_dir
-from .store_rows import EpochRow, RunRecord
+from .store.rows import EpochRow, RunRecord
 
 RECORDED_RUNS = 5  # the newest matching runs whose epochs are timed
 # Measured by `python -m bench.duration --calibrate` on digits (1,797 rows), 3 + 3 epochs per method, one torch

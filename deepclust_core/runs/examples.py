@@ -18,7 +18,7 @@ from ..recipe.build import config_for
 from .branch import branch_config, branch_start
 from .recording import RecordedTraining
 from .store import EXAMPLES_DIR, RunStore, StoreConfig
-from .store_rows import EXAMPLE_ORIGIN
+from .store.rows import EXAMPLE_ORIGIN
 from .stored_run import StoredRun
 
 EXAMPLES_STORE = StoreConfig(weights_budget_mb=0.1)  # the fewest checkpoints the store keeps: three

@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict
 
 from ..settings.run_file import RunFile, config_to_dict, run_config_json
-from .store_rows import EpochRow, RunRecord, epoch_position
+from .store.rows import EpochRow, RunRecord, epoch_position
 
 
 def metrics_rows(record: RunRecord, rows: list[EpochRow]) -> list[dict]:

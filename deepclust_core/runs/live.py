@@ -17,7 +17,7 @@ has drawn it with its own UMAP frame (`shown`), so that a lecture sees every ste
 epoch is faster than a frame; it never waits long, nor for a page that stopped drawing. Every
 run is saved to the run store as it trains (snapshots, weights, and each UMAP frame as the
 projector makes it) unless `record=False`; a store that cannot be opened or written leaves the run
-training unrecorded, `recording.problem` saying why in one line (runs/unavailable.py).
+training unrecorded, `recording.problem` saying why in one line (runs/store/unavailable.py).
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ from .branch import BranchStart
 from .recording import RecordedTraining, failure
 from .shown_run import Entry
 from .store import RunStore, default_store
-from .unavailable import StoreUnavailable
+from .store.unavailable import StoreUnavailable
 
 __all__ = ["Entry", "LiveRun"]
 

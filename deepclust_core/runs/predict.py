@@ -19,7 +19,7 @@ from ..data.new_rows import read_new_rows, scaled_like_run
 from ..methods.assigners import Assigner
 from .row_table import RowTable, label_names
 from .store import RunStore
-from .store_rows import RunRecord
+from .store.rows import RunRecord
 
 if TYPE_CHECKING:
     from ..networks.autoencoder import Autoencoder

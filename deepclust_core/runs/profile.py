@@ -28,7 +28,7 @@ import numpy as np
 
 from ..data.dataset import DataError, Dataset
 from ..evaluation.profile import TABLE_COLUMNS, ClusterMoments, ClusterProfile, cluster_profile
-from .store_rows import RunRecord
+from .store.rows import RunRecord
 from .store import RunStore
 
 PROFILE_HELP = ("One line per cluster and column, in the file's units: the cluster's size and share, the column's "

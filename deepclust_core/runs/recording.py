@@ -16,7 +16,7 @@ the store reads back as interrupted.
 A run trained elsewhere (a sweep's trial on a Ray worker) is recorded without an autoencoder:
 `Recording.save(snapshot, weights)` takes the weights that came with the snapshot.
 
-A store that fails (damaged, not writable, a full disk: runs/unavailable.py) never stops training: the run
+A store that fails (damaged, not writable, a full disk: runs/store/unavailable.py) never stops training: the run
 goes on unrecorded from there, and `Recording.problem` keeps the store's one line for the page or the CLI.
 """
 from __future__ import annotations
@@ -35,10 +35,10 @@ from ..training.control import TrainingControl
 from ..training.loop import TrainingDiverged, new_autoencoder, train
 from ..training.snapshot import Snapshot
 from .branch import BranchStart
-from .files import stored_arrays
+from .store.files import stored_arrays
 from .store import RunStore
-from .store_rows import Parent, SweepTag
-from .unavailable import StoreUnavailable
+from .store.rows import Parent, SweepTag
+from .store.unavailable import StoreUnavailable
 
 HEARTBEAT_SECONDS = 30.0  # while paused, a live run says "still here" this often
 

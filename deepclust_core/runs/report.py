@@ -26,7 +26,7 @@ from .profile import RunProfile, profile_csv, stored_profile
 from .report_animation import packed_animation
 from .row_table import RowTable
 from .shown_run import Entry
-from .store_rows import EXAMPLE_ORIGIN, epoch_position
+from .store.rows import EXAMPLE_ORIGIN, epoch_position
 from .stored_run import StoredRun
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..data.dataset import DataError
 from .store import RunStore
-from .store_rows import RunRecord
+from .store.rows import RunRecord
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,11 +19,11 @@ import numpy as np
 
 from ..projection.frames import Frames
 from ..training.snapshot import Snapshot
-from .files import snapshot_from
+from .store.files import snapshot_from
 from .shown_run import Entry
 from .store import RunStore
-from .store_rows import RunRecord
-from .unavailable import StoreUnavailable
+from .store.rows import RunRecord
+from .store.unavailable import StoreUnavailable
 
 if TYPE_CHECKING:
     from ..networks.autoencoder import Autoencoder

@@ -32,7 +32,7 @@ import numpy as np
 from ..data.dataset import Dataset
 from ..runs.recording import Recording, failure
 from ..runs.store import RunStore
-from ..runs.store_rows import SweepTag
+from ..runs.store.rows import SweepTag
 from ..settings.train import TrainConfig
 from .local_ray import connect
 from .spec import Setting, SweepSpec

@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from ..runs.store import RunStore
-from ..runs.store_rows import RunRecord
+from ..runs.store.rows import RunRecord
 
 ENDED_WELL = ("finished", "converged")
 METRICS = ("acc", "nmi", "ari")

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from ..data.dataset import Dataset
-from ..runs.files import cpu_weights
+from ..runs.store.files import cpu_weights
 from ..runs.recording import RecordedTraining
 from ..settings.train import TrainConfig
 from ..training.loop import resolve_device

@@ -1,7 +1,8 @@
 """Every row's result at a snapshot, beyond its label: its embedding, the method's confidence in
 its cluster, and what assigns new rows the same way. The recorder attaches them to each snapshot;
-the store keeps those of a run's newest snapshot when the run ends (rows.npz, assigner.npz: runs/files.stored_arrays),
-with, for a table, each cluster's moments in the file's units (what its profile is made of).
+the store keeps those of a run's newest snapshot when the run ends (rows.npz, assigner.npz:
+runs/store/files.stored_arrays), with, for a table, each cluster's moments in the file's units (what
+its profile is made of).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The run store: every run on disk as it trains, in one folder the user can move.
+"""RunStore: every run on disk as it trains, in one folder the user can move.
 
     <home>/runs.sqlite                      runs and epochs: configuration, data identity, numbers, status
     <home>/runs/<id>/display.npz            the display rows (index, features, true labels), once
@@ -18,7 +18,7 @@ one SQLite transaction adds the epoch's row. Readers trust rows only, so a crash
 leaves at worst an unreferenced file, never a row without its arrays. A run still marked
 "running" whose process is gone (same host: its pid is dead or reused; another host: no
 heartbeat for `stale_after_s`) reads back as "interrupted". Two runs write side by side
-(store_db.py).
+(database.py).
 """
 from __future__ import annotations
 
@@ -35,16 +35,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..data.dataset import Dataset
-from ..settings.run_file import config_to_dict
-from ..settings.train import TrainConfig
-from ..training.snapshot import Snapshot, display_subsample
+from ...data.dataset import Dataset
+from ...settings.run_file import config_to_dict
+from ...settings.train import TrainConfig
+from ...training.snapshot import Snapshot, display_subsample
+from .database import StoreDatabase, insert, numbers_json
 from .files import (DisplayRows, compact, read_arrays, read_weights, snapshot_arrays, thinned_weights, view_fields,
                     write_arrays, write_weights)
 from .owner import Owner
+from .rows import DataInfo, EpochRow, Parent, RunRecord, SweepTag
 from .schema import migrate
-from .store_db import StoreDatabase, insert, numbers_json
-from .store_rows import DataInfo, EpochRow, Parent, RunRecord, SweepTag
 from .unavailable import damaged, in_one_line, said_in_one_line
 
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -67,7 +67,7 @@ if TYPE_CHECKING:
 # The example runs shipped with the repository (written by `python -m deepclust_core examples`). Only a source
 # checkout has them: beside an installed package the folder is missing, which readers take as no examples
 # (ui/run_library.py).
-EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples"
 
 
 def default_home() -> Path:

@@ -2,7 +2,7 @@
 at once, SQLite's quick check, and a row written by its columns' names.
 
 Two runs write side by side: WAL journal, a 30 s busy timeout, one connection per thread (sqlite3 connections
-must not cross threads). The tables and their migrations: schema.py; what RunStore keeps in them: store.py.
+must not cross threads). The tables and their migrations: schema.py; what RunStore keeps in them: run_store.py.
 """
 from __future__ import annotations
 

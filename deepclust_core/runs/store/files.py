@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..data.dataset import Dataset
-from ..evaluation.profile import ClusterMoments
-from ..projection.cluster_view import ClusterView
-from ..training.input_plane import InputPlane
-from ..training.snapshot import Snapshot
+from ...data.dataset import Dataset
+from ...evaluation.profile import ClusterMoments
+from ...projection.cluster_view import ClusterView
+from ...training.input_plane import InputPlane
+from ...training.snapshot import Snapshot
 
 if TYPE_CHECKING:  # torch is imported when weights are written or read, not for browsing stored runs
     import torch

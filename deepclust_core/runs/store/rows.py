@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from ..data.dataset import Dataset
-from ..settings.run_file import config_from_dict
-from ..settings.train import TrainConfig
+from ...data.dataset import Dataset
+from ...settings.run_file import config_from_dict
+from ...settings.train import TrainConfig
 
 STATUSES = ("running", "finished", "converged", "stopped", "failed", "interrupted")
 EXAMPLE_ORIGIN = "gallery"  # the origin stored with the shipped examples (runs/examples.py): a stored value, kept
