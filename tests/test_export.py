@@ -76,7 +76,7 @@ def test_no_store_records_nothing(tmp_path):
 
 def test_report_without_umap_frames_animates_principal_axes(stored, tiny_run):
     from deepclust_core.runs.report import html_report
-    from deepclust_core.runs.report_animation import frame_entries, packed_animation
+    from deepclust_core.runs.report.animation import frame_entries, packed_animation
     from deepclust_core.runs.stored_run import StoredRun
 
     store, record = stored

@@ -11,7 +11,7 @@ from conftest import SMALL_AE
 from deepclust_core import load_dataset
 from deepclust_core.networks.pretrain_key import pretrain_key
 from deepclust_core.recipe.race import race_configs
-from deepclust_core.runs import race_lane
+from deepclust_core.runs.race import lane as race_lane
 from deepclust_core.runs.race import Race
 from deepclust_core.runs.store import RunStore
 

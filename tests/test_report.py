@@ -13,7 +13,7 @@ from deepclust_core.data.dataset import Dataset
 from deepclust_core.projection.cluster_view import ClusterView
 from deepclust_core.runs.recording import Recording, recorded
 from deepclust_core.runs.report import curve_charts, html_report
-from deepclust_core.runs.report_animation import LEVELS, MOST_POINTS, drawn_points, packed_animation
+from deepclust_core.runs.report.animation import LEVELS, MOST_POINTS, drawn_points, packed_animation
 from deepclust_core.runs.store import RunStore
 from deepclust_core.runs.stored_run import StoredRun
 from deepclust_core.training.row_results import centre_results

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepclust_core.runs.race_axis import position
+from deepclust_core.runs.race.axis import position
 from deepclust_core.runs.shown_run import Entry
 
 from .charts import FONT, LECTURE_FONT, MARGIN

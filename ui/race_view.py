@@ -15,7 +15,7 @@ from typing import Callable
 
 import streamlit as st
 
-from deepclust_core.runs.race_axis import entry_at, position, race_axis, stopped_before
+from deepclust_core.runs.race.axis import entry_at, position, race_axis, stopped_before
 from deepclust_core.runs.shown_run import Entry, ShownRun, live_edge
 
 from . import replay

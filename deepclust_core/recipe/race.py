@@ -6,7 +6,7 @@ Every method's settings come from `config_for`, its own preset for the data set 
 rate and options of its recipe), with the pretraining of the first method (the race's lead) as the user's
 choices: its autoencoder, pretraining epochs, optimiser, batch size and loss. Then every method's
 pretraining has the same key in the cache of pretrained autoencoders (networks/pretrain_key.py), so the lead
-pretrains once and the others load what it saved (runs/race.py). Where the lead pretrains with Adam, its step
+pretrains once and the others load what it saved (runs/race/). Where the lead pretrains with Adam, its step
 size is the run's `lr`, which enters the key: the other methods take the lead's `lr` too (most recipes use 1e-3).
 """
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A stored run's numbers as CSV and JSON, and its settings as a file the CLI trains from
-(`python -m deepclust_core train --config FILE`). The HTML report is in runs/report.py.
+(`python -m deepclust_core train --config FILE`). The HTML report is in runs/report/.
 
 One row per snapshot: the run's id and name (so tables of several runs stack), seq, phase,
 epoch, position on the run's epoch axis, seconds, elapsed, changed, converged, then `loss_<term>`, the metrics (acc, nmi, ari), the AE +

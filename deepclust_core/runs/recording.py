@@ -91,7 +91,7 @@ class Recording:
             self._written(lambda: self.store.save_layout(self.run_id, seq, layout))
 
     def join_race(self, race_id: str) -> None:
-        """Record the run as one method of race `race_id` (runs/race.py)."""
+        """Record the run as one method of race `race_id` (runs/race/)."""
         if self.writing:
             self._written(lambda: self.store.join_race(self.run_id, race_id))
 

@@ -94,7 +94,7 @@ class RunRecord:
     sweep: SweepTag | None = None  # the sweep the run is a trial of
     read_only: bool = False  # a shipped example (runs/examples.py): open and branch, never delete
     name: str = ""  # the user's name for the run ('' when nobody named it)
-    race: str | None = None  # the race the run ran in beside other methods (runs/race.py)
+    race: str | None = None  # the race the run ran in beside other methods (runs/race/)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row, *, status: str, error: str | None, read_only: bool) -> "RunRecord":

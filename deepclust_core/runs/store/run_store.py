@@ -207,7 +207,7 @@ class RunStore:
 
     @in_one_line
     def join_race(self, run_id: str, race_id: str) -> None:
-        """Mark the run as one method of race `race_id` (runs/race.py), before its first epoch."""
+        """Mark the run as one method of race `race_id` (runs/race/), before its first epoch."""
         with self._sqlite.transaction() as db:
             db.execute("UPDATE runs SET race_id = ? WHERE id = ?", (race_id, run_id))
 

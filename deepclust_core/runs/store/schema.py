@@ -59,7 +59,7 @@ def _add_name_column(db: sqlite3.Connection) -> None:
 
 
 def _add_race_column(db: sqlite3.Connection) -> None:
-    """Version 4: a run names the race it ran in beside other methods (runs/race.py); NULL in the runs already
+    """Version 4: a run names the race it ran in beside other methods (runs/race/); NULL in the runs already
     there and in runs of their own."""
     if "race_id" not in {row[1] for row in db.execute("PRAGMA table_info(runs)")}:
         db.execute("ALTER TABLE runs ADD COLUMN race_id TEXT")

@@ -4,7 +4,7 @@
     lane.advance()                                              # one more epoch: its snapshot, or None once ended
 
 It is read as every live run is (history, frames, status, shown, decode: runs/live.py), so the
-live view's panels draw it unchanged; only the training thread is the race's (runs/race.py), which
+live view's panels draw it unchanged; only the training thread is the race's (runs/race/), which
 keeps the methods in step by construction.
 """
 from __future__ import annotations
@@ -12,10 +12,10 @@ from __future__ import annotations
 import threading
 import traceback
 
-from ..data.dataset import DataError
-from ..training.loop import TrainingDiverged
-from ..training.snapshot import Snapshot
-from .live import LiveRun
+from ...data.dataset import DataError
+from ...training.loop import TrainingDiverged
+from ...training.snapshot import Snapshot
+from ..live import LiveRun
 
 
 class RaceLane(LiveRun):

@@ -8,8 +8,8 @@ and one that has not started (the others, while the lead pretrains) has none yet
 """
 from __future__ import annotations
 
-from .shown_run import Entry
-from .store.rows import epoch_position
+from ..shown_run import Entry
+from ..store.rows import epoch_position
 
 
 def position(entry: Entry, pretrain_epochs: int) -> int:

@@ -7,7 +7,7 @@ that set it apart most, and the whole profile as a downloadable CSV. It opens wi
 
 Small and quick to open: plotly.js's basic bundle (scatter and bar charts, 0.4 MB gzip-compressed,
 assets/README.md) instead of the full 4.8 MB one, unpacked by the page itself, and the animation
-packed as runs/report_animation.py says. A digits run of the quick look (73 snapshots, 1,797 rows) makes
+packed as animation.py says. A digits run of the quick look (73 snapshots, 1,797 rows) makes
 a 1.0 MB report, where the full bundle and Plotly's own JSON of the frames made 8.4 MB.
 """
 from __future__ import annotations
@@ -22,14 +22,14 @@ import numpy as np
 import plotly.colors
 import plotly.io
 
-from .profile import RunProfile, profile_csv, stored_profile
-from .report_animation import packed_animation
-from .row_table import RowTable
-from .shown_run import Entry
-from .store.rows import EXAMPLE_ORIGIN, epoch_position
-from .stored_run import StoredRun
+from ..profile import RunProfile, profile_csv, stored_profile
+from .animation import packed_animation
+from ..row_table import RowTable
+from ..shown_run import Entry
+from ..store.rows import EXAMPLE_ORIGIN, epoch_position
+from ..stored_run import StoredRun
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 PALETTE = plotly.colors.qualitative.Plotly + plotly.colors.qualitative.D3[::2] + plotly.colors.qualitative.Alphabet
 CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2},
           "modeBarButtonsToRemove": ["sendChartToCloud"]}  # the report stays offline; the camera saves a PNG

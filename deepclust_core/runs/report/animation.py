@@ -12,9 +12,9 @@ from typing import Sequence
 
 import numpy as np
 
-from ..projection.umap import align_layout, pca_layout
-from .shown_run import Entry
-from .stored_run import StoredRun
+from ...projection.umap import align_layout, pca_layout
+from ..shown_run import Entry
+from ..stored_run import StoredRun
 
 MAX_FRAMES = 150  # about 15 s of animation; longer runs show evenly spaced snapshots (the last always)
 MOST_POINTS = 1000  # points per panel: beyond this SVG panels slow down (ui/charts.py draws them with WebGL)

@@ -32,11 +32,11 @@ import threading
 import time
 from typing import Callable
 
-from ..data.dataset import Dataset
-from ..settings.train import TrainConfig
-from ..training.cores import threads_beside_the_page
-from .race_lane import RaceLane
-from .store import RunStore
+from ...data.dataset import Dataset
+from ...settings.train import TrainConfig
+from ...training.cores import threads_beside_the_page
+from .lane import RaceLane
+from ..store import RunStore
 
 
 def new_race_id() -> str:
