@@ -9,7 +9,8 @@ over TrainConfig's defaults, unless --pretrain-epochs / --cluster-epochs / --bat
 trials of one sweep per data set (deepclust_core.sweeps: Ray, local unless RAY_ADDRESS is set),
 one at a time unless --cpus-per-trial asks for fewer than every core. Each row has
 both starting points and the gain over each (bench/runs.py). A progress line per run goes to
-stderr; the tables go to stdout, and to --out; --json keeps every run's raw numbers.
+stderr, and while a run trains, its newest epoch every EPOCH_LINE_EVERY_S (a Fashion-MNIST run of
+an hour is never silent); the tables go to stdout, and to --out; --json keeps every run's raw numbers.
 """
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ from deepclust_core.recipe.build import config_for
 from deepclust_core.runs.store import RunStore
 from deepclust_core.sweeps.driver import Sweep
 from deepclust_core.sweeps.spec import Setting, SweepSpec
+
+EPOCH_LINE_EVERY_S = 30.0  # while a run trains, a line with its newest epoch at most this often
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,6 +108,7 @@ def run_all(args, plan: list[tuple[str, Dataset, SweepSpec]], save=lambda result
     """Each data set's sweep on Ray, a progress line per run and `save` after each; Ctrl-C keeps finished runs.
     The runs are recorded in --store, else in a temporary store removed at the end."""
     total, done, started = sum(len(sweep.trials()) for _, _, sweep in plan), {}, time.perf_counter()
+    shown_at: dict[int, float] = {}  # when each run's last line was printed
     with tempfile.TemporaryDirectory(prefix="bench-quality-") as temporary:
         store = RunStore(args.store or temporary)
         for spec_text, data, spec in plan:
@@ -113,8 +117,14 @@ def run_all(args, plan: list[tuple[str, Dataset, SweepSpec]], save=lambda result
             def on_change(trial, sweep=sweep, offset=offset, spec_text=spec_text, data=data) -> None:
                 index, settings = offset + sweep.trials.index(trial) + 1, describe(trial.config)
                 where = f"[{index}/{total}] {spec_text} {trial.config.method} seed {trial.seed}"
+                now = time.perf_counter()
                 if trial.status == "running" and not trial.step:
                     print(f"{where}: running ({settings})", file=sys.stderr, flush=True)
+                    shown_at[index] = now
+                elif trial.status == "running" and now - shown_at.get(index, 0.0) >= EPOCH_LINE_EVERY_S:
+                    acc = f", ACC {trial.metrics['acc']:.4f}" if "acc" in trial.metrics else ""
+                    print(f"{where}: {trial.step}{acc} ({now - started:.0f}s elapsed)", file=sys.stderr, flush=True)
+                    shown_at[index] = now
                 elif trial.done and trial.status != "stopped":
                     done[index] = result_of(trial, store, data, spec_text, settings)
                     print(progress_line(index, total, done[index], time.perf_counter() - started), file=sys.stderr,

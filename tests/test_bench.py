@@ -17,7 +17,8 @@ def table_rows(markdown: str) -> tuple[list[str], list[list[str]]]:
 
 
 @pytest.mark.ray  # a sweep
-def test_tiny_benchmark_table(tmp_path, capsys):
+def test_tiny_benchmark_table(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("bench.quality.EPOCH_LINE_EVERY_S", 0.0)  # every epoch's line
     out, raw = tmp_path / "quality.md", tmp_path / "quality.json"
     status = main(["--methods", "dec,ae-kmeans,dekm", "--data", "blobs:300,anisotropic:200", "--seeds", "0",
                    "--pretrain-epochs", "2", "--cluster-epochs", "2", "--batch-size", "64",
@@ -27,6 +28,7 @@ def test_tiny_benchmark_table(tmp_path, capsys):
     printed = capsys.readouterr()
     text = out.read_text()
     assert text in printed.out + "\n" and "[2/6] blobs:300 ae-kmeans seed 0: ACC" in printed.err
+    assert "[1/6] blobs:300 dec seed 0: cluster 2/2, ACC " in printed.err  # a line per epoch while it trains
     tables = text.split("#### ")[1:]  # one table per data set, every method in it
     assert [table.splitlines()[0] for table in tables] == ["blobs:300", "anisotropic:200"]
     for table in tables:
