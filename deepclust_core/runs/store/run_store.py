@@ -62,6 +62,8 @@ class StoreConfig:
     stale_after_s: float = 3600.0  # a run "running" on another host with no heartbeat this long is interrupted
 
 if TYPE_CHECKING:
+    import sqlite3
+
     import torch
 
 # The example runs shipped with the repository (written by `python -m deepclust_core examples`). Only a source
@@ -168,7 +170,7 @@ class RunStore:
         if assigner is not None:
             write_arrays(folder / "assigner.npz", **assigner)
 
-    def _thin_weights(self, db, run_id: str, newest: int, size: int) -> list[int]:
+    def _thin_weights(self, db: sqlite3.Connection, run_id: str, newest: int, size: int) -> list[int]:
         """Record which snapshots keep their weights within the budget (files.thinned_weights); return those whose
         weights to delete."""
         stride, pinned = db.execute("SELECT weights_stride, weights_pinned FROM runs WHERE id = ?", (run_id,)).fetchone()
@@ -304,7 +306,7 @@ class RunStore:
         path = self.run_folder(run_id) / f"{name}.npz"
         return read_arrays(path) if path.is_file() else None
 
-    def _run_record(self, row) -> RunRecord:
+    def _run_record(self, row: sqlite3.Row) -> RunRecord:
         """The row as a RunRecord; a run "running" whose process is gone is marked "interrupted" (unless read-only)."""
         status, error = row["status"], row["error"]
         owner = Owner(row["owner_host"], row["owner_pid"], row["owner_started"])
